@@ -1,0 +1,283 @@
+//! Every choice made where the real product's behaviour is unknown ([U] in the reference) lives
+//! here, named and configurable. The README lists them; `Config::default()` is what it documents.
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{err, ErrorCode, Result};
+use crate::input::Limits;
+
+/// A schedule: ticks at every `offset_ms + k * period_ms` (UTC, virtual clock).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Schedule {
+    /// Time between two runs.
+    pub period_ms: i64,
+    /// Phase of the ticks within the period (e.g. 4 h for "daily at 04:00").
+    #[serde(default)]
+    pub offset_ms: i64,
+}
+
+impl Schedule {
+    /// Every `period_ms`, on multiples of it.
+    pub const fn every(period_ms: i64) -> Self {
+        Schedule { period_ms, offset_ms: 0 }
+    }
+
+    /// The first tick at or after `t`.
+    pub fn first_at_or_after(&self, t: i64) -> i64 {
+        let p = self.period_ms.max(1);
+        let k = (t - self.offset_ms).div_euclid(p);
+        let tick = self.offset_ms + k * p;
+        if tick >= t {
+            tick
+        } else {
+            tick + p
+        }
+    }
+
+    /// The first tick strictly after `t`.
+    pub fn first_after(&self, t: i64) -> i64 {
+        self.first_at_or_after(t.saturating_add(1))
+    }
+
+    /// The last tick at or before `t`.
+    pub fn last_at_or_before(&self, t: i64) -> i64 {
+        let p = self.period_ms.max(1);
+        self.offset_ms + (t - self.offset_ms).div_euclid(p) * p
+    }
+}
+
+const SECOND: i64 = 1_000;
+const MINUTE: i64 = 60 * SECOND;
+const HOUR: i64 = 60 * MINUTE;
+const DAY: i64 = 24 * HOUR;
+
+/// Outcome rates of the simulated MTA for one channel, per attempt, in parts per million.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ChannelRates {
+    /// Hard bounce (address quarantined, "Delivery failed").
+    pub hard_ppm: u32,
+    /// Soft bounce (retried).
+    pub soft_ppm: u32,
+    /// Asynchronous bounce some time after "Sent".
+    pub async_bounce_ppm: u32,
+    /// Time from routing to the first send attempt.
+    pub send_delay_ms: i64,
+    /// Extra random delay, 0..=jitter, drawn from the seed.
+    pub send_jitter_ms: i64,
+}
+
+/// Schedules of the technical workflows ([U]: the product documents only the hourly archiving and
+/// the daily cleanup at 04:00).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Schedules {
+    /// `rtEventsProcessing`.
+    pub rt_events_processing: Schedule,
+    /// `batchEventsProcessing`.
+    pub batch_events_processing: Schedule,
+    /// `updateEventsStatus`.
+    pub update_events_status: Schedule,
+    /// `mcSynch_<account>`.
+    pub mc_synch: Schedule,
+    /// `cleanup` (both instances).
+    pub cleanup: Schedule,
+}
+
+/// The engine's configuration.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct Config {
+    /// Workflow schedules.
+    pub schedules: Schedules,
+    /// Records one workflow step reads and writes at most (one storage transaction each).
+    pub batch_size: u32,
+    /// Processing errors before an event becomes "Event expired" ([U]).
+    pub max_processing_errors: u32,
+    /// Delay before the first reprocessing after an error; doubles at each error ([U]).
+    pub processing_retry_ms: i64,
+    /// Send attempts before a soft-bouncing message fails ([U]).
+    pub mta_max_tries: u32,
+    /// Delay before the first retry after a soft bounce; doubles at each retry ([U]).
+    pub mta_retry_ms: i64,
+    /// Delay of a drawn asynchronous bounce after "Sent".
+    pub async_bounce_delay_ms: i64,
+    /// Email rates.
+    pub email: ChannelRates,
+    /// SMS rates.
+    pub sms: ChannelRates,
+    /// Push (mobile app, iOS, Android) rates.
+    pub push: ChannelRates,
+    /// `NmsCleanup_EventPurgeDelay` (execution instances), default 30 days.
+    pub event_purge_delay_ms: i64,
+    /// `NmsCleanup_EventHistoPurgeDelay` (control), default 360 days.
+    pub event_histo_purge_delay_ms: i64,
+    /// Largest `ctx`, in bytes of canonical XML (default 64 KiB).
+    pub max_ctx_bytes: usize,
+    /// Largest pushed document.
+    pub max_document_bytes: usize,
+    /// Most events in one PushEvents.
+    pub max_events_per_batch: usize,
+    /// Refuse at push an event whose type is not in the `eventType` enumeration ([U]: the product
+    /// accepts it and routing then marks it "Event not taken into account"; refusing is clearer).
+    pub reject_unknown_event_type: bool,
+    /// `MC_RtEventQueueAlert`: mcPing says Error above this many pending real-time events.
+    pub rt_queue_alert: u64,
+    /// `MC_RtEventQueueWarning`.
+    pub rt_queue_warning: u64,
+    /// Journal runs kept per workflow.
+    pub journal_runs_kept: u32,
+    /// Longest `waitForStatus` may advance the clock by default.
+    pub wait_limit_ms: i64,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            schedules: Schedules {
+                rt_events_processing: Schedule::every(10 * SECOND),
+                batch_events_processing: Schedule::every(10 * MINUTE),
+                update_events_status: Schedule::every(MINUTE),
+                mc_synch: Schedule::every(HOUR),
+                cleanup: Schedule { period_ms: DAY, offset_ms: 4 * HOUR },
+            },
+            batch_size: 500,
+            max_processing_errors: 5,
+            processing_retry_ms: MINUTE,
+            mta_max_tries: 5,
+            mta_retry_ms: 15 * MINUTE,
+            async_bounce_delay_ms: 30 * MINUTE,
+            email: ChannelRates {
+                hard_ppm: 20_000,
+                soft_ppm: 30_000,
+                async_bounce_ppm: 10_000,
+                send_delay_ms: 2 * SECOND,
+                send_jitter_ms: 3 * SECOND,
+            },
+            sms: ChannelRates {
+                hard_ppm: 10_000,
+                soft_ppm: 20_000,
+                async_bounce_ppm: 0,
+                send_delay_ms: SECOND,
+                send_jitter_ms: 2 * SECOND,
+            },
+            push: ChannelRates {
+                hard_ppm: 5_000,
+                soft_ppm: 10_000,
+                async_bounce_ppm: 0,
+                send_delay_ms: SECOND,
+                send_jitter_ms: SECOND,
+            },
+            event_purge_delay_ms: 30 * DAY,
+            event_histo_purge_delay_ms: 360 * DAY,
+            max_ctx_bytes: 64 * 1024,
+            max_document_bytes: 8 * 1024 * 1024,
+            max_events_per_batch: 10_000,
+            reject_unknown_event_type: true,
+            rt_queue_alert: 400,
+            rt_queue_warning: 100,
+            journal_runs_kept: 100,
+            wait_limit_ms: 7 * DAY,
+        }
+    }
+}
+
+impl Config {
+    /// Parsing limits derived from this configuration.
+    pub fn limits(&self) -> Limits {
+        Limits {
+            max_ctx_bytes: self.max_ctx_bytes,
+            max_document_bytes: self.max_document_bytes,
+            max_events_per_batch: self.max_events_per_batch,
+            ..Limits::default()
+        }
+    }
+
+    /// Rates of a channel.
+    pub fn rates(&self, channel: crate::model::Channel) -> &ChannelRates {
+        use crate::model::Channel::*;
+        match channel {
+            Sms | Phone | Fax => &self.sms,
+            MobileApp | Ios | Android => &self.push,
+            _ => &self.email,
+        }
+    }
+
+    /// Checks every value; a bad one is refused with its name.
+    pub fn validate(&self) -> Result<()> {
+        let s = &self.schedules;
+        for (name, sch) in [
+            ("rtEventsProcessing", s.rt_events_processing),
+            ("batchEventsProcessing", s.batch_events_processing),
+            ("updateEventsStatus", s.update_events_status),
+            ("mcSynch", s.mc_synch),
+            ("cleanup", s.cleanup),
+        ] {
+            if sch.period_ms < SECOND || sch.offset_ms < 0 || sch.offset_ms >= sch.period_ms {
+                return err(
+                    ErrorCode::InvalidArgument,
+                    format!("schedule of {name}: period must be at least 1000 ms and 0 <= offset < period"),
+                );
+            }
+        }
+        if self.batch_size == 0 || self.batch_size > 10_000 {
+            return err(ErrorCode::InvalidArgument, "batchSize must be between 1 and 10000");
+        }
+        for (name, r) in [("email", &self.email), ("sms", &self.sms), ("push", &self.push)] {
+            if u64::from(r.hard_ppm) + u64::from(r.soft_ppm) + u64::from(r.async_bounce_ppm) > 1_000_000 {
+                return err(ErrorCode::InvalidArgument, format!("{name} rates add up to more than 100%"));
+            }
+            if r.send_delay_ms < 0 || r.send_jitter_ms < 0 {
+                return err(ErrorCode::InvalidArgument, format!("{name} delays must not be negative"));
+            }
+        }
+        if self.max_processing_errors == 0 || self.mta_max_tries == 0 {
+            return err(ErrorCode::InvalidArgument, "maxProcessingErrors and mtaMaxTries must be at least 1");
+        }
+        if self.processing_retry_ms < 0 || self.mta_retry_ms < 0 || self.async_bounce_delay_ms < 0 {
+            return err(ErrorCode::InvalidArgument, "retry delays must not be negative");
+        }
+        if self.event_purge_delay_ms < HOUR || self.event_histo_purge_delay_ms < HOUR {
+            return err(ErrorCode::InvalidArgument, "purge delays must be at least one hour");
+        }
+        if self.max_ctx_bytes < 64 || self.max_document_bytes < 256 || self.max_events_per_batch == 0 {
+            return err(ErrorCode::InvalidArgument, "size limits are too small");
+        }
+        if self.journal_runs_kept == 0 || self.wait_limit_ms <= 0 {
+            return err(ErrorCode::InvalidArgument, "journalRunsKept and waitLimitMs must be positive");
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn schedule_ticks() {
+        let daily4 = Schedule { period_ms: DAY, offset_ms: 4 * HOUR };
+        assert_eq!(daily4.first_at_or_after(0), 4 * HOUR);
+        assert_eq!(daily4.first_at_or_after(4 * HOUR), 4 * HOUR);
+        assert_eq!(daily4.first_after(4 * HOUR), DAY + 4 * HOUR);
+        assert_eq!(daily4.last_at_or_before(DAY), 4 * HOUR);
+        let ten = Schedule::every(10 * SECOND);
+        assert_eq!(ten.first_at_or_after(1), 10 * SECOND);
+        assert_eq!(ten.first_after(10 * SECOND), 20 * SECOND);
+    }
+
+    #[test]
+    fn default_is_valid_and_bad_values_are_named() {
+        Config::default().validate().unwrap();
+        let mut c = Config::default();
+        c.email.hard_ppm = 900_000;
+        c.email.soft_ppm = 200_000;
+        let e = c.validate().unwrap_err();
+        assert_eq!(e.code, ErrorCode::InvalidArgument);
+        assert!(e.message.contains("email"));
+        let mut c = Config::default();
+        c.schedules.cleanup.offset_ms = DAY;
+        assert!(c.validate().unwrap_err().message.contains("cleanup"));
+    }
+}

@@ -1,0 +1,641 @@
+//! The `ctx` element of an event: an open XML tree holding all personalization data.
+//! Stored canonically as an XML string (`<ctx>…</ctx>`), as Campaign stores it.
+//!
+//! Trees come from XML ([`parse_xml`], and the event parsers of [`crate::input::xml`], which keep
+//! the local part of element names) or from the JSON form of our JS API ([`Node::from_json`]).
+//! [`Node::to_xml`] writes the canonical form; [`Node::byte_size`] is its length, the figure the
+//! `max_ctx_bytes` limit applies to. Serialization and depth measurement are iterative, so even a
+//! tree built by hand, however deep, cannot overflow the stack there.
+
+use crate::error::{err, ErrorCode, Result};
+use crate::input::Limits;
+use serde_json::{Map, Value};
+
+/// One XML element of a `ctx` tree. Text of mixed content is concatenated in `text`.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Node {
+    /// Element name (no namespace prefix handling: the name as written).
+    pub name: String,
+    /// Attributes in document order.
+    pub attrs: Vec<(String, String)>,
+    /// Child elements in document order.
+    pub children: Vec<Node>,
+    /// Concatenated, unescaped text content directly under this element.
+    pub text: String,
+}
+
+impl Node {
+    /// First child element named `name`.
+    pub fn child(&self, name: &str) -> Option<&Node> {
+        self.children.iter().find(|c| c.name == name)
+    }
+
+    /// Value of attribute `name`.
+    pub fn attr(&self, name: &str) -> Option<&str> {
+        self.attrs.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+    }
+}
+
+/// Longest excerpt of an input-derived string quoted in an error message, in characters.
+const EXCERPT_CHARS: usize = 64;
+
+/// `s` cut to a readable length for an error message (an ellipsis marks a cut).
+pub(crate) fn excerpt(s: &str) -> String {
+    match s.char_indices().nth(EXCERPT_CHARS) {
+        Some((i, _)) => format!("{}…", s.get(..i).unwrap_or_default()),
+        None => s.to_string(),
+    }
+}
+
+/// XML 1.0 (5th edition) `NameStartChar`.
+fn is_name_start(c: char) -> bool {
+    matches!(c,
+        ':' | 'A'..='Z' | '_' | 'a'..='z'
+        | '\u{C0}'..='\u{D6}' | '\u{D8}'..='\u{F6}' | '\u{F8}'..='\u{2FF}'
+        | '\u{370}'..='\u{37D}' | '\u{37F}'..='\u{1FFF}' | '\u{200C}'..='\u{200D}'
+        | '\u{2070}'..='\u{218F}' | '\u{2C00}'..='\u{2FEF}' | '\u{3001}'..='\u{D7FF}'
+        | '\u{F900}'..='\u{FDCF}' | '\u{FDF0}'..='\u{FFFD}' | '\u{10000}'..='\u{EFFFF}')
+}
+
+/// XML 1.0 (5th edition) `NameChar`.
+fn is_name_char(c: char) -> bool {
+    is_name_start(c)
+        || matches!(c, '-' | '.' | '0'..='9' | '\u{B7}' | '\u{300}'..='\u{36F}' | '\u{203F}'..='\u{2040}')
+}
+
+/// Whether `s` is an XML 1.0 `Name` (colons allowed, as in qualified names).
+pub(crate) fn is_xml_name(s: &str) -> bool {
+    let mut chars = s.chars();
+    chars.next().is_some_and(is_name_start) && chars.all(is_name_char)
+}
+
+/// Where serialized XML goes: a string, or a byte counter.
+trait Sink {
+    fn put(&mut self, s: &str);
+}
+
+impl Sink for String {
+    fn put(&mut self, s: &str) {
+        self.push_str(s);
+    }
+}
+
+/// Counts bytes instead of writing them.
+struct Counter(usize);
+
+impl Sink for Counter {
+    fn put(&mut self, s: &str) {
+        self.0 = self.0.saturating_add(s.len());
+    }
+}
+
+/// Writes `s` escaped: `& < >` always, `\r` as a character reference (it would not survive
+/// end-of-line normalization), and in attribute values also `"`, tab and line feed (they would
+/// not survive attribute-value normalization).
+fn escape_into(s: &str, attr: bool, out: &mut impl Sink) {
+    let mut last = 0;
+    for (i, b) in s.bytes().enumerate() {
+        let rep = match b {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'\r' => "&#13;",
+            b'"' if attr => "&quot;",
+            b'\t' if attr => "&#9;",
+            b'\n' if attr => "&#10;",
+            _ => continue,
+        };
+        // `i` and `last` sit next to ASCII bytes, hence on char boundaries.
+        out.put(s.get(last..i).unwrap_or_default());
+        out.put(rep);
+        last = i + 1;
+    }
+    out.put(s.get(last..).unwrap_or_default());
+}
+
+impl Node {
+    /// Writes the start tag (and text); false when the element was self-closed.
+    fn open_into(&self, out: &mut impl Sink) -> bool {
+        out.put("<");
+        out.put(&self.name);
+        for (k, v) in &self.attrs {
+            out.put(" ");
+            out.put(k);
+            out.put("=\"");
+            escape_into(v, true, out);
+            out.put("\"");
+        }
+        if self.text.is_empty() && self.children.is_empty() {
+            out.put("/>");
+            return false;
+        }
+        out.put(">");
+        let text = self.text.as_str();
+        match text.as_bytes().first() {
+            // Parsers drop whitespace-only runs: a first character written as a reference
+            // keeps whitespace-only text alive through a round trip.
+            Some(&b) if text.bytes().all(|c| matches!(c, b' ' | b'\t' | b'\n' | b'\r')) => {
+                out.put(match b {
+                    b' ' => "&#32;",
+                    b'\t' => "&#9;",
+                    b'\n' => "&#10;",
+                    _ => "&#13;",
+                });
+                escape_into(text.get(1..).unwrap_or_default(), false, out);
+            }
+            _ => escape_into(text, false, out),
+        }
+        true
+    }
+
+    /// Canonical serialization into any sink, without recursion.
+    fn write_into(&self, out: &mut impl Sink) {
+        let mut stack: Vec<(&Node, usize)> = Vec::new();
+        if self.open_into(out) {
+            stack.push((self, 0));
+        }
+        while let Some(top) = stack.last_mut() {
+            let node: &Node = top.0;
+            match node.children.get(top.1) {
+                Some(child) => {
+                    top.1 += 1;
+                    if child.open_into(out) {
+                        stack.push((child, 0));
+                    }
+                }
+                None => {
+                    out.put("</");
+                    out.put(&node.name);
+                    out.put(">");
+                    stack.pop();
+                }
+            }
+        }
+    }
+
+    /// Canonical XML serialization: `<name a="v">text<child/></name>`. Attributes in order, text
+    /// before the children, self-closing when there is neither text nor children. Escapes
+    /// `& < >` (plus `"`, tab and line feed in attributes, and carriage return everywhere, as
+    /// character references) so that parsing the result gives the same tree back; for the same
+    /// reason a text made only of whitespace starts with a character reference (`&#32;`).
+    pub fn to_xml(&self) -> String {
+        let mut out = String::with_capacity(self.byte_size());
+        self.write_into(&mut out);
+        out
+    }
+
+    /// Length in bytes of [`Node::to_xml`], computed without building the string.
+    pub fn byte_size(&self) -> usize {
+        let mut counter = Counter(0);
+        self.write_into(&mut counter);
+        counter.0
+    }
+
+    /// Deepest nesting of elements below this one: 0 for a leaf, 1 when it has only leaf
+    /// children, and so on.
+    pub fn depth(&self) -> usize {
+        let mut deepest = 0;
+        let mut stack: Vec<(&Node, usize)> = vec![(self, 0)];
+        while let Some((node, d)) = stack.pop() {
+            deepest = deepest.max(d);
+            stack.extend(node.children.iter().map(|c| (c, d + 1)));
+        }
+        deepest
+    }
+
+    /// Checks this tree against the `ctx` limits: nesting below it at most `limits.max_depth`
+    /// ([`ErrorCode::InputTooLarge`]), canonical size at most `limits.max_ctx_bytes`
+    /// ([`ErrorCode::CtxTooLarge`]).
+    pub fn check_ctx_limits(&self, limits: &Limits) -> Result<()> {
+        let depth = self.depth();
+        if depth > limits.max_depth {
+            return err(
+                ErrorCode::InputTooLarge,
+                format!("{} nests elements {depth} levels deep, over the limit of {} levels", self.name, limits.max_depth),
+            );
+        }
+        let size = self.byte_size();
+        if size > limits.max_ctx_bytes {
+            return err(
+                ErrorCode::CtxTooLarge,
+                format!("{} is {size} bytes, over the limit of {} bytes", self.name, limits.max_ctx_bytes),
+            );
+        }
+        Ok(())
+    }
+
+    /// Builds a tree from the JSON form of `ctx` used by the JS API.
+    ///
+    /// `v` is normally an object: keys starting with `@` are attributes (string, number or boolean
+    /// values, turned into strings), `$` or `#text` is the text, and every other key is a child
+    /// element: a string, number or boolean gives an element holding that text, an object an
+    /// element built the same way, an array one element of that name per item; `null` is
+    /// skipped everywhere. A scalar `v` gives an element holding just that text. serde_json's
+    /// maps are sorted, so children of different names come out in key order.
+    ///
+    /// Errors: a name that is not an XML name, a value of the wrong JSON type, an array in an
+    /// array or an array/`null` as `v` → [`ErrorCode::InvalidEvent`]; nesting deeper than
+    /// `limits.max_depth` below the root or a text/attribute over `limits.max_value_bytes` →
+    /// [`ErrorCode::InputTooLarge`]; a tree whose canonical XML exceeds `limits.max_ctx_bytes` →
+    /// [`ErrorCode::CtxTooLarge`].
+    pub fn from_json(name: &str, v: &Value, limits: &Limits) -> Result<Node> {
+        check_json_name(name, "element", name)?;
+        let node = match v {
+            Value::Array(_) | Value::Null => {
+                return err(
+                    ErrorCode::InvalidEvent,
+                    format!("{} must be a JSON object, got {}", excerpt(name), json_type(v)),
+                )
+            }
+            _ => json_element(name, v, 0, name, limits)?,
+        };
+        let size = node.byte_size();
+        if size > limits.max_ctx_bytes {
+            return err(
+                ErrorCode::CtxTooLarge,
+                format!("{} is {size} bytes, over the limit of {} bytes", excerpt(name), limits.max_ctx_bytes),
+            );
+        }
+        Ok(node)
+    }
+}
+
+/// Name of a JSON value's type, for messages.
+pub(crate) fn json_type(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+/// Text of a JSON scalar (string, number, boolean), None for anything else.
+fn scalar_text(v: &Value) -> Option<String> {
+    match v {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Bool(b) => Some(b.to_string()),
+        _ => None,
+    }
+}
+
+fn check_json_name(name: &str, what: &str, path: &str) -> Result<()> {
+    if is_xml_name(name) {
+        Ok(())
+    } else {
+        err(
+            ErrorCode::InvalidEvent,
+            format!("'{}' is not a valid XML {what} name (in {})", excerpt(name), excerpt(path)),
+        )
+    }
+}
+
+fn check_value_len(len: usize, what: &str, limits: &Limits) -> Result<()> {
+    if len > limits.max_value_bytes {
+        return err(
+            ErrorCode::InputTooLarge,
+            format!("{what} is {len} bytes, over the limit of {} bytes", limits.max_value_bytes),
+        );
+    }
+    Ok(())
+}
+
+/// Element `name` (already checked) from an object or a scalar, `depth` levels below the root.
+fn json_element(name: &str, v: &Value, depth: usize, path: &str, limits: &Limits) -> Result<Node> {
+    if depth > limits.max_depth {
+        return err(
+            ErrorCode::InputTooLarge,
+            format!("{} is nested {depth} levels deep, over the limit of {} levels", excerpt(path), limits.max_depth),
+        );
+    }
+    let mut node = Node { name: name.to_string(), ..Node::default() };
+    match v {
+        Value::Object(map) => json_members(&mut node, map, depth, path, limits)?,
+        _ => match scalar_text(v) {
+            Some(text) => node.text = text,
+            None => {
+                return err(
+                    ErrorCode::InvalidEvent,
+                    format!("{} must be an object, a string, a number or a boolean, got {}", excerpt(path), json_type(v)),
+                )
+            }
+        },
+    }
+    check_value_len(node.text.len(), &format!("the text of {}", excerpt(path)), limits)?;
+    Ok(node)
+}
+
+/// Fills `node` from the members of a JSON object.
+fn json_members(node: &mut Node, map: &Map<String, Value>, depth: usize, path: &str, limits: &Limits) -> Result<()> {
+    for (key, value) in map {
+        if let Some(attr) = key.strip_prefix('@') {
+            check_json_name(attr, "attribute", path)?;
+            if value.is_null() {
+                continue;
+            }
+            let Some(text) = scalar_text(value) else {
+                return err(
+                    ErrorCode::InvalidEvent,
+                    format!(
+                        "attribute '{}' of {} must be a string, a number or a boolean, got {}",
+                        excerpt(attr),
+                        excerpt(path),
+                        json_type(value)
+                    ),
+                );
+            };
+            check_value_len(text.len(), &format!("attribute '{}' of {}", excerpt(attr), excerpt(path)), limits)?;
+            node.attrs.push((attr.to_string(), text));
+        } else if key == "$" || key == "#text" {
+            if value.is_null() {
+                continue;
+            }
+            let Some(text) = scalar_text(value) else {
+                return err(
+                    ErrorCode::InvalidEvent,
+                    format!("the text ('{key}') of {} must be a string, a number or a boolean, got {}", excerpt(path), json_type(value)),
+                );
+            };
+            node.text.push_str(&text);
+        } else {
+            check_json_name(key, "element", path)?;
+            let child_path = format!("{path}/{key}");
+            match value {
+                Value::Null => {}
+                Value::Array(items) => {
+                    for item in items {
+                        match item {
+                            Value::Null => {}
+                            Value::Array(_) => {
+                                return err(
+                                    ErrorCode::InvalidEvent,
+                                    format!("{} holds an array in an array, which has no XML form", excerpt(&child_path)),
+                                )
+                            }
+                            _ => node.children.push(json_element(key, item, depth + 1, &child_path, limits)?),
+                        }
+                    }
+                }
+                _ => node.children.push(json_element(key, value, depth + 1, &child_path, limits)?),
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Parses a standalone `<ctx>…</ctx>` document (an event's ctx sent as a string, seed-address
+/// test data). Element names keep their local part only. Same refusals and limits as the event
+/// parser of [`crate::input::xml`]: DTDs and non-predefined entities
+/// ([`ErrorCode::XmlDtdRefused`]), malformed XML ([`ErrorCode::MalformedXml`], with line and
+/// column), document, nesting or value over their limits ([`ErrorCode::InputTooLarge`]), canonical
+/// size over `limits.max_ctx_bytes` ([`ErrorCode::CtxTooLarge`]). A root other than `ctx` →
+/// [`ErrorCode::InvalidEvent`].
+pub fn parse_xml(xml: &str, limits: &Limits) -> Result<Node> {
+    crate::input::xml::check_document_size(xml, limits)?;
+    let node = crate::input::xml::parse_tree(
+        xml,
+        &crate::input::xml::TreeLimits {
+            max_depth: limits.max_depth.saturating_add(1),
+            max_value_bytes: limits.max_value_bytes,
+            max_collection: None,
+        },
+    )?;
+    if node.name != "ctx" {
+        return err(
+            ErrorCode::InvalidEvent,
+            format!("the root element is <{}>, expected <ctx>", excerpt(&node.name)),
+        );
+    }
+    node.check_ctx_limits(limits)?;
+    Ok(node)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn leaf(name: &str, text: &str) -> Node {
+        Node { name: name.into(), text: text.into(), ..Node::default() }
+    }
+
+    fn limits() -> Limits {
+        Limits::default()
+    }
+
+    #[test]
+    fn child_and_attr() {
+        let n = Node {
+            name: "ctx".into(),
+            attrs: vec![("a".into(), "1".into())],
+            children: vec![leaf("x", "1"), leaf("x", "2")],
+            text: String::new(),
+        };
+        assert_eq!(n.child("x").map(|c| c.text.as_str()), Some("1"));
+        assert_eq!(n.child("y"), None);
+        assert_eq!(n.attr("a"), Some("1"));
+        assert_eq!(n.attr("b"), None);
+    }
+
+    #[test]
+    fn to_xml_canonical() {
+        let n = Node {
+            name: "ctx".into(),
+            attrs: vec![("b".into(), "x\"<&>'".into()), ("a".into(), "t\tn\nr\r".into())],
+            children: vec![leaf("e", ""), leaf("t", "a<b&c>d\"'\r\n")],
+            text: "hi".into(),
+        };
+        let xml = n.to_xml();
+        assert_eq!(
+            xml,
+            "<ctx b=\"x&quot;&lt;&amp;&gt;'\" a=\"t&#9;n&#10;r&#13;\">hi<e/><t>a&lt;b&amp;c&gt;d\"'&#13;\n</t></ctx>"
+        );
+        assert_eq!(n.byte_size(), xml.len());
+        assert_eq!(leaf("ctx", "").to_xml(), "<ctx/>");
+        assert_eq!(leaf("ctx", "é").byte_size(), "<ctx>é</ctx>".len());
+        let ws = leaf("ctx", "  \n");
+        assert_eq!(ws.to_xml(), "<ctx>&#32; \n</ctx>");
+        assert_eq!(ws.byte_size(), ws.to_xml().len());
+    }
+
+    #[test]
+    fn to_xml_round_trips_through_parse_xml() {
+        let n = Node {
+            name: "ctx".into(),
+            attrs: vec![("a".into(), "t\tn\nr\r \"q\" <&>".into())],
+            children: vec![leaf("t", "x<y>&z\r\n \"é\" "), leaf("u", ""), leaf("w", " \t\n"), leaf("r", "\r ")],
+            text: "top".into(),
+        };
+        let back = parse_xml(&n.to_xml(), &limits()).unwrap();
+        assert_eq!(back, n);
+    }
+
+    #[test]
+    fn deep_tree_does_not_overflow() {
+        let mut n = leaf("a", "x");
+        for _ in 0..100_000 {
+            n = Node { name: "a".into(), children: vec![n], ..Node::default() };
+        }
+        assert_eq!(n.depth(), 100_000);
+        assert_eq!(n.byte_size(), n.to_xml().len());
+        assert_eq!(n.check_ctx_limits(&limits()).unwrap_err().code, ErrorCode::InputTooLarge);
+        // Drop iteratively too (the default drop would recurse 100 000 levels).
+        let mut stack = vec![n];
+        while let Some(mut node) = stack.pop() {
+            stack.append(&mut node.children);
+        }
+    }
+
+    #[test]
+    fn check_ctx_limits_sizes() {
+        let n = Node { name: "ctx".into(), children: vec![leaf("a", &"x".repeat(70_000))], ..Node::default() };
+        let e = n.check_ctx_limits(&limits()).unwrap_err();
+        assert_eq!(e.code, ErrorCode::CtxTooLarge);
+        assert_eq!(e.message, "ctx is 70018 bytes, over the limit of 65536 bytes");
+        assert!(leaf("ctx", "x").check_ctx_limits(&limits()).is_ok());
+    }
+
+    #[test]
+    fn xml_names() {
+        for ok in ["a", "_a", "a-b.c1", "urn:ctx", "été", ":a", "a\u{B7}"] {
+            assert!(is_xml_name(ok), "{ok}");
+        }
+        for bad in ["", "1a", "-a", "a b", "a<", "@a", "$", "a&b", ".a", "a/b"] {
+            assert!(!is_xml_name(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn excerpt_cuts() {
+        assert_eq!(excerpt("short"), "short");
+        let long = "é".repeat(100);
+        assert_eq!(excerpt(&long).chars().count(), EXCERPT_CHARS + 1);
+    }
+
+    #[test]
+    fn from_json_full() {
+        let v = json!({
+            "@id": 12, "@ok": true, "@s": "x", "@gone": null,
+            "$": "hello",
+            "firstName": "Alex",
+            "age": 42,
+            "vip": false,
+            "nothing": null,
+            "order": {"@number": "1596", "item": [{"@sku": "a"}, "b", null, 3]},
+            "empty": {},
+        });
+        let n = Node::from_json("ctx", &v, &limits()).unwrap();
+        assert_eq!(
+            n.to_xml(),
+            "<ctx id=\"12\" ok=\"true\" s=\"x\">hello<age>42</age><empty/><firstName>Alex</firstName>\
+             <order number=\"1596\"><item sku=\"a\"/><item>b</item><item>3</item></order><vip>false</vip></ctx>"
+        );
+        let t = Node::from_json("ctx", &json!({"#text": "a", "$": "b"}), &limits()).unwrap();
+        assert_eq!(t.text, "ab", "keys come sorted: # (0x23) before $ (0x24)");
+    }
+
+    #[test]
+    fn from_json_scalar_root() {
+        let n = Node::from_json("name", &json!("x"), &limits()).unwrap();
+        assert_eq!(n.to_xml(), "<name>x</name>");
+    }
+
+    #[test]
+    fn from_json_errors() {
+        let l = limits();
+        let code = |name: &str, v: Value| Node::from_json(name, &v, &l).unwrap_err().code;
+        assert_eq!(code("ctx", json!([1])), ErrorCode::InvalidEvent);
+        assert_eq!(code("ctx", Value::Null), ErrorCode::InvalidEvent);
+        assert_eq!(code("1ctx", json!({})), ErrorCode::InvalidEvent);
+        assert_eq!(code("ctx", json!({"a b": 1})), ErrorCode::InvalidEvent);
+        assert_eq!(code("ctx", json!({"@": 1})), ErrorCode::InvalidEvent);
+        assert_eq!(code("ctx", json!({"@a b": 1})), ErrorCode::InvalidEvent);
+        assert_eq!(code("ctx", json!({"@a": {}})), ErrorCode::InvalidEvent);
+        assert_eq!(code("ctx", json!({"@a": [1]})), ErrorCode::InvalidEvent);
+        assert_eq!(code("ctx", json!({"$": {}})), ErrorCode::InvalidEvent);
+        assert_eq!(code("ctx", json!({"a": [[1]]})), ErrorCode::InvalidEvent);
+        assert_eq!(code("ctx", json!({"a": [{"b": [[]]}]})), ErrorCode::InvalidEvent);
+        let e = Node::from_json("ctx", &json!({"a": {"@x": {"y": 1}}}), &l).unwrap_err();
+        assert_eq!(e.message, "attribute 'x' of ctx/a must be a string, a number or a boolean, got an object");
+        let e = Node::from_json("ctx", &json!({"a": {"1": 1}}), &l).unwrap_err();
+        assert_eq!(e.message, "'1' is not a valid XML element name (in ctx/a)");
+    }
+
+    #[test]
+    fn from_json_limits() {
+        let l = Limits { max_depth: 3, max_value_bytes: 10, max_ctx_bytes: 60, ..Limits::default() };
+        assert!(Node::from_json("ctx", &json!({"a": {"b": {"c": "x"}}}), &l).is_ok());
+        let e = Node::from_json("ctx", &json!({"a": {"b": {"c": {"d": 1}}}}), &l).unwrap_err();
+        assert_eq!(e.code, ErrorCode::InputTooLarge);
+        assert_eq!(e.message, "ctx/a/b/c/d is nested 4 levels deep, over the limit of 3 levels");
+        let e = Node::from_json("ctx", &json!({"a": "01234567890"}), &l).unwrap_err();
+        assert_eq!(e.code, ErrorCode::InputTooLarge);
+        assert_eq!(e.message, "the text of ctx/a is 11 bytes, over the limit of 10 bytes");
+        let e = Node::from_json("ctx", &json!({"$": "01234567890"}), &l).unwrap_err();
+        assert_eq!(e.code, ErrorCode::InputTooLarge);
+        let e = Node::from_json("ctx", &json!({"@a": "01234567890"}), &l).unwrap_err();
+        assert_eq!(e.code, ErrorCode::InputTooLarge);
+        let e = Node::from_json("ctx", &json!({"a": ["0123456789", "0123456789", "0123456789", "0123456789", "0123456789"]}), &l).unwrap_err();
+        assert_eq!(e.code, ErrorCode::CtxTooLarge);
+        assert!(e.message.starts_with("ctx is 96 bytes, over the limit of 60 bytes"), "{}", e.message);
+    }
+
+    #[test]
+    fn from_json_deep_value_stops_at_limit() {
+        let mut v = json!("x");
+        for _ in 0..10_000 {
+            let mut m = Map::new();
+            m.insert("a".into(), v);
+            v = Value::Object(m);
+        }
+        let e = Node::from_json("ctx", &v, &limits()).unwrap_err();
+        assert_eq!(e.code, ErrorCode::InputTooLarge);
+        // Dismantle iteratively: serde_json's Value drop recurses.
+        let mut stack = vec![v];
+        while let Some(v) = stack.pop() {
+            if let Value::Object(m) = v {
+                stack.extend(m.into_iter().map(|(_, v)| v));
+            }
+        }
+    }
+
+    #[test]
+    fn parse_xml_good() {
+        let n = parse_xml(
+            "<?xml version=\"1.0\"?>\n<ctx>\n  <client first=\"John\">Doe &amp; co</client>\n  <urn:x/>\n</ctx>",
+            &limits(),
+        )
+        .unwrap();
+        assert_eq!(n.to_xml(), "<ctx><client first=\"John\">Doe &amp; co</client><x/></ctx>");
+    }
+
+    #[test]
+    fn parse_xml_errors() {
+        let l = limits();
+        let code = |s: &str| parse_xml(s, &l).unwrap_err().code;
+        assert_eq!(code("<notctx/>"), ErrorCode::InvalidEvent);
+        assert_eq!(code("<ctx>"), ErrorCode::MalformedXml);
+        assert_eq!(code("<!DOCTYPE ctx><ctx/>"), ErrorCode::XmlDtdRefused);
+        assert_eq!(code("<ctx>&ent;</ctx>"), ErrorCode::XmlDtdRefused);
+        let big = format!("<ctx><a>{}</a></ctx>", "x".repeat(16 * 1024 + 1));
+        assert_eq!(code(&big), ErrorCode::InputTooLarge);
+        let many: String = (0..5000).map(|i| format!("<a n=\"{i}\">0123456789</a>")).collect();
+        let e = parse_xml(&format!("<ctx>{many}</ctx>"), &l).unwrap_err();
+        assert_eq!(e.code, ErrorCode::CtxTooLarge);
+        let small = Limits { max_document_bytes: 10, ..l };
+        assert_eq!(parse_xml("<ctx>xxxxxxx</ctx>", &small).unwrap_err().code, ErrorCode::InputTooLarge);
+    }
+
+    #[test]
+    fn parse_xml_depth() {
+        let l = Limits { max_depth: 3, ..Limits::default() };
+        assert!(parse_xml("<ctx><a><b><c/></b></a></ctx>", &l).is_ok());
+        let e = parse_xml("<ctx><a><b><c><d/></c></b></a></ctx>", &l).unwrap_err();
+        assert_eq!(e.code, ErrorCode::InputTooLarge);
+        let deep = format!("<ctx>{}{}</ctx>", "<a>".repeat(100_000), "</a>".repeat(100_000));
+        assert_eq!(parse_xml(&deep, &limits()).unwrap_err().code, ErrorCode::InputTooLarge);
+    }
+}

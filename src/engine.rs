@@ -1,0 +1,304 @@
+//! The engine: a state machine the shell drives. An operation starts with `begin`; while it needs
+//! records it answers `Step::Read` and the shell calls `resume` with what it read; at the end it
+//! answers `Step::Done` with every record to write (one storage transaction) and a result. The
+//! shell then calls `commit` once the transaction is durable, or `rollback` if it failed: the
+//! in-memory small state goes back to what storage holds.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::error::{err, Error, ErrorCode, Result};
+use crate::ops;
+use crate::state::{Journal, State};
+
+/// One read the core asks for.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "op", rename_all = "camelCase")]
+pub enum ReadReq {
+    /// Values of these keys (absent ones come back as null).
+    Get {
+        /// Keys.
+        keys: Vec<String>,
+    },
+    /// Entries with `gte <= key < lt`, ascending, at most `limit`.
+    Range {
+        /// Inclusive lower bound.
+        gte: String,
+        /// Exclusive upper bound.
+        lt: String,
+        /// Most entries.
+        limit: u32,
+    },
+}
+
+/// What a read returned, in the order of the requests.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ReadResult {
+    /// For `Get`.
+    Values(Vec<Option<String>>),
+    /// For `Range`.
+    Entries(Vec<(String, String)>),
+}
+
+/// The records to write, as one transaction.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Writes {
+    ops: BTreeMap<String, Option<String>>,
+}
+
+impl Writes {
+    /// Puts a record (a later put or delete of the same key in the operation wins).
+    pub fn put(&mut self, key: String, value: String) {
+        self.ops.insert(key, Some(value));
+    }
+
+    /// Deletes a record.
+    pub fn del(&mut self, key: String) {
+        self.ops.insert(key, None);
+    }
+
+    /// Number of records written (puts and deletes).
+    pub fn len(&self) -> usize {
+        self.ops.len()
+    }
+
+    /// Whether nothing is written.
+    pub fn is_empty(&self) -> bool {
+        self.ops.is_empty()
+    }
+
+    /// The value this operation will have written for `key`, if it wrote it.
+    pub fn pending(&self, key: &str) -> Option<&Option<String>> {
+        self.ops.get(key)
+    }
+
+    /// Puts and deletes, in key order.
+    pub fn split(&self) -> (Vec<(&str, &str)>, Vec<&str>) {
+        let mut put = Vec::new();
+        let mut del = Vec::new();
+        for (k, v) in &self.ops {
+            match v {
+                Some(v) => put.push((k.as_str(), v.as_str())),
+                None => del.push(k.as_str()),
+            }
+        }
+        (put, del)
+    }
+}
+
+/// The engine's answer to `begin` / `resume`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Step {
+    /// Read these, then call `resume`.
+    Read(Vec<ReadReq>),
+    /// Write these in one transaction, then call `commit` (or `rollback` if it failed).
+    Done {
+        /// The records.
+        writes: Writes,
+        /// The operation's result.
+        result: Value,
+    },
+}
+
+/// The engine.
+#[derive(Debug, Default)]
+pub struct Engine {
+    /// The small state.
+    pub st: State,
+    journal: Journal,
+    op: Option<ops::OpState>,
+    reads: Vec<ReadReq>,
+    busy: bool,
+    /// Whether `init` ran (now or in an earlier process).
+    pub initialized: bool,
+    /// The records the current operation writes.
+    pub tx: Writes,
+    /// Parsed templates.
+    pub cache: crate::render::Cache,
+}
+
+/// Parses a JSON text into `T`, mapping errors to `InvalidJson` / `InvalidArgument`.
+pub fn parse_json<T: for<'de> Deserialize<'de>>(what: &str, text: &str) -> Result<T> {
+    serde_json::from_str(text).map_err(|e| {
+        let code = if e.is_syntax() || e.is_eof() { ErrorCode::InvalidJson } else { ErrorCode::InvalidArgument };
+        Error::new(code, format!("{what}: {e}"))
+    })
+}
+
+impl Engine {
+    /// A new engine on empty storage: the `m/…` records of the initial state are written by the
+    /// first operation (`init`).
+    pub fn new() -> Self {
+        Engine::default()
+    }
+
+    /// An engine on existing storage: `records` are every `m/…` record.
+    pub fn load(records: Vec<(String, String)>) -> Result<Self> {
+        let mut e = Engine::new();
+        for (k, v) in records {
+            if k == "m/settings" {
+                e.initialized = true;
+            }
+            e.st.load_record(&k, Some(&v))?;
+            e.journal.set_committed(k, v);
+        }
+        Ok(e)
+    }
+
+    /// Whether the state was initialized (by `init`, or found in storage).
+    pub fn is_initialized(&self) -> bool {
+        self.initialized
+    }
+
+    /// Marks an `m/…` record changed by the current operation.
+    pub fn touch(&mut self, key: impl Into<String>) {
+        self.journal.touch(key.into());
+    }
+
+    /// Starts an operation (a JSON request, see `ops::Request`).
+    pub fn begin(&mut self, request: &str) -> Result<Step> {
+        if self.busy {
+            return err(ErrorCode::Busy, "an operation is already in progress; commit or roll it back first");
+        }
+        let req: ops::Request = parse_json("request", request)?;
+        self.busy = true;
+        self.tx = Writes::default();
+        match ops::begin(self, req) {
+            Ok(step) => self.after(step),
+            Err(e) => {
+                self.abandon();
+                Err(e)
+            }
+        }
+    }
+
+    /// Continues the operation with the results of the reads it asked for (a JSON array, one
+    /// element per request: an array of values-or-null for `get`, an array of `[key, value]` for
+    /// `range`).
+    pub fn resume(&mut self, results: &str) -> Result<Step> {
+        let Some(op) = self.op.take() else {
+            return err(ErrorCode::InvalidArgument, "resume without an operation waiting for reads");
+        };
+        let parsed = match self.parse_results(results) {
+            Ok(p) => p,
+            Err(e) => {
+                self.abandon();
+                return Err(e);
+            }
+        };
+        match ops::resume(self, op, parsed) {
+            Ok(step) => self.after(step),
+            Err(e) => {
+                self.abandon();
+                Err(e)
+            }
+        }
+    }
+
+    fn parse_results(&self, text: &str) -> Result<Vec<ReadResult>> {
+        let vals: Vec<Value> = parse_json("read results", text)?;
+        if vals.len() != self.reads.len() {
+            return err(ErrorCode::InvalidArgument, format!("expected {} read results, got {}", self.reads.len(), vals.len()));
+        }
+        let bad = |what: &str| Error::new(ErrorCode::InvalidArgument, format!("read result: {what}"));
+        let mut out = Vec::with_capacity(vals.len());
+        for (req, v) in self.reads.iter().zip(vals) {
+            let arr = match v {
+                Value::Array(a) => a,
+                _ => return Err(bad("not an array")),
+            };
+            match req {
+                ReadReq::Get { keys } => {
+                    if arr.len() != keys.len() {
+                        return Err(bad("wrong number of values"));
+                    }
+                    let mut vs = Vec::with_capacity(arr.len());
+                    for x in arr {
+                        match x {
+                            Value::Null => vs.push(None),
+                            Value::String(s) => vs.push(Some(s)),
+                            _ => return Err(bad("a value is neither a string nor null")),
+                        }
+                    }
+                    out.push(ReadResult::Values(vs));
+                }
+                ReadReq::Range { limit, .. } => {
+                    if arr.len() > *limit as usize {
+                        return Err(bad("more entries than the limit"));
+                    }
+                    let mut es = Vec::with_capacity(arr.len());
+                    for x in arr {
+                        match x {
+                            Value::Array(mut kv) if kv.len() == 2 => {
+                                let v = kv.pop();
+                                let k = kv.pop();
+                                match (k, v) {
+                                    (Some(Value::String(k)), Some(Value::String(v))) => es.push((k, v)),
+                                    _ => return Err(bad("an entry is not [string, string]")),
+                                }
+                            }
+                            _ => return Err(bad("an entry is not [key, value]")),
+                        }
+                    }
+                    out.push(ReadResult::Entries(es));
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    fn after(&mut self, step: ops::Next) -> Result<Step> {
+        match step {
+            ops::Next::Read(op, reads) => {
+                self.op = Some(op);
+                self.reads = reads.clone();
+                Ok(Step::Read(reads))
+            }
+            ops::Next::Done(result) => {
+                let mut writes = std::mem::take(&mut self.tx);
+                for (k, v) in self.journal.pending(&self.st) {
+                    match v {
+                        Some(v) => writes.put(k, v),
+                        None => writes.del(k),
+                    }
+                }
+                self.reads.clear();
+                Ok(Step::Done { writes, result })
+            }
+        }
+    }
+
+    fn abandon(&mut self) {
+        self.op = None;
+        self.reads.clear();
+        self.tx = Writes::default();
+        // Input errors are found before any state is touched; a state change made before an error
+        // is undone here as well.
+        let _ = self.journal.rollback(&mut self.st);
+        self.busy = false;
+    }
+
+    /// The operation's writes are durable.
+    pub fn commit(&mut self) {
+        self.journal.commit(&self.st);
+        self.op = None;
+        self.busy = false;
+    }
+
+    /// The operation's writes failed: back to the committed state.
+    pub fn rollback(&mut self) -> Result<()> {
+        self.op = None;
+        self.reads.clear();
+        self.tx = Writes::default();
+        self.busy = false;
+        self.journal.rollback(&mut self.st)
+    }
+
+    /// A read-only question about the small state (see `ops::query`). Never touches storage.
+    pub fn query(&self, request: &str) -> Result<Value> {
+        let q: ops::Query = parse_json("query", request)?;
+        ops::query(self, q)
+    }
+}

@@ -1,0 +1,147 @@
+//! The one error type of the core. Every error has a stable `code` (what programs match on) and a
+//! readable `message` (what people read). The binding layer turns it into a JavaScript `Error`
+//! whose `code` property is the same string.
+
+use serde::Serialize;
+use std::fmt;
+
+/// Stable error codes. The string form (`as_str`) is part of the public API: never rename one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum ErrorCode {
+    /// The event is structurally wrong (missing ctx, unknown field, bad value…).
+    InvalidEvent,
+    /// `type` is missing.
+    MissingEventType,
+    /// `type` is not a value of the `eventType` enumeration.
+    UnknownEventType,
+    /// `wishedChannel` (or a template channel) is not a known channel.
+    UnknownChannel,
+    /// `email` is not a well-formed address.
+    InvalidEmail,
+    /// `mobilePhone` is not a well-formed number.
+    InvalidPhone,
+    /// A date is not ISO 8601.
+    InvalidDate,
+    /// The XML does not parse; the message carries line and column.
+    MalformedXml,
+    /// The XML carries a DTD, an entity declaration or an entity reference we refuse to expand.
+    XmlDtdRefused,
+    /// The JSON does not parse or has the wrong shape.
+    InvalidJson,
+    /// The `ctx` element is larger than the configured limit.
+    CtxTooLarge,
+    /// A document, a batch or a field is larger than its limit.
+    InputTooLarge,
+    /// No instance (execution instance or external account) of that name.
+    UnknownInstance,
+    /// An external account with that name or execution instance id exists already.
+    DuplicateInstance,
+    /// No enabled execution instance can take the event (load balancer with none enabled…).
+    NoInstanceAvailable,
+    /// An event type of that internal name exists already.
+    DuplicateEventType,
+    /// A template of that internal name exists already.
+    DuplicateTemplate,
+    /// No template of that internal name.
+    UnknownTemplate,
+    /// The template content does not parse; the message carries line and column.
+    TemplateSyntax,
+    /// The template cannot be published (no event type, a reference error…).
+    TemplateNotPublishable,
+    /// The template is published: unpublish it first.
+    TemplatePublished,
+    /// No seed address of that name on the template.
+    UnknownSeed,
+    /// No event with that id.
+    UnknownEvent,
+    /// The event id is not a decimal 64-bit unsigned integer.
+    InvalidEventId,
+    /// The clock cannot move backwards.
+    ClockBackwards,
+    /// No workflow of that internal name.
+    UnknownWorkflow,
+    /// The workflow exists already (`mcSynch_<account>` created twice…).
+    WorkflowExists,
+    /// The workflow is not in a state that allows this (starting a started workflow is fine; this
+    /// is for e.g. running a workflow that is being edited).
+    WorkflowState,
+    /// A parameter of an API call is wrong (bad page size, bad filter, bad config value…).
+    InvalidArgument,
+    /// Stored data does not decode: the storage was written by something else.
+    StorageCorrupt,
+    /// An operation was started while another one is in progress in the core.
+    Busy,
+}
+
+impl ErrorCode {
+    /// The stable string form, e.g. `"UNKNOWN_EVENT_TYPE"`.
+    pub fn as_str(self) -> &'static str {
+        use ErrorCode::*;
+        match self {
+            InvalidEvent => "INVALID_EVENT",
+            MissingEventType => "MISSING_EVENT_TYPE",
+            UnknownEventType => "UNKNOWN_EVENT_TYPE",
+            UnknownChannel => "UNKNOWN_CHANNEL",
+            InvalidEmail => "INVALID_EMAIL",
+            InvalidPhone => "INVALID_PHONE",
+            InvalidDate => "INVALID_DATE",
+            MalformedXml => "MALFORMED_XML",
+            XmlDtdRefused => "XML_DTD_REFUSED",
+            InvalidJson => "INVALID_JSON",
+            CtxTooLarge => "CTX_TOO_LARGE",
+            InputTooLarge => "INPUT_TOO_LARGE",
+            UnknownInstance => "UNKNOWN_INSTANCE",
+            DuplicateInstance => "DUPLICATE_INSTANCE",
+            NoInstanceAvailable => "NO_INSTANCE_AVAILABLE",
+            DuplicateEventType => "DUPLICATE_EVENT_TYPE",
+            DuplicateTemplate => "DUPLICATE_TEMPLATE",
+            UnknownTemplate => "UNKNOWN_TEMPLATE",
+            TemplateSyntax => "TEMPLATE_SYNTAX",
+            TemplateNotPublishable => "TEMPLATE_NOT_PUBLISHABLE",
+            TemplatePublished => "TEMPLATE_PUBLISHED",
+            UnknownSeed => "UNKNOWN_SEED",
+            UnknownEvent => "UNKNOWN_EVENT",
+            InvalidEventId => "INVALID_EVENT_ID",
+            ClockBackwards => "CLOCK_BACKWARDS",
+            UnknownWorkflow => "UNKNOWN_WORKFLOW",
+            WorkflowExists => "WORKFLOW_EXISTS",
+            WorkflowState => "WORKFLOW_STATE",
+            InvalidArgument => "INVALID_ARGUMENT",
+            StorageCorrupt => "STORAGE_CORRUPT",
+            Busy => "BUSY",
+        }
+    }
+}
+
+/// An error of the core: a stable code and a readable message.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Error {
+    /// What programs match on.
+    pub code: ErrorCode,
+    /// What people read; says what was wrong and, where it helps, where.
+    pub message: String,
+}
+
+impl Error {
+    /// An error with that code and message.
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
+        Error { code, message: message.into() }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.code.as_str(), self.message)
+    }
+}
+
+impl std::error::Error for Error {}
+
+/// Result of the core.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Shorthand used across the core: `err(ErrorCode::X, format!(…))`.
+pub fn err<T>(code: ErrorCode, message: impl Into<String>) -> Result<T> {
+    Err(Error::new(code, message))
+}

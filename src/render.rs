@@ -1,0 +1,126 @@
+//! Rendering a template for an event (or a seed address): the event's fields and its parsed ctx as
+//! seen by personalization, and a cache of parsed templates.
+
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use crate::ctx::Node;
+use crate::dates;
+use crate::error::Result;
+use crate::input::Limits;
+use crate::model::{EventRecord, Rendered};
+use crate::personalization::{self, Lookup, Template};
+
+/// What personalization sees of an event.
+#[derive(Debug, Default)]
+pub struct EventView {
+    fields: Vec<(&'static str, String)>,
+    ctx: Option<Node>,
+}
+
+impl Lookup for EventView {
+    fn field(&self, name: &str) -> Option<String> {
+        self.fields.iter().find(|(k, _)| *k == name).map(|(_, v)| v.clone())
+    }
+
+    fn ctx(&self) -> Option<&Node> {
+        self.ctx.as_ref()
+    }
+}
+
+impl EventView {
+    /// The view of an event record (its ctx parsed again from canonical XML).
+    pub fn of_event(ev: &EventRecord) -> Self {
+        let mut fields: Vec<(&'static str, String)> = vec![
+            ("id", ev.id.to_string()),
+            ("type", ev.event_type.clone()),
+            ("wishedChannel", ev.wished_channel.code().to_string()),
+            ("emailFormat", ev.email_format.to_string()),
+            ("created", dates::format_iso(ev.created)),
+        ];
+        let opt = [
+            ("email", &ev.email),
+            ("mobilePhone", &ev.mobile_phone),
+            ("externalId", &ev.external_id),
+            ("origin", &ev.origin),
+            ("language", &ev.language),
+            ("country", &ev.country),
+            ("registrationToken", &ev.registration_token),
+        ];
+        for (k, v) in opt {
+            if let Some(v) = v {
+                fields.push((k, v.clone()));
+            }
+        }
+        if let Some(t) = ev.scheduled {
+            fields.push(("scheduled", dates::format_iso(t)));
+        }
+        if let Some(t) = ev.expiration {
+            fields.push(("expiration", dates::format_iso(t)));
+        }
+        // Our own canonical XML always parses; a failure leaves ctx empty (renders as empty).
+        let ctx = crate::ctx::parse_xml(&ev.ctx, &Limits { max_ctx_bytes: usize::MAX, max_document_bytes: usize::MAX, ..Limits::default() }).ok();
+        EventView { fields, ctx }
+    }
+
+    /// A view from explicit fields (seed addresses).
+    pub fn of_fields(fields: Vec<(&'static str, String)>, ctx: Option<Node>) -> Self {
+        EventView { fields, ctx }
+    }
+}
+
+/// The three parsed parts of a template.
+#[derive(Debug)]
+pub struct Parsed {
+    /// Subject.
+    pub subject: Template,
+    /// HTML body.
+    pub html: Template,
+    /// Text body.
+    pub text: Template,
+}
+
+impl Parsed {
+    /// Parses the three parts; errors name the part.
+    pub fn parse(subject: &str, html: &str, text: &str) -> Result<Parsed> {
+        Ok(Parsed {
+            subject: personalization::parse(subject).map_err(|e| e.into_error("subject"))?,
+            html: personalization::parse(html).map_err(|e| e.into_error("HTML body"))?,
+            text: personalization::parse(text).map_err(|e| e.into_error("text body"))?,
+        })
+    }
+
+    /// Publication-time reference check.
+    pub fn check_references(&self) -> Result<()> {
+        self.subject.check_references().map_err(|e| e.into_unpublishable_error("subject"))?;
+        self.html.check_references().map_err(|e| e.into_unpublishable_error("HTML body"))?;
+        self.text.check_references().map_err(|e| e.into_unpublishable_error("text body"))?;
+        Ok(())
+    }
+
+    /// Renders the three parts.
+    pub fn render(&self, view: &dyn Lookup) -> Rendered {
+        Rendered { subject: self.subject.render(view), html: self.html.render(view), text: self.text.render(view) }
+    }
+}
+
+/// Parsed templates by (copy name, publication sequence): a republish makes a new entry.
+#[derive(Debug, Default)]
+pub struct Cache {
+    map: HashMap<(String, u64), Rc<Parsed>>,
+}
+
+impl Cache {
+    /// The parsed form of a published copy.
+    pub fn get(&mut self, name: &str, seq: u64, subject: &str, html: &str, text: &str) -> Result<Rc<Parsed>> {
+        if let Some(p) = self.map.get(&(name.to_string(), seq)) {
+            return Ok(p.clone());
+        }
+        let p = Rc::new(Parsed::parse(subject, html, text)?);
+        if self.map.len() > 1024 {
+            self.map.clear();
+        }
+        self.map.insert((name.to_string(), seq), p.clone());
+        Ok(p)
+    }
+}
