@@ -1,0 +1,16 @@
+// Node entry: loads the wasm synchronously (no top-level await), so both `import` and `require`
+// (through the CommonJS build in dist/node.cjs) work.
+
+import { readFileSync } from 'node:fs';
+import { initSync, WasmEngine } from '../dist/wasm/message_center.js';
+import { bindMessageCenter } from './message-center.js';
+
+initSync({ module: readFileSync(new URL('../dist/wasm/message_center_bg.wasm', import.meta.url)) });
+
+/** The Message Center (see index.d.ts). */
+export const MessageCenter = bindMessageCenter(async () => WasmEngine);
+export { mcError } from './message-center.js';
+export { createMemoryStorage } from './storage/memory.js';
+export { openIndexedDBStorage, deleteIndexedDBStorage } from './storage/indexeddb.js';
+export { createFaultyStorage } from './storage/faulty.js';
+export { runStorageAdapterTests } from './storage/acceptance.js';
