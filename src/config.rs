@@ -8,7 +8,7 @@ use crate::input::Limits;
 
 /// A schedule: ticks at every `offset_ms + k * period_ms` (UTC, virtual clock).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Schedule {
     /// Time between two runs.
     pub period_ms: i64,
@@ -54,7 +54,7 @@ const DAY: i64 = 24 * HOUR;
 
 /// Outcome rates of the simulated MTA for one channel, per attempt, in parts per million.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ChannelRates {
     /// Hard bounce (address quarantined, "Delivery failed").
     pub hard_ppm: u32,
@@ -71,7 +71,7 @@ pub struct ChannelRates {
 /// Schedules of the technical workflows ([U]: the product documents only the hourly archiving and
 /// the daily cleanup at 04:00).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Schedules {
     /// `rtEventsProcessing`.
     pub rt_events_processing: Schedule,
@@ -87,7 +87,7 @@ pub struct Schedules {
 
 /// The engine's configuration.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[serde(rename_all = "camelCase", default, deny_unknown_fields)]
 pub struct Config {
     /// Workflow schedules.
     pub schedules: Schedules,

@@ -293,7 +293,14 @@ impl Engine {
         self.reads.clear();
         self.tx = Writes::default();
         self.busy = false;
-        self.journal.rollback(&mut self.st)
+        let r = self.journal.rollback(&mut self.st);
+        if !self.journal.is_committed("m/settings") {
+            // The rolled-back operation was `init`: storage holds nothing, so neither does the
+            // engine (otherwise a second `init` would be refused on an empty store).
+            self.st = State::default();
+            self.initialized = false;
+        }
+        r
     }
 
     /// A read-only question about the small state (see `ops::query`). Never touches storage.

@@ -530,6 +530,11 @@ impl Journal {
         self.committed.insert(key, value);
     }
 
+    /// Whether a record is durable (committed or loaded from storage).
+    pub fn is_committed(&self, key: &str) -> bool {
+        self.committed.contains_key(key)
+    }
+
     /// Whether the current operation changed anything.
     pub fn is_dirty(&self) -> bool {
         !self.dirty.is_empty()

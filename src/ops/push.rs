@@ -79,13 +79,14 @@ pub fn push(eng: &mut Engine, p: PushRequest) -> Result<Next> {
     if p.target != LOAD_BALANCER && !eng.st.accounts.contains_key(&p.target) {
         return err(ErrorCode::UnknownInstance, format!("no execution instance named '{}'", p.target));
     }
-    let mut valid: Vec<ValidEvent> = Vec::with_capacity(raws.len());
+    let total = raws.len();
+    let mut valid: Vec<ValidEvent> = Vec::with_capacity(total);
     for (i, raw) in raws.into_iter().enumerate() {
         let v = validate(&eng.st, raw, default_queue).map_err(|e| {
             if p.single {
                 e
             } else {
-                Error::new(e.code, format!("event {} of the collection: {}", i + 1, e.message))
+                Error::new(e.code, format!("event {} of {total}: {}", i + 1, e.message))
             }
         })?;
         valid.push(v);

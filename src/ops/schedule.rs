@@ -153,7 +153,11 @@ pub fn wait_check(
     let processing = if queue == "batch" { "batchEventsProcessing" } else { "rtEventsProcessing" };
     let reason: Option<String> = match current {
         EventStatus::Sent if bounce_pending && wanted == EventStatus::DeliveryFailed => {
-            (!started(eng, instance, "updateEventsStatus")).then(|| "the event is Sent with a bounce pending, but updateEventsStatus is not started".to_string())
+            if !started(eng, instance, "mta") {
+                Some(format!("the event is Sent with a bounce pending, but the MTA of '{instance}' is stopped"))
+            } else {
+                (!started(eng, instance, "updateEventsStatus")).then(|| "the event is Sent with a bounce pending, but updateEventsStatus is not started".to_string())
+            }
         }
         s if s.is_final() => Some(format!("the event is '{}', a final status: it will never become '{}'", s.label(), wanted.label())),
         EventStatus::Pending => {

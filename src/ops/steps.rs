@@ -167,7 +167,9 @@ pub fn resume(eng: &mut Engine, mut s: StepState, mut r: Vec<ReadResult>) -> Res
             for ((_, _, id), v) in s.queue_keys.iter().zip(vals) {
                 let bl: Option<BroadLogRecord> = decode(&keys::broadlog(*id), v)?;
                 if let Some(b) = &bl {
-                    if b.status == BroadLogStatus::Pending {
+                    // Pending: an attempt checks the quarantine; a bounce coming due must not
+                    // overwrite an existing entry (a denylist entry, an earlier quarantine).
+                    if b.status == BroadLogStatus::Pending || b.bounce_at.is_some() {
                         addrs.insert(keys::quarantine(s.exec_id, &b.address));
                     }
                 }

@@ -1,0 +1,222 @@
+//! Archiving (`mcSynch_<account>`): events and delivery logs copied to the control, incremental,
+//! idempotent, later changes carried over; the control's event history and counts.
+
+mod common;
+
+use std::collections::BTreeMap;
+
+use common::*;
+use message_center::driver::MemDriver;
+use serde_json::{json, Value};
+
+fn archived(d: &MemDriver) -> BTreeMap<String, String> {
+    let mut m = records(d, "h/");
+    m.extend(records(d, "hb/"));
+    m.extend(records(d, "x/h/"));
+    m
+}
+
+fn synch_runs(d: &mut MemDriver) -> Vec<Value> {
+    journal(d, "control", "mcSynch_exec1")
+}
+
+fn archived_event(d: &MemDriver, id: &str) -> Value {
+    serde_json::from_str(&d.store[&format!("h/{}", hex(id))]).unwrap()
+}
+
+/// `running` with the archiving workflow of exec1.
+fn archiving(seed: u64) -> MemDriver {
+    let mut d = running(seed);
+    ok(&mut d, json!({"op": "createArchivingWorkflow", "account": "exec1"}));
+    d
+}
+
+#[test]
+fn copies_events_and_delivery_logs_keeping_the_id() {
+    let mut d = archiving(1);
+    let sent = push1(&mut d, "exec1", "sent@mc-sim.test");
+    let hard = push1(&mut d, "exec1", "hard@mc-sim.test");
+    let unrouted = push1_xml(&mut d, "exec1", "<rtEvent type='reset' email='a@example.com'><ctx/></rtEvent>");
+    advance_to(&mut d, t0() + HOUR + SEC);
+    for id in [&sent, &hard, &unrouted] {
+        let h = hex(id);
+        assert!(d.store.contains_key(&format!("h/{h}")), "{id}");
+        let he = archived_event(&d, id);
+        assert_eq!(he["id"].as_u64().unwrap().to_string(), *id);
+        // Copied at 13:00 if it changed after the 12:00 run.
+        let at = if id == &unrouted { t0() } else { t0() + HOUR };
+        assert_eq!(he["archived"], at);
+        // Same record as on the execution instance, apart from archiving fields.
+        let mut e: Value = serde_json::from_str(&d.store[&format!("e/{h}")]).unwrap();
+        let mut he2 = he.clone();
+        for v in [&mut e, &mut he2] {
+            v.as_object_mut().unwrap().remove("archived");
+            v.as_object_mut().unwrap().remove("chgSeq");
+        }
+        assert_eq!(e, he2);
+    }
+    assert!(d.store.contains_key(&format!("hb/{}", hex(&sent))));
+    assert!(d.store.contains_key(&format!("hb/{}", hex(&hard))));
+    assert!(!d.store.contains_key(&format!("hb/{}", hex(&unrouted))), "no delivery log to archive");
+    assert_eq!(archived_event(&d, &sent)["status"], "sent");
+    assert_eq!(archived_event(&d, &hard)["status"], "deliveryFailed");
+    let hb: Value = serde_json::from_str(&d.store[&format!("hb/{}", hex(&hard))]).unwrap();
+    assert_eq!(hb["status"], "failed");
+
+    let e = get(&mut d, &sent);
+    assert_eq!(e["archived"]["status"], "sent");
+    assert_eq!(e["archived"]["archived"], iso(t0() + HOUR));
+    assert_eq!(e["archivedBroadLog"]["status"], "Sent");
+    assert_eq!(e["purgedFromExecution"], false);
+    assert!(keys(&d, "c/").is_empty(), "the change log is consumed");
+
+    // First run at 12:00 (the events had just been routed), second at 13:00.
+    let runs = synch_runs(&mut d);
+    assert_eq!(runs.len(), 2);
+    assert_eq!(runs[1]["start"], iso(t0()));
+    assert_eq!(runs[1]["counts"], json!({"events": 3, "deliveryLogs": 2}));
+    assert_eq!(runs[0]["start"], iso(t0() + HOUR));
+    assert_eq!(runs[0]["counts"], json!({"events": 2, "deliveryLogs": 2}), "only what changed since");
+    let wf = &q(&d, json!({"q": "workflows", "instance": "control"}))[1];
+    assert_eq!(wf["name"], "mcSynch_exec1");
+    assert!(wf["watermark"].as_u64().unwrap() > 0);
+}
+
+#[test]
+fn incremental_runs_copy_only_changes() {
+    let mut d = archiving(1);
+    let a = push1(&mut d, "exec1", "sent@mc-sim.test");
+    advance_to(&mut d, t0() + HOUR + SEC);
+    let before = records(&d, &format!("h/{}", hex(&a)));
+    advance(&mut d, 5 * MIN);
+    let b = push1(&mut d, "exec1", "ignored@mc-sim.test");
+    advance_to(&mut d, t0() + 2 * HOUR + SEC);
+    let runs = synch_runs(&mut d);
+    assert_eq!(runs[0]["counts"], json!({"events": 1, "deliveryLogs": 1}));
+    assert_eq!(records(&d, &format!("h/{}", hex(&a))), before, "untouched event not rewritten");
+    assert_eq!(archived_event(&d, &b)["status"], "ignored");
+}
+
+#[test]
+fn a_later_bounce_arrives_at_the_next_run() {
+    let mut d = archiving(1);
+    let id = push1(&mut d, "exec1", "bounce-90m@mc-sim.test");
+    advance_to(&mut d, t0() + HOUR + SEC);
+    assert_eq!(archived_event(&d, &id)["status"], "sent");
+    let c = q(&d, json!({"q": "counts", "instance": "control"}));
+    assert_eq!((c["byStatus"]["sent"].as_i64(), c["byStatus"]["deliveryFailed"].as_i64()), (Some(1), Some(0)));
+    advance_to(&mut d, t0() + 2 * HOUR - MIN);
+    assert_eq!(status(&mut d, &id), "deliveryFailed");
+    assert_eq!(archived_event(&d, &id)["status"], "sent", "not archived before the next run");
+    advance_to(&mut d, t0() + 2 * HOUR + SEC);
+    assert_eq!(archived_event(&d, &id)["status"], "deliveryFailed");
+    let hb: Value = serde_json::from_str(&d.store[&format!("hb/{}", hex(&id))]).unwrap();
+    assert_eq!(hb["failureType"], "async");
+    let c = q(&d, json!({"q": "counts", "instance": "control"}));
+    assert_eq!((c["byStatus"]["sent"].as_i64(), c["byStatus"]["deliveryFailed"].as_i64(), c["total"].as_i64()), (Some(0), Some(1), Some(1)));
+    // The archived status index follows.
+    assert!(keys(&d, "x/h/s/sent/").is_empty());
+    assert_eq!(keys(&d, "x/h/s/deliveryFailed/").len(), 1);
+}
+
+#[test]
+fn running_again_changes_nothing() {
+    let mut d = archiving(1);
+    for a in ["sent@mc-sim.test", "hard@mc-sim.test", "ignored@mc-sim.test"] {
+        push1(&mut d, "exec1", a);
+    }
+    advance_to(&mut d, t0() + HOUR + SEC);
+    let arch = archived(&d);
+    let counts = q(&d, json!({"q": "counts", "instance": "control"}));
+    for _ in 0..2 {
+        let r = run_wf(&mut d, "control", "mcSynch_exec1").unwrap();
+        assert_eq!(r["counts"], json!({}));
+        assert_eq!(archived(&d), arch);
+        assert_eq!(q(&d, json!({"q": "counts", "instance": "control"})), counts);
+    }
+    // With nothing new it is not even scheduled.
+    let n = synch_runs(&mut d).len();
+    advance(&mut d, 5 * HOUR);
+    assert_eq!(synch_runs(&mut d).len(), n);
+    assert_eq!(archived(&d), arch);
+}
+
+#[test]
+fn control_history_list_and_counts() {
+    let mut d = archiving(1);
+    let a = push1(&mut d, "exec1", "sent@mc-sim.test");
+    advance(&mut d, MIN);
+    let b = push1(&mut d, "exec1", "hard@mc-sim.test");
+    advance(&mut d, MIN);
+    let c = push1_xml(&mut d, "exec1", "<batchEvent type='order' email='sent@mc-sim.test'><ctx/></batchEvent>");
+    advance_to(&mut d, t0() + HOUR + SEC);
+    let l = ok(&mut d, json!({"op": "listEvents", "filter": {"instance": "control"}}));
+    let ids: Vec<&str> = l["events"].as_array().unwrap().iter().map(|e| e["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, [c.as_str(), b.as_str(), a.as_str()], "newest first");
+    assert!(l["next"].is_null());
+    assert_eq!(l["events"][0]["archived"], iso(t0() + HOUR));
+    let l = ok(&mut d, json!({"op": "listEvents", "filter": {"instance": "control", "status": "Delivery failed"}}));
+    assert_eq!(l["events"].as_array().unwrap().len(), 1);
+    assert_eq!(l["events"][0]["id"], b);
+    let l = ok(&mut d, json!({"op": "listEvents", "filter": {"instance": "control", "queue": "batch"}}));
+    assert_eq!(l["events"][0]["id"], c);
+    let counts = q(&d, json!({"q": "counts", "instance": "control"}));
+    assert_eq!(counts["total"], 3);
+    assert_eq!(counts["byStatus"]["sent"], 2);
+    assert_eq!(counts["byStatus"]["deliveryFailed"], 1);
+    assert_eq!(q(&d, json!({"q": "counts", "instance": "control", "queue": "batch"}))["total"], 1);
+}
+
+#[test]
+fn each_instance_is_archived_by_its_own_workflow() {
+    let mut d = setup_instances(1, &[("exec1", 1), ("exec2", 2)]);
+    start_exec(&mut d, "exec1");
+    start_exec(&mut d, "exec2");
+    ok(&mut d, json!({"op": "createArchivingWorkflow", "account": "exec1"}));
+    let a = push1(&mut d, "exec1", "sent@mc-sim.test");
+    let b = push1(&mut d, "exec2", "sent@mc-sim.test");
+    advance_to(&mut d, t0() + HOUR + SEC);
+    assert!(d.store.contains_key(&format!("h/{}", hex(&a))));
+    assert!(!d.store.contains_key(&format!("h/{}", hex(&b))));
+    assert!(!keys(&d, "c/02/").is_empty(), "exec2's changes wait for its archiving workflow");
+    ok(&mut d, json!({"op": "createArchivingWorkflow", "account": "exec2"}));
+    advance_to(&mut d, t0() + 2 * HOUR + SEC);
+    assert_eq!(archived_event(&d, &b)["status"], "sent");
+    assert_eq!(archived_event(&d, &b)["instance"], "exec2");
+    assert!(keys(&d, "c/").is_empty());
+    assert_eq!(q(&d, json!({"q": "counts", "instance": "control"}))["total"], 2);
+}
+
+#[test]
+fn a_disabled_account_is_not_archived() {
+    let mut d = archiving(1);
+    ok(&mut d, json!({"op": "updateExecutionInstance", "name": "exec1", "enabled": false}));
+    let a = push1(&mut d, "exec1", "sent@mc-sim.test");
+    advance(&mut d, 3 * HOUR);
+    assert_eq!(status(&mut d, &a), "sent");
+    assert!(!d.store.contains_key(&format!("h/{}", hex(&a))));
+    ok(&mut d, json!({"op": "updateExecutionInstance", "name": "exec1", "enabled": true}));
+    advance(&mut d, HOUR);
+    assert_eq!(archived_event(&d, &a)["status"], "sent");
+}
+
+#[test]
+fn small_batches_take_several_steps_of_one_run() {
+    let mut d = archiving(1);
+    ok(&mut d, json!({"op": "configure", "config": {"batchSize": 4}}));
+    let mut twin = archiving(1);
+    let evs: String = (0..10).map(|i| rt_xml(&format!("sent+{i}@mc-sim.test"))).collect();
+    for x in [&mut d, &mut twin] {
+        ok(x, json!({"op": "setClock", "to": t0() + 30 * MIN}));
+        push_xml(x, "exec1", &format!("<E>{evs}</E>")).unwrap();
+        advance_to(x, t0() + HOUR + SEC);
+    }
+    let runs = synch_runs(&mut d);
+    assert_eq!(runs.len(), 1);
+    assert!(runs[0]["steps"].as_u64().unwrap() >= 5, "{runs:?}");
+    // An event whose changes fall in two batches is copied (and counted) once per batch.
+    let n = runs[0]["counts"]["events"].as_u64().unwrap();
+    assert!((10..=20).contains(&n), "{runs:?}");
+    assert_eq!(archived(&d), archived(&twin));
+    assert!(keys(&d, "c/").is_empty());
+}

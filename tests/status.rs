@@ -1,0 +1,177 @@
+//! Event statuses: every transition, labels and codes, timestamps, counters, mcPing, waitCheck.
+
+mod common;
+
+use common::*;
+use message_center::driver::MemDriver;
+use serde_json::{json, Value};
+
+fn statuses(e: &Value) -> Vec<String> {
+    e["event"]["history"].as_array().unwrap().iter().map(|h| h["status"].as_str().unwrap().to_string()).collect()
+}
+
+#[test]
+fn life_cycle_of_a_sent_event() {
+    let mut d = running(1);
+    let id = push1(&mut d, "exec1", "sent@mc-sim.test");
+    let e = get(&mut d, &id);
+    assert_eq!(e["event"]["statusCode"], 0);
+    assert!(e["event"]["processing"].is_null());
+    assert!(e["event"]["processed"].is_null());
+    assert!(e["broadLog"].is_null());
+
+    advance(&mut d, SEC);
+    let e = get(&mut d, &id);
+    assert_eq!(e["event"]["status"], "pendingDelivery");
+    assert_eq!(e["event"]["statusLabel"], "Pending delivery");
+    assert_eq!(e["event"]["restStatus"], "processing");
+    assert_eq!(e["event"]["statusCode"], 1);
+    assert_eq!(e["event"]["processing"], iso(t0()));
+    assert!(e["event"]["processed"].is_null());
+    assert_eq!(e["broadLog"]["status"], "Pending");
+    assert_eq!(e["broadLog"]["statusCode"], 6);
+    assert!(e["broadLog"]["nextAction"].is_string());
+
+    advance(&mut d, MIN);
+    let e = get(&mut d, &id);
+    assert_eq!(statuses(&e), ["pending", "pendingDelivery", "sent"]);
+    assert_eq!(e["event"]["statusCode"], 2);
+    assert_eq!(e["event"]["processed"], iso(t0() + MIN));
+    assert_eq!(e["event"]["lastModified"], iso(t0() + MIN));
+    let h = e["event"]["history"].as_array().unwrap();
+    assert_eq!(h[0]["by"], "PushEvent");
+    assert_eq!(h[1]["by"], "rtEventsProcessing#1");
+    assert_eq!(h[1]["note"], "routed to 'confirm_rt'");
+    assert_eq!(h[2]["by"], "updateEventsStatus#1");
+
+    // Final: nothing moves it any more.
+    let before = d.store.get(&format!("e/{}", hex(&id))).cloned();
+    advance(&mut d, DAY);
+    assert_eq!(d.store.get(&format!("e/{}", hex(&id))).cloned(), before);
+}
+
+#[test]
+fn status_codes_labels_and_rest_names() {
+    let mut d = running(1);
+    let ids: Vec<(String, &str, u64, &str, &str)> = vec![
+        (push1(&mut d, "exec1", "sent@mc-sim.test"), "sent", 2, "Sent", "processed"),
+        (push1(&mut d, "exec1", "ignored@mc-sim.test"), "ignored", 3, "Ignored by the delivery", "ignored"),
+        (push1(&mut d, "exec1", "hard@mc-sim.test"), "deliveryFailed", 4, "Delivery failed", "deliveryFailed"),
+        (push1_xml(&mut d, "exec1", "<rtEvent type='reset' email='a@example.com'><ctx/></rtEvent>"), "notTakenIntoAccount", 5, "Event not taken into account", "routingFailed"),
+        (push1(&mut d, "exec1", "procerr@mc-sim.test"), "expired", 6, "Event expired", "tooOld"),
+    ];
+    advance(&mut d, HOUR);
+    for (id, name, code, label, rest) in ids {
+        let e = get(&mut d, &id);
+        assert_eq!(e["event"]["status"], name);
+        assert_eq!(e["event"]["statusCode"], code);
+        assert_eq!(e["event"]["statusLabel"], label);
+        assert_eq!(e["event"]["restStatus"], rest);
+        assert!(e["event"]["processed"].is_string(), "{name}: processed is set on a final status");
+    }
+}
+
+#[test]
+fn a_pending_delivery_event_never_goes_back_to_pending() {
+    let mut d = running(1);
+    let id = push1(&mut d, "exec1", "delay-1h@mc-sim.test");
+    advance(&mut d, MIN);
+    assert_eq!(status(&mut d, &id), "pendingDelivery");
+    // Unpublishing the template does not touch routed events.
+    ok(&mut d, json!({"op": "unpublish", "name": "confirm"}));
+    advance(&mut d, 30 * MIN);
+    assert_eq!(status(&mut d, &id), "pendingDelivery");
+    advance(&mut d, HOUR);
+    let e = get(&mut d, &id);
+    assert_eq!(statuses(&e), ["pending", "pendingDelivery", "sent"]);
+    let w = q(&d, json!({"q": "waitCheck", "id": id, "status": "pending", "current": "pendingDelivery", "queue": "rt", "instance": "exec1"}));
+    assert!(w["blocked"].as_str().unwrap().contains("never goes back"), "{w}");
+}
+
+#[test]
+fn ignored_and_failed_events_become_final_from_pending_delivery_only() {
+    let mut d = running(1);
+    let ign = push1(&mut d, "exec1", "ignored@mc-sim.test");
+    let hard = push1(&mut d, "exec1", "hard@mc-sim.test");
+    advance(&mut d, MIN);
+    for (id, want) in [(&ign, "ignored"), (&hard, "deliveryFailed")] {
+        let e = get(&mut d, id);
+        assert_eq!(statuses(&e), ["pending", "pendingDelivery", want]);
+    }
+    advance(&mut d, DAY);
+    assert_eq!(statuses(&get(&mut d, &ign)).len(), 3);
+    assert_eq!(statuses(&get(&mut d, &hard)).len(), 3);
+}
+
+#[test]
+fn counts_follow_every_transition() {
+    let mut d = running(1);
+    let by = |d: &MemDriver| q(d, json!({"q": "counts", "instance": "exec1"}))["byStatus"].clone();
+    let zero = by(&d);
+    assert_eq!(zero, json!({"pending": 0, "pendingDelivery": 0, "sent": 0, "ignored": 0, "deliveryFailed": 0, "notTakenIntoAccount": 0, "expired": 0}));
+    push1(&mut d, "exec1", "sent@mc-sim.test");
+    push1(&mut d, "exec1", "hard@mc-sim.test");
+    push1_xml(&mut d, "exec1", "<batchEvent type='order' email='sent@mc-sim.test'><ctx/></batchEvent>");
+    let c = by(&d);
+    assert_eq!(c["pending"], 3);
+    advance(&mut d, SEC);
+    let c = by(&d);
+    assert_eq!((c["pending"].as_i64(), c["pendingDelivery"].as_i64()), (Some(0), Some(3)));
+    advance(&mut d, MIN);
+    let c = by(&d);
+    assert_eq!((c["sent"].as_i64(), c["deliveryFailed"].as_i64(), c["pendingDelivery"].as_i64()), (Some(2), Some(1), Some(0)));
+    let all = q(&d, json!({"q": "counts", "instance": "exec1"}));
+    assert_eq!(all["total"], 3);
+    let rt = q(&d, json!({"q": "counts", "instance": "exec1", "queue": "rt"}));
+    assert_eq!(rt["total"], 2);
+    let batch = q(&d, json!({"q": "counts", "instance": "exec1", "queue": "batch", "type": "order", "channel": "email"}));
+    assert_eq!(batch["byStatus"]["sent"], 1);
+    assert_eq!(q(&d, json!({"q": "counts", "instance": "exec1", "type": "reset"}))["total"], 0);
+    assert_eq!(q(&d, json!({"q": "counts", "instance": "exec1", "channel": 1}))["total"], 0);
+    assert_eq!(code(d.query(&json!({"q": "counts", "instance": "nope"}))), "UNKNOWN_INSTANCE");
+    assert_eq!(code(d.query(&json!({"q": "counts", "instance": "exec1", "queue": "x"}))), "INVALID_ARGUMENT");
+}
+
+#[test]
+fn mc_ping_counts_pending_real_time_events() {
+    let mut d = setup(1);
+    let p = q(&d, json!({"q": "mcPing", "instance": "exec1"}));
+    assert_eq!(p["status"], "Ok");
+    assert_eq!(p["text"], "Ok\n2026-03-10 12:00:00.000Z\n0/400 pending events");
+    for _ in 0..3 {
+        push1(&mut d, "exec1", "a@example.com");
+    }
+    push1_xml(&mut d, "exec1", "<batchEvent type='order' email='a@example.com'><ctx/></batchEvent>");
+    let p = q(&d, json!({"q": "mcPing", "instance": "exec1"}));
+    assert_eq!(p["pending"], 3, "batch events are not counted");
+    ok(&mut d, json!({"op": "configure", "config": {"rtQueueAlert": 2}}));
+    let p = q(&d, json!({"q": "mcPing", "instance": "exec1"}));
+    assert_eq!(p["status"], "Error");
+    assert_eq!(p["text"], "Error\nThe queue is full (3/2)");
+    start(&mut d, "exec1", "rtEventsProcessing");
+    advance(&mut d, SEC);
+    assert_eq!(q(&d, json!({"q": "mcPing", "instance": "exec1"}))["text"], "Ok\n2026-03-10 12:00:01.000Z\n0/2 pending events");
+    assert_eq!(code(d.query(&json!({"q": "mcPing", "instance": "control"}))), "UNKNOWN_INSTANCE");
+}
+
+#[test]
+fn wait_check_explains_what_blocks() {
+    let mut d = setup(1);
+    let w = |d: &MemDriver, wanted: &str, current: &str, queue: &str, bounce: bool| {
+        q(d, json!({"q": "waitCheck", "id": "1", "status": wanted, "current": current, "queue": queue, "instance": "exec1", "bouncePending": bounce}))
+    };
+    assert_eq!(w(&d, "sent", "sent", "rt", false), json!({"reached": true}));
+    assert!(w(&d, "sent", "pending", "batch", false)["blocked"].as_str().unwrap().contains("batchEventsProcessing"));
+    assert!(w(&d, "sent", "ignored", "rt", false)["blocked"].as_str().unwrap().contains("final"));
+    assert!(w(&d, "deliveryFailed", "sent", "rt", true)["blocked"].as_str().unwrap().contains("updateEventsStatus"));
+    assert!(w(&d, "sent", "pendingDelivery", "rt", false)["blocked"].as_str().unwrap().contains("updateEventsStatus"));
+    start_exec(&mut d, "exec1");
+    assert_eq!(w(&d, "sent", "pending", "batch", false), json!({"reached": false}));
+    assert_eq!(w(&d, "deliveryFailed", "sent", "rt", true), json!({"reached": false}));
+    assert_eq!(w(&d, "Sent", "Pending delivery", "rt", false), json!({"reached": false}), "labels are accepted");
+    ok(&mut d, json!({"op": "stopWorkflow", "instance": "exec1", "name": "mta"}));
+    assert!(w(&d, "sent", "pendingDelivery", "rt", false)["blocked"].as_str().unwrap().contains("MTA"));
+    // The bounce of a Sent event comes from the MTA: stopped, it never comes.
+    assert!(w(&d, "deliveryFailed", "sent", "rt", true)["blocked"].as_str().unwrap().contains("MTA"));
+    assert_eq!(code(d.query(&json!({"q": "waitCheck", "id": "1", "status": "bogus", "current": "sent", "queue": "rt", "instance": "exec1"}))), "INVALID_ARGUMENT");
+}

@@ -1,0 +1,232 @@
+//! The status list: filters, order, paging, counts, refusals.
+
+mod common;
+
+use common::*;
+use message_center::driver::MemDriver;
+use serde_json::{json, Value};
+
+/// ~60 events over an hour: two types, both queues, email and SMS, several addresses and
+/// outcomes; some pushed together (same millisecond).
+fn dataset() -> MemDriver {
+    let mut d = running(5);
+    ok(&mut d, json!({"op": "createTemplate", "template": {"name": "sms", "eventType": "order", "channel": "sms", "text": "x"}}));
+    ok(&mut d, json!({"op": "publish", "name": "sms"}));
+    let emails = ["sent@mc-sim.test", "ignored@mc-sim.test", "hard@mc-sim.test", "Person@Example.com", "soft-1@mc-sim.test"];
+    for i in 0..40usize {
+        let ty = if i % 2 == 0 { "order" } else { "reset" };
+        let el = if i % 3 == 0 { "batchEvent" } else { "rtEvent" };
+        let xml = if i % 4 == 1 && ty == "order" {
+            format!("<{el} type='{ty}' wishedChannel='1' mobilePhone='+9990{i:04}'><ctx/></{el}>")
+        } else {
+            format!("<{el} type='{ty}' email='{}'><ctx/></{el}>", emails[i % emails.len()])
+        };
+        if i % 10 == 9 {
+            // Three in one call: same created time.
+            push_xml(&mut d, "exec1", &format!("<E>{xml}{xml}{}</E>", rt_xml("sent@mc-sim.test"))).unwrap();
+        } else {
+            push1_xml(&mut d, "exec1", &xml);
+        }
+        advance(&mut d, 97 * SEC);
+    }
+    advance(&mut d, HOUR);
+    d
+}
+
+/// Every event of exec1 from a scan of the store, newest first.
+fn scan(d: &MemDriver) -> Vec<Value> {
+    let mut v: Vec<Value> = records(d, "e/").values().map(|s| serde_json::from_str(s).unwrap()).collect();
+    v.sort_by_key(|e| std::cmp::Reverse((e["created"].as_i64().unwrap(), e["id"].as_u64().unwrap())));
+    v
+}
+
+fn ids_of(v: &[Value]) -> Vec<String> {
+    v.iter().map(|e| e["id"].as_u64().map_or_else(|| e["id"].as_str().unwrap().to_string(), |n| n.to_string())).collect()
+}
+
+/// Every page of a filter, following `next`.
+fn all_pages(d: &mut MemDriver, filter: Value, limit: u32) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut after: Option<String> = None;
+    for _ in 0..1000 {
+        let mut f = filter.clone();
+        f["limit"] = json!(limit);
+        if let Some(a) = &after {
+            f["after"] = json!(a);
+        }
+        let page = ok(d, json!({"op": "listEvents", "filter": f}));
+        let evs = page["events"].as_array().unwrap();
+        assert!(evs.len() <= limit as usize);
+        out.extend(ids_of(evs));
+        match page["next"].as_str() {
+            Some(n) => after = Some(n.to_string()),
+            None => return out,
+        }
+    }
+    panic!("paging does not end");
+}
+
+#[test]
+fn newest_first_and_complete() {
+    let mut d = dataset();
+    let all = scan(&d);
+    assert_eq!(all.len(), 48);
+    let page = ok(&mut d, json!({"op": "listEvents", "filter": {"instance": "exec1", "limit": 500}}));
+    assert!(page["next"].is_null());
+    let listed = page["events"].as_array().unwrap();
+    assert_eq!(ids_of(listed), ids_of(&all));
+    // Ties on the created time: the higher id first.
+    let created: Vec<&str> = listed.iter().map(|e| e["created"].as_str().unwrap()).collect();
+    assert!(created.windows(2).any(|w| w[0] == w[1]));
+    // The list shows the API form of the event.
+    let one = get(&mut d, listed[0]["id"].as_str().unwrap());
+    assert_eq!(listed[0], one["event"]);
+    // Default page size: 50.
+    for _ in 0..5 {
+        push1(&mut d, "exec1", "a@example.com");
+    }
+    let page = ok(&mut d, json!({"op": "listEvents", "filter": {"instance": "exec1"}}));
+    assert_eq!(page["events"].as_array().unwrap().len(), 50);
+    assert!(page["next"].is_string());
+}
+
+#[test]
+fn paging_gives_every_event_exactly_once() {
+    let mut d = dataset();
+    let want = ids_of(&scan(&d));
+    for limit in [1, 3, 7, 50, 500] {
+        assert_eq!(all_pages(&mut d, json!({"instance": "exec1"}), limit), want, "limit {limit}");
+    }
+    // With a filter too.
+    let sent: Vec<Value> = scan(&d).into_iter().filter(|e| e["status"] == "sent").collect();
+    assert_eq!(all_pages(&mut d, json!({"instance": "exec1", "status": "sent"}), 4), ids_of(&sent));
+}
+
+#[test]
+fn filters() {
+    let mut d = dataset();
+    let all = scan(&d);
+    let pick = |f: &dyn Fn(&Value) -> bool| ids_of(&all.iter().filter(|e| f(e)).cloned().collect::<Vec<_>>());
+    let mid = all[all.len() / 2]["created"].as_i64().unwrap();
+    let lo = all[all.len() * 3 / 4]["created"].as_i64().unwrap();
+    let cases: Vec<(Value, Vec<String>)> = vec![
+        (json!({"queue": "batch"}), pick(&|e| e["queue"] == "batch")),
+        (json!({"queue": "rt"}), pick(&|e| e["queue"] == "rt")),
+        (json!({"status": "sent"}), pick(&|e| e["status"] == "sent")),
+        (json!({"status": "Ignored by the delivery"}), pick(&|e| e["status"] == "ignored")),
+        (json!({"status": "routingFailed"}), pick(&|e| e["status"] == "notTakenIntoAccount")),
+        (json!({"status": "pendingDelivery"}), pick(&|e| e["status"] == "pendingDelivery")),
+        (json!({"type": "reset"}), pick(&|e| e["type"] == "reset")),
+        (json!({"channel": "sms"}), pick(&|e| e["wishedChannel"] == "sms")),
+        (json!({"channel": 0}), pick(&|e| e["wishedChannel"] == "email")),
+        (json!({"address": "person@EXAMPLE.com"}), pick(&|e| e["email"] == "Person@Example.com")),
+        (json!({"address": "+99900005"}), pick(&|e| e["mobilePhone"] == "+99900005")),
+        (json!({"from": mid}), pick(&|e| e["created"].as_i64().unwrap() >= mid)),
+        (json!({"to": iso(mid)}), pick(&|e| e["created"].as_i64().unwrap() <= mid)),
+        (json!({"from": iso(lo), "to": mid}), pick(&|e| (lo..=mid).contains(&e["created"].as_i64().unwrap()))),
+        (json!({"from": mid, "to": mid}), pick(&|e| e["created"].as_i64().unwrap() == mid)),
+        (
+            json!({"type": "order", "status": "sent", "queue": "rt", "channel": "email"}),
+            pick(&|e| e["type"] == "order" && e["status"] == "sent" && e["queue"] == "rt" && e["wishedChannel"] == "email"),
+        ),
+        (
+            json!({"address": "sent@mc-sim.test", "type": "reset", "to": mid}),
+            pick(&|e| e["email"] == "sent@mc-sim.test" && e["type"] == "reset" && e["created"].as_i64().unwrap() <= mid),
+        ),
+        (json!({"type": "nope"}), vec![]),
+    ];
+    for (f, want) in cases {
+        let mut filter = f.clone();
+        filter["instance"] = json!("exec1");
+        assert_eq!(all_pages(&mut d, filter.clone(), 500), want, "{f}");
+        assert_eq!(all_pages(&mut d, filter, 3), want, "{f} by 3");
+    }
+    // Sanity of the dataset: every filter above had something to find.
+    for s in ["sent", "ignored", "deliveryFailed", "notTakenIntoAccount"] {
+        assert!(all.iter().any(|e| e["status"] == s), "{s}");
+    }
+}
+
+#[test]
+fn counts_equal_a_full_scan() {
+    let d = dataset();
+    let all = scan(&d);
+    for (f, pred) in [
+        (json!({}), Box::new(|_: &Value| true) as Box<dyn Fn(&Value) -> bool>),
+        (json!({"queue": "rt"}), Box::new(|e: &Value| e["queue"] == "rt")),
+        (json!({"queue": "batch", "type": "order"}), Box::new(|e: &Value| e["queue"] == "batch" && e["type"] == "order")),
+        (json!({"channel": "sms"}), Box::new(|e: &Value| e["wishedChannel"] == "sms")),
+        (json!({"type": "reset", "channel": "email"}), Box::new(|e: &Value| e["type"] == "reset" && e["wishedChannel"] == "email")),
+    ] {
+        let mut qf = f.clone();
+        qf["q"] = json!("counts");
+        qf["instance"] = json!("exec1");
+        let c = q(&d, qf);
+        let mut total = 0;
+        for (st, n) in c["byStatus"].as_object().unwrap() {
+            let want = all.iter().filter(|e| pred(e) && e["status"] == *st).count();
+            assert_eq!(n.as_u64().unwrap() as usize, want, "{f} {st}");
+            total += want;
+        }
+        assert_eq!(c["total"].as_u64().unwrap() as usize, total, "{f}");
+    }
+    check_integrity(&d);
+}
+
+#[test]
+fn bad_filters_are_refused() {
+    let mut d = dataset();
+    for (f, want) in [
+        (json!({"instance": "nope"}), "UNKNOWN_INSTANCE"),
+        (json!({"instance": "exec1", "status": "bogus"}), "INVALID_ARGUMENT"),
+        (json!({"instance": "exec1", "queue": "fast"}), "INVALID_ARGUMENT"),
+        (json!({"instance": "exec1", "limit": 0}), "INVALID_ARGUMENT"),
+        (json!({"instance": "exec1", "limit": 501}), "INVALID_ARGUMENT"),
+        (json!({"instance": "exec1", "from": 2000, "to": 1000}), "INVALID_ARGUMENT"),
+        (json!({"instance": "exec1", "from": "yesterday"}), "INVALID_ARGUMENT"),
+        (json!({"instance": "exec1", "to": true}), "INVALID_ARGUMENT"),
+        (json!({"instance": "exec1", "channel": "pigeon"}), "UNKNOWN_CHANNEL"),
+        (json!({"instance": "exec1", "sort": "asc"}), "INVALID_ARGUMENT"),
+        (json!({"queue": "rt"}), "INVALID_ARGUMENT"),
+        (json!({"instance": "exec1", "after": "garbage"}), "INVALID_ARGUMENT"),
+    ] {
+        let before = d.store.clone();
+        assert_eq!(code(d.run(&json!({"op": "listEvents", "filter": f}))), want, "{f}");
+        assert_eq!(d.store, before);
+    }
+}
+
+#[test]
+fn a_token_from_another_filter_is_refused() {
+    let mut d = dataset();
+    let p = ok(&mut d, json!({"op": "listEvents", "filter": {"instance": "exec1", "status": "sent", "limit": 2}}));
+    let token = p["next"].as_str().unwrap().to_string();
+    for f in [
+        json!({"instance": "exec1", "after": token}),
+        json!({"instance": "exec1", "status": "ignored", "after": token}),
+        json!({"instance": "exec1", "type": "order", "after": token}),
+        json!({"instance": "control", "status": "sent", "after": token}),
+    ] {
+        let e = error(d.run(&json!({"op": "listEvents", "filter": f})));
+        assert_eq!(e.code.as_str(), "INVALID_ARGUMENT", "{f}");
+        assert!(e.message.contains("token"), "{}", e.message);
+    }
+    // The same filter accepts it.
+    let p2 = ok(&mut d, json!({"op": "listEvents", "filter": {"instance": "exec1", "status": "sent", "limit": 2, "after": token}}));
+    assert_eq!(p2["events"].as_array().unwrap().len(), 2);
+    assert_ne!(p2["events"][0]["id"], p["events"][0]["id"]);
+}
+
+#[test]
+fn list_reflects_status_changes() {
+    let mut d = running(1);
+    let id = push1(&mut d, "exec1", "sent@mc-sim.test");
+    let l = ok(&mut d, json!({"op": "listEvents", "filter": {"instance": "exec1", "status": "pending"}}));
+    assert_eq!(ids_of(l["events"].as_array().unwrap()), [id.clone()]);
+    advance(&mut d, 2 * MIN);
+    let l = ok(&mut d, json!({"op": "listEvents", "filter": {"instance": "exec1", "status": "pending"}}));
+    assert_eq!(l["events"], json!([]));
+    let l = ok(&mut d, json!({"op": "listEvents", "filter": {"instance": "exec1", "status": "sent"}}));
+    assert_eq!(ids_of(l["events"].as_array().unwrap()), [id]);
+    assert_eq!(keys(&d, "x/i01/s/").len(), 1, "one status index entry per event");
+}
