@@ -206,6 +206,10 @@ fn a_token_from_another_filter_is_refused() {
         json!({"instance": "exec1", "status": "ignored", "after": token}),
         json!({"instance": "exec1", "type": "order", "after": token}),
         json!({"instance": "control", "status": "sent", "after": token}),
+        // Same index (status) but another post-filter: the token carries the whole filter.
+        json!({"instance": "exec1", "status": "sent", "queue": "batch", "after": token}),
+        json!({"instance": "exec1", "status": "sent", "channel": "sms", "after": token}),
+        json!({"instance": "exec1", "status": "sent", "after": format!("{token}x")}),
     ] {
         let e = error(d.run(&json!({"op": "listEvents", "filter": f})));
         assert_eq!(e.code.as_str(), "INVALID_ARGUMENT", "{f}");

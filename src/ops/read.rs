@@ -92,6 +92,7 @@ pub struct ListState {
     gte: String,
     lt: String,
     chunk_keys: Vec<String>,
+    fingerprint: String,
     out: Vec<Value>,
     scanned: usize,
 }
@@ -170,10 +171,24 @@ pub fn list_begin(eng: &mut Engine, f: ListFilter) -> Result<Next> {
         Some(t) if t > 0 => format!("{prefix}{}", keys::time_hex(keys::MAX_TIME - t.clamp(0, keys::MAX_TIME) + 1)),
         _ => keys::prefix_end(&prefix),
     };
-    if let Some(after) = &f.after {
-        if !after.starts_with(&prefix) || !after.is_ascii() {
-            return err(ErrorCode::InvalidArgument, "the page token does not belong to this filter (pass the same filter with the 'next' it returned)");
-        }
+    let fingerprint = format!(
+        "{:016x}",
+        crate::mta::mix(crate::mta::mix(
+            format!("{}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}", f.instance, f.queue, status, f.event_type, f.channel, address, from, to)
+                .bytes()
+                .fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)),
+        ))
+    );
+    if let Some(token) = &f.after {
+        let after = match token.rsplit_once('#') {
+            Some((key, fp)) if fp == fingerprint && key.starts_with(&prefix) && key.is_ascii() => key,
+            _ => {
+                return err(
+                    ErrorCode::InvalidArgument,
+                    "the page token does not belong to this filter (pass the same filter with the 'next' it returned)",
+                )
+            }
+        };
         let next = format!("{after}\u{0}");
         if next > gte {
             gte = next;
@@ -190,6 +205,7 @@ pub fn list_begin(eng: &mut Engine, f: ListFilter) -> Result<Next> {
         gte,
         lt,
         chunk_keys: Vec::new(),
+        fingerprint,
         out: Vec::new(),
         scanned: 0,
     };
@@ -245,12 +261,13 @@ pub fn resume(eng: &mut Engine, r: ReadState, mut res: Vec<ReadResult>) -> Resul
                     if matches(&st, &ev) {
                         st.out.push(views::event(&ev));
                         if st.out.len() >= st.limit {
-                            return Ok(Next::Done(json!({ "events": st.out, "next": k, "scanned": st.scanned })));
+                            return Ok(Next::Done(json!({ "events": st.out, "next": format!("{k}#{}", st.fingerprint), "scanned": st.scanned })));
                         }
                     }
                 }
                 if st.scanned >= st.limit * 20 + 2000 {
-                    return Ok(Next::Done(json!({ "events": st.out, "next": last, "scanned": st.scanned })));
+                    let next = last.map(|l| format!("{l}#{}", st.fingerprint));
+                    return Ok(Next::Done(json!({ "events": st.out, "next": next, "scanned": st.scanned })));
                 }
                 if let Some(l) = last {
                     let next = format!("{l}\u{0}");
