@@ -11,6 +11,29 @@ const STATE_RECORDS_LIMIT = 1_000_000;
 /** A default virtual start time: 2026-01-01T00:00:00Z. */
 const DEFAULT_NOW = Date.UTC(2026, 0, 1);
 
+// The boundary format of src/engine.rs (`encode_results`, `encode_step`): records are JSON and keys
+// printable ASCII, so these control characters never occur in them and nothing is escaped.
+const SEP = '\u0001';
+const ABSENT = '\u0002';
+const PART = '\u0003';
+
+/** A step from the engine: `{ kind: 'read', reads }` or `{ kind: 'done', result, put, del }`. */
+function decodeStep(text) {
+  const a = text.indexOf(PART);
+  if (a < 0) return JSON.parse(text);
+  const b = text.indexOf(PART, a + 1);
+  const step = JSON.parse(text.slice(0, a));
+  const puts = text.slice(a + 1, b);
+  const dels = text.slice(b + 1);
+  step.put = [];
+  if (puts !== '') {
+    const f = puts.split(SEP);
+    for (let i = 0; i < f.length; i += 2) step.put.push([f[i], f[i + 1]]);
+  }
+  step.del = dels === '' ? [] : dels.split(SEP);
+  return step;
+}
+
 /**
  * An `Error` with a stable `code`.
  * @param {string} code
@@ -32,11 +55,12 @@ function coded(e) {
 
 function toMs(what, v) {
   if (v instanceof Date) return v.getTime();
-  if (typeof v === 'number' && Number.isFinite(v)) return Math.trunc(v);
+  if (typeof v === 'number' && Number.isSafeInteger(Math.trunc(v))) return Math.trunc(v);
   if (typeof v === 'string') {
     const t = Date.parse(v);
     if (!Number.isNaN(t)) return t;
   }
+  if (typeof v === 'number' && Number.isFinite(v)) throw mcError('INVALID_ARGUMENT', `${what} is out of range`);
   throw mcError('INVALID_ARGUMENT', `${what} must be a Date, a number of ms or an ISO 8601 string`);
 }
 
@@ -116,18 +140,23 @@ export function bindMessageCenter(loadEngine) {
       const engine = this.#engine;
       let step;
       try {
-        step = JSON.parse(engine.begin(JSON.stringify(request)));
+        step = decodeStep(engine.begin(JSON.stringify(request)));
       } catch (e) {
         throw coded(e);
       }
       try {
         while (step.kind === 'read') {
-          const results = [];
+          const parts = [];
           for (const r of step.reads) {
-            if (r.op === 'get') results.push((await this.#storage.get(r.keys)).map((v) => (v === undefined ? null : v)));
-            else results.push(await this.#storage.range({ gte: r.gte, lt: r.lt, limit: r.limit }));
+            if (r.op === 'get') {
+              const values = await this.#storage.get(r.keys);
+              parts.push(values.map((v) => (v === undefined ? ABSENT : v)).join(SEP));
+            } else {
+              const entries = await this.#storage.range({ gte: r.gte, lt: r.lt, limit: r.limit });
+              parts.push(entries.map(([k, v]) => k + SEP + v).join(SEP));
+            }
           }
-          step = JSON.parse(engine.resume(JSON.stringify(results)));
+          step = decodeStep(engine.resume(parts.join(PART)));
         }
         if (step.put.length || step.del.length) await this.#storage.write({ put: step.put, del: step.del });
         engine.commit();
@@ -167,7 +196,7 @@ export function bindMessageCenter(loadEngine) {
     }
 
     /** Changes configuration values (a partial object). */
-    configure(config) {
+    async configure(config) {
       return this.#run({ op: 'configure', config: object('config', config) });
     }
 
@@ -184,21 +213,16 @@ export function bindMessageCenter(loadEngine) {
     }
 
     /** Moves the clock forward by `ms`, running every workflow step that falls due, in time order. */
-    advance(ms) {
-      if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0) {
-        return Promise.reject(mcError('INVALID_ARGUMENT', 'advance(ms) takes a non-negative number of ms'));
+    async advance(ms) {
+      if (typeof ms !== 'number' || !Number.isSafeInteger(Math.trunc(ms)) || ms < 0) {
+        throw mcError('INVALID_ARGUMENT', 'advance(ms) takes a non-negative number of ms');
       }
       return this.#serial(() => this.#advanceTo(this.now() + Math.trunc(ms)));
     }
 
     /** Moves the clock forward to a time. */
-    advanceTo(time) {
-      let to;
-      try {
-        to = toMs('time', time);
-      } catch (e) {
-        return Promise.reject(e);
-      }
+    async advanceTo(time) {
+      const to = toMs('time', time);
       return this.#serial(() => {
         if (to < this.now()) throw mcError('CLOCK_BACKWARDS', `the clock cannot move backwards (from ${new Date(this.now()).toISOString()} to ${new Date(to).toISOString()})`);
         return this.#advanceTo(to);
@@ -208,13 +232,13 @@ export function bindMessageCenter(loadEngine) {
     // ---- topology ----
 
     /** Registers an execution instance (an external account of type "Message Center execution instance"). */
-    addExecutionInstance(account) {
+    async addExecutionInstance(account) {
       object('account', account);
       return this.#run({ op: 'addExecutionInstance', ...account });
     }
 
     /** Changes an external account (label, url, enabled). */
-    updateExecutionInstance(account, patch) {
+    async updateExecutionInstance(account, patch) {
       return this.#run({ op: 'updateExecutionInstance', name: name('account', account), ...object('patch', patch) });
     }
 
@@ -224,19 +248,19 @@ export function bindMessageCenter(loadEngine) {
     }
 
     /** "Create the archiving workflow": creates and starts `mcSynch_<account>`. */
-    createArchivingWorkflow(account) {
+    async createArchivingWorkflow(account) {
       return this.#run({ op: 'createArchivingWorkflow', account: name('account', account) });
     }
 
     /** Adds an address to an execution instance's denylist. */
-    denylist(instance, address) {
+    async denylist(instance, address) {
       return this.#run({ op: 'denylist', instance: name('instance', instance), address: name('address', address) });
     }
 
     // ---- catalogue ----
 
     /** Adds a value to the `eventType` enumeration. */
-    addEventType(type) {
+    async addEventType(type) {
       const t = typeof type === 'string' ? { name: type } : object('event type', type);
       return this.#run({ op: 'addEventType', name: t.name, label: t.label ?? null });
     }
@@ -247,17 +271,17 @@ export function bindMessageCenter(loadEngine) {
     }
 
     /** Creates a transactional message template ("Being edited"). */
-    createTemplate(template) {
+    async createTemplate(template) {
       return this.#run({ op: 'createTemplate', template: object('template', template) });
     }
 
     /** Changes a template (republish for the change to reach execution instances). */
-    updateTemplate(templateName, patch) {
+    async updateTemplate(templateName, patch) {
       return this.#run({ op: 'updateTemplate', name: name('template', templateName), patch: object('patch', patch) });
     }
 
     /** Deletes a template (unpublish it first). */
-    deleteTemplate(templateName) {
+    async deleteTemplate(templateName) {
       return this.#run({ op: 'deleteTemplate', name: name('template', templateName) });
     }
 
@@ -272,12 +296,12 @@ export function bindMessageCenter(loadEngine) {
     }
 
     /** Publishes a template to every execution instance (`<name>_rt`, `<name>_batch`); returns the publication log. */
-    publish(templateName) {
+    async publish(templateName) {
       return this.#run({ op: 'publish', name: name('template', templateName) });
     }
 
     /** Removes a template from every execution instance. */
-    unpublish(templateName) {
+    async unpublish(templateName) {
       return this.#run({ op: 'unpublish', name: name('template', templateName) });
     }
 
@@ -306,12 +330,13 @@ export function bindMessageCenter(loadEngine) {
       if (typeof events === 'string') {
         format = 'xml';
         text = events;
-      } else if (single && events !== null && typeof events === 'object' && !Array.isArray(events)) {
+      } else if ((single && events !== null && typeof events === 'object' && !Array.isArray(events)) || (!single && Array.isArray(events))) {
         format = 'json';
-        text = JSON.stringify(events);
-      } else if (!single && Array.isArray(events)) {
-        format = 'json';
-        text = JSON.stringify(events);
+        try {
+          text = JSON.stringify(events);
+        } catch (e) {
+          return Promise.reject(mcError(e instanceof RangeError ? 'INPUT_TOO_LARGE' : 'INVALID_EVENT', `the event cannot be serialized: ${e.message}`, e));
+        }
       } else {
         const want = single ? 'an event object or an XML string' : 'an array of event objects or an XML string';
         return Promise.reject(mcError('INVALID_ARGUMENT', `${single ? 'pushEvent' : 'pushEvents'} takes ${want}`));
@@ -344,27 +369,30 @@ export function bindMessageCenter(loadEngine) {
     }
 
     /** Starts a workflow. */
-    startWorkflow(instance, workflow) {
+    async startWorkflow(instance, workflow) {
       return this.#run({ op: 'startWorkflow', instance: name('instance', instance), name: name('workflow', workflow) });
     }
 
     /** Pauses a workflow. */
-    pauseWorkflow(instance, workflow) {
+    async pauseWorkflow(instance, workflow) {
       return this.#run({ op: 'pauseWorkflow', instance: name('instance', instance), name: name('workflow', workflow) });
     }
 
     /** Stops a workflow. */
-    stopWorkflow(instance, workflow) {
+    async stopWorkflow(instance, workflow) {
       return this.#run({ op: 'stopWorkflow', instance: name('instance', instance), name: name('workflow', workflow) });
     }
 
     /** Changes a workflow's schedule. */
-    scheduleWorkflow(instance, workflow, { periodMs, offsetMs = 0 } = {}) {
+    async scheduleWorkflow(instance, workflow, { periodMs, offsetMs = 0 } = {}) {
+      if (!Number.isSafeInteger(periodMs) || !Number.isSafeInteger(offsetMs)) {
+        throw mcError('INVALID_ARGUMENT', 'scheduleWorkflow takes { periodMs, offsetMs } as integer numbers of ms');
+      }
       return this.#run({ op: 'scheduleWorkflow', instance: name('instance', instance), name: name('workflow', workflow), periodMs, offsetMs });
     }
 
     /** Runs one whole run of a workflow now (each step its own transaction). */
-    runWorkflow(instance, workflow) {
+    async runWorkflow(instance, workflow) {
       name('instance', instance);
       name('workflow', workflow);
       return this.#serial(async () => {
@@ -381,7 +409,7 @@ export function bindMessageCenter(loadEngine) {
     }
 
     /** A workflow's journal, newest run first. */
-    journal(instance, workflow, { limit } = {}) {
+    async journal(instance, workflow, { limit } = {}) {
       return this.#run({ op: 'journal', instance: name('instance', instance), name: name('workflow', workflow), limit: limit ?? null });
     }
 
@@ -391,7 +419,7 @@ export function bindMessageCenter(loadEngine) {
      * A page of the status list, newest first. Pass the returned `next` as `after` for the next page.
      * @param {{ instance: string, queue?: string, status?: string, type?: string, channel?: string|number, from?: any, to?: any, address?: string, limit?: number, after?: string }} filter
      */
-    listEvents(filter) {
+    async listEvents(filter) {
       object('filter', filter);
       const f = { ...filter };
       for (const k of ['from', 'to']) if (f[k] !== undefined && f[k] !== null) f[k] = toMs(k, f[k]);
@@ -404,7 +432,7 @@ export function bindMessageCenter(loadEngine) {
     }
 
     /** One event's whole story: statuses with time and run, template, delivery log, rendered message. */
-    getEvent(id) {
+    async getEvent(id) {
       if (typeof id === 'bigint') id = id.toString();
       if (typeof id !== 'string') return Promise.reject(mcError('INVALID_EVENT_ID', 'event ids are decimal strings (64-bit: never a Number)'));
       return this.#run({ op: 'getEvent', id });
@@ -419,7 +447,8 @@ export function bindMessageCenter(loadEngine) {
      * Advances the clock until event `id` has `status`, and says why it gave up otherwise.
      * @returns {Promise<object>} the event
      */
-    waitForStatus(id, status, { maxMs } = {}) {
+    async waitForStatus(id, status, { maxMs } = {}) {
+      if (typeof id !== 'string' && typeof id !== 'bigint') return Promise.reject(mcError('INVALID_EVENT_ID', 'event ids are decimal strings (64-bit: never a Number)'));
       name('status', status);
       return this.#serial(async () => {
         const limit = maxMs ?? this.settings().config.waitLimitMs;
@@ -442,7 +471,7 @@ export function bindMessageCenter(loadEngine) {
     }
 
     /** Closes the storage. */
-    close() {
+    async close() {
       return this.#serial(async () => {
         this.#closed = true;
         await this.#storage.close();

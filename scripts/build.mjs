@@ -29,7 +29,7 @@ export function build({ force = false } = {}) {
   sh('wasm-bindgen', [raw, '--out-dir', join(dist, 'wasm'), '--out-name', 'message_center', '--target', 'web']);
   const bg = join(dist, 'wasm', 'message_center_bg.wasm');
   const before = statSync(bg).size;
-  sh(join(root, 'node_modules/.bin/wasm-opt'), ['-Os', '--enable-bulk-memory', '--enable-nontrapping-float-to-int', '--enable-sign-ext', '--enable-mutable-globals', bg, '-o', bg]);
+  sh(join(root, 'node_modules/.bin/wasm-opt'), ['-O3', '--enable-bulk-memory', '--enable-nontrapping-float-to-int', '--enable-sign-ext', '--enable-mutable-globals', bg, '-o', bg]);
   const bytes = readFileSync(bg);
   console.log(`wasm: ${(before / 1024).toFixed(1)} KiB from wasm-bindgen, ${(bytes.length / 1024).toFixed(1)} KiB after wasm-opt, ${(gzipSync(bytes, { level: 9 }).length / 1024).toFixed(1)} KiB gzipped`);
   sh(join(root, 'node_modules/.bin/esbuild'), [

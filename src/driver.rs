@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use serde_json::{json, Value};
 
-use crate::engine::{Engine, ReadReq, Step};
+use crate::engine::{encode_results, Engine, ReadReq, ReadResult, Step};
 use crate::error::Result;
 
 /// An engine and its store.
@@ -37,19 +37,18 @@ impl MemDriver {
         Ok(())
     }
 
-    fn read(&self, reqs: &[ReadReq]) -> Vec<Value> {
-        reqs.iter()
+    /// Answers reads from the store, encoded for `Engine::resume`.
+    pub fn answer(&self, reqs: &[ReadReq]) -> String {
+        let results: Vec<ReadResult> = reqs
+            .iter()
             .map(|r| match r {
-                ReadReq::Get { keys } => Value::Array(keys.iter().map(|k| self.store.get(k).map_or(Value::Null, |v| Value::String(v.clone()))).collect()),
-                ReadReq::Range { gte, lt, limit } => Value::Array(
-                    self.store
-                        .range(gte.clone()..lt.clone())
-                        .take(*limit as usize)
-                        .map(|(k, v)| json!([k, v]))
-                        .collect(),
+                ReadReq::Get { keys } => ReadResult::Values(keys.iter().map(|k| self.store.get(k).cloned()).collect()),
+                ReadReq::Range { gte, lt, limit } => ReadResult::Entries(
+                    self.store.range(gte.clone()..lt.clone()).take(*limit as usize).map(|(k, v)| (k.clone(), v.clone())).collect(),
                 ),
             })
-            .collect()
+            .collect();
+        encode_results(&results)
     }
 
     /// Runs one operation to completion and commits it.
@@ -58,20 +57,23 @@ impl MemDriver {
         loop {
             match step {
                 Step::Read(reqs) => {
-                    let res = Value::Array(self.read(&reqs)).to_string();
+                    let res = self.answer(&reqs);
                     step = self.eng.resume(&res)?;
                 }
                 Step::Done { writes, result } => {
-                    let (put, del) = writes.split();
-                    self.records_written += (put.len() + del.len()) as u64;
-                    for (k, v) in put {
-                        self.store.insert(k.to_string(), v.to_string());
-                    }
-                    for k in del {
-                        self.store.remove(k);
-                    }
                     if !writes.is_empty() {
                         self.transactions += 1;
+                    }
+                    self.records_written += writes.len() as u64;
+                    for (k, v) in writes.into_ops() {
+                        match v {
+                            Some(v) => {
+                                self.store.insert(k, v);
+                            }
+                            None => {
+                                self.store.remove(&k);
+                            }
+                        }
                     }
                     self.eng.commit();
                     return Ok(result);

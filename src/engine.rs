@@ -13,6 +13,89 @@ use crate::error::{err, Error, ErrorCode, Result};
 use crate::ops;
 use crate::state::{Journal, State};
 
+/// Separates the fields of a read result or of the records to write. Records are JSON and keys
+/// are printable ASCII, so control characters never occur in them: nothing needs escaping, which
+/// keeps large batches cheap to cross the wasm boundary (no JSON inside JSON).
+pub const SEP: char = '\u{1}';
+/// Stands for an absent value in a `get` result.
+pub const ABSENT: char = '\u{2}';
+const ABSENT_STR: &str = "\u{2}";
+/// Separates the results of the reads of one batch, and the parts of an encoded step.
+pub const PART: char = '\u{3}';
+
+/// Encodes read results the way `Engine::resume` reads them: one part per request, separated by
+/// `PART`; a `get` part is its values separated by `SEP` (`ABSENT` for a missing one), a `range`
+/// part is key, value, key, value… separated by `SEP`.
+pub fn encode_results(results: &[ReadResult]) -> String {
+    let mut out = String::new();
+    for (i, r) in results.iter().enumerate() {
+        if i > 0 {
+            out.push(PART);
+        }
+        match r {
+            ReadResult::Values(vs) => {
+                for (j, v) in vs.iter().enumerate() {
+                    if j > 0 {
+                        out.push(SEP);
+                    }
+                    match v {
+                        Some(v) => out.push_str(v),
+                        None => out.push(ABSENT),
+                    }
+                }
+            }
+            ReadResult::Entries(es) => {
+                for (j, (k, v)) in es.iter().enumerate() {
+                    if j > 0 {
+                        out.push(SEP);
+                    }
+                    out.push_str(k);
+                    out.push(SEP);
+                    out.push_str(v);
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Encodes a step for the shell: a JSON header (`{"kind":"read","reads":[…]}` or
+/// `{"kind":"done","result":…}`); for `done`, then `PART`, the puts (key, value, … separated by
+/// `SEP`), `PART`, the deletes (keys separated by `SEP`).
+pub fn encode_step(step: &Step) -> String {
+    match step {
+        Step::Read(reads) => serde_json::json!({ "kind": "read", "reads": reads }).to_string(),
+        Step::Done { writes, result } => {
+            let mut out = serde_json::json!({ "kind": "done", "result": result }).to_string();
+            out.push(PART);
+            let mut first = true;
+            for (k, v) in &writes.ops {
+                if let Some(v) = v {
+                    if !first {
+                        out.push(SEP);
+                    }
+                    first = false;
+                    out.push_str(k);
+                    out.push(SEP);
+                    out.push_str(v);
+                }
+            }
+            out.push(PART);
+            let mut first = true;
+            for (k, v) in &writes.ops {
+                if v.is_none() {
+                    if !first {
+                        out.push(SEP);
+                    }
+                    first = false;
+                    out.push_str(k);
+                }
+            }
+            out
+        }
+    }
+}
+
 /// One read the core asks for.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "op", rename_all = "camelCase")]
@@ -72,6 +155,11 @@ impl Writes {
     /// The value this operation will have written for `key`, if it wrote it.
     pub fn pending(&self, key: &str) -> Option<&Option<String>> {
         self.ops.get(key)
+    }
+
+    /// The writes by key (value None = delete), owned.
+    pub fn into_ops(self) -> BTreeMap<String, Option<String>> {
+        self.ops
     }
 
     /// Puts and deletes, in key order.
@@ -174,9 +262,7 @@ impl Engine {
         }
     }
 
-    /// Continues the operation with the results of the reads it asked for (a JSON array, one
-    /// element per request: an array of values-or-null for `get`, an array of `[key, value]` for
-    /// `range`).
+    /// Continues the operation with the results of the reads it asked for (see `encode_results`).
     pub fn resume(&mut self, results: &str) -> Result<Step> {
         let Some(op) = self.op.take() else {
             return err(ErrorCode::InvalidArgument, "resume without an operation waiting for reads");
@@ -198,49 +284,39 @@ impl Engine {
     }
 
     fn parse_results(&self, text: &str) -> Result<Vec<ReadResult>> {
-        let vals: Vec<Value> = parse_json("read results", text)?;
-        if vals.len() != self.reads.len() {
-            return err(ErrorCode::InvalidArgument, format!("expected {} read results, got {}", self.reads.len(), vals.len()));
+        let bad = |what: String| Error::new(ErrorCode::InvalidArgument, format!("read results: {what}"));
+        let parts: Vec<&str> = if self.reads.is_empty() { Vec::new() } else { text.split(PART).collect() };
+        if parts.len() != self.reads.len() {
+            return Err(bad(format!("expected {} parts, got {}", self.reads.len(), parts.len())));
         }
-        let bad = |what: &str| Error::new(ErrorCode::InvalidArgument, format!("read result: {what}"));
-        let mut out = Vec::with_capacity(vals.len());
-        for (req, v) in self.reads.iter().zip(vals) {
-            let arr = match v {
-                Value::Array(a) => a,
-                _ => return Err(bad("not an array")),
-            };
+        let mut out = Vec::with_capacity(parts.len());
+        for (req, part) in self.reads.iter().zip(parts) {
             match req {
                 ReadReq::Get { keys } => {
-                    if arr.len() != keys.len() {
-                        return Err(bad("wrong number of values"));
-                    }
-                    let mut vs = Vec::with_capacity(arr.len());
-                    for x in arr {
-                        match x {
-                            Value::Null => vs.push(None),
-                            Value::String(s) => vs.push(Some(s)),
-                            _ => return Err(bad("a value is neither a string nor null")),
+                    let vs: Vec<Option<String>> = if keys.is_empty() {
+                        if !part.is_empty() {
+                            return Err(bad("values for a get of no key".into()));
                         }
+                        Vec::new()
+                    } else {
+                        part.split(SEP).map(|v| if v == ABSENT_STR { None } else { Some(v.to_string()) }).collect()
+                    };
+                    if vs.len() != keys.len() {
+                        return Err(bad(format!("{} values for {} keys", vs.len(), keys.len())));
                     }
                     out.push(ReadResult::Values(vs));
                 }
                 ReadReq::Range { limit, .. } => {
-                    if arr.len() > *limit as usize {
-                        return Err(bad("more entries than the limit"));
-                    }
-                    let mut es = Vec::with_capacity(arr.len());
-                    for x in arr {
-                        match x {
-                            Value::Array(mut kv) if kv.len() == 2 => {
-                                let v = kv.pop();
-                                let k = kv.pop();
-                                match (k, v) {
-                                    (Some(Value::String(k)), Some(Value::String(v))) => es.push((k, v)),
-                                    _ => return Err(bad("an entry is not [string, string]")),
-                                }
-                            }
-                            _ => return Err(bad("an entry is not [key, value]")),
+                    let mut es = Vec::new();
+                    if !part.is_empty() {
+                        let mut it = part.split(SEP);
+                        while let Some(k) = it.next() {
+                            let v = it.next().ok_or_else(|| bad("a range entry has a key and no value".into()))?;
+                            es.push((k.to_string(), v.to_string()));
                         }
+                    }
+                    if es.len() > *limit as usize {
+                        return Err(bad("more entries than the limit".into()));
                     }
                     out.push(ReadResult::Entries(es));
                 }

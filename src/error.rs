@@ -114,8 +114,12 @@ impl ErrorCode {
     }
 }
 
+/// Longest error message, in bytes.
+pub const MAX_MESSAGE: usize = 400;
+
 /// An error of the core: a stable code and a readable message.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct Error {
     /// What programs match on.
     pub code: ErrorCode,
@@ -124,9 +128,16 @@ pub struct Error {
 }
 
 impl Error {
-    /// An error with that code and message.
+    /// An error with that code and message. Messages quote input; a message longer than
+    /// `MAX_MESSAGE` characters (a 1 MB name…) is cut there, so errors stay readable.
     pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
-        Error { code, message: message.into() }
+        let mut message = message.into();
+        if message.len() > MAX_MESSAGE {
+            let cut = (0..=MAX_MESSAGE).rev().find(|i| message.is_char_boundary(*i)).unwrap_or(0);
+            message.truncate(cut);
+            message.push('…');
+        }
+        Error { code, message }
     }
 }
 
@@ -144,4 +155,18 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 /// Shorthand used across the core: `err(ErrorCode::X, format!(…))`.
 pub fn err<T>(code: ErrorCode, message: impl Into<String>) -> Result<T> {
     Err(Error::new(code, message))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_messages_are_cut_at_a_char_boundary() {
+        let e = Error::new(ErrorCode::UnknownTemplate, format!("no template named '{}'", "é".repeat(100_000)));
+        assert!(e.message.len() <= MAX_MESSAGE + '…'.len_utf8());
+        assert!(e.message.ends_with('…'));
+        assert!(e.message.starts_with("no template named 'é"));
+        assert_eq!(Error::new(ErrorCode::Busy, "short").message, "short");
+    }
 }

@@ -20,19 +20,41 @@ use crate::input::Queue;
 /// Largest time a key can hold (12 hex digits of ms: year 10889).
 pub const MAX_TIME: i64 = 0xFFFF_FFFF_FFFF;
 
+const HEX: &[u8; 16] = b"0123456789abcdef";
+
+/// Appends the `width` low hex digits of `v` (keys are built on every write: no `format!`).
+fn push_hex(out: &mut String, v: u64, width: u32) {
+    for i in (0..width).rev() {
+        out.push(HEX[((v >> (i * 4)) & 0xf) as usize] as char);
+    }
+}
+
+/// `prefix` followed by hex fields, each preceded by `/` except the first.
+fn key(prefix: &str, fields: &[(u64, u32)]) -> String {
+    let mut s = String::with_capacity(prefix.len() + fields.iter().map(|f| f.1 as usize + 1).sum::<usize>());
+    s.push_str(prefix);
+    for (i, (v, w)) in fields.iter().enumerate() {
+        if i > 0 {
+            s.push('/');
+        }
+        push_hex(&mut s, *v, *w);
+    }
+    s
+}
+
 /// 16 hex digits of an id.
 pub fn id_hex(id: u64) -> String {
-    format!("{id:016x}")
+    key("", &[(id, 16)])
 }
 
 /// 12 hex digits of a time, clamped to the key range.
 pub fn time_hex(t: i64) -> String {
-    format!("{:012x}", t.clamp(0, MAX_TIME))
+    key("", &[(t.clamp(0, MAX_TIME) as u64, 12)])
 }
 
 /// 2 hex digits of an execution instance id.
 pub fn ii(exec_id: u8) -> String {
-    format!("{exec_id:02x}")
+    key("", &[(u64::from(exec_id), 2)])
 }
 
 fn q(queue: Queue) -> &'static str {
@@ -44,22 +66,22 @@ fn q(queue: Queue) -> &'static str {
 
 /// An event.
 pub fn event(id: u64) -> String {
-    format!("e/{}", id_hex(id))
+    key("e/", &[(id, 16)])
 }
 
 /// A delivery log.
 pub fn broadlog(id: u64) -> String {
-    format!("b/{}", id_hex(id))
+    key("b/", &[(id, 16)])
 }
 
 /// An archived event on the control.
 pub fn histo_event(id: u64) -> String {
-    format!("h/{}", id_hex(id))
+    key("h/", &[(id, 16)])
 }
 
 /// An archived delivery log on the control.
 pub fn histo_broadlog(id: u64) -> String {
-    format!("hb/{}", id_hex(id))
+    key("hb/", &[(id, 16)])
 }
 
 /// Prefix of the due index of one queue of one instance.
@@ -69,7 +91,7 @@ pub fn due_prefix(exec_id: u8, queue: Queue) -> String {
 
 /// Due-index entry.
 pub fn due(exec_id: u8, queue: Queue, at: i64, id: u64) -> String {
-    format!("{}{}/{}", due_prefix(exec_id, queue), time_hex(at), id_hex(id))
+    key(&due_prefix(exec_id, queue), &[(at.clamp(0, MAX_TIME) as u64, 12), (id, 16)])
 }
 
 /// Prefix of the MTA queue of one instance.
@@ -79,7 +101,7 @@ pub fn mta_prefix(exec_id: u8) -> String {
 
 /// MTA queue entry.
 pub fn mta(exec_id: u8, at: i64, id: u64) -> String {
-    format!("{}{}/{}", mta_prefix(exec_id), time_hex(at), id_hex(id))
+    key(&mta_prefix(exec_id), &[(at.clamp(0, MAX_TIME) as u64, 12), (id, 16)])
 }
 
 /// Prefix of the status-update queue.
@@ -89,7 +111,7 @@ pub fn upd_prefix(exec_id: u8) -> String {
 
 /// Status-update entry.
 pub fn upd(exec_id: u8, id: u64) -> String {
-    format!("{}{}", upd_prefix(exec_id), id_hex(id))
+    key(&upd_prefix(exec_id), &[(id, 16)])
 }
 
 /// Prefix of the change log.
@@ -99,7 +121,7 @@ pub fn chg_prefix(exec_id: u8) -> String {
 
 /// Change-log entry.
 pub fn chg(exec_id: u8, seq: u64) -> String {
-    format!("{}{:016x}", chg_prefix(exec_id), seq)
+    key(&chg_prefix(exec_id), &[(seq, 16)])
 }
 
 /// Quarantine entry.
@@ -176,7 +198,7 @@ pub fn index_prefix(scope: &str, kind: IndexKind, value: &str) -> String {
 
 /// The part of an index key that orders it newest first.
 pub fn index_suffix(created: i64, id: u64) -> String {
-    format!("{}/{}", time_hex(MAX_TIME - created.clamp(0, MAX_TIME)), id_hex(u64::MAX - id))
+    key("", &[((MAX_TIME - created.clamp(0, MAX_TIME)) as u64, 12), (u64::MAX - id, 16)])
 }
 
 /// Reads the id back from an index key.
@@ -207,6 +229,17 @@ mod tests {
         let same_ms_higher_id = format!("{p}{}", index_suffix(1_000, 7));
         assert!(same_ms_higher_id < older);
         assert_eq!(id_from_index_key(&older), Some(5));
+    }
+
+    #[test]
+    fn hex_keys_match_format() {
+        for v in [0u64, 1, 0xab, u64::MAX, 1 << 56] {
+            assert_eq!(id_hex(v), format!("{v:016x}"));
+            assert_eq!(due(3, Queue::Batch, 1_700_000_000_000, v), format!("d/03/b/{:012x}/{v:016x}", 1_700_000_000_000u64));
+        }
+        assert_eq!(time_hex(-5), "000000000000");
+        assert_eq!(time_hex(i64::MAX), "ffffffffffff");
+        assert_eq!(ii(255), "ff");
     }
 
     #[test]

@@ -104,23 +104,29 @@ impl Parsed {
     }
 }
 
-/// Parsed templates by (copy name, publication sequence): a republish makes a new entry.
+/// Parsed templates by publication sequence: the two copies of one publication share their
+/// content, and a republish makes a new sequence.
 #[derive(Debug, Default)]
 pub struct Cache {
-    map: HashMap<(String, u64), Rc<Parsed>>,
+    map: HashMap<u64, Rc<Parsed>>,
 }
 
 impl Cache {
-    /// The parsed form of a published copy.
-    pub fn get(&mut self, name: &str, seq: u64, subject: &str, html: &str, text: &str) -> Result<Rc<Parsed>> {
-        if let Some(p) = self.map.get(&(name.to_string(), seq)) {
+    /// The parsed form of a publication, if cached.
+    pub fn lookup(&self, seq: u64) -> Option<Rc<Parsed>> {
+        self.map.get(&seq).cloned()
+    }
+
+    /// The parsed form of a publication, parsed now if not cached.
+    pub fn get(&mut self, seq: u64, subject: &str, html: &str, text: &str) -> Result<Rc<Parsed>> {
+        if let Some(p) = self.map.get(&seq) {
             return Ok(p.clone());
         }
         let p = Rc::new(Parsed::parse(subject, html, text)?);
         if self.map.len() > 1024 {
             self.map.clear();
         }
-        self.map.insert((name.to_string(), seq), p.clone());
+        self.map.insert(seq, p.clone());
         Ok(p)
     }
 }

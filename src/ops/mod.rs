@@ -337,7 +337,12 @@ pub fn query(eng: &Engine, q: Query) -> Result<Value> {
         Query::Workflows { instance } => views::workflows(eng, instance.as_deref()),
         Query::Counts(f) => read::counts(eng, f),
         Query::McPing { instance } => views::mc_ping(eng, &instance),
-        Query::NextDue { until } => Ok(schedule::next_due_json(eng, until)),
+        Query::NextDue { until } => {
+            if !(0..=crate::keys::MAX_TIME).contains(&until) {
+                return crate::error::err(crate::error::ErrorCode::InvalidArgument, "the target time is out of range (up to year 10889)");
+            }
+            Ok(schedule::next_due_json(eng, until))
+        }
         Query::WaitCheck { id, status, current, bounce_pending, queue, instance } => {
             schedule::wait_check(eng, &id, &status, &current, bounce_pending, &queue, &instance)
         }

@@ -323,8 +323,8 @@ fn process(eng: &mut Engine, s: StepState, vals: Vec<Option<String>>) -> Result<
                     .filter(|c| c.queue == queue && c.event_type == ev.event_type && c.channel == ev.wished_channel)
                     .max_by_key(|c| (c.published_at, c.publish_seq))
             })
-            .cloned();
-        let Some(copy) = copy else {
+            .map(|c| (c.name.clone(), c.publish_seq));
+        let Some((copy_name, copy_seq)) = copy else {
             let note = format!(
                 "no published template for event type '{}' and channel '{}' in the {} queue",
                 ev.event_type,
@@ -359,9 +359,16 @@ fn process(eng: &mut Engine, s: StepState, vals: Vec<Option<String>>) -> Result<
                 continue;
             }
         }
-        let parsed = eng.cache.get(&copy.name, copy.publish_seq, &copy.subject, &copy.html, &copy.text)?;
+        let parsed = match eng.cache.lookup(copy_seq) {
+            Some(p) => p,
+            None => {
+                let c = &eng.st.published[&s.exec_id][&copy_name];
+                let (subject, html, text) = (c.subject.clone(), c.html.clone(), c.text.clone());
+                eng.cache.get(copy_seq, &subject, &html, &text)?
+            }
+        };
         let rendered = parsed.render(&EventView::of_event(&ev));
-        let delivery = delivery_for(eng, s.exec_id, &copy.name, now);
+        let delivery = delivery_for(eng, s.exec_id, &copy_name, now);
         let rates = cfg.rates(ev.wished_channel);
         let delay = match directive {
             Some(Directive::Delay(ms)) => ms,
@@ -373,7 +380,7 @@ fn process(eng: &mut Engine, s: StepState, vals: Vec<Option<String>>) -> Result<
             instance: ev.instance.clone(),
             queue,
             delivery: delivery.clone(),
-            template: copy.name.clone(),
+            template: copy_name.clone(),
             channel: ev.wished_channel,
             address,
             status: BroadLogStatus::Pending,
@@ -387,15 +394,15 @@ fn process(eng: &mut Engine, s: StepState, vals: Vec<Option<String>>) -> Result<
             rendered,
             created: now,
             last_modified: now,
-            log: vec![StatusChangeLine { at: now, text: format!("Message prepared by {by} with '{}', first attempt at {}", copy.name, crate::dates::format_iso(at)) }],
+            log: vec![StatusChangeLine { at: now, text: format!("Message prepared by {by} with '{copy_name}', first attempt at {}", crate::dates::format_iso(at)) }],
             chg_seq: 0,
         };
         eng.tx.put(keys::mta(s.exec_id, at, bl.id), String::new());
         lower(&mut mta_hint, at);
         put_broadlog(eng, 0, &mut bl);
-        ev.template = Some(copy.name.clone());
+        ev.template = Some(copy_name.clone());
         ev.delivery = Some(delivery);
-        status_change(&mut ev, EventStatus::PendingDelivery, now, &by, Some(format!("routed to '{}'", copy.name)));
+        status_change(&mut ev, EventStatus::PendingDelivery, now, &by, Some(format!("routed to '{copy_name}'")));
         *counts.entry("routed").or_default() += 1;
         put_event(eng, Some(&old), &mut ev);
     }
@@ -470,7 +477,7 @@ pub fn mta_step(eng: &mut Engine, s: StepState, quarantined: BTreeMap<String, St
                         Attempt::Ignored => {
                             b.status = BroadLogStatus::Ignored;
                             b.failure_type = Some("ignored".into());
-                            b.failure_reason = Some("Ignored (simulator test address)".into());
+                            b.failure_reason = Some("simulator test address".into());
                             *counts.entry("ignored").or_default() += 1;
                         }
                         Attempt::Hard => {

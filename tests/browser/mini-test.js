@@ -104,7 +104,7 @@ export const assert = {
 };
 
 /**
- * @typedef {{ name: string, ok: boolean, error?: string, ms: number }} MiniResult
+ * @typedef {{ name: string, ok: boolean, error?: string }} MiniResult
  */
 
 /**
@@ -124,14 +124,13 @@ export function createMiniTest() {
       /** @type {MiniResult[]} */
       const results = [];
       for (const { name, fn } of tests) {
-        const start = performance.now();
         try {
           await fn();
-          results.push({ name, ok: true, ms: performance.now() - start });
+          results.push({ name, ok: true });
         } catch (e) {
           const err = /** @type {any} */ (e);
           const text = `${err?.name ?? 'Error'}: ${err?.message ?? String(err)}${err?.code ? ` [code ${err.code}]` : ''}\n${err?.stack ?? ''}`;
-          results.push({ name, ok: false, error: text, ms: performance.now() - start });
+          results.push({ name, ok: false, error: text });
         }
       }
       return results;

@@ -192,7 +192,7 @@ pub fn snapshot(d: &MemDriver) -> Value {
         out.insert(name.into(), d.query(&json!({"q": name})).unwrap());
     }
     out.insert("workflows".into(), d.query(&json!({"q": "workflows"})).unwrap());
-    out.insert("nextDue".into(), d.query(&json!({"q": "nextDue", "until": i64::from(i32::MAX) * 1_000_000})).unwrap());
+    out.insert("nextDue".into(), d.query(&json!({"q": "nextDue", "until": message_center::keys::MAX_TIME})).unwrap());
     out.insert("controlCounts".into(), d.query(&json!({"q": "counts", "instance": "control"})).unwrap());
     let accounts = d.query(&json!({"q": "accounts"})).unwrap();
     for a in accounts.as_array().unwrap() {
@@ -212,16 +212,7 @@ pub fn snapshot(d: &MemDriver) -> Value {
 
 /// What the driver would answer to the reads of `reqs` (same as `MemDriver`'s private reader).
 pub fn answer(d: &MemDriver, reqs: &[ReadReq]) -> String {
-    let v: Vec<Value> = reqs
-        .iter()
-        .map(|r| match r {
-            ReadReq::Get { keys } => Value::Array(keys.iter().map(|k| d.store.get(k).map_or(Value::Null, |v| Value::String(v.clone()))).collect()),
-            ReadReq::Range { gte, lt, limit } => {
-                Value::Array(d.store.range(gte.clone()..lt.clone()).take(*limit as usize).map(|(k, v)| json!([k, v])).collect())
-            }
-        })
-        .collect();
-    Value::Array(v).to_string()
+    d.answer(reqs)
 }
 
 /// Starts `req` and answers its reads until it has asked for `reads` batches (or is done): the

@@ -1,0 +1,86 @@
+// The published package, as a user gets it: `npm pack` the repository, install the tarball in a
+// fresh project outside it (offline: the package has no runtime dependency), and use it there from
+// an ES module (`import`) and from CommonJS (`require`).
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const NPM = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+const ENV = { ...process.env, npm_config_update_notifier: 'false', npm_config_fund: 'false', npm_config_audit: 'false' };
+
+let work;
+let tarball;
+let files;
+
+/** The tiny scenario each consumer runs; prints the final status. */
+const SCENARIO = `
+  const mc = await MessageCenter.open({ seed: 1 });
+  await mc.addEventType('order');
+  await mc.addExecutionInstance({ name: 'exec1', executionInstanceId: 1 });
+  await mc.createTemplate({ name: 'conf', eventType: 'order', subject: 'Hello <%= rtEvent.ctx.customer.@name %>' });
+  await mc.publish('conf');
+  for (const wf of ['rtEventsProcessing', 'updateEventsStatus']) await mc.startWorkflow('exec1', wf);
+  const { id } = await mc.pushEvent({ type: 'order', email: 'sent@mc-sim.test', ctx: { customer: { '@name': 'Ann' } } });
+  const event = await mc.waitForStatus(id, 'sent');
+  const story = await mc.getEvent(id);
+  if (story.broadLog.subject !== 'Hello Ann') throw new Error('rendered: ' + story.broadLog.subject);
+  console.log(event.status);
+`;
+
+before(() => {
+  work = mkdtempSync(join(tmpdir(), 'mc-pack-'));
+  execFileSync(process.execPath, ['scripts/build.mjs'], { cwd: ROOT, env: ENV, stdio: ['ignore', 'ignore', 'pipe'] });
+  const out = execFileSync(NPM, ['pack', '--json', '--pack-destination', work], { cwd: ROOT, env: ENV, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  const json = JSON.parse(out.slice(out.indexOf('[')));
+  tarball = join(work, json[0].filename);
+  files = json[0].files.map((f) => f.path);
+
+  const project = join(work, 'consumer');
+  mkdirSync(project);
+  writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'consumer', version: '1.0.0', private: true }, null, 2));
+  execFileSync(NPM, ['install', tarball, '--no-audit', '--no-fund', '--offline', '--no-package-lock'], { cwd: project, env: ENV, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  writeFileSync(join(project, 'esm.mjs'), `import { MessageCenter } from 'message-center';\nconsole.log(import.meta.resolve('message-center'));\n${SCENARIO}`);
+  writeFileSync(join(project, 'cjs.cjs'), `const { MessageCenter } = require('message-center');\nconsole.log(require.resolve('message-center'));\n(async () => {${SCENARIO}})().catch((e) => { console.error(e); process.exit(1); });\n`);
+});
+
+after(() => {
+  if (work) rmSync(work, { recursive: true, force: true });
+});
+
+/** Runs a file of the consumer project; returns its output lines. */
+function run(file) {
+  const out = execFileSync(process.execPath, [file], { cwd: join(work, 'consumer'), env: ENV, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 60_000 });
+  return out.trim().split('\n');
+}
+
+test('the tarball holds the wasm, both Node entries and the browser entry, and no sources or tests', () => {
+  for (const f of ['dist/wasm/message_center_bg.wasm', 'dist/wasm/message_center.js', 'dist/node.cjs', 'js/node.js', 'js/browser.js', 'js/message-center.js', 'package.json']) {
+    assert.ok(files.includes(f), `${f} is in the tarball (it holds: ${files.join(', ')})`);
+  }
+  assert.deepEqual(files.filter((f) => /^(src|tests|target|scripts|bench|examples|node_modules)\//.test(f) || f === 'Cargo.toml'), [], 'no sources, tests or build files');
+});
+
+test('the tarball holds the TypeScript declarations js/index.d.ts', () => {
+  const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
+  assert.equal(pkg.types, './js/index.d.ts');
+  assert.ok(files.includes('js/index.d.ts'), 'js/index.d.ts is missing from the tarball: package.json "types" points to it, so TypeScript users get no types (write js/index.d.ts)');
+});
+
+test('an ES module of a fresh project imports it and delivers a message', () => {
+  const [resolved, status] = run('esm.mjs');
+  assert.match(resolved, /node_modules\/message-center\/js\/node\.js$/, 'the "node" + "import" export');
+  assert.ok(!resolved.includes(ROOT.replace(/\/$/, '')), 'loaded from the installed package, not the repository');
+  assert.equal(status, 'sent');
+});
+
+test('a CommonJS file of a fresh project requires it and delivers a message', () => {
+  const [resolved, status] = run('cjs.cjs');
+  assert.match(resolved, /node_modules\/message-center\/dist\/node\.cjs$/, 'the "node" + "require" export');
+  assert.equal(status, 'sent');
+});
