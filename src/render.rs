@@ -11,7 +11,50 @@ use crate::input::Limits;
 use crate::model::{EventRecord, Rendered};
 use crate::personalization::{self, Lookup, Template};
 
-/// What personalization sees of an event.
+/// What personalization sees of an event record, borrowed (no copy of its fields).
+#[derive(Debug)]
+pub struct EventRef<'a> {
+    ev: &'a EventRecord,
+    ctx: Option<Node>,
+}
+
+impl<'a> EventRef<'a> {
+    /// The view of an event record (its ctx parsed again from canonical XML).
+    pub fn new(ev: &'a EventRecord) -> Self {
+        // Our own canonical XML always parses; a failure leaves ctx empty (renders as empty).
+        let limits = Limits { max_ctx_bytes: usize::MAX, max_document_bytes: usize::MAX, ..Limits::default() };
+        EventRef { ev, ctx: crate::ctx::parse_xml(&ev.ctx, &limits).ok() }
+    }
+}
+
+impl Lookup for EventRef<'_> {
+    fn field(&self, name: &str) -> Option<String> {
+        let ev = self.ev;
+        match name {
+            "id" => Some(ev.id.to_string()),
+            "type" => Some(ev.event_type.clone()),
+            "wishedChannel" => Some(ev.wished_channel.code().to_string()),
+            "emailFormat" => Some(ev.email_format.to_string()),
+            "created" => Some(dates::format_iso(ev.created)),
+            "email" => ev.email.clone(),
+            "mobilePhone" => ev.mobile_phone.clone(),
+            "externalId" => ev.external_id.clone(),
+            "origin" => ev.origin.clone(),
+            "language" => ev.language.clone(),
+            "country" => ev.country.clone(),
+            "registrationToken" => ev.registration_token.clone(),
+            "scheduled" => ev.scheduled.map(dates::format_iso),
+            "expiration" => ev.expiration.map(dates::format_iso),
+            _ => None,
+        }
+    }
+
+    fn ctx(&self) -> Option<&Node> {
+        self.ctx.as_ref()
+    }
+}
+
+/// What personalization sees of an event given field by field (seed addresses).
 #[derive(Debug, Default)]
 pub struct EventView {
     fields: Vec<(&'static str, String)>,
@@ -29,40 +72,6 @@ impl Lookup for EventView {
 }
 
 impl EventView {
-    /// The view of an event record (its ctx parsed again from canonical XML).
-    pub fn of_event(ev: &EventRecord) -> Self {
-        let mut fields: Vec<(&'static str, String)> = vec![
-            ("id", ev.id.to_string()),
-            ("type", ev.event_type.clone()),
-            ("wishedChannel", ev.wished_channel.code().to_string()),
-            ("emailFormat", ev.email_format.to_string()),
-            ("created", dates::format_iso(ev.created)),
-        ];
-        let opt = [
-            ("email", &ev.email),
-            ("mobilePhone", &ev.mobile_phone),
-            ("externalId", &ev.external_id),
-            ("origin", &ev.origin),
-            ("language", &ev.language),
-            ("country", &ev.country),
-            ("registrationToken", &ev.registration_token),
-        ];
-        for (k, v) in opt {
-            if let Some(v) = v {
-                fields.push((k, v.clone()));
-            }
-        }
-        if let Some(t) = ev.scheduled {
-            fields.push(("scheduled", dates::format_iso(t)));
-        }
-        if let Some(t) = ev.expiration {
-            fields.push(("expiration", dates::format_iso(t)));
-        }
-        // Our own canonical XML always parses; a failure leaves ctx empty (renders as empty).
-        let ctx = crate::ctx::parse_xml(&ev.ctx, &Limits { max_ctx_bytes: usize::MAX, max_document_bytes: usize::MAX, ..Limits::default() }).ok();
-        EventView { fields, ctx }
-    }
-
     /// A view from explicit fields (seed addresses).
     pub fn of_fields(fields: Vec<(&'static str, String)>, ctx: Option<Node>) -> Self {
         EventView { fields, ctx }

@@ -25,7 +25,9 @@ fn counter(ev: &EventRecord) -> String {
     counter_key(ev.queue, &ev.event_type, ev.wished_channel, ev.status)
 }
 
-/// Index entries and counter changes between two versions of an event in one scope.
+/// Index entries and counter changes between two versions of an event in one scope. Only the
+/// status of an event changes after it is created (type, addresses and creation time do not), so
+/// an update touches the status entry and the counters alone.
 fn reindex(
     eng: &mut Engine,
     scope: &str,
@@ -33,16 +35,28 @@ fn reindex(
     old: Option<&EventRecord>,
     new: Option<&EventRecord>,
 ) {
-    let old_keys = old.map(|e| index_keys(scope, e)).unwrap_or_default();
-    let new_keys = new.map(|e| index_keys(scope, e)).unwrap_or_default();
-    for k in &old_keys {
-        if !new_keys.contains(k) {
-            eng.tx.del(k.clone());
+    match (old, new) {
+        (None, None) => return,
+        (None, Some(n)) => {
+            for k in index_keys(scope, n) {
+                eng.tx.put(k, String::new());
+            }
         }
-    }
-    for k in new_keys {
-        if !old_keys.contains(&k) {
-            eng.tx.put(k, String::new());
+        (Some(o), None) => {
+            for k in index_keys(scope, o) {
+                eng.tx.del(k);
+            }
+        }
+        (Some(o), Some(n)) => {
+            if o.status == n.status && o.event_type == n.event_type && o.queue == n.queue && o.wished_channel == n.wished_channel {
+                return;
+            }
+            debug_assert!(o.created == n.created && o.email == n.email && o.mobile_phone == n.mobile_phone && o.event_type == n.event_type);
+            if o.status != n.status {
+                let suffix = keys::index_suffix(n.created, n.id);
+                eng.tx.del(format!("{}{suffix}", keys::index_prefix(scope, IndexKind::Status, o.status.name())));
+                eng.tx.put(format!("{}{suffix}", keys::index_prefix(scope, IndexKind::Status, n.status.name())), String::new());
+            }
         }
     }
     let old_c = old.map(counter);

@@ -96,7 +96,9 @@ pub fn next_effective(eng: &Engine, wf: &Workflow) -> Option<i64> {
             }
             meta?.chg_since?
         }
-        WorkflowKind::Mta => return Some(meta?.mta_next?.max(clock)),
+        // The MTA works in one-second ticks: every message due within a second goes in one step
+        // (one storage transaction), as a real MTA sends in waves.
+        WorkflowKind::Mta => meta?.mta_next?,
         WorkflowKind::Cleanup => i64::MIN,
     };
     let from = hint.max(wf.next_tick).max(clock);

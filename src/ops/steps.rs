@@ -17,7 +17,7 @@ use crate::ops::admin::advance_clock;
 use crate::ops::records::{self, from_json, lower, meta, put_broadlog, put_event};
 use crate::ops::schedule::{exec_id_of, find_workflow_key};
 use crate::ops::{Next, OpState};
-use crate::render::EventView;
+use crate::render::EventRef;
 use crate::state::{Delivery, RunLog, WorkflowKind, WorkflowState};
 
 /// A step between reads.
@@ -367,7 +367,7 @@ fn process(eng: &mut Engine, s: StepState, vals: Vec<Option<String>>) -> Result<
                 eng.cache.get(copy_seq, &subject, &html, &text)?
             }
         };
-        let rendered = parsed.render(&EventView::of_event(&ev));
+        let rendered = parsed.render(&EventRef::new(&ev));
         let delivery = delivery_for(eng, s.exec_id, &copy_name, now);
         let rates = cfg.rates(ev.wished_channel);
         let delay = match directive {
