@@ -456,3 +456,15 @@ fn quarantine_is_per_execution_instance() {
     assert_eq!(e["broadLog"]["failureType"], "hard");
     assert_eq!(keys(&d, "q/"), ["q/01/hard@mc-sim.test", "q/02/hard@mc-sim.test"]);
 }
+
+#[test]
+fn processing_errors_are_in_the_run_journal() {
+    let mut d = running(1);
+    let id = push1(&mut d, "exec1", "procerr-1@mc-sim.test");
+    advance(&mut d, 20_000);
+    let runs = journal(&mut d, "exec1", "rtEventsProcessing");
+    let with_errors: Vec<&Value> = runs.iter().filter(|r| !r["errors"].as_array().unwrap().is_empty()).collect();
+    assert_eq!(with_errors.len(), 1, "{runs:?}");
+    assert_eq!(with_errors[0]["errors"][0], format!("event {id}: simulated processing error 1 (procerr-1@mc-sim.test)"));
+    assert_eq!(with_errors[0]["counts"]["processingErrors"], 1);
+}

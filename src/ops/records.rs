@@ -135,33 +135,20 @@ pub fn delete_broadlog(eng: &mut Engine, bl: &BroadLogRecord) {
     }
 }
 
+fn histo_counters(e: &mut Engine) -> &mut std::collections::BTreeMap<String, i64> {
+    e.touch("m/control");
+    &mut e.st.control.counters
+}
+
 /// Writes an archived event on the control (`old` = the archived version storage holds).
 pub fn put_histo_event(eng: &mut Engine, old: Option<&EventRecord>, ev: &EventRecord) {
-    reindex(
-        eng,
-        keys::SCOPE_HISTO,
-        |e| {
-            e.touch("m/control");
-            &mut e.st.control.counters
-        },
-        old,
-        Some(ev),
-    );
+    reindex(eng, keys::SCOPE_HISTO, histo_counters, old, Some(ev));
     eng.tx.put(keys::histo_event(ev.id), to_json(ev));
 }
 
 /// Deletes an archived event and its archived delivery log.
 pub fn delete_histo_event(eng: &mut Engine, ev: &EventRecord) {
-    reindex(
-        eng,
-        keys::SCOPE_HISTO,
-        |e| {
-            e.touch("m/control");
-            &mut e.st.control.counters
-        },
-        Some(ev),
-        None,
-    );
+    reindex(eng, keys::SCOPE_HISTO, histo_counters, Some(ev), None);
     eng.tx.del(keys::histo_event(ev.id));
     eng.tx.del(keys::histo_broadlog(ev.id));
 }

@@ -294,6 +294,7 @@ fn process(eng: &mut Engine, s: StepState, vals: Vec<Option<String>>) -> Result<
     let mut counts: BTreeMap<&'static str, u64> = BTreeMap::new();
     let mut retry_hint: Option<i64> = None;
     let mut mta_hint: Option<i64> = None;
+    let mut errors: Vec<String> = Vec::new();
     for ((due_key, _, id), v) in s.queue_keys.iter().zip(vals) {
         eng.tx.del(due_key.clone());
         let Some(old) = decode::<EventRecord>(&keys::event(*id), v)? else {
@@ -341,7 +342,9 @@ fn process(eng: &mut Engine, s: StepState, vals: Vec<Option<String>>) -> Result<
         if let Some(Directive::ProcessingError(limit)) = directive {
             if limit.is_none_or(|n| ev.errors < n) {
                 ev.errors += 1;
-                ev.last_error = Some(format!("simulated processing error {} ({address})", ev.errors));
+                let message = format!("simulated processing error {} ({address})", ev.errors);
+                errors.push(format!("event {}: {message}", ev.id));
+                ev.last_error = Some(message);
                 *counts.entry("processingErrors").or_default() += 1;
                 if ev.errors >= cfg.max_processing_errors {
                     let note = format!("{} processing errors: the maximum number of tries is reached", ev.errors);
@@ -416,7 +419,7 @@ fn process(eng: &mut Engine, s: StepState, vals: Vec<Option<String>>) -> Result<
     if let Some(t) = mta_hint {
         lower(&mut m.mta_next, t);
     }
-    finish(eng, &s, counts, Vec::new())
+    finish(eng, &s, counts, errors)
 }
 
 /// The MTA: one attempt per due delivery log, or an asynchronous bounce coming due.
