@@ -294,8 +294,8 @@ export interface DenylistEntry {
   kind: 'denylist';
   /** Why the delivery ignores it ("Denylisted"). */
   reason: string;
-  /** When it was added, ms since the epoch. */
-  since: number;
+  /** When it was added (ISO 8601, virtual clock). */
+  since: string;
 }
 
 // ---------------------------------------------------------------------------------------------

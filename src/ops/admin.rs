@@ -270,5 +270,5 @@ pub fn denylist(eng: &mut Engine, instance: &str, address: &str) -> Result<Next>
     }
     let rec = json!({ "address": address, "kind": "denylist", "reason": "Denylisted", "since": eng.st.clock });
     eng.tx.put(keys::quarantine(acc.execution_instance_id, address), rec.to_string());
-    Ok(Next::Done(rec))
+    Ok(Next::Done(json!({ "address": address, "kind": "denylist", "reason": "Denylisted", "since": crate::dates::format_iso(eng.st.clock) })))
 }
