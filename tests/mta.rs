@@ -424,7 +424,8 @@ fn a_bounce_does_not_overwrite_a_denylist_entry() {
     advance(&mut d, HOUR);
     assert_eq!(status(&mut d, &id), "deliveryFailed");
     let rec: Value = serde_json::from_str(&d.store["q/01/bounce-30m@mc-sim.test"]).unwrap();
-    assert_eq!(rec, deny, "the address stays denylisted, with its reason and date");
+    assert_eq!((&rec["kind"], &rec["reason"]), (&deny["kind"], &deny["reason"]), "the address stays denylisted");
+    assert_eq!(iso(rec["since"].as_i64().unwrap()), deny["since"], "with its date");
     // Same for an address quarantined earlier: the first bounce's date is kept.
     let first = push1(&mut d, "exec1", "bounce-30m+a@mc-sim.test");
     advance(&mut d, 5 * MIN);
