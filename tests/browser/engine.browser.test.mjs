@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { MessageCenter, createMemoryStorage } from '../../js/node.js';
 import { scenario, openOptions, dump, EXPECTED } from '../js/helpers.mjs';
 import { digest } from '../js/digest.mjs';
-import { startServer, launchChromium, requireChromium } from './harness.mjs';
+import { openPage, requireChromium } from './harness.mjs';
 
 const SEED = '7';
 const SPLIT = 'push-2';
@@ -32,22 +32,7 @@ async function inNode() {
 test('the scenario on real IndexedDB in Chromium, across reloads, gives the same bytes as Node on memory', { timeout: 240_000 }, async (t) => {
   if (!requireChromium(t)) return;
   const node = await inNode();
-  const server = await startServer();
-  t.after(() => server.close());
-  const browser = await launchChromium();
-  t.after(() => browser.close());
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  /** @type {string[]} */
-  const problems = [];
-  page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
-  page.on('console', (msg) => {
-    if (msg.type() === 'error' || msg.type() === 'warning') problems.push(`console ${msg.type()}: ${msg.text()}`);
-  });
-  page.on('requestfailed', (req) => problems.push(`request failed: ${req.url()} ${req.failure()?.errorText ?? ''}`));
-  page.on('response', (res) => {
-    if (res.status() >= 400) problems.push(`HTTP ${res.status()} for ${res.url()}`);
-  });
+  const { page, problems, server } = await openPage(t);
 
   /** Waits for the page's report of this load. */
   async function report(what) {
@@ -88,5 +73,4 @@ test('the scenario on real IndexedDB in Chromium, across reloads, gives the same
   assert.equal(verified.archivedAll, true, 'the control history holds every event');
   assert.deepEqual(verified.pings, ['Ok\n2026-03-02 05:30:00.000Z\n0/400 pending events', 'Ok\n2026-03-02 05:30:00.000Z\n0/400 pending events']);
   assert.deepEqual(problems, []);
-  await context.close();
 });

@@ -4,20 +4,11 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchChromium, requireChromium } from './harness.mjs';
+import { openPage, requireChromium } from './harness.mjs';
 
 test('examples/browser: push, advance, reload, and the status list survives in IndexedDB', { timeout: 120_000 }, async (t) => {
   if (!requireChromium(t)) return;
-  const server = await startServer();
-  t.after(() => server.close());
-  const browser = await launchChromium();
-  t.after(() => browser.close());
-  const page = await browser.newPage();
-  const problems = [];
-  page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
-  page.on('console', (msg) => {
-    if (msg.type() === 'error') problems.push(`console error: ${msg.text()}`);
-  });
+  const { page, problems, server } = await openPage(t);
   const ready = () => page.waitForFunction(() => window.__ready === true, null, { timeout: 60_000 });
   const rows = () => page.$$eval('#list tr', (trs) => trs.slice(1).map((tr) => [...tr.cells].map((c) => c.textContent)));
 
@@ -43,7 +34,7 @@ test('examples/browser: push, advance, reload, and the status list survives in I
   // After the reload the page pushes to hard@ again: the address is quarantined since the first bounce.
   assert.deepEqual(statusOf(await rows(), 'hard@mc-sim.test'), ['Ignored by the delivery', 'Delivery failed']);
 
-  await page.click('#reset');
+  await Promise.all([page.waitForEvent('load'), page.click('#reset')]);
   await ready();
   assert.deepEqual(await rows(), [], 'Reset deletes the database');
   assert.deepEqual(problems, []);

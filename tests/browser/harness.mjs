@@ -109,3 +109,30 @@ export function requireChromium(t) {
   }
   throw new Error(`${CHROMIUM_PATH} not found: install it with \`apt-get install chromium\` (or set MC_SKIP_BROWSER=1 to skip browser tests)`);
 }
+
+/**
+ * A page in a fresh headless Chromium, served from `root`, with everything that goes wrong in it
+ * (page errors, console errors and warnings, failed requests, HTTP errors) collected in
+ * `problems`. Server and browser are closed when the test ends.
+ *
+ * @param {import('node:test').TestContext} t
+ * @returns {Promise<{ page: import('playwright-core').Page, problems: string[], server: Awaited<ReturnType<typeof startServer>> }>}
+ */
+export async function openPage(t, root = REPO_ROOT) {
+  const server = await startServer(root);
+  t.after(() => server.close());
+  const browser = await launchChromium();
+  t.after(() => browser.close());
+  const page = await (await browser.newContext()).newPage();
+  /** @type {string[]} */
+  const problems = [];
+  page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
+  page.on('console', (msg) => {
+    if (msg.type() === 'error' || msg.type() === 'warning') problems.push(`console ${msg.type()}: ${msg.text()}`);
+  });
+  page.on('requestfailed', (req) => problems.push(`request failed: ${req.url()} ${req.failure()?.errorText ?? ''}`));
+  page.on('response', (res) => {
+    if (res.status() >= 400) problems.push(`HTTP ${res.status()} for ${res.url()}`);
+  });
+  return { page, problems, server };
+}

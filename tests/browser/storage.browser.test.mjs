@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { runStorageAdapterTests } from '../../js/storage/acceptance.js';
-import { startServer, launchChromium, requireChromium } from './harness.mjs';
+import { openPage, requireChromium } from './harness.mjs';
 
 /** Number of tests the suite registers when a reopen function is given (as the page does). */
 function expectedCount() {
@@ -13,22 +13,7 @@ function expectedCount() {
 
 test('storage acceptance suite passes on real IndexedDB in Chromium', { timeout: 180_000 }, async (t) => {
   if (!requireChromium(t)) return;
-  const server = await startServer();
-  t.after(() => server.close());
-  const browser = await launchChromium();
-  t.after(() => browser.close());
-
-  const page = await browser.newPage();
-  /** @type {string[]} */
-  const problems = [];
-  page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
-  page.on('console', (msg) => {
-    if (msg.type() === 'error' || msg.type() === 'warning') problems.push(`console ${msg.type()}: ${msg.text()}`);
-  });
-  page.on('requestfailed', (req) => problems.push(`request failed: ${req.url()} ${req.failure()?.errorText ?? ''}`));
-  page.on('response', (res) => {
-    if (res.status() >= 400) problems.push(`HTTP ${res.status()} for ${res.url()}`);
-  });
+  const { page, problems, server } = await openPage(t);
 
   await page.goto(server.url('/tests/browser/storage.html'));
   try {
