@@ -161,19 +161,6 @@ impl Writes {
     pub fn into_ops(self) -> BTreeMap<String, Option<String>> {
         self.ops
     }
-
-    /// Puts and deletes, in key order.
-    pub fn split(&self) -> (Vec<(&str, &str)>, Vec<&str>) {
-        let mut put = Vec::new();
-        let mut del = Vec::new();
-        for (k, v) in &self.ops {
-            match v {
-                Some(v) => put.push((k.as_str(), v.as_str())),
-                None => del.push(k.as_str()),
-            }
-        }
-        (put, del)
-    }
 }
 
 /// The engine's answer to `begin` / `resume`.

@@ -1,7 +1,6 @@
 //! Validation of received events: from a `RawEvent` (shape checked by the parser) to the fields of
 //! an event record, or a specific error. Nothing is written unless every event of a call passes.
 
-use crate::ctx::Node;
 use crate::dates;
 use crate::error::{err, ErrorCode, Result};
 use crate::input::{Queue, RawEvent};
@@ -168,7 +167,7 @@ pub fn validate(st: &State, raw: RawEvent, default_queue: Queue) -> Result<Valid
         Some(node) => node,
         None => return err(ErrorCode::InvalidEvent, "the event has no <ctx> element (it is mandatory, even empty)"),
     };
-    let ctx_xml = ctx_xml(&ctx);
+    let ctx_xml = ctx.to_xml();
     if ctx_xml.len() > st.config.max_ctx_bytes {
         return err(
             ErrorCode::CtxTooLarge,
@@ -192,10 +191,6 @@ pub fn validate(st: &State, raw: RawEvent, default_queue: Queue) -> Result<Valid
         mobile_app: limited("mobileApp", raw.mobile_app, 255)?,
         ctx: ctx_xml,
     })
-}
-
-fn ctx_xml(n: &Node) -> String {
-    n.to_xml()
 }
 
 #[cfg(test)]

@@ -52,14 +52,14 @@ fn due_reads(prefix: &str, now: i64, limit: u32) -> Vec<ReadReq> {
     ]
 }
 
-fn entries(r: &mut Vec<ReadResult>, i: usize) -> Vec<(String, String)> {
+fn entries(r: &mut [ReadResult], i: usize) -> Vec<(String, String)> {
     match r.get_mut(i) {
         Some(ReadResult::Entries(e)) => std::mem::take(e),
         _ => Vec::new(),
     }
 }
 
-fn values(r: &mut Vec<ReadResult>, i: usize) -> Vec<Option<String>> {
+fn values(r: &mut [ReadResult], i: usize) -> Vec<Option<String>> {
     match r.get_mut(i) {
         Some(ReadResult::Values(v)) => std::mem::take(v),
         _ => Vec::new(),
