@@ -522,7 +522,7 @@ export interface EventInput {
 
 /** Where to push. */
 export interface PushOptions {
-  /** An execution instance's account name, or `loadBalancer` (default): round robin over enabled instances. */
+  /** An execution instance's account name, or `loadBalancer` (default): calls go round robin over enabled instances, one call to one instance. */
   instance?: 'loadBalancer' | (string & {});
   /** Queue of JSON events that do not say (default `rt`); XML says it with `<rtEvent>` / `<batchEvent>`. */
   queue?: Queue;

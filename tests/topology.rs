@@ -153,7 +153,11 @@ fn load_balancer_spreads_round_robin_over_enabled_instances() {
     let six: String = (0..6).map(|i| rt_xml(&format!("sent+{i}@mc-sim.test"))).collect();
     let r = push_xml(&mut d, "loadBalancer", &format!("<Events>{six}</Events>")).unwrap();
     let inst: Vec<&str> = r["events"].as_array().unwrap().iter().map(|e| e["instance"].as_str().unwrap()).collect();
-    assert_eq!(inst, ["exec1", "exec2", "exec3", "exec1", "exec2", "exec3"]);
+    assert_eq!(inst, ["exec1"; 6], "one PushEvents call is one request: one instance takes it all");
+    let next: Vec<String> = (0..3)
+        .map(|i| push_xml(&mut d, "loadBalancer", &rt_xml(&format!("sent+n{i}@mc-sim.test"))).unwrap()["events"][0]["instance"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(next, ["exec2", "exec3", "exec1"], "calls go round robin in execution instance id order");
     // Each event lives on the instance that took it.
     for e in r["events"].as_array().unwrap() {
         let id: u64 = e["id"].as_str().unwrap().parse().unwrap();

@@ -13,7 +13,8 @@ use crate::model::{EventRecord, EventStatus, StatusChange};
 use crate::ops::records::{lower, meta, put_event};
 use crate::ops::Next;
 
-/// The target that spreads events over the enabled execution instances.
+/// The target that spreads calls over the enabled execution instances (round robin, one call to
+/// one instance, as a load balancer in front of the execution cluster does with HTTP requests).
 pub const LOAD_BALANCER: &str = "loadBalancer";
 
 /// A push.
@@ -94,8 +95,9 @@ pub fn push(eng: &mut Engine, p: PushRequest) -> Result<Next> {
     let by = if p.single { "PushEvent" } else { "PushEvents" };
     let now = eng.st.clock;
     let mut ids = Vec::with_capacity(valid.len());
+    // One call is one HTTP request: behind a load balancer it lands on one execution instance.
+    let exec_id = pick_instance(eng, &p.target)?;
     for v in valid {
-        let exec_id = pick_instance(eng, &p.target)?;
         let account = eng.st.account_by_id(exec_id).map(|a| a.name.clone()).unwrap_or_default();
         let m = meta(eng, exec_id);
         m.seq += 1;
