@@ -123,7 +123,7 @@ export type CoreErrorCode =
   | 'BUSY';
 
 /** Codes added by the JavaScript shell and the storage adapters. */
-export type ShellErrorCode = 'STORAGE_FAILED' | 'INVALID_ARGUMENT' | 'WAIT_BLOCKED' | 'WAIT_TIMEOUT' | 'CLOSED' | 'INTERNAL';
+export type ShellErrorCode = 'STORAGE_FAILED' | 'STORAGE_LOCKED' | 'INVALID_ARGUMENT' | 'WAIT_BLOCKED' | 'WAIT_TIMEOUT' | 'CLOSED' | 'INTERNAL';
 
 /** Every code an error of this package can carry. */
 export type ErrorCode = CoreErrorCode | ShellErrorCode;
@@ -879,6 +879,13 @@ export interface IndexedDBStorageOptions {
   onBlocked?: () => void;
   /** Called after the connection was closed because another one wants to upgrade or delete the database. */
   onVersionChange?: () => void;
+  /**
+   * Hold a Web Lock on the database while it is open (default true where `navigator.locks` exists):
+   * a second tab or window opening it is refused with `STORAGE_LOCKED`.
+   */
+  exclusive?: boolean;
+  /** The lock manager (default `navigator.locks`): `request(name, { ifAvailable: true }, callback)`. */
+  locks?: { request(name: string, options: { ifAvailable: boolean }, callback: (lock: unknown) => unknown): Promise<unknown> };
 }
 
 /** Opens (creating if needed) the persistent IndexedDB storage adapter. */

@@ -72,6 +72,10 @@ function openDatabase(indexedDB, name, onBlocked) {
  * @param {() => void} [options.onBlocked] Called if opening waits on other connections.
  * @param {() => void} [options.onVersionChange] Called after the connection was closed because another
  *   connection wants to upgrade or delete the database.
+ * @param {boolean} [options.exclusive] Hold a Web Lock on the database while it is open (default true
+ *   where `navigator.locks` exists): a second tab opening the same database is refused with
+ *   `STORAGE_LOCKED` instead of writing beside the first (the engine keeps its small state in memory).
+ * @param {LockManager} [options.locks] The lock manager (default `navigator.locks`).
  * @returns {Promise<import('./adapter.js').StorageAdapter>}
  */
 export async function openIndexedDBStorage({
@@ -80,10 +84,19 @@ export async function openIndexedDBStorage({
   IDBKeyRange = globalThis.IDBKeyRange,
   onBlocked,
   onVersionChange,
+  exclusive = true,
+  locks = globalThis.navigator?.locks,
 } = {}) {
   if (!indexedDB) throw storageError(STORAGE_FAILED, 'IndexedDB is not available in this environment');
   if (!IDBKeyRange) throw storageError(STORAGE_FAILED, 'IDBKeyRange is not available; pass the one matching options.indexedDB');
-  const db = await openDatabase(indexedDB, name, onBlocked);
+  const release = exclusive && locks ? await acquireLock(locks, name) : () => {};
+  let db;
+  try {
+    db = await openDatabase(indexedDB, name, onBlocked);
+  } catch (e) {
+    release();
+    throw e;
+  }
   /** @type {string | null} why the connection is unusable, or null while open */
   let closedReason = null;
 
@@ -196,8 +209,34 @@ export async function openIndexedDBStorage({
     async close() {
       if (closedReason === null) closedReason = `IndexedDB database "${name}" is closed`;
       db.close();
+      release();
     },
   };
+}
+
+/** Code of the error when another tab or window holds the database. */
+export const STORAGE_LOCKED = 'STORAGE_LOCKED';
+
+/**
+ * Takes the database's Web Lock if it is free; resolves to the function that releases it.
+ *
+ * @param {LockManager} locks
+ * @param {string} name
+ * @returns {Promise<() => void>}
+ */
+function acquireLock(locks, name) {
+  return new Promise((resolve, reject) => {
+    locks
+      .request(`message-center:${name}`, { ifAvailable: true }, (lock) => {
+        if (!lock) {
+          reject(storageError(STORAGE_LOCKED, `IndexedDB database "${name}" is open in another tab or window: close it there first (one Message Center works on a storage at a time)`));
+          return undefined;
+        }
+        // Held until the returned promise settles, i.e. until close() calls release.
+        return new Promise((release) => resolve(() => release()));
+      })
+      .catch((e) => reject(storageError(STORAGE_FAILED, `cannot take the lock of IndexedDB database "${name}": ${describeError(e)}`, e)));
+  });
 }
 
 /**

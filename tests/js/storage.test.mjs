@@ -311,3 +311,36 @@ test('indexeddb: a connection closed by the browser makes calls reject with STOR
   await assert.rejects(a.get(['k']), (err) => err.code === 'STORAGE_FAILED' && /closed by the browser/.test(err.message));
   await a.close();
 });
+
+test('IndexedDB adapter: a held Web Lock refuses a second opener with STORAGE_LOCKED; close releases it', async () => {
+  const held = new Set();
+  // A minimal LockManager: request(name, { ifAvailable }, callback) as the Web Locks API does it.
+  const locks = {
+    async request(name, options, callback) {
+      assert.equal(options.ifAvailable, true);
+      if (held.has(name)) return callback(null);
+      held.add(name);
+      try {
+        return await callback({ name });
+      } finally {
+        held.delete(name);
+      }
+    },
+  };
+  const indexedDB = new IDBFactory();
+  const a = await openIndexedDBStorage({ name: 'locked', indexedDB, IDBKeyRange, locks });
+  assert.deepEqual([...held], ['message-center:locked']);
+  await assert.rejects(openIndexedDBStorage({ name: 'locked', indexedDB, IDBKeyRange, locks }), { code: 'STORAGE_LOCKED', message: /open in another tab or window/ });
+  await a.write({ put: [['k', 'v']] });
+  await a.close();
+  await new Promise((r) => setTimeout(r, 0));
+  assert.deepEqual([...held], [], 'close() released the lock');
+  const b = await openIndexedDBStorage({ name: 'locked', indexedDB, IDBKeyRange, locks });
+  assert.deepEqual(await b.get(['k']), ['v']);
+  await b.close();
+  // exclusive: false opens beside a holder.
+  const c = await openIndexedDBStorage({ name: 'locked', indexedDB, IDBKeyRange, locks });
+  const d = await openIndexedDBStorage({ name: 'locked', indexedDB, IDBKeyRange, locks, exclusive: false });
+  await d.close();
+  await c.close();
+});
