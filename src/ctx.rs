@@ -24,6 +24,13 @@ pub struct Node {
     pub text: String,
 }
 
+/// Parses a ctx the core stored itself (canonical XML, already checked against the limits when it
+/// was received), without size limits; None if it does not parse, which renders as missing data.
+pub fn parse_stored(xml: &str) -> Option<Node> {
+    let limits = Limits { max_ctx_bytes: usize::MAX, max_document_bytes: usize::MAX, ..Limits::default() };
+    parse_xml(xml, &limits).ok()
+}
+
 impl Node {
     /// First child element named `name`.
     pub fn child(&self, name: &str) -> Option<&Node> {

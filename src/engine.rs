@@ -152,11 +152,6 @@ impl Writes {
         self.ops.is_empty()
     }
 
-    /// The value this operation will have written for `key`, if it wrote it.
-    pub fn pending(&self, key: &str) -> Option<&Option<String>> {
-        self.ops.get(key)
-    }
-
     /// The writes by key (value None = delete), owned.
     pub fn into_ops(self) -> BTreeMap<String, Option<String>> {
         self.ops

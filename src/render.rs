@@ -7,7 +7,6 @@ use std::rc::Rc;
 use crate::ctx::Node;
 use crate::dates;
 use crate::error::Result;
-use crate::input::Limits;
 use crate::model::{EventRecord, Rendered};
 use crate::personalization::{self, Lookup, Template};
 
@@ -21,9 +20,7 @@ pub struct EventRef<'a> {
 impl<'a> EventRef<'a> {
     /// The view of an event record (its ctx parsed again from canonical XML).
     pub fn new(ev: &'a EventRecord) -> Self {
-        // Our own canonical XML always parses; a failure leaves ctx empty (renders as empty).
-        let limits = Limits { max_ctx_bytes: usize::MAX, max_document_bytes: usize::MAX, ..Limits::default() };
-        EventRef { ev, ctx: crate::ctx::parse_xml(&ev.ctx, &limits).ok() }
+        EventRef { ev, ctx: crate::ctx::parse_stored(&ev.ctx) }
     }
 }
 

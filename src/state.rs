@@ -461,23 +461,6 @@ impl State {
         Ok(())
     }
 
-    /// Every `m/…` key of the current state.
-    pub fn all_keys(&self) -> Vec<String> {
-        let mut keys = vec![
-            "m/clock".to_string(),
-            "m/settings".to_string(),
-            "m/accounts".to_string(),
-            "m/types".to_string(),
-            "m/control".to_string(),
-        ];
-        keys.extend(self.templates.keys().map(|k| format!("m/tpl/{k}")));
-        keys.extend(self.published.keys().map(|k| format!("m/pub/{k:02x}")));
-        keys.extend(self.deliveries.keys().map(|k| format!("m/dlv/{k:02x}")));
-        keys.extend(self.inst.keys().map(|k| format!("m/inst/{k:02x}")));
-        keys.extend(self.workflows.keys().map(|k| format!("m/wf/{k}")));
-        keys
-    }
-
     /// The account of an execution instance id.
     pub fn account_by_id(&self, id: u8) -> Option<&Account> {
         self.accounts.values().find(|a| a.execution_instance_id == id)
@@ -533,10 +516,5 @@ impl Journal {
     /// Whether a record is durable (committed or loaded from storage).
     pub fn is_committed(&self, key: &str) -> bool {
         self.committed.contains_key(key)
-    }
-
-    /// Whether the current operation changed anything.
-    pub fn is_dirty(&self) -> bool {
-        !self.dirty.is_empty()
     }
 }

@@ -216,3 +216,16 @@ fn schedules_can_be_changed() {
     let w: Value = ok(&mut d, json!({"op": "createArchivingWorkflow", "account": "exec1"}));
     assert_eq!(w["schedule"]["periodMs"], 15 * MIN);
 }
+
+#[test]
+fn next_due_refuses_a_target_in_the_past_before_anything_runs() {
+    let mut d = running(1);
+    push1(&mut d, "exec1", "sent@mc-sim.test");
+    let before = d.store.clone();
+    let e = error(d.query(&json!({"q": "nextDue", "until": t0() - 1})));
+    assert_eq!(e.code.as_str(), "CLOCK_BACKWARDS");
+    assert!(e.message.contains("cannot move backwards"), "{}", e.message);
+    assert_eq!(code(d.query(&json!({"q": "nextDue", "until": message_center::keys::MAX_TIME + 1}))), "INVALID_ARGUMENT");
+    assert_eq!(d.store, before);
+    assert!(!q(&d, json!({"q": "nextDue", "until": t0() + MIN})).is_null());
+}

@@ -84,7 +84,7 @@ fn a_pending_delivery_event_never_goes_back_to_pending() {
     advance(&mut d, HOUR);
     let e = get(&mut d, &id);
     assert_eq!(statuses(&e), ["pending", "pendingDelivery", "sent"]);
-    let w = q(&d, json!({"q": "waitCheck", "id": id, "status": "pending", "current": "pendingDelivery", "queue": "rt", "instance": "exec1"}));
+    let w = q(&d, json!({"q": "waitCheck", "status": "pending", "current": "pendingDelivery", "queue": "rt", "instance": "exec1"}));
     assert!(w["blocked"].as_str().unwrap().contains("never goes back"), "{w}");
 }
 
@@ -158,7 +158,7 @@ fn mc_ping_counts_pending_real_time_events() {
 fn wait_check_explains_what_blocks() {
     let mut d = setup(1);
     let w = |d: &MemDriver, wanted: &str, current: &str, queue: &str, bounce: bool| {
-        q(d, json!({"q": "waitCheck", "id": "1", "status": wanted, "current": current, "queue": queue, "instance": "exec1", "bouncePending": bounce}))
+        q(d, json!({"q": "waitCheck", "status": wanted, "current": current, "queue": queue, "instance": "exec1", "bouncePending": bounce}))
     };
     assert_eq!(w(&d, "sent", "sent", "rt", false), json!({"reached": true}));
     assert!(w(&d, "sent", "pending", "batch", false)["blocked"].as_str().unwrap().contains("batchEventsProcessing"));
@@ -173,5 +173,5 @@ fn wait_check_explains_what_blocks() {
     assert!(w(&d, "sent", "pendingDelivery", "rt", false)["blocked"].as_str().unwrap().contains("MTA"));
     // The bounce of a Sent event comes from the MTA: stopped, it never comes.
     assert!(w(&d, "deliveryFailed", "sent", "rt", true)["blocked"].as_str().unwrap().contains("MTA"));
-    assert_eq!(code(d.query(&json!({"q": "waitCheck", "id": "1", "status": "bogus", "current": "sent", "queue": "rt", "instance": "exec1"}))), "INVALID_ARGUMENT");
+    assert_eq!(code(d.query(&json!({"q": "waitCheck", "status": "bogus", "current": "sent", "queue": "rt", "instance": "exec1"}))), "INVALID_ARGUMENT");
 }

@@ -125,7 +125,7 @@ fn execution_workflows_are_created_stopped() {
     let id = push1(&mut d, "exec1", "sent@mc-sim.test");
     advance(&mut d, 6 * HOUR);
     assert_eq!(status(&mut d, &id), "pending");
-    let w = q(&d, json!({"q": "waitCheck", "id": id, "status": "sent", "current": "pending", "queue": "rt", "instance": "exec1"}));
+    let w = q(&d, json!({"q": "waitCheck", "status": "sent", "current": "pending", "queue": "rt", "instance": "exec1"}));
     assert!(w["blocked"].as_str().unwrap().contains("rtEventsProcessing"), "{w}");
     // Only the daily cleanups ran.
     assert!(journal(&mut d, "exec1", "rtEventsProcessing").is_empty());

@@ -6,7 +6,7 @@ use serde_json::{json, Value};
 
 use crate::engine::Engine;
 use crate::error::{err, Error, ErrorCode, Result};
-use crate::input::{Limits, Queue};
+use crate::input::Queue;
 use crate::model::Channel;
 use crate::ops::admin::check_name;
 use crate::ops::Next;
@@ -341,8 +341,7 @@ pub fn preview(eng: &Engine, name: &str, seed: Option<&str>) -> Result<Value> {
         Some(n) => tpl.seeds.iter().find(|s| s.name == n).ok_or_else(|| Error::new(ErrorCode::UnknownSeed, format!("'{name}' has no seed address named '{n}'")))?,
         None => tpl.seeds.first().ok_or_else(|| Error::new(ErrorCode::UnknownSeed, format!("'{name}' has no seed address: add one to preview")))?,
     };
-    let limits = Limits { max_ctx_bytes: usize::MAX, max_document_bytes: usize::MAX, ..Limits::default() };
-    let ctx = crate::ctx::parse_xml(&s.ctx, &limits).ok();
+    let ctx = crate::ctx::parse_stored(&s.ctx);
     let mut fields: Vec<(&'static str, String)> = vec![("type", tpl.event_type.clone().unwrap_or_default()), ("wishedChannel", tpl.channel.code().to_string())];
     if let Some(e) = &s.email {
         fields.push(("email", e.clone()));

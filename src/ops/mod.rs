@@ -244,8 +244,6 @@ pub enum Query {
     },
     /// Why an event cannot reach a status (no workflow started…), given its current story.
     WaitCheck {
-        /// Event id.
-        id: String,
         /// The wanted status.
         status: String,
         /// Its current status.
@@ -341,10 +339,20 @@ pub fn query(eng: &Engine, q: Query) -> Result<Value> {
             if !(0..=crate::keys::MAX_TIME).contains(&until) {
                 return crate::error::err(crate::error::ErrorCode::InvalidArgument, "the target time is out of range (up to year 10889)");
             }
+            if until < eng.st.clock {
+                return crate::error::err(
+                    crate::error::ErrorCode::ClockBackwards,
+                    format!(
+                        "the clock cannot move backwards (from {} to {})",
+                        crate::dates::format_iso(eng.st.clock),
+                        crate::dates::format_iso(until)
+                    ),
+                );
+            }
             Ok(schedule::next_due_json(eng, until))
         }
-        Query::WaitCheck { id, status, current, bounce_pending, queue, instance } => {
-            schedule::wait_check(eng, &id, &status, &current, bounce_pending, &queue, &instance)
+        Query::WaitCheck { status, current, bounce_pending, queue, instance } => {
+            schedule::wait_check(eng, &status, &current, bounce_pending, &queue, &instance)
         }
     }
 }

@@ -140,7 +140,6 @@ fn started(eng: &Engine, instance: &str, name: &str) -> bool {
 /// Why an event cannot reach `wanted` from where it is, or null if it still can.
 pub fn wait_check(
     eng: &Engine,
-    _id: &str,
     wanted: &str,
     current: &str,
     bounce_pending: bool,
