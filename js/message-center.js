@@ -1,37 +1,28 @@
 // The public JavaScript API: the shell around the Rust core. It moves records between a storage
-// adapter and the engine, one storage transaction per operation or workflow step, and decides
-// nothing: which events are due, what template, what outcome, what status, what to archive or
-// purge and which workflow is next are all answers of the core.
+// adapter and the engine, one storage transaction per operation or workflow step, and sends the
+// next request of a command when the engine names one. It decides nothing: dates, defaults,
+// counts, which workflow runs, the storage layout are all the core's.
 
 import { createMemoryStorage } from './storage/memory.js';
 
-/** Reads at most this many small-state records at open (`m/…`: a few per instance and template). */
-const STATE_RECORDS_LIMIT = 1_000_000;
-
-/** A default virtual start time: 2026-01-01T00:00:00Z. */
-const DEFAULT_NOW = Date.UTC(2026, 0, 1);
-
-// The boundary format of src/engine.rs (`encode_results`, `encode_step`): records are JSON and keys
-// printable ASCII, so these control characters never occur in them and nothing is escaped.
+// The bulk boundary format of src/boundary.rs (version 1): fields separated by SEP, parts by PART,
+// ABSENT for a missing value. Records never hold these characters (the core checks it).
+const BOUNDARY = 1;
 const SEP = '\u0001';
 const ABSENT = '\u0002';
 const PART = '\u0003';
 
-/** A step from the engine: `{ kind: 'read', reads }` or `{ kind: 'done', result, put, del }`. */
-function decodeStep(text) {
-  const a = text.indexOf(PART);
-  if (a < 0) return JSON.parse(text);
-  const b = text.indexOf(PART, a + 1);
-  const step = JSON.parse(text.slice(0, a));
-  const puts = text.slice(a + 1, b);
-  const dels = text.slice(b + 1);
-  step.put = [];
+/** The records of a done step: `{ put: [[key, value]…], del: [key…] }`. */
+function decodeWrites(text) {
+  const cut = text.indexOf(PART);
+  const puts = text.slice(0, cut);
+  const dels = text.slice(cut + 1);
+  const put = [];
   if (puts !== '') {
     const f = puts.split(SEP);
-    for (let i = 0; i < f.length; i += 2) step.put.push([f[i], f[i + 1]]);
+    for (let i = 0; i < f.length; i += 2) put.push([f[i], f[i + 1]]);
   }
-  step.del = dels === '' ? [] : dels.split(SEP);
-  return step;
+  return { put, del: dels === '' ? [] : dels.split(SEP) };
 }
 
 /**
@@ -46,22 +37,9 @@ export function mcError(code, message, cause) {
   return e;
 }
 
-/** Errors thrown by the wasm binding are `Error`s with a `code`; anything else gets one. */
-function coded(e) {
-  if (e instanceof Error && typeof e.code === 'string') return e;
-  if (e instanceof Error) return mcError('INTERNAL', e.message, e);
-  return mcError('INTERNAL', String(e));
-}
-
-function toMs(what, v) {
-  if (v instanceof Date) return v.getTime();
-  if (typeof v === 'number' && Number.isSafeInteger(Math.trunc(v))) return Math.trunc(v);
-  if (typeof v === 'string') {
-    const t = Date.parse(v);
-    if (!Number.isNaN(t)) return t;
-  }
-  if (typeof v === 'number' && Number.isFinite(v)) throw mcError('INVALID_ARGUMENT', `${what} is out of range`);
-  throw mcError('INVALID_ARGUMENT', `${what} must be a Date, a number of ms or an ISO 8601 string`);
+/** Whether an error carries one of our codes (the core's, a storage adapter's, ours). */
+function isCoded(e) {
+  return e instanceof Error && typeof e.code === 'string';
 }
 
 function name(what, v) {
@@ -74,10 +52,22 @@ function object(what, v) {
   return v;
 }
 
+/** A time argument as the core takes it: a `Date` becomes its ms (an instant, not a parse). */
+function time(what, v) {
+  if (v instanceof Date) {
+    const t = v.getTime();
+    if (Number.isNaN(t)) throw mcError('INVALID_ARGUMENT', `${what} is an invalid Date`);
+    return t;
+  }
+  if (typeof v === 'number' || typeof v === 'string') return v;
+  throw mcError('INVALID_ARGUMENT', `${what} must be a Date, a number of ms or an ISO 8601 string`);
+}
+
 /**
- * Builds the MessageCenter class over a way to get the wasm engine class (synchronously loaded in
- * Node, fetched in browsers).
- * @param {() => Promise<any>} loadEngine resolves to the `WasmEngine` class
+ * Builds the MessageCenter class over a way to get the wasm module's exports (`WasmEngine`,
+ * `freshSeed`): synchronously loaded in Node, fetched in browsers. `loadEngine({ fresh: true })`
+ * must give a new instance of the module, used to rebuild the engine after a trap.
+ * @param {(options?: { fresh?: boolean }) => Promise<any>} loadEngine
  */
 export function bindMessageCenter(loadEngine) {
   /** The Message Center: a control instance and its execution instances, on one storage. */
@@ -104,24 +94,21 @@ export function bindMessageCenter(loadEngine) {
       for (const m of ['get', 'range', 'write', 'close']) {
         if (typeof storage[m] !== 'function') throw mcError('INVALID_ARGUMENT', `storage has no ${m}() method: pass a storage adapter`);
       }
-      const WasmEngine = await loadEngine();
-      const records = await storage.range({ gte: 'm/', lt: 'm0', limit: STATE_RECORDS_LIMIT });
-      let engine;
-      try {
-        engine = new WasmEngine(JSON.stringify(records));
-      } catch (e) {
-        throw coded(e);
+      if (options.seed !== undefined && !['string', 'number', 'bigint'].includes(typeof options.seed)) {
+        throw mcError('INVALID_ARGUMENT', 'seed must be a string, a number or a bigint');
       }
-      const mc = new MessageCenter(engine, storage, OPEN);
-      if (!engine.initialized) {
-        const seed = options.seed ?? '1';
-        if (!['string', 'number', 'bigint'].includes(typeof seed)) throw mcError('INVALID_ARGUMENT', 'seed must be a string, a number or a bigint');
-        await mc.#op({ op: 'init', seed: String(seed), now: toMs('now', options.now ?? DEFAULT_NOW), config: options.config ?? null });
-      } else if (options.seed !== undefined && String(options.seed) !== mc.settings().seed) {
-        throw mcError('INVALID_ARGUMENT', `this storage was created with seed ${mc.settings().seed}, not ${options.seed}`);
-      } else if (options.config) {
-        await mc.configure(options.config);
-      }
+      if (options.config !== undefined && options.config !== null) object('config', options.config);
+      const wasm = await loadEngine();
+      const request = {
+        op: 'open',
+        seed: options.seed === undefined ? null : String(options.seed),
+        now: options.now === undefined ? null : time('now', options.now),
+        config: options.config ?? null,
+        freshSeed: wasm.freshSeed(),
+        boundary: BOUNDARY,
+      };
+      const mc = new MessageCenter(new wasm.WasmEngine(), storage, OPEN);
+      await mc.#op(request);
       return mc;
     }
 
@@ -136,51 +123,87 @@ export function bindMessageCenter(loadEngine) {
       return run;
     }
 
+    async #read(r) {
+      if (r.op === 'get') {
+        const values = await this.#storage.get(r.keys);
+        return values.map((v) => (v === undefined ? ABSENT : v)).join(SEP);
+      }
+      const entries = await this.#storage.range({ gte: r.gte, lt: r.lt, limit: r.limit });
+      const out = new Array(entries.length * 2);
+      for (let i = 0; i < entries.length; i++) {
+        out[2 * i] = entries[i][0];
+        out[2 * i + 1] = entries[i][1];
+      }
+      return out.join(SEP);
+    }
+
+    /** Runs one operation (one transaction): `{ result, next }`. */
     async #op(request) {
       const engine = this.#engine;
       let step;
       try {
-        step = decodeStep(engine.begin(JSON.stringify(request)));
+        step = engine.begin(request);
       } catch (e) {
-        throw coded(e);
+        throw await this.#failed(e);
       }
       try {
         while (step.kind === 'read') {
-          const parts = [];
-          for (const r of step.reads) {
-            if (r.op === 'get') {
-              const values = await this.#storage.get(r.keys);
-              parts.push(values.map((v) => (v === undefined ? ABSENT : v)).join(SEP));
-            } else {
-              const entries = await this.#storage.range({ gte: r.gte, lt: r.lt, limit: r.limit });
-              parts.push(entries.map(([k, v]) => k + SEP + v).join(SEP));
-            }
-          }
-          step = decodeStep(engine.resume(parts.join(PART)));
+          const parts = await Promise.all(step.reads.map((r) => this.#read(r)));
+          step = engine.resume(parts.join(PART));
         }
-        if (step.put.length || step.del.length) await this.#storage.write({ put: step.put, del: step.del });
+        const { put, del } = decodeWrites(step.writes);
+        if (put.length || del.length) await this.#storage.write({ put, del });
         engine.commit();
-        return step.result;
+        return { result: step.result, next: step.next };
       } catch (e) {
-        try {
+        if (isCoded(e)) {
           engine.rollback();
-        } catch (inner) {
-          throw mcError('STORAGE_FAILED', `rollback failed after: ${e.message}`, inner);
+          throw e;
         }
-        throw coded(e);
+        throw await this.#failed(e);
       }
+    }
+
+    /**
+     * An error of the engine itself: a coded one is the operation's answer; anything else is a
+     * trap (a bug in the core), after which the engine is unusable. The engine is then rebuilt
+     * from storage, which holds every committed operation, and the error is reported once as
+     * INTERNAL.
+     */
+    async #failed(e) {
+      if (isCoded(e)) return e;
+      try {
+        const wasm = await loadEngine({ fresh: true });
+        const engine = new wasm.WasmEngine();
+        const old = this.#engine;
+        this.#engine = engine;
+        try {
+          await this.#op({ op: 'open', boundary: BOUNDARY });
+        } catch (rebuild) {
+          this.#engine = old;
+          throw rebuild;
+        }
+      } catch (rebuild) {
+        return mcError('INTERNAL', `the engine failed (${e?.message ?? e}) and could not be rebuilt from storage: ${rebuild?.message ?? rebuild}`, e);
+      }
+      return mcError('INTERNAL', `the engine failed (${e?.message ?? e}); it was rebuilt from storage, and the operation was not applied`, e);
     }
 
     #run(request) {
-      return this.#serial(() => this.#op(request));
+      return this.#serial(async () => (await this.#op(request)).result);
+    }
+
+    /** A command of several transactions: sends what the engine names next until it is done. */
+    #command(request) {
+      return this.#serial(async () => {
+        let { result, next } = await this.#op(request);
+        while (next) ({ result, next } = await this.#op(next));
+        return result;
+      });
     }
 
     #query(q) {
-      try {
-        return JSON.parse(this.#engine.query(JSON.stringify(q)));
-      } catch (e) {
-        throw coded(e);
-      }
+      return this.#engine.query(q);
     }
 
     // ---- settings and clock ----
@@ -200,43 +223,27 @@ export function bindMessageCenter(loadEngine) {
       return this.#run({ op: 'configure', config: object('config', config) });
     }
 
-    async #advanceTo(to) {
-      let steps = 0;
-      for (;;) {
-        const next = this.#query({ q: 'nextDue', until: to });
-        if (next === null) break;
-        await this.#op({ op: 'runWorkflow', instance: next.instance, name: next.name, at: next.at });
-        steps++;
-      }
-      await this.#op({ op: 'setClock', to });
-      return { steps, now: new Date(to).toISOString() };
-    }
-
     /** Moves the clock forward by `ms`, running every workflow step that falls due, in time order. */
     async advance(ms) {
-      if (typeof ms !== 'number' || !Number.isSafeInteger(Math.trunc(ms)) || ms < 0) {
-        throw mcError('INVALID_ARGUMENT', 'advance(ms) takes a non-negative number of ms');
-      }
-      return this.#serial(() => this.#advanceTo(this.now() + Math.trunc(ms)));
+      if (typeof ms !== 'number') throw mcError('INVALID_ARGUMENT', 'advance(ms) takes a non-negative number of ms');
+      return this.#command({ op: 'advance', by: ms });
     }
 
-    /** Moves the clock forward to a time. */
-    async advanceTo(time) {
-      const to = toMs('time', time);
-      return this.#serial(() => this.#advanceTo(to));
+    /** Moves the clock forward to a time, running every workflow step that falls due. */
+    async advanceTo(when) {
+      return this.#command({ op: 'advance', to: time('time', when) });
     }
 
     // ---- topology ----
 
     /** Registers an execution instance (an external account of type "Message Center execution instance"). */
     async addExecutionInstance(account) {
-      object('account', account);
-      return this.#run({ op: 'addExecutionInstance', ...account });
+      return this.#run({ op: 'addExecutionInstance', ...object('account', account) });
     }
 
     /** Changes an external account (label, url, enabled). */
     async updateExecutionInstance(account, patch) {
-      return this.#run({ op: 'updateExecutionInstance', name: name('account', account), ...object('patch', patch) });
+      return this.#run({ op: 'updateExecutionInstance', name: name('account', account), patch: object('patch', patch) });
     }
 
     /** External accounts, with the product's warning while the archiving workflow does not exist. */
@@ -321,7 +328,7 @@ export function bindMessageCenter(loadEngine) {
 
     #push(events, options, single) {
       if (options !== undefined) object('options', options);
-      const { instance = 'loadBalancer', queue } = options ?? {};
+      const { instance, queue } = options ?? {};
       let format;
       let text;
       if (typeof events === 'string') {
@@ -338,8 +345,8 @@ export function bindMessageCenter(loadEngine) {
         const want = single ? 'an event object or an XML string' : 'an array of event objects or an XML string';
         return Promise.reject(mcError('INVALID_ARGUMENT', `${single ? 'pushEvent' : 'pushEvents'} takes ${want}`));
       }
-      if (typeof instance !== 'string') return Promise.reject(mcError('INVALID_ARGUMENT', 'instance must be a string'));
-      return this.#run({ op: 'push', target: instance, format, text, queue: queue ?? null, single });
+      if (instance !== undefined && typeof instance !== 'string') return Promise.reject(mcError('INVALID_ARGUMENT', 'instance must be a string'));
+      return this.#run({ op: 'push', target: instance ?? null, format, text, queue: queue ?? null, single });
     }
 
     /**
@@ -381,28 +388,14 @@ export function bindMessageCenter(loadEngine) {
     }
 
     /** Changes a workflow's schedule. */
-    async scheduleWorkflow(instance, workflow, { periodMs, offsetMs = 0 } = {}) {
-      if (!Number.isSafeInteger(periodMs) || !Number.isSafeInteger(offsetMs)) {
-        throw mcError('INVALID_ARGUMENT', 'scheduleWorkflow takes { periodMs, offsetMs } as integer numbers of ms');
-      }
+    async scheduleWorkflow(instance, workflow, schedule = {}) {
+      const { periodMs, offsetMs = 0 } = object('schedule', schedule);
       return this.#run({ op: 'scheduleWorkflow', instance: name('instance', instance), name: name('workflow', workflow), periodMs, offsetMs });
     }
 
     /** Runs one whole run of a workflow now (each step its own transaction). */
     async runWorkflow(instance, workflow) {
-      name('instance', instance);
-      name('workflow', workflow);
-      return this.#serial(async () => {
-        const counts = {};
-        let r;
-        let steps = 0;
-        do {
-          r = await this.#op({ op: 'runWorkflow', instance, name: workflow, at: null });
-          steps++;
-          for (const [k, v] of Object.entries(r.counts)) counts[k] = (counts[k] ?? 0) + v;
-        } while (r.more);
-        return { instance: r.instance, workflow: r.workflow, run: r.run, steps, counts };
-      });
+      return this.#command({ op: 'runWorkflow', instance: name('instance', instance), name: name('workflow', workflow) });
     }
 
     /** A workflow's journal, newest run first. */
@@ -417,9 +410,8 @@ export function bindMessageCenter(loadEngine) {
      * @param {{ instance: string, queue?: string, status?: string, type?: string, channel?: string|number, from?: any, to?: any, address?: string, limit?: number, after?: string }} filter
      */
     async listEvents(filter) {
-      object('filter', filter);
-      const f = { ...filter };
-      for (const k of ['from', 'to']) if (f[k] !== undefined && f[k] !== null) f[k] = toMs(k, f[k]);
+      const f = { ...object('filter', filter) };
+      for (const k of ['from', 'to']) if (f[k] !== undefined && f[k] !== null) f[k] = time(k, f[k]);
       return this.#run({ op: 'listEvents', filter: f });
     }
 
@@ -445,26 +437,9 @@ export function bindMessageCenter(loadEngine) {
      * @returns {Promise<object>} the event
      */
     async waitForStatus(id, status, { maxMs } = {}) {
-      if (typeof id !== 'string' && typeof id !== 'bigint') return Promise.reject(mcError('INVALID_EVENT_ID', 'event ids are decimal strings (64-bit: never a Number)'));
-      name('status', status);
-      return this.#serial(async () => {
-        const limit = maxMs ?? this.settings().config.waitLimitMs;
-        const deadline = this.now() + limit;
-        for (;;) {
-          const story = await this.#op({ op: 'getEvent', id: typeof id === 'bigint' ? id.toString() : id });
-          const ev = story.event;
-          const check = this.#query({
-            q: 'waitCheck', status, current: ev.status, bouncePending: story.bouncePending, queue: ev.queue, instance: ev.instance,
-          });
-          if (check.reached) return ev;
-          if (check.blocked) throw mcError('WAIT_BLOCKED', `gave up waiting for event ${ev.id} to become '${status}': ${check.blocked}`);
-          const next = this.#query({ q: 'nextDue', until: deadline });
-          if (next === null) {
-            throw mcError('WAIT_TIMEOUT', `gave up waiting for event ${ev.id} to become '${status}': it is still '${ev.statusLabel}' and no workflow step is due before ${new Date(deadline).toISOString()}`);
-          }
-          await this.#op({ op: 'runWorkflow', instance: next.instance, name: next.name, at: next.at });
-        }
-      });
+      if (typeof id === 'bigint') id = id.toString();
+      if (typeof id !== 'string') return Promise.reject(mcError('INVALID_EVENT_ID', 'event ids are decimal strings (64-bit: never a Number)'));
+      return this.#command({ op: 'waitForStatus', id, status: name('status', status), maxMs: maxMs ?? null });
     }
 
     /** Closes the storage. */

@@ -2,12 +2,13 @@
 //! here, named and configurable. The README lists them; `Config::default()` is what it documents.
 
 use serde::{Deserialize, Serialize};
+use ts_rs::TS;
 
 use crate::error::{err, ErrorCode, Result};
 use crate::input::Limits;
 
 /// A schedule: ticks at every `offset_ms + k * period_ms` (UTC, virtual clock).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Schedule {
     /// Time between two runs.
@@ -53,7 +54,7 @@ const HOUR: i64 = 60 * MINUTE;
 const DAY: i64 = 24 * HOUR;
 
 /// Outcome rates of the simulated MTA for one channel, per attempt, in parts per million.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ChannelRates {
     /// Hard bounce (address quarantined, "Delivery failed").
@@ -70,7 +71,7 @@ pub struct ChannelRates {
 
 /// Schedules of the technical workflows ([U]: the product documents only the hourly archiving and
 /// the daily cleanup at 04:00).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Schedules {
     /// `rtEventsProcessing`.
@@ -86,13 +87,16 @@ pub struct Schedules {
 }
 
 /// The engine's configuration.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase", default, deny_unknown_fields)]
 pub struct Config {
     /// Workflow schedules.
     pub schedules: Schedules,
-    /// Records one workflow step reads and writes at most (one storage transaction each).
+    /// Events one workflow step takes at most (one storage transaction each).
     pub batch_size: u32,
+    /// Pages of events one workflow step reads and writes at most (a page holds 128 events), so
+    /// that a step's memory stays bounded whatever its events.
+    pub pages_per_step: u32,
     /// Processing errors before an event becomes "Event expired" ([U]).
     pub max_processing_errors: u32,
     /// Delay before the first reprocessing after an error; doubles at each error ([U]).
@@ -123,8 +127,10 @@ pub struct Config {
     /// accepts it and routing then marks it "Event not taken into account"; refusing is clearer).
     pub reject_unknown_event_type: bool,
     /// `MC_RtEventQueueAlert`: mcPing says Error above this many pending real-time events.
+    #[ts(type = "number")]
     pub rt_queue_alert: u64,
     /// `MC_RtEventQueueWarning`.
+    #[ts(type = "number")]
     pub rt_queue_warning: u64,
     /// Journal runs kept per workflow.
     pub journal_runs_kept: u32,
@@ -143,6 +149,7 @@ impl Default for Config {
                 cleanup: Schedule { period_ms: DAY, offset_ms: 4 * HOUR },
             },
             batch_size: 500,
+            pages_per_step: 32,
             max_processing_errors: 5,
             processing_retry_ms: MINUTE,
             mta_max_tries: 5,
@@ -162,13 +169,7 @@ impl Default for Config {
                 send_delay_ms: SECOND,
                 send_jitter_ms: 2 * SECOND,
             },
-            push: ChannelRates {
-                hard_ppm: 5_000,
-                soft_ppm: 10_000,
-                async_bounce_ppm: 0,
-                send_delay_ms: SECOND,
-                send_jitter_ms: SECOND,
-            },
+            push: ChannelRates { hard_ppm: 5_000, soft_ppm: 10_000, async_bounce_ppm: 0, send_delay_ms: SECOND, send_jitter_ms: SECOND },
             event_purge_delay_ms: 30 * DAY,
             event_histo_purge_delay_ms: 360 * DAY,
             max_ctx_bytes: 64 * 1024,
@@ -223,6 +224,9 @@ impl Config {
         }
         if self.batch_size == 0 || self.batch_size > 10_000 {
             return err(ErrorCode::InvalidArgument, "batchSize must be between 1 and 10000");
+        }
+        if self.pages_per_step == 0 || self.pages_per_step > 1_000 {
+            return err(ErrorCode::InvalidArgument, "pagesPerStep must be between 1 and 1000");
         }
         for (name, r) in [("email", &self.email), ("sms", &self.sms), ("push", &self.push)] {
             if u64::from(r.hard_ppm) + u64::from(r.soft_ppm) + u64::from(r.async_bounce_ppm) > 1_000_000 {

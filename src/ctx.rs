@@ -66,8 +66,7 @@ fn is_name_start(c: char) -> bool {
 
 /// XML 1.0 (5th edition) `NameChar`.
 fn is_name_char(c: char) -> bool {
-    is_name_start(c)
-        || matches!(c, '-' | '.' | '0'..='9' | '\u{B7}' | '\u{300}'..='\u{36F}' | '\u{203F}'..='\u{2040}')
+    is_name_start(c) || matches!(c, '-' | '.' | '0'..='9' | '\u{B7}' | '\u{300}'..='\u{36F}' | '\u{203F}'..='\u{2040}')
 }
 
 /// Whether `s` is an XML 1.0 `Name` (colons allowed, as in qualified names).
@@ -223,10 +222,7 @@ impl Node {
         }
         let size = self.byte_size();
         if size > limits.max_ctx_bytes {
-            return err(
-                ErrorCode::CtxTooLarge,
-                format!("{} is {size} bytes, over the limit of {} bytes", self.name, limits.max_ctx_bytes),
-            );
+            return err(ErrorCode::CtxTooLarge, format!("{} is {size} bytes, over the limit of {} bytes", self.name, limits.max_ctx_bytes));
         }
         Ok(())
     }
@@ -249,10 +245,7 @@ impl Node {
         check_json_name(name, "element", name)?;
         let node = match v {
             Value::Array(_) | Value::Null => {
-                return err(
-                    ErrorCode::InvalidEvent,
-                    format!("{} must be a JSON object, got {}", excerpt(name), json_type(v)),
-                )
+                return err(ErrorCode::InvalidEvent, format!("{} must be a JSON object, got {}", excerpt(name), json_type(v)))
             }
             _ => json_element(name, v, 0, name, limits)?,
         };
@@ -293,19 +286,13 @@ fn check_json_name(name: &str, what: &str, path: &str) -> Result<()> {
     if is_xml_name(name) {
         Ok(())
     } else {
-        err(
-            ErrorCode::InvalidEvent,
-            format!("'{}' is not a valid XML {what} name (in {})", excerpt(name), excerpt(path)),
-        )
+        err(ErrorCode::InvalidEvent, format!("'{}' is not a valid XML {what} name (in {})", excerpt(name), excerpt(path)))
     }
 }
 
 fn check_value_len(len: usize, what: &str, limits: &Limits) -> Result<()> {
     if len > limits.max_value_bytes {
-        return err(
-            ErrorCode::InputTooLarge,
-            format!("{what} is {len} bytes, over the limit of {} bytes", limits.max_value_bytes),
-        );
+        return err(ErrorCode::InputTooLarge, format!("{what} is {len} bytes, over the limit of {} bytes", limits.max_value_bytes));
     }
     Ok(())
 }
@@ -411,10 +398,7 @@ pub fn parse_xml(xml: &str, limits: &Limits) -> Result<Node> {
         },
     )?;
     if node.name != "ctx" {
-        return err(
-            ErrorCode::InvalidEvent,
-            format!("the root element is <{}>, expected <ctx>", excerpt(&node.name)),
-        );
+        return err(ErrorCode::InvalidEvent, format!("the root element is <{}>, expected <ctx>", excerpt(&node.name)));
     }
     node.check_ctx_limits(limits)?;
     Ok(node)
@@ -456,10 +440,7 @@ mod tests {
             text: "hi".into(),
         };
         let xml = n.to_xml();
-        assert_eq!(
-            xml,
-            "<ctx b=\"x&quot;&lt;&amp;&gt;'\" a=\"t&#9;n&#10;r&#13;\">hi<e/><t>a&lt;b&amp;c&gt;d\"'&#13;\n</t></ctx>"
-        );
+        assert_eq!(xml, "<ctx b=\"x&quot;&lt;&amp;&gt;'\" a=\"t&#9;n&#10;r&#13;\">hi<e/><t>a&lt;b&amp;c&gt;d\"'&#13;\n</t></ctx>");
         assert_eq!(n.byte_size(), xml.len());
         assert_eq!(leaf("ctx", "").to_xml(), "<ctx/>");
         assert_eq!(leaf("ctx", "é").byte_size(), "<ctx>é</ctx>".len());
@@ -586,7 +567,8 @@ mod tests {
         assert_eq!(e.code, ErrorCode::InputTooLarge);
         let e = Node::from_json("ctx", &json!({"@a": "01234567890"}), &l).unwrap_err();
         assert_eq!(e.code, ErrorCode::InputTooLarge);
-        let e = Node::from_json("ctx", &json!({"a": ["0123456789", "0123456789", "0123456789", "0123456789", "0123456789"]}), &l).unwrap_err();
+        let e =
+            Node::from_json("ctx", &json!({"a": ["0123456789", "0123456789", "0123456789", "0123456789", "0123456789"]}), &l).unwrap_err();
         assert_eq!(e.code, ErrorCode::CtxTooLarge);
         assert!(e.message.starts_with("ctx is 96 bytes, over the limit of 60 bytes"), "{}", e.message);
     }
@@ -612,11 +594,8 @@ mod tests {
 
     #[test]
     fn parse_xml_good() {
-        let n = parse_xml(
-            "<?xml version=\"1.0\"?>\n<ctx>\n  <client first=\"John\">Doe &amp; co</client>\n  <urn:x/>\n</ctx>",
-            &limits(),
-        )
-        .unwrap();
+        let n = parse_xml("<?xml version=\"1.0\"?>\n<ctx>\n  <client first=\"John\">Doe &amp; co</client>\n  <urn:x/>\n</ctx>", &limits())
+            .unwrap();
         assert_eq!(n.to_xml(), "<ctx><client first=\"John\">Doe &amp; co</client><x/></ctx>");
     }
 

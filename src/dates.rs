@@ -99,9 +99,7 @@ pub fn parse_iso8601(s: &str) -> Result<i64> {
     let shape = "expected ISO 8601 such as 2026-11-26, 2026-11-26T13:40:00Z or 2026-11-26T13:40:00.000+01:00";
     let mut c = Cursor { b: s.as_bytes(), i: 0 };
 
-    let (Some(year), true, Some(month), true, Some(day)) =
-        (c.digits(4), c.eat(b'-'), c.digits(2), c.eat(b'-'), c.digits(2))
-    else {
+    let (Some(year), true, Some(month), true, Some(day)) = (c.digits(4), c.eat(b'-'), c.digits(2), c.eat(b'-'), c.digits(2)) else {
         return bad(shape);
     };
     if !(1970..=9999).contains(&year) {

@@ -1,13 +1,16 @@
 //! A reference driver over an in-memory ordered map: what the JavaScript shell does, in Rust, for
-//! native tests and the native benchmark. It decides nothing: it moves records between the map
-//! and the engine, one `Writes` per transaction, exactly like the shell.
+//! native tests, the benchmark and the simulator. It decides nothing: it moves records between
+//! the map and the engine in the boundary format, one write per transaction, and sends the next
+//! request of a command when the engine names one, exactly like the shell.
 
 use std::collections::BTreeMap;
 
 use serde_json::{json, Value};
 
-use crate::engine::{encode_results, Engine, ReadReq, ReadResult, Step};
-use crate::error::Result;
+use crate::boundary;
+use crate::engine::{Engine, ReadReq, ReadResult, Step};
+use crate::error::{Error, ErrorCode, Result};
+use crate::ops::{Query, Request};
 
 /// An engine and its store.
 #[derive(Debug, Default)]
@@ -22,50 +25,69 @@ pub struct MemDriver {
     pub records_written: u64,
 }
 
+fn request(v: &Value) -> Result<Request> {
+    serde_json::from_value(v.clone()).map_err(|e| Error::new(ErrorCode::InvalidArgument, format!("request: {e}")))
+}
+
 impl MemDriver {
-    /// A fresh engine on an empty store, initialized with `seed` at `now`.
+    /// A fresh engine on an empty store, opened with `seed` at `now`.
     pub fn new(seed: u64, now: i64) -> Self {
         let mut d = MemDriver::default();
-        d.run(&json!({ "op": "init", "seed": seed.to_string(), "now": now })).expect("init");
+        if let Err(e) = d.run(&json!({ "op": "open", "seed": seed.to_string(), "now": now })) {
+            panic!("open failed: {e}");
+        }
         d
     }
 
     /// A new engine over the same store (a reopen).
     pub fn reopen(&mut self) -> Result<()> {
-        let records = self.store.range("m/".to_string().."m0".to_string()).map(|(k, v)| (k.clone(), v.clone())).collect();
-        self.eng = Engine::load(records)?;
-        Ok(())
+        self.eng = Engine::new();
+        self.run(&json!({ "op": "open" })).map(|_| ())
     }
 
-    /// Answers reads from the store, encoded for `Engine::resume`.
-    pub fn answer(&self, reqs: &[ReadReq]) -> String {
-        let results: Vec<ReadResult> = reqs
-            .iter()
+    /// Answers reads from the store.
+    pub fn answer(&self, reqs: &[ReadReq]) -> Vec<ReadResult> {
+        reqs.iter()
             .map(|r| match r {
                 ReadReq::Get { keys } => ReadResult::Values(keys.iter().map(|k| self.store.get(k).cloned()).collect()),
-                ReadReq::Range { gte, lt, limit } => ReadResult::Entries(
-                    self.store.range(gte.clone()..lt.clone()).take(*limit as usize).map(|(k, v)| (k.clone(), v.clone())).collect(),
-                ),
+                ReadReq::Range { gte, lt, limit } => {
+                    if gte >= lt {
+                        return ReadResult::Entries(Vec::new());
+                    }
+                    ReadResult::Entries(
+                        self.store.range(gte.clone()..lt.clone()).take(*limit as usize).map(|(k, v)| (k.clone(), v.clone())).collect(),
+                    )
+                }
             })
-            .collect();
-        encode_results(&results)
+            .collect()
     }
 
-    /// Runs one operation to completion and commits it.
-    pub fn run(&mut self, req: &Value) -> Result<Value> {
-        let mut step = self.eng.begin(&req.to_string())?;
+    /// Answers reads from the store, in the boundary format.
+    pub fn answer_encoded(&self, reqs: &[ReadReq]) -> String {
+        boundary::encode_results(&self.answer(reqs))
+    }
+
+    /// Runs one operation to completion and commits it; its result and the request it names
+    /// next (a command of several transactions).
+    pub fn step(&mut self, req: &Value) -> Result<(Value, Option<Value>)> {
+        let mut step = self.eng.begin(request(req)?)?;
         loop {
             match step {
                 Step::Read(reqs) => {
-                    let res = self.answer(&reqs);
-                    step = self.eng.resume(&res)?;
+                    let res = self.answer_encoded(&reqs);
+                    step = self.eng.resume_encoded(&res)?;
                 }
-                Step::Done { writes, result } => {
-                    if !writes.is_empty() {
+                Step::Done(done) => {
+                    // The invariant of the boundary format is checked as the shell's path does.
+                    if let Err(e) = boundary::encode_writes(&done.writes) {
+                        self.eng.rollback();
+                        return Err(e);
+                    }
+                    if !done.writes.is_empty() {
                         self.transactions += 1;
                     }
-                    self.records_written += writes.len() as u64;
-                    for (k, v) in writes.into_ops() {
+                    self.records_written += done.writes.len() as u64;
+                    for (k, v) in done.writes.into_ops() {
                         match v {
                             Some(v) => {
                                 self.store.insert(k, v);
@@ -76,39 +98,54 @@ impl MemDriver {
                         }
                     }
                     self.eng.commit();
-                    return Ok(result);
+                    let result = serde_json::to_value(&done.result).map_err(|e| Error::new(ErrorCode::Internal, e.to_string()))?;
+                    let next = done
+                        .next
+                        .map(|n| serde_json::to_value(&n))
+                        .transpose()
+                        .map_err(|e| Error::new(ErrorCode::Internal, e.to_string()))?;
+                    return Ok((result, next));
                 }
             }
         }
     }
 
+    /// Runs one operation (one transaction) and returns its result.
+    pub fn run(&mut self, req: &Value) -> Result<Value> {
+        self.step(req).map(|(r, _)| r)
+    }
+
+    /// Runs a command to its end (every transaction it names) and returns its last result.
+    pub fn command(&mut self, req: &Value) -> Result<Value> {
+        let (mut result, mut next) = self.step(req)?;
+        while let Some(n) = next {
+            (result, next) = self.step(&n)?;
+        }
+        Ok(result)
+    }
+
     /// A query.
     pub fn query(&self, q: &Value) -> Result<Value> {
-        self.eng.query(&q.to_string())
+        let q: Query = serde_json::from_value(q.clone()).map_err(|e| Error::new(ErrorCode::InvalidArgument, format!("query: {e}")))?;
+        let r = self.eng.query(q)?;
+        serde_json::to_value(&r).map_err(|e| Error::new(ErrorCode::Internal, e.to_string()))
     }
 
     /// The clock.
     pub fn now(&self) -> i64 {
-        self.eng.st.clock
+        self.eng.state().clock
     }
 
-    /// Runs every workflow step due up to `to`, in time order, then sets the clock to `to`.
+    /// Runs every workflow step due up to `to`, in time order, then sets the clock to `to`; the
+    /// number of steps.
     pub fn advance_to(&mut self, to: i64) -> Result<u64> {
-        let mut steps = 0;
-        loop {
-            let next = self.query(&json!({ "q": "nextDue", "until": to }))?;
-            if next.is_null() {
-                break;
-            }
-            self.run(&json!({ "op": "runWorkflow", "instance": next["instance"], "name": next["name"], "at": next["at"] }))?;
-            steps += 1;
-        }
-        self.run(&json!({ "op": "setClock", "to": to }))?;
-        Ok(steps)
+        let r = self.command(&json!({ "op": "advance", "to": to }))?;
+        Ok(r["steps"].as_u64().unwrap_or(0))
     }
 
     /// `advance_to(now + ms)`.
     pub fn advance(&mut self, ms: i64) -> Result<u64> {
-        self.advance_to(self.now() + ms)
+        let r = self.command(&json!({ "op": "advance", "by": ms }))?;
+        Ok(r["steps"].as_u64().unwrap_or(0))
     }
 }

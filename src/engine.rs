@@ -1,106 +1,29 @@
 //! The engine: a state machine the shell drives. An operation starts with `begin`; while it needs
 //! records it answers `Step::Read` and the shell calls `resume` with what it read; at the end it
-//! answers `Step::Done` with every record to write (one storage transaction) and a result. The
-//! shell then calls `commit` once the transaction is durable, or `rollback` if it failed: the
-//! in-memory small state goes back to what storage holds.
+//! answers `Step::Done` with every record to write (one storage transaction), a result, and
+//! possibly the request to send next (commands of several transactions: `advance`,
+//! `runWorkflow`, `waitForStatus`). The shell then calls `commit` once the transaction is
+//! durable, or `rollback` if it failed: the small state goes back to what storage holds.
+//!
+//! The first operation on an engine is `open`: it reads the small state (or creates it).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeSet, HashMap};
 
-use serde::{Deserialize, Serialize};
-use serde_json::Value;
+use serde::Serialize;
 
 use crate::error::{err, Error, ErrorCode, Result};
-use crate::ops;
-use crate::state::{Journal, State};
-
-/// Separates the fields of a read result or of the records to write. Records are JSON and keys
-/// are printable ASCII, so control characters never occur in them: nothing needs escaping, which
-/// keeps large batches cheap to cross the wasm boundary (no JSON inside JSON).
-pub const SEP: char = '\u{1}';
-/// Stands for an absent value in a `get` result.
-pub const ABSENT: char = '\u{2}';
-const ABSENT_STR: &str = "\u{2}";
-/// Separates the results of the reads of one batch, and the parts of an encoded step.
-pub const PART: char = '\u{3}';
-
-/// Encodes read results the way `Engine::resume` reads them: one part per request, separated by
-/// `PART`; a `get` part is its values separated by `SEP` (`ABSENT` for a missing one), a `range`
-/// part is key, value, key, value… separated by `SEP`.
-pub fn encode_results(results: &[ReadResult]) -> String {
-    let mut out = String::new();
-    for (i, r) in results.iter().enumerate() {
-        if i > 0 {
-            out.push(PART);
-        }
-        match r {
-            ReadResult::Values(vs) => {
-                for (j, v) in vs.iter().enumerate() {
-                    if j > 0 {
-                        out.push(SEP);
-                    }
-                    match v {
-                        Some(v) => out.push_str(v),
-                        None => out.push(ABSENT),
-                    }
-                }
-            }
-            ReadResult::Entries(es) => {
-                for (j, (k, v)) in es.iter().enumerate() {
-                    if j > 0 {
-                        out.push(SEP);
-                    }
-                    out.push_str(k);
-                    out.push(SEP);
-                    out.push_str(v);
-                }
-            }
-        }
-    }
-    out
-}
-
-/// Encodes a step for the shell: a JSON header (`{"kind":"read","reads":[…]}` or
-/// `{"kind":"done","result":…}`); for `done`, then `PART`, the puts (key, value, … separated by
-/// `SEP`), `PART`, the deletes (keys separated by `SEP`).
-pub fn encode_step(step: &Step) -> String {
-    match step {
-        Step::Read(reads) => serde_json::json!({ "kind": "read", "reads": reads }).to_string(),
-        Step::Done { writes, result } => {
-            let mut out = serde_json::json!({ "kind": "done", "result": result }).to_string();
-            out.push(PART);
-            let mut first = true;
-            for (k, v) in &writes.ops {
-                if let Some(v) = v {
-                    if !first {
-                        out.push(SEP);
-                    }
-                    first = false;
-                    out.push_str(k);
-                    out.push(SEP);
-                    out.push_str(v);
-                }
-            }
-            out.push(PART);
-            let mut first = true;
-            for (k, v) in &writes.ops {
-                if v.is_none() {
-                    if !first {
-                        out.push(SEP);
-                    }
-                    first = false;
-                    out.push_str(k);
-                }
-            }
-            out
-        }
-    }
-}
+use crate::keys::Rec;
+use crate::ops::{self, Continuation, Next, OpState, Query, QueryResult, Request};
+use crate::render::Cache;
+use crate::state::State;
+use crate::txn::{TxnLog, Writes};
+use crate::views::OpResult;
 
 /// One read the core asks for.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "op", rename_all = "camelCase")]
 pub enum ReadReq {
-    /// Values of these keys (absent ones come back as null).
+    /// Values of these keys (absent ones come back absent).
     Get {
         /// Keys.
         keys: Vec<String>,
@@ -125,37 +48,15 @@ pub enum ReadResult {
     Entries(Vec<(String, String)>),
 }
 
-/// The records to write, as one transaction.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Writes {
-    ops: BTreeMap<String, Option<String>>,
-}
-
-impl Writes {
-    /// Puts a record (a later put or delete of the same key in the operation wins).
-    pub fn put(&mut self, key: String, value: String) {
-        self.ops.insert(key, Some(value));
-    }
-
-    /// Deletes a record.
-    pub fn del(&mut self, key: String) {
-        self.ops.insert(key, None);
-    }
-
-    /// Number of records written (puts and deletes).
-    pub fn len(&self) -> usize {
-        self.ops.len()
-    }
-
-    /// Whether nothing is written.
-    pub fn is_empty(&self) -> bool {
-        self.ops.is_empty()
-    }
-
-    /// The writes by key (value None = delete), owned.
-    pub fn into_ops(self) -> BTreeMap<String, Option<String>> {
-        self.ops
-    }
+/// The end of an operation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Done {
+    /// The records to write, as one transaction.
+    pub writes: Writes,
+    /// The operation's result.
+    pub result: OpResult,
+    /// The request to send next, for a command of several transactions (None: it is over).
+    pub next: Option<Continuation>,
 }
 
 /// The engine's answer to `begin` / `resume`.
@@ -164,206 +65,201 @@ pub enum Step {
     /// Read these, then call `resume`.
     Read(Vec<ReadReq>),
     /// Write these in one transaction, then call `commit` (or `rollback` if it failed).
-    Done {
-        /// The records.
-        writes: Writes,
-        /// The operation's result.
-        result: Value,
-    },
+    Done(Done),
 }
 
 /// The engine.
 #[derive(Debug, Default)]
 pub struct Engine {
-    /// The small state.
-    pub st: State,
-    journal: Journal,
-    op: Option<ops::OpState>,
+    st: State,
+    committed: HashMap<Rec, String>,
+    log: TxnLog,
+    op: Option<OpState>,
     reads: Vec<ReadReq>,
     busy: bool,
-    /// Whether `init` ran (now or in an earlier process).
-    pub initialized: bool,
-    /// The records the current operation writes.
-    pub tx: Writes,
-    /// Parsed templates.
-    pub cache: crate::render::Cache,
-}
-
-/// Parses a JSON text into `T`, mapping errors to `InvalidJson` / `InvalidArgument`.
-pub fn parse_json<T: for<'de> Deserialize<'de>>(what: &str, text: &str) -> Result<T> {
-    serde_json::from_str(text).map_err(|e| {
-        let code = if e.is_syntax() || e.is_eof() { ErrorCode::InvalidJson } else { ErrorCode::InvalidArgument };
-        Error::new(code, format!("{what}: {e}"))
-    })
+    opened: bool,
+    opening: bool,
+    pending: BTreeSet<Rec>,
+    cache: Cache,
 }
 
 impl Engine {
-    /// A new engine on empty storage: the `m/…` records of the initial state are written by the
-    /// first operation (`init`).
+    /// An engine on nothing yet: its first operation is `open`.
     pub fn new() -> Self {
         Engine::default()
     }
 
-    /// An engine on existing storage: `records` are every `m/…` record.
-    pub fn load(records: Vec<(String, String)>) -> Result<Self> {
-        let mut e = Engine::new();
-        for (k, v) in records {
-            if k == "m/settings" {
-                e.initialized = true;
-            }
-            e.st.load_record(&k, Some(&v))?;
-            e.journal.set_committed(k, v);
-        }
-        Ok(e)
+    /// Whether `open` has committed.
+    pub fn is_open(&self) -> bool {
+        self.opened
     }
 
-    /// Whether the state was initialized (by `init`, or found in storage).
-    pub fn is_initialized(&self) -> bool {
-        self.initialized
+    /// The reads the operation waits for.
+    pub fn pending_reads(&self) -> &[ReadReq] {
+        &self.reads
     }
 
-    /// Marks an `m/…` record changed by the current operation.
-    pub fn touch(&mut self, key: impl Into<String>) {
-        self.journal.touch(key.into());
-    }
-
-    /// Starts an operation (a JSON request, see `ops::Request`).
-    pub fn begin(&mut self, request: &str) -> Result<Step> {
+    /// Starts an operation.
+    pub fn begin(&mut self, req: Request) -> Result<Step> {
         if self.busy {
             return err(ErrorCode::Busy, "an operation is already in progress; commit or roll it back first");
         }
-        let req: ops::Request = parse_json("request", request)?;
-        self.busy = true;
-        self.tx = Writes::default();
-        match ops::begin(self, req) {
-            Ok(step) => self.after(step),
-            Err(e) => {
-                self.abandon();
-                Err(e)
-            }
+        match (&req, self.opened) {
+            (Request::Open(_), true) => return err(ErrorCode::InvalidArgument, "this engine is open already"),
+            (Request::Open(_), false) => self.opening = true,
+            (_, false) => return err(ErrorCode::InvalidArgument, "the engine is not open (open first)"),
+            _ => {}
         }
+        self.busy = true;
+        let r = {
+            let mut txn = crate::txn::Txn::new(&mut self.st, &mut self.log, &mut self.cache);
+            ops::begin(&mut txn, req)
+        };
+        self.after(r)
     }
 
-    /// Continues the operation with the results of the reads it asked for (see `encode_results`).
-    pub fn resume(&mut self, results: &str) -> Result<Step> {
+    /// Continues the operation with the results of the reads it asked for.
+    pub fn resume(&mut self, results: Vec<ReadResult>) -> Result<Step> {
         let Some(op) = self.op.take() else {
             return err(ErrorCode::InvalidArgument, "resume without an operation waiting for reads");
         };
-        let parsed = match self.parse_results(results) {
-            Ok(p) => p,
-            Err(e) => {
-                self.abandon();
-                return Err(e);
+        if results.len() != self.reads.len() {
+            self.abandon();
+            return err(ErrorCode::InvalidArgument, format!("read results: expected {} parts, got {}", self.reads.len(), results.len()));
+        }
+        let r = match op {
+            OpState::Open(o) => self.resume_open(o, results),
+            op => {
+                let mut txn = crate::txn::Txn::new(&mut self.st, &mut self.log, &mut self.cache);
+                ops::resume(&mut txn, op, results)
             }
         };
-        match ops::resume(self, op, parsed) {
-            Ok(step) => self.after(step),
+        self.after(r)
+    }
+
+    /// Continues with read results in the boundary format (see `boundary.rs`).
+    pub fn resume_encoded(&mut self, text: &str) -> Result<Step> {
+        match crate::boundary::decode_results(&self.reads, text) {
+            Ok(results) => self.resume(results),
             Err(e) => {
+                self.op = None;
                 self.abandon();
                 Err(e)
             }
         }
     }
 
-    fn parse_results(&self, text: &str) -> Result<Vec<ReadResult>> {
-        let bad = |what: String| Error::new(ErrorCode::InvalidArgument, format!("read results: {what}"));
-        let parts: Vec<&str> = if self.reads.is_empty() { Vec::new() } else { text.split(PART).collect() };
-        if parts.len() != self.reads.len() {
-            return Err(bad(format!("expected {} parts, got {}", self.reads.len(), parts.len())));
+    fn resume_open(&mut self, o: ops::open::OpenOp, mut results: Vec<ReadResult>) -> Result<Next> {
+        let records = match results.pop() {
+            Some(ReadResult::Entries(es)) => es,
+            _ => return err(ErrorCode::InvalidArgument, "open: the small state was not read"),
+        };
+        if records.is_empty() {
+            let mut txn = crate::txn::Txn::new(&mut self.st, &mut self.log, &mut self.cache);
+            return ops::open::init(&mut txn, o);
         }
-        let mut out = Vec::with_capacity(parts.len());
-        for (req, part) in self.reads.iter().zip(parts) {
-            match req {
-                ReadReq::Get { keys } => {
-                    let vs: Vec<Option<String>> = if keys.is_empty() {
-                        if !part.is_empty() {
-                            return Err(bad("values for a get of no key".into()));
-                        }
-                        Vec::new()
-                    } else {
-                        part.split(SEP).map(|v| if v == ABSENT_STR { None } else { Some(v.to_string()) }).collect()
-                    };
-                    if vs.len() != keys.len() {
-                        return Err(bad(format!("{} values for {} keys", vs.len(), keys.len())));
-                    }
-                    out.push(ReadResult::Values(vs));
-                }
-                ReadReq::Range { limit, .. } => {
-                    let mut es = Vec::new();
-                    if !part.is_empty() {
-                        let mut it = part.split(SEP);
-                        while let Some(k) = it.next() {
-                            let v = it.next().ok_or_else(|| bad("a range entry has a key and no value".into()))?;
-                            es.push((k.to_string(), v.to_string()));
-                        }
-                    }
-                    if es.len() > *limit as usize {
-                        return Err(bad("more entries than the limit".into()));
-                    }
-                    out.push(ReadResult::Entries(es));
-                }
-            }
+        ops::open::check_format(&records)?;
+        let mut st = State::default();
+        let mut committed = HashMap::new();
+        for (k, v) in records {
+            let rec = Rec::parse(&k)
+                .ok_or_else(|| Error::new(ErrorCode::StorageCorrupt, format!("stored record {k} is not one of the small state")))?;
+            st.load_record(&rec, Some(&v))?;
+            committed.insert(rec, v);
         }
-        Ok(out)
+        self.st = st;
+        self.committed = committed;
+        let mut txn = crate::txn::Txn::new(&mut self.st, &mut self.log, &mut self.cache);
+        ops::open::reopen(&mut txn, o)
     }
 
-    fn after(&mut self, step: ops::Next) -> Result<Step> {
-        match step {
-            ops::Next::Read(op, reads) => {
+    fn after(&mut self, r: Result<Next>) -> Result<Step> {
+        match r {
+            Err(e) => {
+                self.abandon();
+                Err(e)
+            }
+            Ok(Next::Read(op, reads)) => {
                 self.op = Some(op);
                 self.reads = reads.clone();
                 Ok(Step::Read(reads))
             }
-            ops::Next::Done(result) => {
-                let mut writes = std::mem::take(&mut self.tx);
-                for (k, v) in self.journal.pending(&self.st) {
-                    match v {
-                        Some(v) => writes.put(k, v),
-                        None => writes.del(k),
-                    }
-                }
+            Ok(Next::Done(result, next)) => {
+                let (writes, dirty) = {
+                    let mut txn = crate::txn::Txn::new(&mut self.st, &mut self.log, &mut self.cache);
+                    txn.close()
+                };
+                self.pending = dirty;
                 self.reads.clear();
-                Ok(Step::Done { writes, result })
+                Ok(Step::Done(Done { writes, result, next }))
             }
+        }
+    }
+
+    fn restore(&mut self, dirty: BTreeSet<Rec>) {
+        for r in dirty {
+            let v = self.committed.get(&r).cloned();
+            // The committed form was written by us; it decodes.
+            let _ = self.st.load_record(&r, v.as_deref());
         }
     }
 
     fn abandon(&mut self) {
         self.op = None;
         self.reads.clear();
-        self.tx = Writes::default();
-        // Input errors are found before any state is touched; a state change made before an error
-        // is undone here as well.
-        let _ = self.journal.rollback(&mut self.st);
+        let dirty = std::mem::take(&mut self.log.dirty);
+        self.log = TxnLog::default();
+        self.restore(dirty);
         self.busy = false;
+        if self.opening {
+            *self = Engine::new();
+        }
     }
 
     /// The operation's writes are durable.
     pub fn commit(&mut self) {
-        self.journal.commit(&self.st);
+        for r in std::mem::take(&mut self.pending) {
+            match self.st.record(&r) {
+                Some(v) => {
+                    self.committed.insert(r, v);
+                }
+                None => {
+                    self.committed.remove(&r);
+                }
+            }
+        }
+        if self.opening {
+            self.opening = false;
+            self.opened = true;
+        }
         self.op = None;
         self.busy = false;
     }
 
-    /// The operation's writes failed: back to the committed state.
-    pub fn rollback(&mut self) -> Result<()> {
+    /// The operation's writes failed (or the operation is abandoned): back to the committed state.
+    pub fn rollback(&mut self) {
+        let mut dirty = std::mem::take(&mut self.pending);
+        dirty.extend(std::mem::take(&mut self.log.dirty));
+        self.log = TxnLog::default();
         self.op = None;
         self.reads.clear();
-        self.tx = Writes::default();
         self.busy = false;
-        let r = self.journal.rollback(&mut self.st);
-        if !self.journal.is_committed("m/settings") {
-            // The rolled-back operation was `init`: storage holds nothing, so neither does the
-            // engine (otherwise a second `init` would be refused on an empty store).
-            self.st = State::default();
-            self.initialized = false;
+        self.restore(dirty);
+        if self.opening {
+            *self = Engine::new();
         }
-        r
     }
 
-    /// A read-only question about the small state (see `ops::query`). Never touches storage.
-    pub fn query(&self, request: &str) -> Result<Value> {
-        let q: ops::Query = parse_json("query", request)?;
-        ops::query(self, q)
+    /// A read-only question about the small state. Never touches storage.
+    pub fn query(&self, q: Query) -> Result<QueryResult> {
+        if !self.opened {
+            return err(ErrorCode::InvalidArgument, "the engine is not open (open first)");
+        }
+        ops::query(&self.st, q)
+    }
+
+    /// The committed small state (tests compare it across reopens).
+    pub fn state(&self) -> &State {
+        &self.st
     }
 }

@@ -70,11 +70,62 @@ pub enum ErrorCode {
     InvalidArgument,
     /// Stored data does not decode: the storage was written by something else.
     StorageCorrupt,
+    /// The storage holds another format than the one this version reads.
+    StorageFormat,
     /// An operation was started while another one is in progress in the core.
     Busy,
+    /// `waitForStatus`: the event will never reach the status (a final status, a workflow not
+    /// started).
+    WaitBlocked,
+    /// `waitForStatus`: no workflow step is due before the deadline.
+    WaitTimeout,
+    /// A bug: an invariant of the engine does not hold (the operation wrote nothing).
+    Internal,
 }
 
 impl ErrorCode {
+    /// Every code.
+    pub const ALL: [ErrorCode; 35] = {
+        use ErrorCode::*;
+        [
+            InvalidEvent,
+            MissingEventType,
+            UnknownEventType,
+            UnknownChannel,
+            InvalidEmail,
+            InvalidPhone,
+            InvalidDate,
+            MalformedXml,
+            XmlDtdRefused,
+            InvalidJson,
+            CtxTooLarge,
+            InputTooLarge,
+            UnknownInstance,
+            DuplicateInstance,
+            NoInstanceAvailable,
+            DuplicateEventType,
+            DuplicateTemplate,
+            UnknownTemplate,
+            TemplateSyntax,
+            TemplateNotPublishable,
+            TemplatePublished,
+            UnknownSeed,
+            UnknownEvent,
+            InvalidEventId,
+            ClockBackwards,
+            UnknownWorkflow,
+            WorkflowExists,
+            WorkflowState,
+            InvalidArgument,
+            StorageCorrupt,
+            StorageFormat,
+            Busy,
+            WaitBlocked,
+            WaitTimeout,
+            Internal,
+        ]
+    };
+
     /// The stable string form, e.g. `"UNKNOWN_EVENT_TYPE"`.
     pub fn as_str(self) -> &'static str {
         use ErrorCode::*;
@@ -109,7 +160,11 @@ impl ErrorCode {
             WorkflowState => "WORKFLOW_STATE",
             InvalidArgument => "INVALID_ARGUMENT",
             StorageCorrupt => "STORAGE_CORRUPT",
+            StorageFormat => "STORAGE_FORMAT",
             Busy => "BUSY",
+            WaitBlocked => "WAIT_BLOCKED",
+            WaitTimeout => "WAIT_TIMEOUT",
+            Internal => "INTERNAL",
         }
     }
 }

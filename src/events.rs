@@ -2,11 +2,33 @@
 //! an event record, or a specific error. Nothing is written unless every event of a call passes.
 
 use crate::dates;
-use crate::error::{err, ErrorCode, Result};
-use crate::input::{Queue, RawEvent};
-use crate::model::Channel;
+use crate::error::{err, Error, ErrorCode, Result};
+use crate::input::RawEvent;
+use crate::model::{Channel, Queue};
 use crate::mta;
 use crate::state::State;
+
+/// The first character of `s` that XML 1.0 cannot carry (NUL and the other C0 controls but tab,
+/// line feed and carriage return; U+FFFE, U+FFFF), with its position in characters.
+pub fn xml_forbidden(s: &str) -> Option<(usize, char)> {
+    let quick = s.bytes().all(|b| (b >= 0x20 || matches!(b, b'\t' | b'\n' | b'\r')) && b != 0xEF);
+    if quick {
+        return None;
+    }
+    s.chars().enumerate().find(|(_, c)| matches!(*c, '\u{0}'..='\u{8}' | '\u{B}' | '\u{C}' | '\u{E}'..='\u{1F}' | '\u{FFFE}' | '\u{FFFF}'))
+}
+
+/// Refuses a value holding a character XML 1.0 cannot carry: every XML export and SOAP reply of
+/// the event would be malformed.
+pub fn check_xml_chars(what: &str, s: &str) -> Result<()> {
+    match xml_forbidden(s) {
+        None => Ok(()),
+        Some((i, c)) => Err(Error::new(
+            ErrorCode::InvalidEvent,
+            format!("{what} holds U+{:04X} at character {}, a character XML 1.0 cannot carry", u32::from(c), i + 1),
+        )),
+    }
+}
 
 /// A validated event, before it gets an id and an instance.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -97,10 +119,31 @@ fn limited(name: &str, v: Option<String>, max: usize) -> Result<Option<String>> 
 /// Validates one received event. `default_queue` applies when the input did not say.
 pub fn validate(st: &State, raw: RawEvent, default_queue: Queue) -> Result<ValidEvent> {
     let queue = raw.queue.unwrap_or(default_queue);
+    for (what, v) in [
+        ("type", &raw.event_type),
+        ("email", &raw.email),
+        ("mobilePhone", &raw.mobile_phone),
+        ("externalId", &raw.external_id),
+        ("origin", &raw.origin),
+        ("wishedChannel", &raw.wished_channel),
+        ("emailFormat", &raw.email_format),
+        ("language", &raw.language),
+        ("country", &raw.country),
+        ("scheduled", &raw.scheduled),
+        ("expiration", &raw.expiration),
+        ("registrationToken", &raw.registration_token),
+        ("mobileApp", &raw.mobile_app),
+    ] {
+        if let Some(v) = v {
+            check_xml_chars(what, v)?;
+        }
+    }
     let event_type = match non_empty(raw.event_type) {
         None => return err(ErrorCode::MissingEventType, "the event has no type (attribute 'type' is mandatory)"),
         Some(t) => t,
     };
+    #[cfg(feature = "fault-injection")]
+    crate::faults::check(&event_type);
     if st.config.reject_unknown_event_type && !st.event_types.contains_key(&event_type) {
         let known: Vec<&str> = st.event_types.keys().map(String::as_str).collect();
         return err(
@@ -133,9 +176,7 @@ pub fn validate(st: &State, raw: RawEvent, default_queue: Queue) -> Result<Valid
     }
     let registration_token = limited("registrationToken", raw.registration_token, 4096)?;
     match wished_channel {
-        Channel::Email if email.is_none() => {
-            return err(ErrorCode::InvalidEvent, "the wished channel is email but the event has no email")
-        }
+        Channel::Email if email.is_none() => return err(ErrorCode::InvalidEvent, "the wished channel is email but the event has no email"),
         Channel::Sms if mobile_phone.is_none() => {
             return err(ErrorCode::InvalidEvent, "the wished channel is SMS but the event has no mobilePhone")
         }
@@ -168,11 +209,9 @@ pub fn validate(st: &State, raw: RawEvent, default_queue: Queue) -> Result<Valid
         None => return err(ErrorCode::InvalidEvent, "the event has no <ctx> element (it is mandatory, even empty)"),
     };
     let ctx_xml = ctx.to_xml();
+    check_xml_chars("ctx", &ctx_xml)?;
     if ctx_xml.len() > st.config.max_ctx_bytes {
-        return err(
-            ErrorCode::CtxTooLarge,
-            format!("ctx is {} bytes, over the limit of {} bytes", ctx_xml.len(), st.config.max_ctx_bytes),
-        );
+        return err(ErrorCode::CtxTooLarge, format!("ctx is {} bytes, over the limit of {} bytes", ctx_xml.len(), st.config.max_ctx_bytes));
     }
     Ok(ValidEvent {
         queue,

@@ -1,137 +1,348 @@
-//! The storage layout: every key the core reads or writes. Keys are ASCII, so JavaScript's string
-//! order (IndexedDB's) and Rust's byte order agree. Fixed-width hex keeps numeric order.
+//! The storage layout: every key the core reads or writes, and nothing else anywhere knows them.
+//! Keys are printable ASCII, so JavaScript's string order (IndexedDB's) and Rust's byte order
+//! agree; fixed-width lowercase hex keeps numeric order. `LAYOUT` is the table HACKING.md shows
+//! (a test checks they agree).
 //!
-//! | prefix | record |
-//! | --- | --- |
-//! | `m/…` | small state (clock, config, topology, catalogue, workflows, counters) |
-//! | `e/<id>` | event (execution instance) |
-//! | `b/<id>` | delivery log (same id as its event) |
-//! | `d/<ii>/<q>/<time>/<id>` | due index: Pending events by "process requested on" |
-//! | `t/<ii>/<time>/<id>` | MTA queue: delivery logs by next action time |
-//! | `u/<ii>/<id>` | delivery logs whose status `updateEventsStatus` has to copy |
-//! | `c/<ii>/<seq>` | change log read by `mcSynch_<account>` (value: the id) |
-//! | `q/<ii>/<address>` | quarantine and denylist of an execution instance |
-//! | `x/<scope>/<kind>/<value>/<inv time>/<inv id>` | status-list indexes, newest first |
-//! | `h/<id>`, `hb/<id>` | control: archived event, archived delivery log |
-//! | `j/<scope>/<workflow>/<run>` | workflow journal |
+//! Events of an execution instance live in pages of `PAGE` consecutive ids (ids are per-instance
+//! sequences). What is written together is one record: a page's state (every event's status,
+//! history and delivery log) is one record, the events pushed by one call into a page are one
+//! data fragment, the messages rendered by one step into a page are one message fragment. Queues
+//! are one record per step holding ids. Secondary indexes are one summary per page.
 
-use crate::input::Queue;
+use std::fmt::Write as _;
+
+use crate::model::Queue;
+
+/// The storage format this build reads and writes. A store of another format is refused with
+/// `STORAGE_FORMAT` naming both.
+pub const FORMAT: u32 = 2;
+
+/// The record holding the format version.
+pub const FORMAT_KEY: &str = "m/format";
+
+/// The value of `FORMAT_KEY`.
+pub fn format_value() -> String {
+    format!("message-center/{FORMAT}")
+}
+
+/// The format a `FORMAT_KEY` value names (None if it is not ours).
+pub fn parse_format(v: &str) -> Option<u32> {
+    v.strip_prefix("message-center/")?.parse().ok()
+}
 
 /// Largest time a key can hold (12 hex digits of ms: year 10889).
 pub const MAX_TIME: i64 = 0xFFFF_FFFF_FFFF;
 
+/// Events per page.
+pub const PAGE: u64 = 128;
+
+/// Largest page number (pages of the 56-bit sequences).
+const MAX_PAGE: u64 = (1 << 52) - 1;
+
+/// First key of the small state.
+pub const STATE_FROM: &str = "m/";
+/// Bound after the last key of the small state.
+pub const STATE_TO: &str = "m0";
+
+/// Whose pages: an execution instance's events, or the control's history of them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Scope {
+    /// `nms:rtEvent` / `nms:batchEvent` (and their delivery logs) on an execution instance.
+    Exec,
+    /// `nms:eventHisto` / `nms:broadLogEventHisto` on the control.
+    Histo,
+}
+
+impl Scope {
+    fn letter(self) -> char {
+        match self {
+            Scope::Exec => 'e',
+            Scope::Histo => 'h',
+        }
+    }
+}
+
+/// One page: scope, execution instance id, page number.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct PageId {
+    /// Execution or history.
+    pub scope: Scope,
+    /// Execution instance id (top byte of the ids).
+    pub ii: u8,
+    /// Page number: sequence / `PAGE`.
+    pub pg: u64,
+}
+
+/// Where an event lives: its instance, sequence, page and slot.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Slot {
+    /// Execution instance id.
+    pub ii: u8,
+    /// Sequence (low 56 bits of the id).
+    pub seq: u64,
+    /// Page number.
+    pub pg: u64,
+    /// Slot in the page.
+    pub slot: u8,
+}
+
+/// The place of an event id.
+pub fn locate(id: u64) -> Slot {
+    let seq = id & 0x00FF_FFFF_FFFF_FFFF;
+    Slot { ii: (id >> 56) as u8, seq, pg: seq / PAGE, slot: (seq % PAGE) as u8 }
+}
+
+/// The id of a sequence of an instance.
+pub fn id_of(ii: u8, seq: u64) -> u64 {
+    (u64::from(ii) << 56) | (seq & 0x00FF_FFFF_FFFF_FFFF)
+}
+
+/// The sequence of a slot of a page.
+pub fn seq_of(pg: u64, slot: u8) -> u64 {
+    pg * PAGE + u64::from(slot)
+}
+
 const HEX: &[u8; 16] = b"0123456789abcdef";
 
-/// Appends the `width` low hex digits of `v` (keys are built on every write: no `format!`).
 fn push_hex(out: &mut String, v: u64, width: u32) {
     for i in (0..width).rev() {
         out.push(HEX[((v >> (i * 4)) & 0xf) as usize] as char);
     }
 }
 
-/// `prefix` followed by hex fields, each preceded by `/` except the first.
-fn key(prefix: &str, fields: &[(u64, u32)]) -> String {
-    let mut s = String::with_capacity(prefix.len() + fields.iter().map(|f| f.1 as usize + 1).sum::<usize>());
-    s.push_str(prefix);
-    for (i, (v, w)) in fields.iter().enumerate() {
-        if i > 0 {
-            s.push('/');
-        }
-        push_hex(&mut s, *v, *w);
-    }
+fn hex(v: u64, width: u32) -> String {
+    let mut s = String::with_capacity(width as usize);
+    push_hex(&mut s, v, width);
     s
 }
 
-/// 16 hex digits of an id.
-pub fn id_hex(id: u64) -> String {
-    key("", &[(id, 16)])
+fn parse_hex(s: &str, width: usize) -> Option<u64> {
+    if s.len() != width || !s.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)) {
+        return None;
+    }
+    u64::from_str_radix(s, 16).ok()
 }
 
-/// 12 hex digits of a time, clamped to the key range.
-pub fn time_hex(t: i64) -> String {
-    key("", &[(t.clamp(0, MAX_TIME) as u64, 12)])
+fn time_hex(t: i64) -> String {
+    hex(t.clamp(0, MAX_TIME) as u64, 12)
 }
 
-/// 2 hex digits of an execution instance id.
-pub fn ii(exec_id: u8) -> String {
-    key("", &[(u64::from(exec_id), 2)])
+/// The prefix of every record of a page: `e/<ii>/<pg>/` or `h/<ii>/<pg>/`.
+pub fn page_prefix(p: PageId) -> String {
+    let mut s = String::with_capacity(20);
+    s.push(p.scope.letter());
+    s.push('/');
+    push_hex(&mut s, u64::from(p.ii), 2);
+    s.push('/');
+    push_hex(&mut s, p.pg.min(MAX_PAGE), 13);
+    s.push('/');
+    s
 }
 
-fn q(queue: Queue) -> &'static str {
-    match queue {
-        Queue::Rt => "r",
-        Queue::Batch => "b",
+/// The first key of the pages of one instance after page `pg` (a range bound).
+pub fn page_run_end(p: PageId) -> String {
+    let mut s = page_prefix(p);
+    s.pop();
+    s.push('0');
+    s
+}
+
+/// The state page: every event's status, history and delivery log, one line per slot.
+pub fn state_key(p: PageId) -> String {
+    let mut s = page_prefix(p);
+    s.push('s');
+    s
+}
+
+/// A data fragment: the events one call pushed into the page, from slot `first`.
+pub fn data_key(p: PageId, first: u8) -> String {
+    let mut s = page_prefix(p);
+    s.push('d');
+    push_hex(&mut s, u64::from(first), 2);
+    s
+}
+
+/// A message fragment: the messages one step rendered into the page, from slot `first`.
+pub fn message_key(p: PageId, first: u8) -> String {
+    let mut s = page_prefix(p);
+    s.push('m');
+    push_hex(&mut s, u64::from(first), 2);
+    s
+}
+
+/// A record of a page, read back from its key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PageRecord {
+    /// The state page.
+    State,
+    /// A data fragment from that slot.
+    Data(u8),
+    /// A message fragment from that slot.
+    Message(u8),
+}
+
+/// Which page and record a key is (None if it is not a page record).
+pub fn parse_page_key(k: &str) -> Option<(PageId, PageRecord)> {
+    let mut it = k.split('/');
+    let scope = match it.next()? {
+        "e" => Scope::Exec,
+        "h" => Scope::Histo,
+        _ => return None,
+    };
+    let ii = parse_hex(it.next()?, 2)? as u8;
+    let pg = parse_hex(it.next()?, 13)?;
+    let rest = it.next()?;
+    if it.next().is_some() {
+        return None;
+    }
+    let rec = match rest.as_bytes().first()? {
+        b's' if rest.len() == 1 => PageRecord::State,
+        b'd' => PageRecord::Data(parse_hex(rest.get(1..)?, 2)? as u8),
+        b'm' => PageRecord::Message(parse_hex(rest.get(1..)?, 2)? as u8),
+        _ => return None,
+    };
+    Some((PageId { scope, ii, pg }, rec))
+}
+
+/// The prefix of the page summaries of one instance (newest page first).
+pub fn summary_prefix(scope: Scope, ii: u8) -> String {
+    let mut s = String::from("x/");
+    s.push(scope.letter());
+    s.push('/');
+    push_hex(&mut s, u64::from(ii), 2);
+    s.push('/');
+    s
+}
+
+/// The summary of a page. Keyed by the inverted page number, so that an ascending range reads
+/// the newest page first.
+pub fn summary_key(p: PageId) -> String {
+    let mut s = summary_prefix(p.scope, p.ii);
+    push_hex(&mut s, MAX_PAGE - p.pg.min(MAX_PAGE), 13);
+    s
+}
+
+/// The page of a summary key.
+pub fn summary_page(k: &str) -> Option<u64> {
+    let inv = parse_hex(k.rsplit('/').next()?, 13)?;
+    Some(MAX_PAGE - inv)
+}
+
+/// The first summary key at or after page `pg` going towards older pages.
+pub fn summary_from(scope: Scope, ii: u8, pg: u64) -> String {
+    summary_key(PageId { scope, ii, pg })
+}
+
+fn queue_letter(q: Queue) -> char {
+    match q {
+        Queue::Rt => 'r',
+        Queue::Batch => 'b',
     }
 }
 
-/// An event.
-pub fn event(id: u64) -> String {
-    key("e/", &[(id, 16)])
+/// The due queue of one queue of an instance.
+pub fn due_prefix(ii: u8, q: Queue) -> String {
+    let mut s = String::from("d/");
+    push_hex(&mut s, u64::from(ii), 2);
+    s.push('/');
+    s.push(queue_letter(q));
+    s.push('/');
+    s
 }
 
-/// A delivery log.
-pub fn broadlog(id: u64) -> String {
-    key("b/", &[(id, 16)])
+/// A due record: Pending events to process at `time` (`n`: the instance's record sequence).
+pub fn due_key(ii: u8, q: Queue, time: i64, n: u64) -> String {
+    timed(due_prefix(ii, q), time, n)
 }
 
-/// An archived event on the control.
-pub fn histo_event(id: u64) -> String {
-    key("h/", &[(id, 16)])
+/// The MTA waves of an instance.
+pub fn wave_prefix(ii: u8) -> String {
+    let mut s = String::from("t/");
+    push_hex(&mut s, u64::from(ii), 2);
+    s.push('/');
+    s
 }
 
-/// An archived delivery log on the control.
-pub fn histo_broadlog(id: u64) -> String {
-    key("hb/", &[(id, 16)])
+/// An MTA wave: messages to attempt (or bounces coming due) at the MTA tick `tick`.
+pub fn wave_key(ii: u8, tick: i64, n: u64) -> String {
+    timed(wave_prefix(ii), tick, n)
 }
 
-/// Prefix of the due index of one queue of one instance.
-pub fn due_prefix(exec_id: u8, queue: Queue) -> String {
-    format!("d/{}/{}/", ii(exec_id), q(queue))
+/// The status updates of an instance.
+pub fn update_prefix(ii: u8) -> String {
+    let mut s = String::from("u/");
+    push_hex(&mut s, u64::from(ii), 2);
+    s.push('/');
+    s
 }
 
-/// Due-index entry.
-pub fn due(exec_id: u8, queue: Queue, at: i64, id: u64) -> String {
-    key(&due_prefix(exec_id, queue), &[(at.clamp(0, MAX_TIME) as u64, 12), (id, 16)])
+/// A status-update record: delivery logs whose status `updateEventsStatus` has to copy.
+pub fn update_key(ii: u8, time: i64, n: u64) -> String {
+    timed(update_prefix(ii), time, n)
 }
 
-/// Prefix of the MTA queue of one instance.
-pub fn mta_prefix(exec_id: u8) -> String {
-    format!("t/{}/", ii(exec_id))
+/// The change log of an instance, read by its `mcSynch_<account>`.
+pub fn change_prefix(ii: u8) -> String {
+    let mut s = String::from("c/");
+    push_hex(&mut s, u64::from(ii), 2);
+    s.push('/');
+    s
 }
 
-/// MTA queue entry.
-pub fn mta(exec_id: u8, at: i64, id: u64) -> String {
-    key(&mta_prefix(exec_id), &[(at.clamp(0, MAX_TIME) as u64, 12), (id, 16)])
+/// A change record: the pages whose events a step changed at `time`.
+pub fn change_key(ii: u8, time: i64, n: u64) -> String {
+    timed(change_prefix(ii), time, n)
 }
 
-/// Prefix of the status-update queue.
-pub fn upd_prefix(exec_id: u8) -> String {
-    format!("u/{}/", ii(exec_id))
+fn timed(mut prefix: String, time: i64, n: u64) -> String {
+    prefix.push_str(&time_hex(time));
+    prefix.push('/');
+    push_hex(&mut prefix, n, 16);
+    prefix
 }
 
-/// Status-update entry.
-pub fn upd(exec_id: u8, id: u64) -> String {
-    key(&upd_prefix(exec_id), &[(id, 16)])
+/// The first key after every record of `prefix` timed at or before `time` (a range bound).
+pub fn timed_after(prefix: &str, time: i64) -> String {
+    let mut s = prefix.to_string();
+    s.push_str(&time_hex(time.saturating_add(1)));
+    s
 }
 
-/// Prefix of the change log.
-pub fn chg_prefix(exec_id: u8) -> String {
-    format!("c/{}/", ii(exec_id))
+/// `(time, n)` of a queue record key.
+pub fn parse_timed(k: &str) -> Option<(i64, u64)> {
+    let mut it = k.rsplit('/');
+    let n = parse_hex(it.next()?, 16)?;
+    let t = parse_hex(it.next()?, 12)? as i64;
+    Some((t, n))
 }
 
-/// Change-log entry.
-pub fn chg(exec_id: u8, seq: u64) -> String {
-    key(&chg_prefix(exec_id), &[(seq, 16)])
+/// A quarantine or denylist entry of an instance.
+pub fn quarantine_key(ii: u8, address: &str) -> String {
+    let mut s = String::from("q/");
+    push_hex(&mut s, u64::from(ii), 2);
+    s.push('/');
+    escape_into(&mut s, &address.to_ascii_lowercase());
+    s
 }
 
-/// Quarantine entry.
-pub fn quarantine(exec_id: u8, address: &str) -> String {
-    format!("q/{}/{}", ii(exec_id), escape(&address.to_ascii_lowercase()))
+/// The prefix of an instance's quarantine.
+pub fn quarantine_prefix(ii: u8) -> String {
+    let mut s = String::from("q/");
+    push_hex(&mut s, u64::from(ii), 2);
+    s.push('/');
+    s
 }
 
-/// Journal entry.
-pub fn journal(scope: &str, workflow: &str, run: u32) -> String {
-    format!("j/{scope}/{workflow}/{run:08x}")
+/// One run of a workflow in its journal.
+pub fn journal_key(instance: &str, workflow: &str, run: u32) -> String {
+    let mut s = journal_prefix(instance, workflow);
+    push_hex(&mut s, u64::from(run), 8);
+    s
+}
+
+/// The journal of a workflow.
+pub fn journal_prefix(instance: &str, workflow: &str) -> String {
+    format!("j/{instance}/{workflow}/")
 }
 
 /// The upper bound of every key that starts with `prefix` (prefixes end in `/`; `0` follows `/`).
@@ -146,74 +357,229 @@ pub fn prefix_end(prefix: &str) -> String {
     s
 }
 
-/// Percent-encodes everything but `[A-Za-z0-9._@+-]`, so index values are ASCII without `/`.
-pub fn escape(v: &str) -> String {
-    let mut out = String::with_capacity(v.len());
+/// Percent-encodes everything but `[A-Za-z0-9._@+-]`, so key parts are ASCII without `/`.
+fn escape_into(out: &mut String, v: &str) {
     for b in v.bytes() {
         if b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'@' | b'+' | b'-') {
             out.push(b as char);
         } else {
-            out.push_str(&format!("%{b:02X}"));
+            let _ = write!(out, "%{b:02X}");
         }
     }
-    out
 }
 
-/// Scope of the status list: an execution instance, or the control's history.
-pub fn scope_exec(exec_id: u8) -> String {
-    format!("i{}", ii(exec_id))
+/// The keys of the small state (`m/…`): one record per unit that changes together.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Rec {
+    /// `m/format`.
+    Format,
+    /// `m/clock`.
+    Clock,
+    /// `m/settings`.
+    Settings,
+    /// `m/accounts`.
+    Accounts,
+    /// `m/types`.
+    Types,
+    /// `m/control`.
+    Control,
+    /// `m/tpl/<name>`.
+    Template(String),
+    /// `m/pub/<ii>`.
+    Published(u8),
+    /// `m/dlv/<ii>`.
+    Deliveries(u8),
+    /// `m/inst/<ii>`.
+    Inst(u8),
+    /// `m/wf/<instance>/<name>`.
+    Workflow(String),
 }
 
-/// Scope of the control's event history.
-pub const SCOPE_HISTO: &str = "h";
-
-/// Index kinds of the status list.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum IndexKind {
-    /// Every event.
-    All,
-    /// By status code.
-    Status,
-    /// By event type.
-    Type,
-    /// By address (email, phone, token), lower-cased.
-    Address,
-}
-
-impl IndexKind {
-    fn tag(self) -> &'static str {
+impl Rec {
+    /// Its key.
+    pub fn key(&self) -> String {
         match self {
-            IndexKind::All => "a",
-            IndexKind::Status => "s",
-            IndexKind::Type => "y",
-            IndexKind::Address => "m",
+            Rec::Format => FORMAT_KEY.to_string(),
+            Rec::Clock => "m/clock".into(),
+            Rec::Settings => "m/settings".into(),
+            Rec::Accounts => "m/accounts".into(),
+            Rec::Types => "m/types".into(),
+            Rec::Control => "m/control".into(),
+            Rec::Template(n) => format!("m/tpl/{n}"),
+            Rec::Published(i) => format!("m/pub/{}", hex(u64::from(*i), 2)),
+            Rec::Deliveries(i) => format!("m/dlv/{}", hex(u64::from(*i), 2)),
+            Rec::Inst(i) => format!("m/inst/{}", hex(u64::from(*i), 2)),
+            Rec::Workflow(k) => format!("m/wf/{k}"),
         }
     }
-}
 
-/// Prefix of one index value: `x/<scope>/<kind>/<value>/`.
-pub fn index_prefix(scope: &str, kind: IndexKind, value: &str) -> String {
-    format!("x/{scope}/{}/{}/", kind.tag(), escape(value))
-}
-
-/// The part of an index key that orders it newest first.
-pub fn index_suffix(created: i64, id: u64) -> String {
-    key("", &[((MAX_TIME - created.clamp(0, MAX_TIME)) as u64, 12), (u64::MAX - id, 16)])
-}
-
-/// Reads the id back from an index key.
-pub fn id_from_index_key(key: &str) -> Option<u64> {
-    let inv = key.rsplit('/').next()?;
-    u64::from_str_radix(inv, 16).ok().map(|v| u64::MAX - v)
-}
-
-/// Reads the id at the end of a `…/<16 hex>` key.
-pub fn id_from_tail(key: &str) -> Option<u64> {
-    let tail = key.rsplit('/').next()?;
-    if tail.len() != 16 {
-        return None;
+    /// The record of a key (None if it is not one of ours).
+    pub fn parse(k: &str) -> Option<Rec> {
+        let rest = k.strip_prefix("m/")?;
+        let (head, tail) = rest.split_once('/').unwrap_or((rest, ""));
+        let id = || parse_hex(tail, 2).map(|v| v as u8);
+        Some(match (head, tail.is_empty()) {
+            ("format", true) => Rec::Format,
+            ("clock", true) => Rec::Clock,
+            ("settings", true) => Rec::Settings,
+            ("accounts", true) => Rec::Accounts,
+            ("types", true) => Rec::Types,
+            ("control", true) => Rec::Control,
+            ("tpl", false) => Rec::Template(tail.to_string()),
+            ("pub", false) => Rec::Published(id()?),
+            ("dlv", false) => Rec::Deliveries(id()?),
+            ("inst", false) => Rec::Inst(id()?),
+            ("wf", false) if tail.contains('/') => Rec::Workflow(tail.to_string()),
+            _ => return None,
+        })
     }
-    u64::from_str_radix(tail, 16).ok()
+}
+
+/// One row of the layout table: key pattern, value, who writes it, when.
+#[derive(Debug, Clone, Copy)]
+pub struct LayoutRow {
+    /// The key, with `<placeholders>`.
+    pub key: &'static str,
+    /// What the value holds.
+    pub value: &'static str,
+    /// Which operations write it.
+    pub writer: &'static str,
+    /// When.
+    pub when: &'static str,
+}
+
+/// The whole layout, as HACKING.md shows it. `<ii>`: execution instance id (2 hex digits);
+/// `<pg>`: page number (13 hex); `<~pg>`: `2^52 - 1 - pg`, so that the newest page sorts first;
+/// `<ss>`: slot (2 hex); `<time>`: ms (12 hex); `<n>`: the instance's record sequence (16 hex);
+/// `<q>`: `r` (real-time) or `b` (batch).
+pub const LAYOUT: &[LayoutRow] = &[
+    LayoutRow { key: "m/format", value: "`message-center/2`: the format of the store", writer: "open", when: "when the store is created" },
+    LayoutRow { key: "m/clock", value: "the virtual clock (ms)", writer: "every operation that moves the clock", when: "when it moves" },
+    LayoutRow { key: "m/settings", value: "seed and configuration", writer: "open, configure", when: "at creation, at each change" },
+    LayoutRow {
+        key: "m/accounts",
+        value: "external accounts of the execution instances",
+        writer: "addExecutionInstance, updateExecutionInstance",
+        when: "at each change",
+    },
+    LayoutRow { key: "m/types", value: "the `eventType` enumeration", writer: "addEventType", when: "at each change" },
+    LayoutRow {
+        key: "m/control",
+        value: "archive counters, history purge boundaries, publication sequence, load-balancer position",
+        writer: "publish, push through the load balancer, mcSynch, control cleanup",
+        when: "at each change",
+    },
+    LayoutRow {
+        key: "m/tpl/<name>",
+        value: "a transactional message template",
+        writer: "createTemplate, updateTemplate, publish, unpublish, deleteTemplate",
+        when: "at each change",
+    },
+    LayoutRow {
+        key: "m/pub/<ii>",
+        value: "the published copies on an execution instance",
+        writer: "publish, unpublish",
+        when: "at each publication",
+    },
+    LayoutRow {
+        key: "m/dlv/<ii>",
+        value: "the execution deliveries of an instance",
+        writer: "rtEventsProcessing, batchEventsProcessing",
+        when: "when a step attaches messages",
+    },
+    LayoutRow {
+        key: "m/inst/<ii>",
+        value: "per instance: last sequence, record sequence, work hints, status counters, purge boundary",
+        writer: "push and every step on the instance",
+        when: "once per step",
+    },
+    LayoutRow {
+        key: "m/wf/<instance>/<name>",
+        value: "a workflow: state, schedule, the run in progress",
+        writer: "workflow operations, every step of it",
+        when: "once per step",
+    },
+    LayoutRow {
+        key: "e/<ii>/<pg>/s",
+        value: "state page: one line per slot with the event's status, dates, history and delivery log",
+        writer: "push, every step that changes one of its events, cleanup",
+        when: "once per step that touches the page",
+    },
+    LayoutRow {
+        key: "e/<ii>/<pg>/d<ss>",
+        value: "data fragment: the events one call pushed into the page from slot ss (fields and ctx), one line each",
+        writer: "push",
+        when: "once; deleted by cleanup",
+    },
+    LayoutRow {
+        key: "e/<ii>/<pg>/m<ss>",
+        value: "message fragment: the messages one step rendered into the page, first slot ss, one line each",
+        writer: "rtEventsProcessing, batchEventsProcessing",
+        when: "once; deleted by cleanup",
+    },
+    LayoutRow {
+        key: "x/e/<ii>/<~pg>",
+        value: "page summary: counts by queue, type, channel and status, created range, address filter, fragments",
+        writer: "with the state page",
+        when: "when the page's counts change",
+    },
+    LayoutRow {
+        key: "d/<ii>/<q>/<time>/<n>",
+        value: "due queue: ids of Pending events to process at that time",
+        writer: "push, rt/batchEventsProcessing (retries; consumed)",
+        when: "one per push or step",
+    },
+    LayoutRow {
+        key: "t/<ii>/<time>/<n>",
+        value: "MTA wave: ids of messages to attempt at that MTA tick",
+        writer: "rt/batchEventsProcessing, MTA (retries, bounces; consumed)",
+        when: "one per step and tick",
+    },
+    LayoutRow {
+        key: "u/<ii>/<time>/<n>",
+        value: "ids of delivery logs whose status updateEventsStatus has to copy",
+        writer: "MTA (updateEventsStatus consumes)",
+        when: "one per MTA step",
+    },
+    LayoutRow {
+        key: "c/<ii>/<time>/<n>",
+        value: "change log: the pages whose events one step changed",
+        writer: "every step that changes events (mcSynch consumes, cleanup purges)",
+        when: "one per step",
+    },
+    LayoutRow {
+        key: "q/<ii>/<address>",
+        value: "a quarantine or denylist entry",
+        writer: "MTA (bounces), denylist",
+        when: "once per address",
+    },
+    LayoutRow {
+        key: "h/<ii>/<pg>/s, h/<ii>/<pg>/d<ss>, h/<ii>/<pg>/m<ss>",
+        value: "the control's history (`nms:eventHisto`, `nms:broadLogEventHisto`), pages as on the execution",
+        writer: "mcSynch_<account>, control cleanup",
+        when: "once per archiving step that touches the page",
+    },
+    LayoutRow {
+        key: "x/h/<ii>/<~pg>",
+        value: "history page summary",
+        writer: "mcSynch_<account>, control cleanup",
+        when: "when the page's counts change",
+    },
+    LayoutRow {
+        key: "j/<instance>/<workflow>/<run>",
+        value: "the journal of one run (counts, errors)",
+        writer: "every workflow step",
+        when: "once per step; the oldest runs are deleted",
+    },
+];
+
+/// The layout table in Markdown, as HACKING.md holds it.
+pub fn layout_markdown() -> String {
+    let mut s = String::from("| key | value | written by | when |\n| --- | --- | --- | --- |\n");
+    for r in LAYOUT {
+        let _ = writeln!(s, "| `{}` | {} | {} | {} |", r.key.replace(", ", "`, `"), r.value, r.writer, r.when);
+    }
+    s
 }
 
 #[cfg(test)]
@@ -221,32 +587,64 @@ mod tests {
     use super::*;
 
     #[test]
-    fn index_keys_sort_newest_first_and_round_trip() {
-        let p = index_prefix("i01", IndexKind::All, "");
-        let older = format!("{p}{}", index_suffix(1_000, 5));
-        let newer = format!("{p}{}", index_suffix(2_000, 6));
-        assert!(newer < older);
-        let same_ms_higher_id = format!("{p}{}", index_suffix(1_000, 7));
-        assert!(same_ms_higher_id < older);
-        assert_eq!(id_from_index_key(&older), Some(5));
+    fn page_keys_round_trip_and_sort() {
+        let p = PageId { scope: Scope::Exec, ii: 1, pg: 3 };
+        assert_eq!(state_key(p), "e/01/0000000000003/s");
+        assert_eq!(data_key(p, 0x7f), "e/01/0000000000003/d7f");
+        assert_eq!(parse_page_key(&state_key(p)), Some((p, PageRecord::State)));
+        assert_eq!(parse_page_key(&data_key(p, 5)), Some((p, PageRecord::Data(5))));
+        assert_eq!(parse_page_key(&message_key(p, 9)), Some((p, PageRecord::Message(9))));
+        assert_eq!(parse_page_key("e/01/0000000000003/x"), None);
+        assert!(data_key(p, 0) < message_key(p, 0) && message_key(p, 0) < state_key(p));
+        assert!(state_key(p) < page_run_end(p));
+        let next = PageId { pg: 4, ..p };
+        assert!(page_run_end(p) <= page_prefix(next));
+        assert!(summary_key(next) < summary_key(p), "newest page first");
+        assert_eq!(summary_page(&summary_key(p)), Some(3));
     }
 
     #[test]
-    fn hex_keys_match_format() {
-        for v in [0u64, 1, 0xab, u64::MAX, 1 << 56] {
-            assert_eq!(id_hex(v), format!("{v:016x}"));
-            assert_eq!(due(3, Queue::Batch, 1_700_000_000_000, v), format!("d/03/b/{:012x}/{v:016x}", 1_700_000_000_000u64));
+    fn locating_ids() {
+        let id = id_of(2, 300);
+        let s = locate(id);
+        assert_eq!((s.ii, s.seq, s.pg, s.slot), (2, 300, 2, 44));
+        assert_eq!(seq_of(s.pg, s.slot), 300);
+    }
+
+    #[test]
+    fn timed_keys() {
+        let k = due_key(1, Queue::Batch, 1_700_000_000_000, 7);
+        assert_eq!(k, format!("d/01/b/{:012x}/{:016x}", 1_700_000_000_000u64, 7));
+        assert_eq!(parse_timed(&k), Some((1_700_000_000_000, 7)));
+        assert!(k < timed_after(&due_prefix(1, Queue::Batch), 1_700_000_000_000));
+        assert!(wave_key(1, -5, 0).starts_with("t/01/000000000000/"));
+    }
+
+    #[test]
+    fn state_records_round_trip() {
+        for r in [
+            Rec::Format,
+            Rec::Clock,
+            Rec::Settings,
+            Rec::Accounts,
+            Rec::Types,
+            Rec::Control,
+            Rec::Template("t".into()),
+            Rec::Published(3),
+            Rec::Deliveries(255),
+            Rec::Inst(0),
+            Rec::Workflow("control/cleanup".into()),
+        ] {
+            assert_eq!(Rec::parse(&r.key()), Some(r));
         }
-        assert_eq!(time_hex(-5), "000000000000");
-        assert_eq!(time_hex(i64::MAX), "ffffffffffff");
-        assert_eq!(ii(255), "ff");
+        for bad in ["m/inst/zz", "m/wf/x", "m/what", "x/y", "m/clock/1"] {
+            assert_eq!(Rec::parse(bad), None, "{bad}");
+        }
     }
 
     #[test]
-    fn escaping_keeps_keys_ascii_and_slash_free() {
-        assert_eq!(escape("a/b é"), "a%2Fb%20%C3%A9");
-        assert_eq!(prefix_end("d/01/r/"), "d/01/r0");
-        assert!("d/01/r/ffffffffffff/ffffffffffffffff" < prefix_end("d/01/r/").as_str());
-        assert_eq!(id_from_tail(&event(42)), Some(42));
+    fn quarantine_keys_are_escaped() {
+        assert_eq!(quarantine_key(1, "A/b é@x.io"), "q/01/a%2Fb%20%C3%A9@x.io");
+        assert!(quarantine_key(1, "z").starts_with(&quarantine_prefix(1)));
     }
 }

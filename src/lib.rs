@@ -2,27 +2,47 @@
 //!
 //! No I/O, no clock, no randomness of its own: time and seeds come in as arguments, records come
 //! in and the records to write go out. `engine::Engine` is the entry point; `ops` lists what it
-//! does; `src/wasm/` binds it for JavaScript.
+//! does; `keys` is the storage layout; `src/wasm/` binds it for JavaScript.
 
-pub mod bench;
+#![deny(clippy::unwrap_used)]
+#![cfg_attr(test, allow(clippy::unwrap_used))]
+
+pub mod boundary;
 pub mod config;
-pub mod ctx;
+pub(crate) mod ctx;
 pub mod dates;
-pub mod driver;
 pub mod engine;
 pub mod error;
-pub mod events;
-pub mod input;
+pub(crate) mod events;
+pub(crate) mod input;
 pub mod keys;
 pub mod model;
-pub mod mta;
+pub(crate) mod mta;
 pub mod ops;
-pub mod personalization;
-pub mod render;
+pub(crate) mod pages;
+pub(crate) mod personalization;
+pub(crate) mod records;
+pub(crate) mod render;
 pub mod state;
+pub(crate) mod txn;
+pub mod views;
+
+#[cfg(feature = "driver")]
+pub mod driver;
+
+#[cfg(feature = "bench")]
+pub mod bench;
+
+#[cfg(feature = "fault-injection")]
+pub(crate) mod faults;
 
 #[cfg(target_arch = "wasm32")]
-pub mod wasm;
+mod wasm;
 
-pub use engine::{Engine, ReadReq, ReadResult, Step, Writes};
+#[cfg(test)]
+mod typescript;
+
+pub use engine::{Done, Engine, ReadReq, ReadResult, Step};
 pub use error::{Error, ErrorCode};
+pub use ops::{Continuation, Query, QueryResult, Request};
+pub use txn::Writes;

@@ -1,14 +1,68 @@
-//! The records of the Message Center: events, delivery logs, and the enumerations they use, with
-//! the product's own names and labels.
+//! The enumerations of the Message Center, with the product's own names and labels. Each has one
+//! string mapping (its `name`), one console label and, where storage keeps it compact, one code.
 
 use serde::{Deserialize, Serialize};
+use ts_rs::TS;
 
-use crate::input::Queue;
+/// Which queue an event goes to: `nms:rtEvent` or `nms:batchEvent`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub enum Queue {
+    /// Real-time events (`<rtEvent>`, `NmsRtEvent`).
+    Rt,
+    /// Batch events (`<batchEvent>`, `NmsBatchEvent`).
+    Batch,
+}
+
+impl Queue {
+    /// Both queues.
+    pub const ALL: [Queue; 2] = [Queue::Rt, Queue::Batch];
+
+    /// Our name, also the JSON form: `rt` or `batch`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Queue::Rt => "rt",
+            Queue::Batch => "batch",
+        }
+    }
+
+    /// The queue of a name (`rt`, `batch`).
+    pub fn parse(s: &str) -> Option<Queue> {
+        Queue::ALL.into_iter().find(|q| q.name() == s)
+    }
+
+    /// In words, for messages: "real-time" or "batch".
+    pub fn words(self) -> &'static str {
+        match self {
+            Queue::Rt => "real-time",
+            Queue::Batch => "batch",
+        }
+    }
+
+    /// The XML element (and schema) of the queue: `rtEvent` / `batchEvent`.
+    pub fn element(self) -> &'static str {
+        match self {
+            Queue::Rt => "rtEvent",
+            Queue::Batch => "batchEvent",
+        }
+    }
+
+    /// The compact code storage uses.
+    pub fn code(self) -> u8 {
+        self as u8
+    }
+
+    /// The queue of a storage code.
+    pub fn from_code(c: u8) -> Option<Queue> {
+        Queue::ALL.get(usize::from(c)).copied()
+    }
+}
 
 /// The event `@status` enumeration. Numeric values are not public ([U]): the mapping below is our
 /// choice (the reference's suggested order) and lives only here.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
+#[ts(rename = "EventStatusName")]
 pub enum EventStatus {
     /// Queued, no template yet (or waiting for a retry after a processing error).
     Pending,
@@ -45,7 +99,7 @@ impl EventStatus {
 
     /// The status of a code.
     pub fn from_code(code: u8) -> Option<Self> {
-        Self::ALL.get(code as usize).copied()
+        Self::ALL.get(usize::from(code)).copied()
     }
 
     /// Our name (also the JSON form).
@@ -61,12 +115,9 @@ impl EventStatus {
         }
     }
 
-    /// The status of a name (ours, the console label, or the ACS REST name).
+    /// The status of a name (ours, the console label in any case, or the ACS REST name).
     pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL
-            .iter()
-            .copied()
-            .find(|st| st.name() == s || st.label().eq_ignore_ascii_case(s) || st.rest_name() == s)
+        Self::ALL.iter().copied().find(|st| st.name() == s || st.label().eq_ignore_ascii_case(s) || st.rest_name() == s)
     }
 
     /// Campaign's console label.
@@ -100,11 +151,22 @@ impl EventStatus {
     pub fn is_final(self) -> bool {
         !matches!(self, EventStatus::Pending | EventStatus::PendingDelivery)
     }
+
+    /// Whether the product's state machine (reference §4.6) allows `self → to`.
+    pub fn may_become(self, to: EventStatus) -> bool {
+        use EventStatus::*;
+        match (self, to) {
+            (Pending, PendingDelivery | NotTakenIntoAccount | Expired) => true,
+            (PendingDelivery, Sent | Ignored | DeliveryFailed) => true,
+            (Sent, DeliveryFailed) => true,
+            _ => false,
+        }
+    }
 }
 
 /// The delivery log (`nms:broadLog`) `@status` values we use. 0, 1, 6 and 7 are the product's;
 /// 2 for Failed is [U].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub enum BroadLogStatus {
     /// 0: ignored (quarantine, denylist).
@@ -120,6 +182,9 @@ pub enum BroadLogStatus {
 }
 
 impl BroadLogStatus {
+    const ALL: [BroadLogStatus; 5] =
+        [BroadLogStatus::Ignored, BroadLogStatus::Sent, BroadLogStatus::Failed, BroadLogStatus::Pending, BroadLogStatus::Cancelled];
+
     /// The numeric `@status`.
     pub fn code(self) -> u8 {
         match self {
@@ -129,6 +194,11 @@ impl BroadLogStatus {
             BroadLogStatus::Pending => 6,
             BroadLogStatus::Cancelled => 7,
         }
+    }
+
+    /// The status of a numeric `@status`.
+    pub fn from_code(c: u8) -> Option<BroadLogStatus> {
+        BroadLogStatus::ALL.into_iter().find(|s| s.code() == c)
     }
 
     /// The console label.
@@ -141,11 +211,64 @@ impl BroadLogStatus {
             BroadLogStatus::Cancelled => "Delivery cancelled",
         }
     }
+
+    /// The event status `updateEventsStatus` copies from a delivery log in this status (None while
+    /// the message is pending).
+    pub fn event_status(self) -> Option<EventStatus> {
+        match self {
+            BroadLogStatus::Sent => Some(EventStatus::Sent),
+            BroadLogStatus::Ignored => Some(EventStatus::Ignored),
+            BroadLogStatus::Failed | BroadLogStatus::Cancelled => Some(EventStatus::DeliveryFailed),
+            BroadLogStatus::Pending => None,
+        }
+    }
+}
+
+/// Why a delivery log failed or was ignored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub enum FailureType {
+    /// Hard bounce (the address is quarantined).
+    Hard,
+    /// Soft bounces until the tries ran out.
+    Soft,
+    /// Ignored by the delivery (quarantine, denylist, a test address).
+    Ignored,
+    /// Asynchronous bounce after "Sent" (the address is quarantined).
+    Async,
+    /// The event expired before the message could be sent.
+    Expired,
+}
+
+impl FailureType {
+    const ALL: [FailureType; 5] = [FailureType::Hard, FailureType::Soft, FailureType::Ignored, FailureType::Async, FailureType::Expired];
+
+    /// Our name.
+    pub fn name(self) -> &'static str {
+        match self {
+            FailureType::Hard => "hard",
+            FailureType::Soft => "soft",
+            FailureType::Ignored => "ignored",
+            FailureType::Async => "async",
+            FailureType::Expired => "expired",
+        }
+    }
+
+    /// The compact code storage uses.
+    pub fn code(self) -> u8 {
+        self as u8
+    }
+
+    /// The failure type of a storage code.
+    pub fn from_code(c: u8) -> Option<FailureType> {
+        FailureType::ALL.get(usize::from(c)).copied()
+    }
 }
 
 /// The channels (`messageType` enumeration) an event can wish for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
+#[ts(rename = "ChannelName")]
 pub enum Channel {
     /// 0
     Email,
@@ -189,19 +312,29 @@ impl Channel {
         (Channel::Other, 120, "other", "Other"),
     ];
 
+    fn row(self) -> &'static (Channel, u8, &'static str, &'static str) {
+        // TABLE lists every variant in declaration order.
+        &Self::TABLE[self as usize]
+    }
+
     /// The `messageType` value.
     pub fn code(self) -> u8 {
-        Self::TABLE.iter().find(|r| r.0 == self).map(|r| r.1).unwrap_or(120)
+        self.row().1
+    }
+
+    /// The channel of a `messageType` value.
+    pub fn from_code(c: u8) -> Option<Channel> {
+        Self::TABLE.iter().find(|r| r.1 == c).map(|r| r.0)
     }
 
     /// Our name.
     pub fn name(self) -> &'static str {
-        Self::TABLE.iter().find(|r| r.0 == self).map(|r| r.2).unwrap_or("other")
+        self.row().2
     }
 
     /// The console label.
     pub fn label(self) -> &'static str {
-        Self::TABLE.iter().find(|r| r.0 == self).map(|r| r.3).unwrap_or("Other")
+        self.row().3
     }
 
     /// A channel from its number or name, as Campaign accepts both (`"0"`, `"email"`, `"Email"`,
@@ -209,17 +342,14 @@ impl Channel {
     pub fn parse(s: &str) -> Option<Channel> {
         let t = s.trim();
         if let Ok(n) = t.parse::<u16>() {
-            return Self::TABLE.iter().find(|r| u16::from(r.1) == n).map(|r| r.0);
+            return u8::try_from(n).ok().and_then(Channel::from_code);
         }
         match t.to_ascii_lowercase().as_str() {
             "mobile" => return Some(Channel::Sms),
             "pushnotification" => return Some(Channel::MobileApp),
             _ => {}
         }
-        Self::TABLE
-            .iter()
-            .find(|r| r.2.eq_ignore_ascii_case(t) || r.3.eq_ignore_ascii_case(t))
-            .map(|r| r.0)
+        Self::TABLE.iter().find(|r| r.2.eq_ignore_ascii_case(t) || r.3.eq_ignore_ascii_case(t)).map(|r| r.0)
     }
 
     /// Channels a transactional template can be made for (the delivery templates the packages
@@ -229,193 +359,43 @@ impl Channel {
     }
 }
 
-/// One status change of an event: what, when, and which workflow run (or call) made it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct StatusChange {
-    /// The new status.
-    pub status: EventStatus,
-    /// When (ms since the epoch, virtual clock).
-    pub at: i64,
-    /// `PushEvent`, `PushEvents`, or `<workflow>#<run>`.
-    pub by: String,
-    /// Why, when there is something to say (routing failure, error…).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub note: Option<String>,
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-/// An event of `nms:rtEvent` / `nms:batchEvent` (and, on the control, of `nms:eventHisto`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct EventRecord {
-    /// The 64-bit id: execution instance id in the top byte, sequence below.
-    pub id: u64,
-    /// Internal name of the execution instance's external account.
-    pub instance: String,
-    /// Real-time or batch queue.
-    pub queue: Queue,
-    /// `@type`.
-    #[serde(rename = "type")]
-    pub event_type: String,
-    /// `@email`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub email: Option<String>,
-    /// `@mobilePhone`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub mobile_phone: Option<String>,
-    /// `@externalId`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub external_id: Option<String>,
-    /// `@origin`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub origin: Option<String>,
-    /// `@wishedChannel`.
-    pub wished_channel: Channel,
-    /// `@emailFormat`: 0 unknown, 1 text, 2 html.
-    pub email_format: u8,
-    /// `@language`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub language: Option<String>,
-    /// `@country`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub country: Option<String>,
-    /// `@scheduled`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scheduled: Option<i64>,
-    /// `@expiration`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub expiration: Option<i64>,
-    /// `@registrationToken`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub registration_token: Option<String>,
-    /// `mobileApp/@uuid`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub mobile_app: Option<String>,
-    /// The `<ctx>` element, canonical XML.
-    pub ctx: String,
-    /// `@created`.
-    pub created: i64,
-    /// `@lastModified`.
-    pub last_modified: i64,
-    /// `@status`.
-    pub status: EventStatus,
-    /// "Process requested on": next (re)processing time while Pending.
-    pub process_requested_on: i64,
-    /// `@processing`: when a processing workflow last took it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub processing: Option<i64>,
-    /// `@processed`: when it reached a final status.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub processed: Option<i64>,
-    /// "Number of errors".
-    pub errors: u32,
-    /// The last processing error.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub last_error: Option<String>,
-    /// Internal name of the published template copy used (`<name>_rt` / `<name>_batch`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub template: Option<String>,
-    /// Internal name of the execution delivery it is attached to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub delivery: Option<String>,
-    /// Every status it went through.
-    pub history: Vec<StatusChange>,
-    /// Sequence of its entry in the change log read by archiving (0 = none).
-    #[serde(default)]
-    pub chg_seq: u64,
-    /// On the control: when archiving last copied it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub archived: Option<i64>,
-}
-
-impl EventRecord {
-    /// The address the event's channel uses.
-    pub fn address(&self) -> Option<&str> {
-        match self.wished_channel {
-            Channel::Email => self.email.as_deref(),
-            Channel::Sms | Channel::Phone | Channel::Fax => self.mobile_phone.as_deref(),
-            Channel::MobileApp | Channel::Ios | Channel::Android => self.registration_token.as_deref(),
-            _ => self.email.as_deref().or(self.mobile_phone.as_deref()),
+    #[test]
+    fn codes_round_trip() {
+        for s in EventStatus::ALL {
+            assert_eq!(EventStatus::from_code(s.code()), Some(s));
+            assert_eq!(EventStatus::parse(s.name()), Some(s));
+            assert_eq!(EventStatus::parse(s.rest_name()), Some(s));
+            assert_eq!(EventStatus::parse(&s.label().to_uppercase()), Some(s));
+        }
+        for (c, code, name, _) in Channel::TABLE {
+            assert_eq!(c.code(), code);
+            assert_eq!(Channel::from_code(code), Some(c));
+            assert_eq!(Channel::parse(name), Some(c));
+            assert_eq!(Channel::parse(&code.to_string()), Some(c));
+        }
+        assert_eq!(Channel::parse("300"), None);
+        for q in Queue::ALL {
+            assert_eq!(Queue::from_code(q.code()), Some(q));
+            assert_eq!(Queue::parse(q.name()), Some(q));
+        }
+        for b in BroadLogStatus::ALL {
+            assert_eq!(BroadLogStatus::from_code(b.code()), Some(b));
+        }
+        for f in FailureType::ALL {
+            assert_eq!(FailureType::from_code(f.code()), Some(f));
         }
     }
 
-    /// The execution instance id (top byte of the id).
-    pub fn exec_id(&self) -> u8 {
-        (self.id >> 56) as u8
+    #[test]
+    fn state_machine() {
+        use EventStatus::*;
+        assert!(Pending.may_become(PendingDelivery));
+        assert!(Sent.may_become(DeliveryFailed));
+        assert!(!Sent.may_become(Pending));
+        assert!(!DeliveryFailed.may_become(Sent));
     }
-}
-
-/// What the simulated MTA was told to do with one message, decided when it is routed.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Rendered {
-    /// Rendered subject (email) or empty.
-    pub subject: String,
-    /// Rendered HTML body.
-    pub html: String,
-    /// Rendered text body (or SMS/push text).
-    pub text: String,
-}
-
-/// A delivery log (`NmsBroadLogRtEvent` / `NmsBroadLogBatchEvent`), one per routed event, same id.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct BroadLogRecord {
-    /// Same id as its event.
-    pub id: u64,
-    /// Execution instance account name.
-    pub instance: String,
-    /// Queue of its event.
-    pub queue: Queue,
-    /// The execution delivery.
-    pub delivery: String,
-    /// The published template copy.
-    pub template: String,
-    /// Channel used.
-    pub channel: Channel,
-    /// Address used (email, phone number, push token).
-    pub address: String,
-    /// `@status`.
-    pub status: BroadLogStatus,
-    /// Send attempts made.
-    pub tries: u32,
-    /// Next MTA action time, while one is planned.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub next_action: Option<i64>,
-    /// When it was sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sent_at: Option<i64>,
-    /// An asynchronous bounce planned at this time (after "Sent").
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub bounce_at: Option<i64>,
-    /// "hard", "soft", "ignored", "async".
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub failure_type: Option<String>,
-    /// The failure reason, in words.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub failure_reason: Option<String>,
-    /// The event's expiration, copied so the MTA can cancel.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub expiration: Option<i64>,
-    /// The rendered message.
-    pub rendered: Rendered,
-    /// `@created`.
-    pub created: i64,
-    /// `@lastModified`.
-    pub last_modified: i64,
-    /// One line per MTA action, for the event's story.
-    pub log: Vec<StatusChangeLine>,
-    /// Sequence of its entry in the change log read by archiving.
-    #[serde(default)]
-    pub chg_seq: u64,
-}
-
-/// One line of a delivery log's story.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct StatusChangeLine {
-    /// When.
-    pub at: i64,
-    /// What happened.
-    pub text: String,
 }

@@ -158,9 +158,7 @@ pub fn attempt(cfg: &Config, seed: u64, id: u64, attempt: u32, rates: &ChannelRa
                 Attempt::Sent
             }
         }
-        Some(Directive::AsyncBounce(ms)) => {
-            Attempt::SentThenBounce(if ms < 0 { cfg.async_bounce_delay_ms } else { ms })
-        }
+        Some(Directive::AsyncBounce(ms)) => Attempt::SentThenBounce(if ms < 0 { cfg.async_bounce_delay_ms } else { ms }),
         None => {
             let x = draw_ppm(seed, id, attempt, PURPOSE_OUTCOME);
             let hard = rates.hard_ppm;

@@ -64,8 +64,7 @@ pub const EVENT_FIELDS: &[&str] = &[
 const ROOTS: &[&str] = &["rtEvent", "batchEvent"];
 
 /// Functions callable in an expression, as written in templates.
-const FUNCTION_NAMES: &str =
-    "escapeXMLString, encodeURIComponent, escapeUrl, toUpperCase, toLowerCase, trim";
+const FUNCTION_NAMES: &str = "escapeXMLString, encodeURIComponent, escapeUrl, toUpperCase, toLowerCase, trim";
 
 /// Position of a template error: 1-based line and column (column counted in characters).
 ///
@@ -95,23 +94,13 @@ impl TemplateError {
     }
 
     fn into_error_with(self, code: ErrorCode, field: &str) -> Error {
-        Error::new(
-            code,
-            format!(
-                "{}: line {}, column {}: {}",
-                field, self.line, self.column, self.message
-            ),
-        )
+        Error::new(code, format!("{}: line {}, column {}: {}", field, self.line, self.column, self.message))
     }
 }
 
 impl fmt::Display for TemplateError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "line {}, column {}: {}",
-            self.line, self.column, self.message
-        )
+        write!(f, "line {}, column {}: {}", self.line, self.column, self.message)
     }
 }
 
@@ -206,10 +195,7 @@ struct Seg {
 /// # Errors
 /// The first syntax error of the source, with its position.
 pub fn parse(src: &str) -> Result<Template, TemplateError> {
-    let mut p = Parser {
-        cur: Cursor::new(src),
-        paths: Vec::new(),
-    };
+    let mut p = Parser { cur: Cursor::new(src), paths: Vec::new() };
     let mut parts = Vec::new();
     loop {
         let rest = p.cur.rest();
@@ -230,18 +216,7 @@ pub fn parse(src: &str) -> Result<Template, TemplateError> {
             }
         }
     }
-    Ok(Template {
-        parts,
-        paths: p.paths,
-    })
-}
-
-/// Parses `src` and renders it against `ev`.
-///
-/// # Errors
-/// The first syntax error of the source, as [`parse`].
-pub fn render_str(src: &str, ev: &dyn Lookup) -> Result<String, TemplateError> {
-    Ok(parse(src)?.render(ev))
+    Ok(Template { parts, paths: p.paths })
 }
 
 impl Template {
@@ -267,24 +242,12 @@ impl Template {
     /// `ctx` element is open).
     pub fn check_references(&self) -> Result<(), TemplateError> {
         for p in &self.paths {
-            let fail = |message: String| {
-                Err(TemplateError {
-                    line: p.line,
-                    column: p.column,
-                    message,
-                })
-            };
+            let fail = |message: String| Err(TemplateError { line: p.line, column: p.column, message });
             if !ROOTS.contains(&p.root.as_str()) {
-                return fail(format!(
-                    "unknown root '{}' in '{}': paths start with rtEvent or batchEvent",
-                    p.root, p.text
-                ));
+                return fail(format!("unknown root '{}' in '{}': paths start with rtEvent or batchEvent", p.root, p.text));
             }
             let Some(first) = p.segs.first() else {
-                return fail(format!(
-                    "'{}' is the event itself, not a value: use e.g. {}.email or {}.ctx.…",
-                    p.text, p.root, p.root
-                ));
+                return fail(format!("'{}' is the event itself, not a value: use e.g. {}.email or {}.ctx.…", p.text, p.root, p.root));
             };
             if !first.attr && first.name == "ctx" {
                 continue;
@@ -300,10 +263,7 @@ impl Template {
                 ));
             }
             if p.segs.len() > 1 {
-                return fail(format!(
-                    "'{}': the event field '{}' has no sub-fields",
-                    p.text, first.name
-                ));
+                return fail(format!("'{}': the event field '{}' has no sub-fields", p.text, first.name));
             }
         }
         Ok(())
@@ -312,6 +272,7 @@ impl Template {
     /// The distinct paths used, e.g. `["rtEvent.ctx.customer.@firstName", "rtEvent.email"]` (for the UI).
     ///
     /// Sorted; each path is written without whitespace, with the root as written in the template.
+    #[allow(dead_code)] // the template editor of www/ lists them (issue 6)
     pub fn paths(&self) -> Vec<String> {
         let set: BTreeSet<&str> = self.paths.iter().map(|p| p.text.as_str()).collect();
         set.into_iter().map(str::to_owned).collect()
@@ -405,22 +366,8 @@ fn js_trim(s: &str) -> &str {
     fn js_ws(c: char) -> bool {
         matches!(
             c,
-            '\u{9}'
-                | '\u{A}'
-                | '\u{B}'
-                | '\u{C}'
-                | '\u{D}'
-                | ' '
-                | '\u{A0}'
-                | '\u{1680}'
-                | '\u{2000}'
-                ..='\u{200A}'
-                    | '\u{2028}'
-                    | '\u{2029}'
-                    | '\u{202F}'
-                    | '\u{205F}'
-                    | '\u{3000}'
-                    | '\u{FEFF}'
+            '\u{9}' | '\u{A}' | '\u{B}' | '\u{C}' | '\u{D}' | ' ' | '\u{A0}' | '\u{1680}' | '\u{2000}'
+                ..='\u{200A}' | '\u{2028}' | '\u{2029}' | '\u{202F}' | '\u{205F}' | '\u{3000}' | '\u{FEFF}'
         )
     }
     s.trim_matches(js_ws)
@@ -437,12 +384,7 @@ struct Cursor<'a> {
 
 impl<'a> Cursor<'a> {
     fn new(src: &'a str) -> Self {
-        Cursor {
-            src,
-            pos: 0,
-            line: 1,
-            col: 1,
-        }
+        Cursor { src, pos: 0, line: 1, col: 1 }
     }
 
     fn rest(&self) -> &'a str {
@@ -496,9 +438,7 @@ impl<'a> Cursor<'a> {
             return None;
         }
         let rest = self.rest();
-        let len = rest
-            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-'))
-            .unwrap_or(rest.len());
+        let len = rest.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-')).unwrap_or(rest.len());
         let name = rest.get(..len).unwrap_or_default().to_owned();
         self.advance_bytes(len);
         Some(name)
@@ -515,11 +455,7 @@ impl<'a> Cursor<'a> {
 }
 
 fn error_at((line, column): (u32, u32), message: impl Into<String>) -> TemplateError {
-    TemplateError {
-        line,
-        column,
-        message: message.into(),
-    }
+    TemplateError { line, column, message: message.into() }
 }
 
 struct Parser<'a> {
@@ -546,9 +482,7 @@ impl Parser<'_> {
                 let e = self.expr(0)?;
                 self.cur.skip_ws();
                 if !self.cur.starts_with("%>") {
-                    return Err(
-                        self.err(format!("expected '+' or '%>', found {}", self.cur.found()))
-                    );
+                    return Err(self.err(format!("expected '+' or '%>', found {}", self.cur.found())));
                 }
                 self.cur.advance_bytes(2);
                 Ok(Part::Expr(e))
@@ -580,22 +514,14 @@ impl Parser<'_> {
         }
         self.cur.skip_ws();
         if self.cur.peek() != Some('=') {
-            return Err(self.err(format!(
-                "expected '=' after 'view', found {}",
-                self.cur.found()
-            )));
+            return Err(self.err(format!("expected '=' after 'view', found {}", self.cur.found())));
         }
         self.cur.bump();
         self.cur.skip_ws();
         let at = self.cur.here();
         let quote = match self.cur.peek() {
             Some(q @ ('\'' | '"')) => q,
-            _ => {
-                return Err(self.err(format!(
-                    "expected a quoted block name after 'view=', found {}",
-                    self.cur.found()
-                )))
-            }
+            _ => return Err(self.err(format!("expected a quoted block name after 'view=', found {}", self.cur.found()))),
         };
         self.cur.bump();
         let mut name = String::new();
@@ -607,10 +533,7 @@ impl Parser<'_> {
             }
         }
         if name != "MirrorPage" {
-            return Err(error_at(
-                at,
-                format!("unknown personalization block '{name}'"),
-            ));
+            return Err(error_at(at, format!("unknown personalization block '{name}'")));
         }
         self.cur.skip_ws();
         if !self.cur.starts_with("%>") {
@@ -644,24 +567,16 @@ impl Parser<'_> {
                 self.cur.skip_ws();
                 if self.cur.peek() == Some('(') {
                     let Some(f) = Func::from_name(&name) else {
-                        return Err(error_at(
-                            start,
-                            format!("unknown function '{name}' (supported: {FUNCTION_NAMES})"),
-                        ));
+                        return Err(error_at(start, format!("unknown function '{name}' (supported: {FUNCTION_NAMES})")));
                     };
                     if depth >= MAX_CALL_DEPTH {
-                        return Err(error_at(
-                            start,
-                            format!("function calls nested deeper than {MAX_CALL_DEPTH}"),
-                        ));
+                        return Err(error_at(start, format!("function calls nested deeper than {MAX_CALL_DEPTH}")));
                     }
                     self.cur.bump();
                     let inner = self.expr(depth + 1)?;
                     self.cur.skip_ws();
                     if self.cur.peek() != Some(')') {
-                        return Err(
-                            self.err(format!("expected '+' or ')', found {}", self.cur.found()))
-                        );
+                        return Err(self.err(format!("expected '+' or ')', found {}", self.cur.found())));
                     }
                     self.cur.bump();
                     Ok(Term::Call(f, Box::new(inner)))
@@ -669,10 +584,7 @@ impl Parser<'_> {
                     self.path(name, start).map(Term::Path)
                 }
             }
-            _ => Err(self.err(format!(
-                "expected an expression, found {}",
-                self.cur.found()
-            ))),
+            _ => Err(self.err(format!("expected an expression, found {}", self.cur.found()))),
         }
     }
 
@@ -688,10 +600,7 @@ impl Parser<'_> {
             self.cur.bump();
             self.cur.skip_ws();
             if let Some(prev) = segs.last().filter(|s| s.attr) {
-                return Err(self.err(format!(
-                    "'{text}': an attribute (@{}) can only be the last segment of a path",
-                    prev.name
-                )));
+                return Err(self.err(format!("'{text}': an attribute (@{}) can only be the last segment of a path", prev.name)));
             }
             let attr = self.cur.peek() == Some('@');
             if attr {
@@ -719,13 +628,7 @@ impl Parser<'_> {
             )));
         }
         let (line, column) = start;
-        self.paths.push(Path {
-            root,
-            segs,
-            text,
-            line,
-            column,
-        });
+        self.paths.push(Path { root, segs, text, line, column });
         Ok(self.paths.len() - 1)
     }
 
@@ -737,9 +640,7 @@ impl Parser<'_> {
         loop {
             let at = self.cur.here();
             match self.cur.bump() {
-                None | Some('\n' | '\r') => {
-                    return Err(error_at(start, "unterminated string literal"))
-                }
+                None | Some('\n' | '\r') => return Err(error_at(start, "unterminated string literal")),
                 Some(c) if Some(c) == quote => return Ok(out),
                 Some('\\') => match self.cur.bump() {
                     Some('\\') => out.push('\\'),
@@ -748,9 +649,7 @@ impl Parser<'_> {
                     Some('n') => out.push('\n'),
                     Some('t') => out.push('\t'),
                     Some('r') => out.push('\r'),
-                    None | Some('\n' | '\r') => {
-                        return Err(error_at(start, "unterminated string literal"))
-                    }
+                    None | Some('\n' | '\r') => return Err(error_at(start, "unterminated string literal")),
                     Some(c) => {
                         return Err(error_at(
                             at,
@@ -772,6 +671,10 @@ impl Parser<'_> {
 mod tests {
     use super::*;
 
+    fn render_str(src: &str, ev: &dyn Lookup) -> Result<String, TemplateError> {
+        Ok(parse(src)?.render(ev))
+    }
+
     #[derive(Default)]
     struct Ev {
         fields: Vec<(&'static str, &'static str)>,
@@ -780,10 +683,7 @@ mod tests {
 
     impl Lookup for Ev {
         fn field(&self, name: &str) -> Option<String> {
-            self.fields
-                .iter()
-                .find(|(k, _)| *k == name)
-                .map(|(_, v)| (*v).to_owned())
+            self.fields.iter().find(|(k, _)| *k == name).map(|(_, v)| (*v).to_owned())
         }
         fn ctx(&self) -> Option<&Node> {
             self.ctx.as_ref()
@@ -793,10 +693,7 @@ mod tests {
     fn node(name: &str, attrs: &[(&str, &str)], text: &str, children: Vec<Node>) -> Node {
         Node {
             name: name.to_owned(),
-            attrs: attrs
-                .iter()
-                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-                .collect(),
+            attrs: attrs.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect(),
             children,
             text: text.to_owned(),
         }
@@ -810,31 +707,14 @@ mod tests {
             &[("lang", "fr")],
             "",
             vec![
-                node(
-                    "customer",
-                    &[("firstName", "Zoé"), ("lastName", "O'Hara <x>")],
-                    "",
-                    vec![],
-                ),
+                node("customer", &[("firstName", "Zoé"), ("lastName", "O'Hara <x>")], "", vec![]),
                 node("account", &[], "Gold  ", vec![]),
-                node(
-                    "order-line",
-                    &[("sku", "A1")],
-                    "",
-                    vec![node("price", &[], "12.5", vec![])],
-                ),
+                node("order-line", &[("sku", "A1")], "", vec![node("price", &[], "12.5", vec![])]),
                 node("order-line", &[("sku", "B2")], "", vec![]),
                 node("url", &[], "https://x.test/a b?c=d&e=é", vec![]),
             ],
         );
-        Ev {
-            fields: vec![
-                ("email", "zoe@example.com"),
-                ("externalId", "ext-1"),
-                ("type", "ORDER"),
-            ],
-            ctx: Some(ctx),
-        }
+        Ev { fields: vec![("email", "zoe@example.com"), ("externalId", "ext-1"), ("type", "ORDER")], ctx: Some(ctx) }
     }
 
     fn render(src: &str) -> String {
@@ -854,19 +734,13 @@ mod tests {
     #[test]
     fn literal_text_is_copied() {
         assert_eq!(render(""), "");
-        assert_eq!(
-            render("Hello <b>world</b> % > %> 100%"),
-            "Hello <b>world</b> % > %> 100%"
-        );
+        assert_eq!(render("Hello <b>world</b> % > %> 100%"), "Hello <b>world</b> % > %> 100%");
         assert_eq!(render("é🎉\r\n\tx"), "é🎉\r\n\tx");
     }
 
     #[test]
     fn ctx_attribute_and_element() {
-        assert_eq!(
-            render("Hi <%= rtEvent.ctx.customer.@firstName %>!"),
-            "Hi Zoé!"
-        );
+        assert_eq!(render("Hi <%= rtEvent.ctx.customer.@firstName %>!"), "Hi Zoé!");
         assert_eq!(render("<%= rtEvent.ctx.account %>"), "Gold  ");
         assert_eq!(render("<%= rtEvent.ctx.@lang %>"), "fr");
         assert_eq!(render("<%=rtEvent.ctx.order-line.price%>"), "12.5");
@@ -878,10 +752,7 @@ mod tests {
     fn top_level_fields() {
         assert_eq!(render("<%= rtEvent.email %>"), "zoe@example.com");
         assert_eq!(render("<%= rtEvent.@email %>"), "zoe@example.com");
-        assert_eq!(
-            render("<%= rtEvent.@externalId %>/<%= rtEvent.type %>"),
-            "ext-1/ORDER"
-        );
+        assert_eq!(render("<%= rtEvent.@externalId %>/<%= rtEvent.type %>"), "ext-1/ORDER");
     }
 
     #[test]
@@ -892,10 +763,7 @@ mod tests {
 
     #[test]
     fn output_is_not_escaped() {
-        assert_eq!(
-            render("<%= rtEvent.ctx.customer.@lastName %>"),
-            "O'Hara <x>"
-        );
+        assert_eq!(render("<%= rtEvent.ctx.customer.@lastName %>"), "O'Hara <x>");
     }
 
     #[test]
@@ -909,16 +777,9 @@ mod tests {
         assert_eq!(render("[<%= rtEvent %>]"), "[]");
         assert_eq!(render("[<%= other.email %>]"), "[]");
         assert_eq!(render("[<%= toUpperCase(rtEvent.ctx.nope) %>]"), "[]");
-        let no_ctx = Ev {
-            fields: vec![("email", "a@b.c")],
-            ctx: None,
-        };
+        let no_ctx = Ev { fields: vec![("email", "a@b.c")], ctx: None };
         assert_eq!(
-            render_str(
-                "[<%= rtEvent.ctx.customer.@firstName %>|<%= rtEvent.ctx %>|<%= rtEvent.email %>]",
-                &no_ctx
-            )
-            .unwrap(),
+            render_str("[<%= rtEvent.ctx.customer.@firstName %>|<%= rtEvent.ctx %>|<%= rtEvent.email %>]", &no_ctx).unwrap(),
             "[||a@b.c]"
         );
         let empty = Ev::default();
@@ -927,27 +788,18 @@ mod tests {
 
     #[test]
     fn whitespace_around_tokens() {
-        assert_eq!(
-            render("<%=\n  rtEvent . ctx . customer . @ firstName\t+ ' ' +\r\n'x'  %>"),
-            "Zoé x"
-        );
+        assert_eq!(render("<%=\n  rtEvent . ctx . customer . @ firstName\t+ ' ' +\r\n'x'  %>"), "Zoé x");
         assert_eq!(render("<%= trim ( rtEvent.ctx.account ) %>"), "Gold");
     }
 
     #[test]
     fn strings_and_concatenation() {
         assert_eq!(render(r#"<%= 'a' + "b" + 'c' %>"#), "abc");
-        assert_eq!(
-            render(r#"<%= 'it\'s' + " \"q\" " + 'back\\slash' + 'n\nl' %>"#),
-            "it's \"q\" back\\slashn\nl"
-        );
+        assert_eq!(render(r#"<%= 'it\'s' + " \"q\" " + 'back\\slash' + 'n\nl' %>"#), "it's \"q\" back\\slashn\nl");
         assert_eq!(render(r#"<%= "it's " + 'say "hi"' %>"#), "it's say \"hi\"");
         assert_eq!(render(r#"<%= 'tab\there' + '\r' %>"#), "tab\there\r");
         assert_eq!(render("<%= '' %>"), "");
-        assert_eq!(
-            render("<%= 'Dear ' + rtEvent.ctx.customer.@firstName + ', ' + rtEvent.email %>"),
-            "Dear Zoé, zoe@example.com"
-        );
+        assert_eq!(render("<%= 'Dear ' + rtEvent.ctx.customer.@firstName + ', ' + rtEvent.email %>"), "Dear Zoé, zoe@example.com");
         // `%>` inside a string literal does not close the tag.
         assert_eq!(render("<%= '%>' + \"<%\" %>!"), "%><%!");
     }
@@ -975,14 +827,8 @@ mod tests {
 
     #[test]
     fn escape_xml_string_fn() {
-        assert_eq!(
-            render(r#"<%= escapeXMLString('a & b < c > d " e \' f') %>"#),
-            "a &amp; b &lt; c &gt; d &quot; e &#39; f"
-        );
-        assert_eq!(
-            render("<%= escapeXMLString(rtEvent.ctx.customer.@lastName) %>"),
-            "O&#39;Hara &lt;x&gt;"
-        );
+        assert_eq!(render(r#"<%= escapeXMLString('a & b < c > d " e \' f') %>"#), "a &amp; b &lt; c &gt; d &quot; e &#39; f");
+        assert_eq!(render("<%= escapeXMLString(rtEvent.ctx.customer.@lastName) %>"), "O&#39;Hara &lt;x&gt;");
         assert_eq!(escape_xml_string("é&amp;"), "é&amp;amp;");
     }
 
@@ -999,36 +845,21 @@ mod tests {
             ("€", "%E2%82%AC"),
             ("😀", "%F0%9F%98%80"),
             ("日本", "%E6%97%A5%E6%9C%AC"),
-            (
-                "+@$,;:[]{}|\\^`\"<>%",
-                "%2B%40%24%2C%3B%3A%5B%5D%7B%7D%7C%5C%5E%60%22%3C%3E%25",
-            ),
+            ("+@$,;:[]{}|\\^`\"<>%", "%2B%40%24%2C%3B%3A%5B%5D%7B%7D%7C%5C%5E%60%22%3C%3E%25"),
             ("\n\t\u{0}", "%0A%09%00"),
             ("\u{7f}\u{80}", "%7F%C2%80"),
         ];
         for (input, expected) in cases {
             assert_eq!(encode_uri_component(input), expected, "input {input:?}");
         }
-        assert_eq!(
-            render("<%= encodeURIComponent(rtEvent.ctx.url) %>"),
-            "https%3A%2F%2Fx.test%2Fa%20b%3Fc%3Dd%26e%3D%C3%A9"
-        );
-        assert_eq!(
-            render("<%= escapeUrl('Zoé 😀') %>"),
-            "Zo%C3%A9%20%F0%9F%98%80"
-        );
-        assert_eq!(
-            render("https://x.test/?u=<%= encodeURIComponent(rtEvent.email) %>"),
-            "https://x.test/?u=zoe%40example.com"
-        );
+        assert_eq!(render("<%= encodeURIComponent(rtEvent.ctx.url) %>"), "https%3A%2F%2Fx.test%2Fa%20b%3Fc%3Dd%26e%3D%C3%A9");
+        assert_eq!(render("<%= escapeUrl('Zoé 😀') %>"), "Zo%C3%A9%20%F0%9F%98%80");
+        assert_eq!(render("https://x.test/?u=<%= encodeURIComponent(rtEvent.email) %>"), "https://x.test/?u=zoe%40example.com");
     }
 
     #[test]
     fn case_and_trim() {
-        assert_eq!(
-            render("<%= toUpperCase(rtEvent.ctx.customer.@firstName) %>"),
-            "ZOÉ"
-        );
+        assert_eq!(render("<%= toUpperCase(rtEvent.ctx.customer.@firstName) %>"), "ZOÉ");
         assert_eq!(render("<%= toLowerCase('ÀB Σ') %>"), "àb σ");
         assert_eq!(render("<%= toUpperCase('straße') %>"), "STRASSE");
         assert_eq!(render("[<%= trim(rtEvent.ctx.account) %>]"), "[Gold]");
@@ -1066,15 +897,9 @@ mod tests {
     fn mirror_page_include() {
         let link = "<a href=\"#mirror-page\">View this message in a browser</a>";
         assert_eq!(render("<%@ include view='MirrorPage' %>"), link);
-        assert_eq!(
-            render("a<%@include view=\"MirrorPage\"%>b"),
-            format!("a{link}b")
-        );
+        assert_eq!(render("a<%@include view=\"MirrorPage\"%>b"), format!("a{link}b"));
         assert_eq!(render("<%@   include \n view = 'MirrorPage'\t%>"), link);
-        assert!(parse("<%@ include view='MirrorPage' %>")
-            .unwrap()
-            .paths()
-            .is_empty());
+        assert!(parse("<%@ include view='MirrorPage' %>").unwrap().paths().is_empty());
     }
 
     #[test]
@@ -1085,18 +910,10 @@ mod tests {
         let e = err("<%@ include view=\"mirrorpage\" %>");
         assert_eq!(e.message, "unknown personalization block 'mirrorpage'");
         let e = err("<%@ include option='NmsServer_URL' %>");
-        assert!(
-            e.message.starts_with("unsupported include"),
-            "{}",
-            e.message
-        );
+        assert!(e.message.starts_with("unsupported include"), "{}", e.message);
         assert_eq!(pos(&e), (1, 13));
         let e = err("<%@ value object='provider' xpath='@trackingURL' %>");
-        assert!(
-            e.message.starts_with("unsupported directive"),
-            "{}",
-            e.message
-        );
+        assert!(e.message.starts_with("unsupported directive"), "{}", e.message);
         assert_eq!(pos(&e), (1, 5));
         let e = err("<%@ include view=MirrorPage %>");
         assert!(e.message.contains("quoted block name"), "{}", e.message);
@@ -1115,20 +932,10 @@ mod tests {
 
     #[test]
     fn scriptlets_are_refused() {
-        for src in [
-            "<% var x = 1; %>",
-            "<%- foo %>",
-            "<%-- comment --%>",
-            "<%\nif (a) { %>",
-        ] {
+        for src in ["<% var x = 1; %>", "<%- foo %>", "<%-- comment --%>", "<%\nif (a) { %>"] {
             let e = err(src);
             assert_eq!(pos(&e), (1, 1), "{src}");
-            assert!(
-                e.message
-                    .contains("JavaScript scriptlets are not supported"),
-                "{}",
-                e.message
-            );
+            assert!(e.message.contains("JavaScript scriptlets are not supported"), "{}", e.message);
             assert!(e.message.contains("<%= … %>"), "{}", e.message);
         }
         let e = err("line1\nab<% x %>");
@@ -1177,21 +984,13 @@ mod tests {
         assert_eq!(e.message, "expected '+' or '%>', found ')'");
         assert_eq!(pos(&e), (1, 8));
         let e = err("<%= rtEvent.email.toUpperCase() %>");
-        assert!(
-            e.message.contains("method calls are not supported"),
-            "{}",
-            e.message
-        );
+        assert!(e.message.contains("method calls are not supported"), "{}", e.message);
         assert_eq!(pos(&e), (1, 30));
         let e = err("<%= rtEvent. %>");
         assert_eq!(e.message, "expected a name after 'rtEvent.', found '%>'");
         assert_eq!(pos(&e), (1, 14));
         let e = err("<%= rtEvent.ctx.@a.b %>");
-        assert!(
-            e.message.contains("can only be the last segment"),
-            "{}",
-            e.message
-        );
+        assert!(e.message.contains("can only be the last segment"), "{}", e.message);
         assert_eq!(pos(&e), (1, 20));
         let e = err("<%= rtEvent.@ %>");
         assert_eq!(e.message, "expected a name after 'rtEvent.@', found '%>'");
@@ -1199,11 +998,7 @@ mod tests {
         assert_eq!(pos(&e), (1, 9));
         let e = err("<%= 'a'\n + 'b\\q' %>");
         assert_eq!(pos(&e), (2, 6));
-        assert!(
-            e.message.contains("unsupported escape sequence '\\q'"),
-            "{}",
-            e.message
-        );
+        assert!(e.message.contains("unsupported escape sequence '\\q'"), "{}", e.message);
         let e = err("<%= 'a\nb' %>");
         assert_eq!(e.message, "unterminated string literal");
         assert_eq!(pos(&e), (1, 5));
@@ -1225,17 +1020,8 @@ mod tests {
     fn into_error_format() {
         let e = err("\n  <%= nope('x') %>").into_error("htmlBody");
         assert_eq!(e.code, ErrorCode::TemplateSyntax);
-        assert!(
-            e.message
-                .starts_with("htmlBody: line 2, column 7: unknown function 'nope'"),
-            "{}",
-            e.message
-        );
-        let te = TemplateError {
-            line: 3,
-            column: 4,
-            message: "boom".into(),
-        };
+        assert!(e.message.starts_with("htmlBody: line 2, column 7: unknown function 'nope'"), "{}", e.message);
+        let te = TemplateError { line: 3, column: 4, message: "boom".into() };
         assert_eq!(te.to_string(), "line 3, column 4: boom");
         let e = te.into_unpublishable_error("subject");
         assert_eq!(e.code, ErrorCode::TemplateNotPublishable);
@@ -1251,19 +1037,9 @@ mod tests {
              <%= escapeXMLString(rtEvent.email + rtEvent.ctx.account) %><%= 'rtEvent.x' %>",
         )
         .unwrap();
-        assert_eq!(
-            t.paths(),
-            vec![
-                "rtEvent.ctx.account",
-                "rtEvent.ctx.customer.@firstName",
-                "rtEvent.email"
-            ]
-        );
+        assert_eq!(t.paths(), vec!["rtEvent.ctx.account", "rtEvent.ctx.customer.@firstName", "rtEvent.email"]);
         assert!(parse("plain text").unwrap().paths().is_empty());
-        assert_eq!(
-            parse("<%= batchEvent.@email %>").unwrap().paths(),
-            vec!["batchEvent.@email"]
-        );
+        assert_eq!(parse("<%= batchEvent.@email %>").unwrap().paths(), vec!["batchEvent.@email"]);
     }
 
     #[test]
@@ -1283,75 +1059,32 @@ mod tests {
         let t = parse("Hi\n  é <%= trim(rtEvent.firstName) %>").unwrap();
         let e = t.check_references().unwrap_err();
         assert_eq!(pos(&e), (2, 14));
-        assert!(
-            e.message
-                .starts_with("unknown event field 'firstName' in 'rtEvent.firstName'"),
-            "{}",
-            e.message
-        );
+        assert!(e.message.starts_with("unknown event field 'firstName' in 'rtEvent.firstName'"), "{}", e.message);
         assert!(e.message.contains("rtEvent.ctx"), "{}", e.message);
         // Rendering still works (empty).
         assert_eq!(t.render(&sample()), "Hi\n  é ");
 
-        let e = parse("<%= rtEvent.email %> <%= event.ctx.a %>")
-            .unwrap()
-            .check_references()
-            .unwrap_err();
+        let e = parse("<%= rtEvent.email %> <%= event.ctx.a %>").unwrap().check_references().unwrap_err();
         assert_eq!(pos(&e), (1, 26));
-        assert_eq!(
-            e.message,
-            "unknown root 'event' in 'event.ctx.a': paths start with rtEvent or batchEvent"
-        );
+        assert_eq!(e.message, "unknown root 'event' in 'event.ctx.a': paths start with rtEvent or batchEvent");
 
-        let e = parse("<%= batchEvent %>")
-            .unwrap()
-            .check_references()
-            .unwrap_err();
+        let e = parse("<%= batchEvent %>").unwrap().check_references().unwrap_err();
         assert_eq!(pos(&e), (1, 5));
-        assert!(
-            e.message.contains("'batchEvent' is the event itself"),
-            "{}",
-            e.message
-        );
+        assert!(e.message.contains("'batchEvent' is the event itself"), "{}", e.message);
 
-        let e = parse("<%= rtEvent.email.domain %>")
-            .unwrap()
-            .check_references()
-            .unwrap_err();
-        assert_eq!(
-            e.message,
-            "'rtEvent.email.domain': the event field 'email' has no sub-fields"
-        );
+        let e = parse("<%= rtEvent.email.domain %>").unwrap().check_references().unwrap_err();
+        assert_eq!(e.message, "'rtEvent.email.domain': the event field 'email' has no sub-fields");
 
-        let e = parse("<%= rtEvent.@ctx %>")
-            .unwrap()
-            .check_references()
-            .unwrap_err();
-        assert!(
-            e.message.starts_with("unknown event field 'ctx'"),
-            "{}",
-            e.message
-        );
+        let e = parse("<%= rtEvent.@ctx %>").unwrap().check_references().unwrap_err();
+        assert!(e.message.starts_with("unknown event field 'ctx'"), "{}", e.message);
 
         // The first offending path in source order is reported.
-        let e = parse("<%= rtEvent.a %><%= rtEvent.b %>")
-            .unwrap()
-            .check_references()
-            .unwrap_err();
+        let e = parse("<%= rtEvent.a %><%= rtEvent.b %>").unwrap().check_references().unwrap_err();
         assert!(e.message.contains("'a'"), "{}", e.message);
 
-        let e = parse("\n\n<%= rtEvent.Email %>")
-            .unwrap()
-            .check_references()
-            .unwrap_err()
-            .into_unpublishable_error("text");
+        let e = parse("\n\n<%= rtEvent.Email %>").unwrap().check_references().unwrap_err().into_unpublishable_error("text");
         assert_eq!(e.code, ErrorCode::TemplateNotPublishable);
-        assert!(
-            e.message
-                .starts_with("text: line 3, column 5: unknown event field 'Email'"),
-            "{}",
-            e.message
-        );
+        assert!(e.message.starts_with("text: line 3, column 5: unknown event field 'Email'"), "{}", e.message);
     }
 
     // ---- hostile input ----

@@ -7,20 +7,21 @@ use std::rc::Rc;
 use crate::ctx::Node;
 use crate::dates;
 use crate::error::Result;
-use crate::model::{EventRecord, Rendered};
 use crate::personalization::{self, Lookup, Template};
+use crate::records::{EventData, Rendered};
 
-/// What personalization sees of an event record, borrowed (no copy of its fields).
+/// What personalization sees of an event, borrowed (no copy of its fields).
 #[derive(Debug)]
-pub struct EventRef<'a> {
-    ev: &'a EventRecord,
+pub(crate) struct EventRef<'a> {
+    id: u64,
+    ev: &'a EventData,
     ctx: Option<Node>,
 }
 
 impl<'a> EventRef<'a> {
-    /// The view of an event record (its ctx parsed again from canonical XML).
-    pub fn new(ev: &'a EventRecord) -> Self {
-        EventRef { ev, ctx: crate::ctx::parse_stored(&ev.ctx) }
+    /// The view of an event (its ctx parsed again from canonical XML).
+    pub fn new(id: u64, ev: &'a EventData) -> Self {
+        EventRef { id, ev, ctx: crate::ctx::parse_stored(&ev.ctx) }
     }
 }
 
@@ -28,7 +29,7 @@ impl Lookup for EventRef<'_> {
     fn field(&self, name: &str) -> Option<String> {
         let ev = self.ev;
         match name {
-            "id" => Some(ev.id.to_string()),
+            "id" => Some(self.id.to_string()),
             "type" => Some(ev.event_type.clone()),
             "wishedChannel" => Some(ev.wished_channel.code().to_string()),
             "emailFormat" => Some(ev.email_format.to_string()),
@@ -105,7 +106,7 @@ impl Parsed {
     }
 
     /// Renders the three parts.
-    pub fn render(&self, view: &dyn Lookup) -> Rendered {
+    pub(crate) fn render(&self, view: &dyn Lookup) -> Rendered {
         Rendered { subject: self.subject.render(view), html: self.html.render(view), text: self.text.render(view) }
     }
 }

@@ -1,17 +1,16 @@
-//! The small state: everything that is not an event or a delivery log (clock, configuration,
-//! topology, catalogue, workflows, per-instance counters and hints). It is held in memory, kept in
-//! `m/…` records, and changed only inside an operation: the keys an operation touches are marked
-//! dirty, written with the operation's other records, and restored from their last committed form
-//! if the storage transaction fails.
+//! The small state: everything that is not an event (clock, configuration, topology, catalogue,
+//! workflows, per-instance counters and hints). It is held in memory and kept in `m/…` records,
+//! one per `keys::Rec`; it changes only through `txn::Txn`, whose accessors mark what they change.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::BTreeMap;
 
 use serde::{de::DeserializeOwned, Deserialize, Serialize};
+use ts_rs::TS;
 
 use crate::config::{Config, Schedule};
 use crate::error::{Error, ErrorCode, Result};
-use crate::input::Queue;
-use crate::model::{Channel, EventStatus};
+use crate::keys::Rec;
+use crate::model::{Channel, EventStatus, Queue};
 
 /// An external account of type "Message Center execution instance", and the execution instance it
 /// points to.
@@ -33,17 +32,17 @@ pub struct Account {
 }
 
 /// A value of the `eventType` enumeration.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct EventType {
-    /// Internal name (`purchase_order`): what events carry in `@type`.
+    /// Internal name (`purchase_order`): what events carry in `type`.
     pub name: String,
     /// Label.
     pub label: String,
 }
 
 /// A seed address of a template, with its own test ctx.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct Seed {
     /// Internal name, unique in the template.
@@ -53,12 +52,15 @@ pub struct Seed {
     pub label: String,
     /// Email address.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
     pub email: Option<String>,
     /// Mobile phone.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
     pub mobile_phone: Option<String>,
     /// External identifier.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
     pub external_id: Option<String>,
     /// Test data: a `<ctx>…</ctx>` document (canonical XML).
     #[serde(default)]
@@ -166,7 +168,7 @@ pub struct Delivery {
 }
 
 /// State of a workflow.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub enum WorkflowState {
     /// Being edited (never started).
@@ -192,7 +194,7 @@ impl WorkflowState {
 }
 
 /// What a workflow does.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub enum WorkflowKind {
     /// `rtEventsProcessing`.
@@ -208,6 +210,85 @@ pub enum WorkflowKind {
     /// `cleanup`.
     Cleanup,
 }
+
+impl WorkflowKind {
+    /// The queue a processing workflow takes events from.
+    pub fn queue(self) -> Option<Queue> {
+        match self {
+            WorkflowKind::RtEventsProcessing => Some(Queue::Rt),
+            WorkflowKind::BatchEventsProcessing => Some(Queue::Batch),
+            _ => None,
+        }
+    }
+
+    /// The processing workflow of a queue.
+    pub fn processing(q: Queue) -> WorkflowKind {
+        match q {
+            Queue::Rt => WorkflowKind::RtEventsProcessing,
+            Queue::Batch => WorkflowKind::BatchEventsProcessing,
+        }
+    }
+}
+
+/// What one run of a workflow counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub enum RunCount {
+    /// Events taken from the queue by a processing workflow.
+    Processed,
+    /// Queue entries whose event had moved on (or was purged) meanwhile.
+    Stale,
+    /// Events that became "Event expired".
+    Expired,
+    /// Events that became "Event not taken into account".
+    NotTakenIntoAccount,
+    /// Simulated processing errors.
+    ProcessingErrors,
+    /// Events routed to a template (now "Pending delivery").
+    Routed,
+    /// MTA send attempts.
+    Attempts,
+    /// Messages cancelled because their event expired.
+    Cancelled,
+    /// Messages ignored (MTA), or events that became "Ignored by the delivery" (updateEventsStatus).
+    Ignored,
+    /// Messages sent (MTA), or events that became "Sent" (updateEventsStatus).
+    Sent,
+    /// Hard bounces.
+    HardBounces,
+    /// Soft bounces.
+    SoftBounces,
+    /// Asynchronous bounces.
+    AsyncBounces,
+    /// Events that became "Delivery failed".
+    DeliveryFailed,
+    /// Events archived.
+    Events,
+    /// Delivery logs archived.
+    DeliveryLogs,
+    /// Execution events purged.
+    EventsPurged,
+    /// Execution delivery logs purged.
+    DeliveryLogsPurged,
+    /// Archived events purged.
+    ArchivedEventsPurged,
+}
+
+impl RunCount {
+    /// The count of an event status reached by `updateEventsStatus`.
+    pub fn of_status(s: EventStatus) -> RunCount {
+        match s {
+            EventStatus::Sent => RunCount::Sent,
+            EventStatus::Ignored => RunCount::Ignored,
+            EventStatus::Expired => RunCount::Expired,
+            EventStatus::NotTakenIntoAccount => RunCount::NotTakenIntoAccount,
+            _ => RunCount::DeliveryFailed,
+        }
+    }
+}
+
+/// Counts of one run (or step).
+pub type RunCounts = BTreeMap<RunCount, u64>;
 
 /// One run of a workflow: what it did.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
@@ -227,7 +308,7 @@ pub struct RunLog {
     /// Storage transactions it took.
     pub steps: u32,
     /// What it did, counted.
-    pub counts: BTreeMap<String, u64>,
+    pub counts: RunCounts,
     /// Errors met.
     #[serde(default)]
     pub errors: Vec<String>,
@@ -259,19 +340,81 @@ pub struct Workflow {
     /// The run in progress (a run can take several steps; a crash between two resumes it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub current: Option<RunLog>,
-    /// mcSynch: the change-log sequence archived so far (`MC_LastEventsBatchSynch_<cellId>`).
+    /// mcSynch: the change-record sequence archived so far (`MC_LastEventsBatchSynch_<cellId>`).
     #[serde(default)]
     pub watermark: u64,
 }
 
-/// Per execution instance: sequences, work hints and status counters.
+/// The key of a workflow: `<instance>/<name>`.
+pub fn wf_key(instance: &str, name: &str) -> String {
+    format!("{instance}/{name}")
+}
+
+/// What events are counted by: queue, type, channel, status.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct CounterKey {
+    /// Queue.
+    pub queue: Queue,
+    /// Event type.
+    pub event_type: String,
+    /// Wished channel.
+    pub channel: Channel,
+    /// Status.
+    pub status: EventStatus,
+}
+
+/// Event counts by queue, type, channel and status (so that counting never scans).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Counters(pub BTreeMap<CounterKey, i64>);
+
+impl Counters {
+    /// Applies one event's move between keys.
+    pub fn apply(&mut self, old: Option<&CounterKey>, new: Option<&CounterKey>) {
+        if old == new {
+            return;
+        }
+        if let Some(k) = old {
+            if let Some(n) = self.0.get_mut(k) {
+                *n -= 1;
+                if *n <= 0 {
+                    self.0.remove(k);
+                }
+            }
+        }
+        if let Some(k) = new {
+            *self.0.entry(k.clone()).or_insert(0) += 1;
+        }
+    }
+
+    /// The sum of the counts whose key `keep` accepts.
+    pub fn sum_where(&self, mut keep: impl FnMut(&CounterKey) -> bool) -> i64 {
+        self.0.iter().filter(|(k, _)| keep(k)).map(|(_, n)| *n).sum()
+    }
+}
+
+impl Serialize for Counters {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.collect_seq(self.0.iter().map(|(k, n)| (k.queue, &k.event_type, k.channel, k.status, n)))
+    }
+}
+
+impl<'de> Deserialize<'de> for Counters {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Counters, D::Error> {
+        let v: Vec<(Queue, String, Channel, EventStatus, i64)> = Vec::deserialize(d)?;
+        Ok(Counters(
+            v.into_iter().map(|(queue, event_type, channel, status, n)| (CounterKey { queue, event_type, channel, status }, n)).collect(),
+        ))
+    }
+}
+
+/// Per execution instance: sequences, work hints, status counters, purge boundary.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "camelCase")]
 pub struct InstMeta {
     /// Last event sequence (low 56 bits of ids).
     pub seq: u64,
-    /// Last change-log sequence.
-    pub chg_seq: u64,
+    /// Last queue-record sequence (the `<n>` of queue keys).
+    pub qseq: u64,
     /// Earliest "process requested on" among Pending real-time events (a lower bound).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rt_due: Option<i64>,
@@ -287,20 +430,53 @@ pub struct InstMeta {
     /// Since when changes wait for archiving.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub chg_since: Option<i64>,
-    /// Events per `queue|type|channel|status`.
-    pub counters: BTreeMap<String, i64>,
+    /// Events by queue, type, channel and status.
+    pub counters: Counters,
+    /// Every event of a lower sequence is purged.
+    #[serde(default)]
+    pub purged_below: u64,
+}
+
+impl InstMeta {
+    /// The due hint of a queue.
+    pub fn due_mut(&mut self, q: Queue) -> &mut Option<i64> {
+        match q {
+            Queue::Rt => &mut self.rt_due,
+            Queue::Batch => &mut self.batch_due,
+        }
+    }
+
+    /// The due hint of a queue.
+    pub fn due(&self, q: Queue) -> Option<i64> {
+        match q {
+            Queue::Rt => self.rt_due,
+            Queue::Batch => self.batch_due,
+        }
+    }
+
+    /// A new queue-record sequence.
+    pub fn next_qseq(&mut self) -> u64 {
+        self.qseq += 1;
+        self.qseq
+    }
 }
 
 /// Control-wide state.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "camelCase")]
 pub struct Control {
-    /// Archived events per `queue|type|channel|status`.
-    pub counters: BTreeMap<String, i64>,
+    /// Archived events by queue, type, channel and status.
+    pub counters: Counters,
     /// Publication sequence.
     pub publish_seq: u64,
     /// Round-robin position of the load balancer.
     pub lb_counter: u64,
+    /// Per execution instance id: every archived event of a lower sequence is purged.
+    #[serde(default)]
+    pub histo_purged_below: BTreeMap<u8, u64>,
+    /// Per execution instance id: the highest archived sequence.
+    #[serde(default)]
+    pub histo_top: BTreeMap<u8, u64>,
 }
 
 /// Seed and configuration, fixed at creation (config can be changed later).
@@ -340,123 +516,66 @@ pub struct State {
     pub control: Control,
 }
 
-/// Key of a workflow in `State::workflows` and under `m/wf/`.
-pub fn wf_key(instance: &str, name: &str) -> String {
-    format!("{instance}/{name}")
-}
-
-/// The counter key of an event.
-pub fn counter_key(queue: Queue, event_type: &str, channel: Channel, status: EventStatus) -> String {
-    let q = match queue {
-        Queue::Rt => "rt",
-        Queue::Batch => "batch",
-    };
-    format!("{q}|{event_type}|{}|{}", channel.name(), status.name())
-}
-
 fn ser<T: Serialize>(v: &T) -> String {
-    // Serializing our own plain structs cannot fail.
-    serde_json::to_string(v).unwrap_or_default()
+    crate::records::to_json(v)
 }
 
-fn de<T: DeserializeOwned>(key: &str, v: &str) -> Result<T> {
-    serde_json::from_str(v)
-        .map_err(|e| Error::new(ErrorCode::StorageCorrupt, format!("stored record {key} does not decode: {e}")))
-}
-
-fn hex_u8(s: &str) -> Option<u8> {
-    u8::from_str_radix(s, 16).ok()
+fn de<T: DeserializeOwned>(rec: &Rec, v: &str) -> Result<T> {
+    serde_json::from_str(v).map_err(|e| Error::new(ErrorCode::StorageCorrupt, format!("stored record {} does not decode: {e}", rec.key())))
 }
 
 impl State {
-    /// The serialized form of one `m/…` record, None if it no longer exists.
-    pub fn record(&self, key: &str) -> Option<String> {
-        let parts: Vec<&str> = key.splitn(3, '/').collect();
-        match parts.as_slice() {
-            ["m", "clock"] => Some(self.clock.to_string()),
-            ["m", "settings"] => Some(ser(&Settings { seed: self.seed.to_string(), config: self.config.clone() })),
-            ["m", "accounts"] => Some(ser(&self.accounts)),
-            ["m", "types"] => Some(ser(&self.event_types)),
-            ["m", "control"] => Some(ser(&self.control)),
-            ["m", "tpl", name] => self.templates.get(*name).map(ser),
-            ["m", "pub", id] => hex_u8(id).and_then(|i| self.published.get(&i)).map(ser),
-            ["m", "dlv", id] => hex_u8(id).and_then(|i| self.deliveries.get(&i)).map(ser),
-            ["m", "inst", id] => hex_u8(id).and_then(|i| self.inst.get(&i)).map(ser),
-            ["m", "wf", k] => self.workflows.get(*k).map(ser),
-            _ => None,
+    /// The serialized form of one record, None if it no longer exists.
+    pub fn record(&self, rec: &Rec) -> Option<String> {
+        match rec {
+            Rec::Format => Some(crate::keys::format_value()),
+            Rec::Clock => Some(self.clock.to_string()),
+            Rec::Settings => Some(ser(&Settings { seed: self.seed.to_string(), config: self.config.clone() })),
+            Rec::Accounts => Some(ser(&self.accounts)),
+            Rec::Types => Some(ser(&self.event_types)),
+            Rec::Control => Some(ser(&self.control)),
+            Rec::Template(n) => self.templates.get(n).map(ser),
+            Rec::Published(i) => self.published.get(i).map(ser),
+            Rec::Deliveries(i) => self.deliveries.get(i).map(ser),
+            Rec::Inst(i) => self.inst.get(i).map(ser),
+            Rec::Workflow(k) => self.workflows.get(k).map(ser),
         }
     }
 
-    /// Loads (or removes, when `value` is None) one `m/…` record.
-    pub fn load_record(&mut self, key: &str, value: Option<&str>) -> Result<()> {
-        let parts: Vec<&str> = key.splitn(3, '/').collect();
-        let bad_key = || Error::new(ErrorCode::StorageCorrupt, format!("unknown state record {key}"));
-        match (parts.as_slice(), value) {
-            (["m", "clock"], Some(v)) => {
-                self.clock = v.parse().map_err(|_| Error::new(ErrorCode::StorageCorrupt, "bad clock"))?
+    /// Loads (or removes, when `value` is None) one record.
+    pub fn load_record(&mut self, rec: &Rec, value: Option<&str>) -> Result<()> {
+        fn put<K: Ord, T: DeserializeOwned>(m: &mut BTreeMap<K, T>, k: K, rec: &Rec, v: Option<&str>) -> Result<()> {
+            match v {
+                Some(v) => {
+                    m.insert(k, de(rec, v)?);
+                }
+                None => {
+                    m.remove(&k);
+                }
             }
-            (["m", "settings"], Some(v)) => {
-                let s: Settings = de(key, v)?;
-                self.seed = s.seed.parse().map_err(|_| Error::new(ErrorCode::StorageCorrupt, "bad seed"))?;
+            Ok(())
+        }
+        match (rec, value) {
+            (Rec::Format, _) => {}
+            (Rec::Clock, Some(v)) => {
+                self.clock = v.parse().map_err(|_| {
+                    Error::new(ErrorCode::StorageCorrupt, format!("stored record m/clock is not a time: '{}'", crate::ctx::excerpt(v)))
+                })?
+            }
+            (Rec::Settings, Some(v)) => {
+                let s: Settings = de(rec, v)?;
+                self.seed = s.seed.parse().map_err(|_| Error::new(ErrorCode::StorageCorrupt, "stored record m/settings has a bad seed"))?;
                 self.config = s.config;
             }
-            (["m", "accounts"], Some(v)) => self.accounts = de(key, v)?,
-            (["m", "accounts"], None) => self.accounts.clear(),
-            (["m", "types"], Some(v)) => self.event_types = de(key, v)?,
-            (["m", "types"], None) => self.event_types.clear(),
-            (["m", "control"], Some(v)) => self.control = de(key, v)?,
-            (["m", "control"], None) => self.control = Control::default(),
-            (["m", "tpl", name], v) => match v {
-                Some(v) => {
-                    self.templates.insert(name.to_string(), de(key, v)?);
-                }
-                None => {
-                    self.templates.remove(*name);
-                }
-            },
-            (["m", "pub", id], v) => {
-                let i = hex_u8(id).ok_or_else(bad_key)?;
-                match v {
-                    Some(v) => {
-                        self.published.insert(i, de(key, v)?);
-                    }
-                    None => {
-                        self.published.remove(&i);
-                    }
-                }
-            }
-            (["m", "dlv", id], v) => {
-                let i = hex_u8(id).ok_or_else(bad_key)?;
-                match v {
-                    Some(v) => {
-                        self.deliveries.insert(i, de(key, v)?);
-                    }
-                    None => {
-                        self.deliveries.remove(&i);
-                    }
-                }
-            }
-            (["m", "inst", id], v) => {
-                let i = hex_u8(id).ok_or_else(bad_key)?;
-                match v {
-                    Some(v) => {
-                        self.inst.insert(i, de(key, v)?);
-                    }
-                    None => {
-                        self.inst.remove(&i);
-                    }
-                }
-            }
-            (["m", "wf", k], v) => match v {
-                Some(v) => {
-                    self.workflows.insert(k.to_string(), de(key, v)?);
-                }
-                None => {
-                    self.workflows.remove(*k);
-                }
-            },
-            (["m", "clock"], None) | (["m", "settings"], None) => {}
-            _ => return Err(bad_key()),
+            (Rec::Clock | Rec::Settings, None) => {}
+            (Rec::Accounts, v) => self.accounts = v.map(|v| de(rec, v)).transpose()?.unwrap_or_default(),
+            (Rec::Types, v) => self.event_types = v.map(|v| de(rec, v)).transpose()?.unwrap_or_default(),
+            (Rec::Control, v) => self.control = v.map(|v| de(rec, v)).transpose()?.unwrap_or_default(),
+            (Rec::Template(n), v) => put(&mut self.templates, n.clone(), rec, v)?,
+            (Rec::Published(i), v) => put(&mut self.published, *i, rec, v)?,
+            (Rec::Deliveries(i), v) => put(&mut self.deliveries, *i, rec, v)?,
+            (Rec::Inst(i), v) => put(&mut self.inst, *i, rec, v)?,
+            (Rec::Workflow(k), v) => put(&mut self.workflows, k.clone(), rec, v)?,
         }
         Ok(())
     }
@@ -465,56 +584,29 @@ impl State {
     pub fn account_by_id(&self, id: u8) -> Option<&Account> {
         self.accounts.values().find(|a| a.execution_instance_id == id)
     }
+
+    /// The execution instance id of an account name.
+    pub fn exec_id(&self, name: &str) -> Option<u8> {
+        self.accounts.get(name).map(|a| a.execution_instance_id)
+    }
 }
 
-/// Tracks which `m/…` records an operation changed, and their last committed form.
-#[derive(Debug, Default)]
-pub struct Journal {
-    committed: HashMap<String, String>,
-    dirty: BTreeSet<String>,
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-impl Journal {
-    /// Marks a record changed by the current operation.
-    pub fn touch(&mut self, key: String) {
-        self.dirty.insert(key);
-    }
-
-    /// The records to write (value None = delete) for the dirty keys.
-    pub fn pending(&self, st: &State) -> Vec<(String, Option<String>)> {
-        self.dirty.iter().map(|k| (k.clone(), st.record(k))).collect()
-    }
-
-    /// The operation's writes are durable: they become the committed form.
-    pub fn commit(&mut self, st: &State) {
-        for k in std::mem::take(&mut self.dirty) {
-            match st.record(&k) {
-                Some(v) => {
-                    self.committed.insert(k, v);
-                }
-                None => {
-                    self.committed.remove(&k);
-                }
-            }
-        }
-    }
-
-    /// The operation failed: the dirty records go back to their committed form.
-    pub fn rollback(&mut self, st: &mut State) -> Result<()> {
-        for k in std::mem::take(&mut self.dirty) {
-            let v = self.committed.get(&k).cloned();
-            st.load_record(&k, v.as_deref())?;
-        }
-        Ok(())
-    }
-
-    /// Records loaded from storage at open are the committed form.
-    pub fn set_committed(&mut self, key: String, value: String) {
-        self.committed.insert(key, value);
-    }
-
-    /// Whether a record is durable (committed or loaded from storage).
-    pub fn is_committed(&self, key: &str) -> bool {
-        self.committed.contains_key(key)
+    #[test]
+    fn counters_move_and_serialize() {
+        let k = |s| CounterKey { queue: Queue::Rt, event_type: "order".into(), channel: Channel::Email, status: s };
+        let mut c = Counters::default();
+        c.apply(None, Some(&k(EventStatus::Pending)));
+        c.apply(None, Some(&k(EventStatus::Pending)));
+        c.apply(Some(&k(EventStatus::Pending)), Some(&k(EventStatus::Sent)));
+        assert_eq!(c.sum_where(|x| x.status == EventStatus::Pending), 1);
+        let s = serde_json::to_string(&c).unwrap();
+        assert_eq!(s, r#"[["rt","order","email","pending",1],["rt","order","email","sent",1]]"#);
+        assert_eq!(serde_json::from_str::<Counters>(&s).unwrap(), c);
+        c.apply(Some(&k(EventStatus::Sent)), None);
+        assert_eq!(c.0.len(), 1);
     }
 }

@@ -11,7 +11,6 @@ use serde_json::{json, Value};
 
 fn archived(d: &MemDriver) -> BTreeMap<String, String> {
     let mut m = records(d, "h/");
-    m.extend(records(d, "hb/"));
     m.extend(records(d, "x/h/"));
     m
 }
@@ -20,8 +19,13 @@ fn synch_runs(d: &mut MemDriver) -> Vec<Value> {
     journal(d, "control", "mcSynch_exec1")
 }
 
-fn archived_event(d: &MemDriver, id: &str) -> Value {
-    serde_json::from_str(&d.store[&format!("h/{}", hex(id))]).unwrap()
+/// The archived copy of an event, as the API shows it.
+fn archived_event(d: &mut MemDriver, id: &str) -> Value {
+    get(d, id)["archived"].clone()
+}
+
+fn is_archived(d: &MemDriver, id: &str) -> bool {
+    events(d, 'h').contains_key(&num(id))
 }
 
 /// `running` with the archiving workflow of exec1.
@@ -39,29 +43,25 @@ fn copies_events_and_delivery_logs_keeping_the_id() {
     let unrouted = push1_xml(&mut d, "exec1", "<rtEvent type='reset' email='a@example.com'><ctx/></rtEvent>");
     advance_to(&mut d, t0() + HOUR + SEC);
     for id in [&sent, &hard, &unrouted] {
-        let h = hex(id);
-        assert!(d.store.contains_key(&format!("h/{h}")), "{id}");
-        let he = archived_event(&d, id);
-        assert_eq!(he["id"].as_u64().unwrap().to_string(), *id);
+        assert!(is_archived(&d, id), "{id}");
+        let story = get(&mut d, id);
+        let he = story["archived"].clone();
+        assert_eq!(he["id"], *id);
         // Copied at 13:00 if it changed after the 12:00 run.
         let at = if id == &unrouted { t0() } else { t0() + HOUR };
-        assert_eq!(he["archived"], at);
-        // Same record as on the execution instance, apart from archiving fields.
-        let mut e: Value = serde_json::from_str(&d.store[&format!("e/{h}")]).unwrap();
+        assert_eq!(he["archived"], iso(at));
+        // Same event as on the execution instance, apart from the archiving time.
+        let mut e = story["event"].clone();
         let mut he2 = he.clone();
         for v in [&mut e, &mut he2] {
             v.as_object_mut().unwrap().remove("archived");
-            v.as_object_mut().unwrap().remove("chgSeq");
         }
         assert_eq!(e, he2);
+        assert_eq!(story["archivedBroadLog"].is_null(), id == &unrouted, "no delivery log to archive for an unrouted event");
     }
-    assert!(d.store.contains_key(&format!("hb/{}", hex(&sent))));
-    assert!(d.store.contains_key(&format!("hb/{}", hex(&hard))));
-    assert!(!d.store.contains_key(&format!("hb/{}", hex(&unrouted))), "no delivery log to archive");
-    assert_eq!(archived_event(&d, &sent)["status"], "sent");
-    assert_eq!(archived_event(&d, &hard)["status"], "deliveryFailed");
-    let hb: Value = serde_json::from_str(&d.store[&format!("hb/{}", hex(&hard))]).unwrap();
-    assert_eq!(hb["status"], "failed");
+    assert_eq!(archived_event(&mut d, &sent)["status"], "sent");
+    assert_eq!(archived_event(&mut d, &hard)["status"], "deliveryFailed");
+    assert_eq!(get(&mut d, &hard)["archivedBroadLog"]["status"], "Failed");
 
     let e = get(&mut d, &sent);
     assert_eq!(e["archived"]["status"], "sent");
@@ -87,14 +87,14 @@ fn incremental_runs_copy_only_changes() {
     let mut d = archiving(1);
     let a = push1(&mut d, "exec1", "sent@mc-sim.test");
     advance_to(&mut d, t0() + HOUR + SEC);
-    let before = records(&d, &format!("h/{}", hex(&a)));
+    let before = archived_event(&mut d, &a);
     advance(&mut d, 5 * MIN);
     let b = push1(&mut d, "exec1", "ignored@mc-sim.test");
     advance_to(&mut d, t0() + 2 * HOUR + SEC);
     let runs = synch_runs(&mut d);
     assert_eq!(runs[0]["counts"], json!({"events": 1, "deliveryLogs": 1}));
-    assert_eq!(records(&d, &format!("h/{}", hex(&a))), before, "untouched event not rewritten");
-    assert_eq!(archived_event(&d, &b)["status"], "ignored");
+    assert_eq!(archived_event(&mut d, &a), before, "untouched event not archived again");
+    assert_eq!(archived_event(&mut d, &b)["status"], "ignored");
 }
 
 #[test]
@@ -102,21 +102,27 @@ fn a_later_bounce_arrives_at_the_next_run() {
     let mut d = archiving(1);
     let id = push1(&mut d, "exec1", "bounce-90m@mc-sim.test");
     advance_to(&mut d, t0() + HOUR + SEC);
-    assert_eq!(archived_event(&d, &id)["status"], "sent");
+    assert_eq!(archived_event(&mut d, &id)["status"], "sent");
     let c = q(&d, json!({"q": "counts", "instance": "control"}));
     assert_eq!((c["byStatus"]["sent"].as_i64(), c["byStatus"]["deliveryFailed"].as_i64()), (Some(1), Some(0)));
     advance_to(&mut d, t0() + 2 * HOUR - MIN);
     assert_eq!(status(&mut d, &id), "deliveryFailed");
-    assert_eq!(archived_event(&d, &id)["status"], "sent", "not archived before the next run");
+    assert_eq!(archived_event(&mut d, &id)["status"], "sent", "not archived before the next run");
     advance_to(&mut d, t0() + 2 * HOUR + SEC);
-    assert_eq!(archived_event(&d, &id)["status"], "deliveryFailed");
-    let hb: Value = serde_json::from_str(&d.store[&format!("hb/{}", hex(&id))]).unwrap();
-    assert_eq!(hb["failureType"], "async");
+    assert_eq!(archived_event(&mut d, &id)["status"], "deliveryFailed");
+    assert_eq!(get(&mut d, &id)["archivedBroadLog"]["failureType"], "async");
     let c = q(&d, json!({"q": "counts", "instance": "control"}));
-    assert_eq!((c["byStatus"]["sent"].as_i64(), c["byStatus"]["deliveryFailed"].as_i64(), c["total"].as_i64()), (Some(0), Some(1), Some(1)));
-    // The archived status index follows.
-    assert!(keys(&d, "x/h/s/sent/").is_empty());
-    assert_eq!(keys(&d, "x/h/s/deliveryFailed/").len(), 1);
+    assert_eq!(
+        (c["byStatus"]["sent"].as_i64(), c["byStatus"]["deliveryFailed"].as_i64(), c["total"].as_i64()),
+        (Some(0), Some(1), Some(1))
+    );
+    // The status list of the history follows.
+    let list = |d: &mut MemDriver, st: &str| {
+        ok(d, json!({"op": "listEvents", "filter": {"instance": "control", "status": st}}))["events"].as_array().unwrap().len()
+    };
+    assert_eq!(list(&mut d, "sent"), 0);
+    assert_eq!(list(&mut d, "deliveryFailed"), 1);
+    check_integrity(&d);
 }
 
 #[test]
@@ -176,13 +182,13 @@ fn each_instance_is_archived_by_its_own_workflow() {
     let a = push1(&mut d, "exec1", "sent@mc-sim.test");
     let b = push1(&mut d, "exec2", "sent@mc-sim.test");
     advance_to(&mut d, t0() + HOUR + SEC);
-    assert!(d.store.contains_key(&format!("h/{}", hex(&a))));
-    assert!(!d.store.contains_key(&format!("h/{}", hex(&b))));
+    assert!(is_archived(&d, &a));
+    assert!(!is_archived(&d, &b));
     assert!(!keys(&d, "c/02/").is_empty(), "exec2's changes wait for its archiving workflow");
     ok(&mut d, json!({"op": "createArchivingWorkflow", "account": "exec2"}));
     advance_to(&mut d, t0() + 2 * HOUR + SEC);
-    assert_eq!(archived_event(&d, &b)["status"], "sent");
-    assert_eq!(archived_event(&d, &b)["instance"], "exec2");
+    assert_eq!(archived_event(&mut d, &b)["status"], "sent");
+    assert_eq!(archived_event(&mut d, &b)["instance"], "exec2");
     assert!(keys(&d, "c/").is_empty());
     assert_eq!(q(&d, json!({"q": "counts", "instance": "control"}))["total"], 2);
 }
@@ -190,33 +196,37 @@ fn each_instance_is_archived_by_its_own_workflow() {
 #[test]
 fn a_disabled_account_is_not_archived() {
     let mut d = archiving(1);
-    ok(&mut d, json!({"op": "updateExecutionInstance", "name": "exec1", "enabled": false}));
+    ok(&mut d, json!({"op": "updateExecutionInstance", "name": "exec1", "patch": {"enabled": false}}));
     let a = push1(&mut d, "exec1", "sent@mc-sim.test");
     advance(&mut d, 3 * HOUR);
     assert_eq!(status(&mut d, &a), "sent");
-    assert!(!d.store.contains_key(&format!("h/{}", hex(&a))));
-    ok(&mut d, json!({"op": "updateExecutionInstance", "name": "exec1", "enabled": true}));
+    assert!(!is_archived(&d, &a));
+    ok(&mut d, json!({"op": "updateExecutionInstance", "name": "exec1", "patch": {"enabled": true}}));
     advance(&mut d, HOUR);
-    assert_eq!(archived_event(&d, &a)["status"], "sent");
+    assert_eq!(archived_event(&mut d, &a)["status"], "sent");
 }
 
 #[test]
 fn small_batches_take_several_steps_of_one_run() {
+    // 300 events fill three pages; one page per step: three steps, each event copied once
+    // (with its latest state) however many times it changed since the last run.
     let mut d = archiving(1);
-    ok(&mut d, json!({"op": "configure", "config": {"batchSize": 4}}));
+    ok(&mut d, json!({"op": "configure", "config": {"pagesPerStep": 1}}));
     let mut twin = archiving(1);
-    let evs: String = (0..10).map(|i| rt_xml(&format!("sent+{i}@mc-sim.test"))).collect();
+    let evs: String = (0..300).map(|i| rt_xml(&format!("sent+{i}@mc-sim.test"))).collect();
     for x in [&mut d, &mut twin] {
         ok(x, json!({"op": "setClock", "to": t0() + 30 * MIN}));
         push_xml(x, "exec1", &format!("<E>{evs}</E>")).unwrap();
-        advance_to(x, t0() + HOUR + SEC);
     }
+    advance_to(&mut d, t0() + HOUR + SEC);
+    ok(&mut twin, json!({"op": "configure", "config": {"pagesPerStep": 1}}));
+    advance_to(&mut twin, t0() + HOUR + SEC);
     let runs = synch_runs(&mut d);
     assert_eq!(runs.len(), 1);
-    assert!(runs[0]["steps"].as_u64().unwrap() >= 5, "{runs:?}");
-    // An event whose changes fall in two batches is copied (and counted) once per batch.
-    let n = runs[0]["counts"]["events"].as_u64().unwrap();
-    assert!((10..=20).contains(&n), "{runs:?}");
+    assert_eq!(runs[0]["steps"], 3, "{runs:?}");
+    assert_eq!(runs[0]["counts"], json!({"events": 300, "deliveryLogs": 300}), "{runs:?}");
     assert_eq!(archived(&d), archived(&twin));
     assert!(keys(&d, "c/").is_empty());
+    assert_eq!(q(&d, json!({"q": "counts", "instance": "control"}))["byStatus"]["sent"], 300);
+    check_integrity(&d);
 }

@@ -7,7 +7,7 @@ mod common;
 
 use common::*;
 use message_center::driver::MemDriver;
-use message_center::engine::{Engine, Step};
+use message_center::engine::Step;
 use serde_json::{json, Value};
 
 /// A store with work of every kind waiting: due real-time and batch events, MTA retries and a
@@ -17,12 +17,18 @@ fn build(batch: u32) -> MemDriver {
     let mut d = running(1);
     add_instance(&mut d, "exec2", 2);
     start_exec(&mut d, "exec2");
-    ok(&mut d, json!({"op": "createTemplate", "template": {"name": "sms", "eventType": "order", "channel": "sms", "text": "x <%= rtEvent.ctx.@number %>"}}));
+    ok(
+        &mut d,
+        json!({"op": "createTemplate", "template": {"name": "sms", "eventType": "order", "channel": "sms", "text": "x <%= rtEvent.ctx.@number %>"}}),
+    );
     ok(&mut d, json!({"op": "publish", "name": "sms"}));
     ok(&mut d, json!({"op": "publish", "name": "confirm"}));
     ok(&mut d, json!({"op": "createArchivingWorkflow", "account": "exec1"}));
     ok(&mut d, json!({"op": "configure", "config": {"batchSize": batch, "eventPurgeDelayMs": HOUR, "eventHistoPurgeDelayMs": HOUR}}));
-    let first: String = ["sent", "hard", "soft", "bounce-1m", "ignored", "procerr-1", "soft-1"].iter().map(|a| rt_xml(&format!("{a}@mc-sim.test"))).collect();
+    let first: String = ["sent", "hard", "soft", "bounce-1m", "ignored", "procerr-1", "soft-1"]
+        .iter()
+        .map(|a| rt_xml(&format!("{a}@mc-sim.test")))
+        .collect();
     push_xml(&mut d, "loadBalancer", &format!("<E>{first}</E>")).unwrap();
     for inst in ["exec1", "exec2"] {
         while run_wf(&mut d, inst, "rtEventsProcessing").unwrap()["more"] == true {}
@@ -88,10 +94,10 @@ fn abandoning_an_operation_at_any_read_changes_nothing() {
         for op in operations() {
             let refused = {
                 let mut d = build(batch);
-                match d.eng.begin(&op.to_string()) {
+                match d.eng.begin(request(&op)) {
                     Err(_) => true,
                     Ok(_) => {
-                        d.eng.rollback().unwrap();
+                        d.eng.rollback();
                         false
                     }
                 }
@@ -118,11 +124,11 @@ fn abandoning_an_operation_at_any_read_changes_nothing() {
                 let snap = snapshot(&d);
                 let step = drive(&mut d, &op, k);
                 if k == phases {
-                    assert!(matches!(step, Step::Done { .. }), "{what}");
+                    assert!(matches!(step, Step::Done(_)), "{what}");
                 } else {
                     assert!(matches!(step, Step::Read(_)), "{what}");
                 }
-                d.eng.rollback().unwrap();
+                d.eng.rollback();
                 assert_same_store(&d.store, &store, &what);
                 assert_eq!(snapshot(&d), snap, "{what}");
                 converge(&mut d, &mut twin, &op, &what);
@@ -137,7 +143,7 @@ fn rolling_back_done_operations_one_after_another() {
     let mut d = build(3);
     let mut twin = build(3);
     for op in operations() {
-        let mut step = match d.eng.begin(&op.to_string()) {
+        let mut step = match d.eng.begin(request(&op)) {
             Ok(s) => s,
             Err(e) => {
                 assert_eq!(twin.run(&op).unwrap_err(), e, "{op}");
@@ -148,13 +154,13 @@ fn rolling_back_done_operations_one_after_another() {
             match step {
                 Step::Read(reqs) => {
                     let a = answer(&d, &reqs);
-                    match d.eng.resume(&a) {
+                    match d.eng.resume_encoded(&a) {
                         Ok(s) => step = s,
                         Err(_) => break,
                     }
                 }
-                Step::Done { .. } => {
-                    d.eng.rollback().unwrap();
+                Step::Done(_) => {
+                    d.eng.rollback();
                     break;
                 }
             }
@@ -171,23 +177,23 @@ fn rolling_back_done_operations_one_after_another() {
 fn one_operation_at_a_time() {
     let mut d = build(500);
     let op = json!({"op": "runWorkflow", "instance": "exec1", "name": "rtEventsProcessing"});
-    let step = d.eng.begin(&op.to_string()).unwrap();
+    let step = d.eng.begin(request(&op)).unwrap();
     assert!(matches!(step, Step::Read(_)));
-    let e = d.eng.begin(&json!({"op": "setClock", "to": t0() + DAY}).to_string()).unwrap_err();
+    let e = d.eng.begin(request(&json!({"op": "setClock", "to": t0() + DAY}))).unwrap_err();
     assert_eq!(e.code.as_str(), "BUSY");
     // The operation in progress goes on undisturbed.
     let Step::Read(reqs) = step else { unreachable!() };
-    let mut step = d.eng.resume(&answer(&d, &reqs)).unwrap();
+    let mut step = d.eng.resume_encoded(&answer(&d, &reqs)).unwrap();
     while let Step::Read(reqs) = step {
-        step = d.eng.resume(&answer(&d, &reqs)).unwrap();
+        step = d.eng.resume_encoded(&answer(&d, &reqs)).unwrap();
     }
-    let Step::Done { writes, result } = step else { unreachable!() };
-    assert!(!writes.is_empty());
-    assert_eq!(result["counts"]["routed"], 6);
+    let Step::Done(done) = step else { unreachable!() };
+    assert!(!done.writes.is_empty());
+    assert_eq!(serde_json::to_value(&done.result).unwrap()["counts"]["routed"], 6);
     // Still busy until commit or rollback.
-    assert_eq!(d.eng.begin(&json!({"op": "setClock", "to": t0() + DAY}).to_string()).unwrap_err().code.as_str(), "BUSY");
-    d.eng.rollback().unwrap();
-    assert_eq!(d.eng.resume("").unwrap_err().code.as_str(), "INVALID_ARGUMENT");
+    assert_eq!(d.eng.begin(request(&json!({"op": "setClock", "to": t0() + DAY}))).unwrap_err().code.as_str(), "BUSY");
+    d.eng.rollback();
+    assert_eq!(d.eng.resume_encoded("").unwrap_err().code.as_str(), "INVALID_ARGUMENT");
     ok(&mut d, json!({"op": "setClock", "to": t0() + DAY}));
 }
 
@@ -200,55 +206,37 @@ fn bad_read_results_abandon_the_operation() {
         let mut twin = build(500);
         let store = d.store.clone();
         let snap = snapshot(&d);
-        let step = d.eng.begin(&op.to_string()).unwrap();
+        let step = d.eng.begin(request(&op)).unwrap();
         assert!(matches!(step, Step::Read(_)));
-        let e = d.eng.resume(bad).unwrap_err();
+        let e = d.eng.resume_encoded(bad).unwrap_err();
         assert_eq!(e.code.as_str(), "INVALID_ARGUMENT", "{bad:?}: {e}");
         assert_same_store(&d.store, &store, bad);
         assert_eq!(snapshot(&d), snap, "{bad}");
         converge(&mut d, &mut twin, &op, bad);
     }
-    // Values that do not decode are storage corruption, and abandon the operation too.
-    let mut d = build(500);
-    let snap = snapshot(&d);
-    let Step::Read(reqs) = d.eng.begin(&op.to_string()).unwrap() else { panic!() };
-    let Step::Read(reqs2) = d.eng.resume(&answer(&d, &reqs)).unwrap() else { panic!() };
-    let message_center::ReadReq::Get { keys } = &reqs2[0] else { panic!("{reqs2:?}") };
-    let garbage = keys.iter().map(|_| "{garbage").collect::<Vec<_>>().join("\u{1}");
-    assert_eq!(d.eng.resume(&garbage).unwrap_err().code.as_str(), "STORAGE_CORRUPT");
-    assert_eq!(snapshot(&d), snap);
-}
-
-#[test]
-fn init_rolled_back_can_be_done_again() {
-    let init = json!({"op": "init", "seed": "42", "now": t0()});
-    let mut d = MemDriver::default();
-    let step = d.eng.begin(&init.to_string()).unwrap();
-    assert!(matches!(step, Step::Done { .. }));
-    d.eng.rollback().unwrap();
-    assert!(!d.eng.is_initialized(), "the initial state was never written");
-    assert_eq!(code(d.run(&json!({"op": "addEventType", "name": "order"}))), "INVALID_ARGUMENT");
-    ok(&mut d, init.clone());
-    let fresh = MemDriver::new(42, t0());
-    assert_same_store(&d.store, &fresh.store, "init again");
-    assert_eq!(snapshot(&d), snapshot(&fresh));
-    assert_eq!(code(d.run(&init)), "INVALID_ARGUMENT", "init twice");
-}
-
-#[test]
-fn operations_before_init_are_refused() {
-    let mut d = MemDriver::default();
-    assert_eq!(code(d.run(&json!({"op": "setClock", "to": 5}))), "INVALID_ARGUMENT");
-    assert!(d.store.is_empty());
-    assert_eq!(code(d.run(&json!({"op": "init", "seed": "x", "now": 0}))), "INVALID_ARGUMENT");
-    assert_eq!(code(d.run(&json!({"op": "init", "seed": "1", "now": -5}))), "INVALID_ARGUMENT");
-    assert_eq!(code(d.run(&json!({"op": "init", "seed": "1", "now": 0, "config": {"batchSize": 0}}))), "INVALID_ARGUMENT");
-    assert!(d.store.is_empty());
-    assert_eq!(code(d.run(&json!({"op": "frobnicate"}))), "INVALID_ARGUMENT");
-    assert_eq!(d.eng.begin("{").unwrap_err().code.as_str(), "INVALID_JSON");
-    ok(&mut d, json!({"op": "init", "seed": "18446744073709551615", "now": 0, "config": {"batchSize": 7}}));
-    assert_eq!(q(&d, json!({"q": "settings"}))["config"]["batchSize"], 7);
-    assert_eq!(q(&d, json!({"q": "settings"}))["seed"], "18446744073709551615");
+    // Records that do not decode are storage corruption naming the key, and abandon the
+    // operation too: a garbled state page, a garbled queue record.
+    for (what, garble) in [("state page", "/s"), ("due record", "d/01/r/")] {
+        let mut d = build(500);
+        let snap = snapshot(&d);
+        let Step::Read(reqs) = d.eng.begin(request(&op)).unwrap() else { panic!() };
+        let mut store = d.store.clone();
+        for (k, v) in store.iter_mut() {
+            if k.contains(garble) {
+                *v = "{garbage".into();
+            }
+        }
+        let orig = std::mem::replace(&mut d.store, store);
+        let mut step = d.eng.resume_encoded(&answer(&d, &reqs));
+        while let Ok(Step::Read(reqs)) = &step {
+            step = d.eng.resume_encoded(&answer(&d, reqs));
+        }
+        let e = step.unwrap_err();
+        assert_eq!(e.code.as_str(), "STORAGE_CORRUPT", "{what}: {e}");
+        assert!(e.message.contains("stored record") || e.message.contains("stored key"), "{what}: {e}");
+        d.store = orig;
+        assert_eq!(snapshot(&d), snap, "{what}");
+    }
 }
 
 /// A scenario as a list of steps; `reopen` after each one when asked.
@@ -311,24 +299,14 @@ fn reopen_in_the_middle_of_a_multi_step_run() {
     let mut d = build(3);
     let mut twin = build(3);
     let op = json!({"op": "runWorkflow", "instance": "exec1", "name": "rtEventsProcessing"});
-    let r = ok(&mut d, op.clone());
-    assert_eq!(r["more"], true, "5 due events in batches of 3");
+    let (_, next) = d.step(&op).unwrap();
+    assert!(next.is_some(), "5 due events in batches of 3");
     ok(&mut twin, op.clone());
     d.reopen().unwrap();
     let wf = q(&d, json!({"q": "workflows", "instance": "exec1"}));
     let rt = wf.as_array().unwrap().iter().find(|w| w["name"] == "rtEventsProcessing").unwrap();
     assert_eq!(rt["inProgress"], true);
     converge(&mut d, &mut twin, &op, "reopened mid-run");
-}
-
-#[test]
-fn a_fresh_engine_on_an_empty_store_is_not_initialized() {
-    let e = Engine::load(Vec::new()).unwrap();
-    assert!(!e.is_initialized());
-    let bad = Engine::load(vec![("m/inst/zz".into(), "{}".into())]).unwrap_err();
-    assert_eq!(bad.code.as_str(), "STORAGE_CORRUPT");
-    let bad = Engine::load(vec![("m/settings".into(), "{".into())]).unwrap_err();
-    assert_eq!(bad.code.as_str(), "STORAGE_CORRUPT");
 }
 
 #[test]
@@ -343,4 +321,79 @@ fn get_event_ids() {
         assert_eq!(code(d.run(&json!({"op": "getEvent", "id": unknown}))), "UNKNOWN_EVENT", "{unknown}");
     }
     assert_eq!(get(&mut d, &format!(" {id} "))["event"]["id"], id);
+}
+
+#[test]
+fn open_rolled_back_can_be_done_again() {
+    let open = json!({"op": "open", "seed": "42", "now": t0()});
+    let mut d = MemDriver::default();
+    let Step::Read(reqs) = d.eng.begin(request(&open)).unwrap() else { panic!("open reads the small state") };
+    let a = answer(&d, &reqs);
+    assert!(matches!(d.eng.resume_encoded(&a).unwrap(), Step::Done(_)));
+    d.eng.rollback();
+    assert!(!d.eng.is_open(), "the initial state was never written");
+    assert_eq!(code(d.run(&json!({"op": "addEventType", "name": "order"}))), "INVALID_ARGUMENT");
+    ok(&mut d, open.clone());
+    let fresh = MemDriver::new(42, t0());
+    assert_same_store(&d.store, &fresh.store, "open again");
+    assert_eq!(snapshot(&d), snapshot(&fresh));
+    assert_eq!(code(d.run(&open)), "INVALID_ARGUMENT", "open twice");
+}
+
+#[test]
+fn operations_before_open_are_refused() {
+    let mut d = MemDriver::default();
+    assert_eq!(code(d.run(&json!({"op": "setClock", "to": 5}))), "INVALID_ARGUMENT");
+    assert!(d.store.is_empty());
+    assert_eq!(code(d.run(&json!({"op": "open", "seed": "x", "now": 0}))), "INVALID_ARGUMENT");
+    assert_eq!(code(d.run(&json!({"op": "open", "seed": "1", "now": -5}))), "INVALID_ARGUMENT");
+    assert_eq!(code(d.run(&json!({"op": "open", "seed": "1", "now": 0, "config": {"batchSize": 0}}))), "INVALID_ARGUMENT");
+    assert_eq!(code(d.run(&json!({"op": "open", "now": 0}))), "INVALID_ARGUMENT", "a new store needs a seed");
+    assert!(d.store.is_empty());
+    assert_eq!(code(d.run(&json!({"op": "frobnicate"}))), "INVALID_ARGUMENT");
+    ok(&mut d, json!({"op": "open", "seed": "18446744073709551615", "now": 0, "config": {"batchSize": 7}}));
+    assert_eq!(q(&d, json!({"q": "settings"}))["config"]["batchSize"], 7);
+    assert_eq!(q(&d, json!({"q": "settings"}))["seed"], "18446744073709551615");
+    // A fresh seed from the host is used when none is given, and reported.
+    let mut d = MemDriver::default();
+    ok(&mut d, json!({"op": "open", "freshSeed": "987654321", "now": 0}));
+    assert_eq!(q(&d, json!({"q": "settings"}))["seed"], "987654321");
+    assert_eq!(q(&d, json!({"q": "settings"}))["now"], "1970-01-01T00:00:00.000Z");
+}
+
+#[test]
+fn stores_of_another_format_or_garbled_are_refused_at_open() {
+    // A store of message-center 0.1: small-state records and no format record.
+    let mut d = MemDriver::default();
+    d.store.insert("m/settings".into(), r#"{"seed":"1","config":{}}"#.into());
+    d.store.insert("m/clock".into(), "5".into());
+    d.store.insert("e/0100000000000001".into(), "{}".into());
+    let e = error(d.run(&json!({"op": "open"})));
+    assert_eq!(e.code.as_str(), "STORAGE_FORMAT");
+    assert!(e.message.contains("format 1") && e.message.contains("format 2"), "{e}");
+    assert!(!d.eng.is_open());
+    // A future format.
+    let mut d = MemDriver::default();
+    d.store.insert("m/format".into(), "message-center/3".into());
+    let e = error(d.run(&json!({"op": "open"})));
+    assert_eq!(e.code.as_str(), "STORAGE_FORMAT");
+    assert!(e.message.contains("format 3") && e.message.contains("format 2"), "{e}");
+    // Not ours at all.
+    let mut d = MemDriver::default();
+    d.store.insert("m/format".into(), "something else".into());
+    assert_eq!(code(d.run(&json!({"op": "open"}))), "STORAGE_FORMAT");
+    // Ours, garbled.
+    let good = MemDriver::new(1, t0());
+    for (key, value) in [("m/inst/zz", "{}"), ("m/settings", "{"), ("m/clock", "noon"), ("m/accounts", "[]")] {
+        let mut d = MemDriver { store: good.store.clone(), ..MemDriver::default() };
+        d.store.insert(key.into(), value.into());
+        let e = error(d.run(&json!({"op": "open"})));
+        assert_eq!(e.code.as_str(), "STORAGE_CORRUPT", "{key}");
+        assert!(e.message.contains(key), "{key}: {e}");
+    }
+    // The same store, intact, opens; a seed that is not its own is refused.
+    let mut d = MemDriver { store: good.store.clone(), ..MemDriver::default() };
+    assert_eq!(code(d.run(&json!({"op": "open", "seed": "2"}))), "INVALID_ARGUMENT");
+    let mut d = MemDriver { store: good.store.clone(), ..MemDriver::default() };
+    ok(&mut d, json!({"op": "open", "seed": "1"}));
 }

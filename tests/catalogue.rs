@@ -34,7 +34,10 @@ fn templates_create_update_delete() {
     let mut d = bare(1);
     add_type(&mut d, "order");
     add_type(&mut d, "reset");
-    let t = ok(&mut d, json!({"op": "createTemplate", "template": {"name": "confirm", "label": "Order confirmation", "eventType": "order", "subject": "S", "html": "H"}}));
+    let t = ok(
+        &mut d,
+        json!({"op": "createTemplate", "template": {"name": "confirm", "label": "Order confirmation", "eventType": "order", "subject": "S", "html": "H"}}),
+    );
     assert_eq!(t["publication"], "Being edited");
     assert_eq!(t["channel"], "email");
     assert_eq!(t["eventType"], "order");
@@ -80,7 +83,14 @@ fn duplicate_template_and_bad_input() {
     }
     assert_eq!(code(d.run(&json!({"op": "updateTemplate", "name": "t", "patch": {"channel": "fax"}}))), "UNKNOWN_CHANNEL");
     assert_eq!(d.store, before);
-    for (ch, want) in [(json!("sms"), "sms"), (json!(1), "sms"), (json!("mobile"), "sms"), (json!(41), "ios"), (json!("android"), "android"), (json!(40), "mobileApp")] {
+    for (ch, want) in [
+        (json!("sms"), "sms"),
+        (json!(1), "sms"),
+        (json!("mobile"), "sms"),
+        (json!(41), "ios"),
+        (json!("android"), "android"),
+        (json!(40), "mobileApp"),
+    ] {
         let name = format!("c{}", want.len() + ch.to_string().len());
         let _ = d.run(&json!({"op": "deleteTemplate", "name": name}));
         let t = ok(&mut d, json!({"op": "createTemplate", "template": {"name": name, "channel": ch}}));
@@ -119,8 +129,14 @@ fn publish_refusals() {
     add_type(&mut d, "order");
     add_instance(&mut d, "exec1", 1);
     ok(&mut d, json!({"op": "createTemplate", "template": {"name": "notype", "subject": "S"}}));
-    ok(&mut d, json!({"op": "createTemplate", "template": {"name": "badref", "eventType": "order", "subject": "S", "html": "x\n  <%= foo.bar %>"}}));
-    ok(&mut d, json!({"op": "createTemplate", "template": {"name": "badfield", "eventType": "order", "subject": "Hi <%= rtEvent.firstName %>"}}));
+    ok(
+        &mut d,
+        json!({"op": "createTemplate", "template": {"name": "badref", "eventType": "order", "subject": "S", "html": "x\n  <%= foo.bar %>"}}),
+    );
+    ok(
+        &mut d,
+        json!({"op": "createTemplate", "template": {"name": "badfield", "eventType": "order", "subject": "Hi <%= rtEvent.firstName %>"}}),
+    );
     ok(&mut d, json!({"op": "createTemplate", "template": {"name": "nosubject", "eventType": "order", "html": "x"}}));
     let before = d.store.clone();
     let snap = snapshot(&d);
@@ -137,7 +153,10 @@ fn publish_refusals() {
         assert_eq!(snapshot(&d), snap, "{name}");
     }
     // An SMS template needs no subject; paths under ctx are open.
-    ok(&mut d, json!({"op": "createTemplate", "template": {"name": "sms", "eventType": "order", "channel": "sms", "text": "Code <%= rtEvent.ctx.a.b.@c %> <%= batchEvent.mobilePhone %>"}}));
+    ok(
+        &mut d,
+        json!({"op": "createTemplate", "template": {"name": "sms", "eventType": "order", "channel": "sms", "text": "Code <%= rtEvent.ctx.a.b.@c %> <%= batchEvent.mobilePhone %>"}}),
+    );
     ok(&mut d, json!({"op": "publish", "name": "sms"}));
 }
 
@@ -147,7 +166,10 @@ fn publication_log_and_copies_on_every_instance() {
     add_type(&mut d, "order");
     add_instance(&mut d, "exec1", 1);
     add_instance(&mut d, "exec2", 2);
-    ok(&mut d, json!({"op": "createTemplate", "template": {"name": "DM10", "label": "Order confirmation", "eventType": "order", "subject": "S"}}));
+    ok(
+        &mut d,
+        json!({"op": "createTemplate", "template": {"name": "DM10", "label": "Order confirmation", "eventType": "order", "subject": "S"}}),
+    );
     let r = ok(&mut d, json!({"op": "publish", "name": "DM10"}));
     assert_eq!(r["publication"], "Published");
     let log: Vec<&str> = r["log"].as_array().unwrap().iter().map(|l| l.as_str().unwrap()).collect();
@@ -242,12 +264,15 @@ fn preview_with_seed_addresses() {
         {"name": "bob", "mobilePhone": "+33620202020", "ctx": {"customer": {"@firstName": "Bob"}}},
         {"ctx": null}
     ]);
-    let t = ok(&mut d, json!({"op": "createTemplate", "template": {
+    let t = ok(
+        &mut d,
+        json!({"op": "createTemplate", "template": {
         "name": "t", "eventType": "order",
         "subject": "Hi <%= rtEvent.ctx.customer.@firstName %>",
         "html": "<p><%= escapeXMLString(rtEvent.ctx.customer.@lastName) %> <%= rtEvent.email %></p>",
         "text": "<%= rtEvent.externalId %>|<%= rtEvent.mobilePhone %>|<%= rtEvent.type %>",
-        "seeds": seeds}}));
+        "seeds": seeds}}),
+    );
     assert_eq!(t["seeds"][2]["name"], "seed3");
     let p = q(&d, json!({"q": "preview", "name": "t"}));
     assert_eq!(p["seed"], "ada");

@@ -33,25 +33,27 @@ fn scenario() -> (MemDriver, Vec<String>, Vec<String>) {
     (d, e1, e2)
 }
 
+/// What holds an execution event: its state line, and the queues naming it.
 fn points_to(d: &MemDriver, id: &str) -> Vec<String> {
-    let h = hex(id);
-    let inv = format!("{:016x}", u64::MAX - id.parse::<u64>().unwrap());
-    d.store
-        .iter()
-        .filter(|(k, v)| {
-            let exec = ["e/", "b/", "d/", "t/", "u/", "c/"].iter().any(|p| k.starts_with(p)) && (k.ends_with(&h) || v.as_str() == h);
-            let index = k.starts_with("x/i") && k.ends_with(&inv);
-            exec || index
-        })
-        .map(|(k, _)| k.clone())
-        .collect()
+    let n = num(id);
+    let mut out = Vec::new();
+    if events(d, 'e').contains_key(&n) {
+        out.push("state page".to_string());
+    }
+    let ii = format!("{:02x}", n >> 56);
+    for p in [format!("d/{ii}/"), format!("t/{ii}/"), format!("u/{ii}/")] {
+        if queued(d, &p).contains(&n) {
+            out.push(p);
+        }
+    }
+    out
 }
 
 #[test]
 fn execution_events_are_purged_after_30_days_with_everything_pointing_to_them() {
     let (mut d, e1, e2) = scenario();
     // Before the purge: every kind of entry exists.
-    for p in ["d/02/", "t/01/", "t/02/", "u/02/", "c/02/", "x/i01/", "x/i02/"] {
+    for p in ["d/02/", "t/01/", "t/02/", "u/02/", "c/02/", "x/e/01/", "x/e/02/"] {
         assert!(!keys(&d, p).is_empty(), "{p}");
     }
     for id in e1.iter().chain(&e2) {
@@ -69,7 +71,7 @@ fn execution_events_are_purged_after_30_days_with_everything_pointing_to_them() 
         assert_eq!(points_to(&d, id), Vec::<String>::new(), "{id}");
     }
     assert!(!points_to(&d, &e1[4]).is_empty(), "created a day later: kept");
-    for p in ["d/02/", "t/02/", "u/02/", "c/02/", "x/i02/", "t/01/"] {
+    for p in ["d/02/", "t/02/", "u/02/", "c/02/", "x/e/02/", "t/01/", "e/02/"] {
         assert_eq!(keys(&d, p), Vec::<String>::new(), "{p}");
     }
     check_integrity(&d);
@@ -113,13 +115,13 @@ fn archived_events_are_purged_after_360_days() {
     assert_eq!(q(&d, json!({"q": "counts", "instance": "control"}))["total"], 5);
     assert_eq!(get(&mut d, &e1[0])["event"]["status"], "sent");
     advance_to(&mut d, ms("2027-03-06T04:00:01Z"));
+    let archived = events(&d, 'h');
     for id in &e1[..4] {
-        let h = hex(id);
-        assert!(!d.store.contains_key(&format!("h/{h}")));
-        assert!(!d.store.contains_key(&format!("hb/{h}")));
+        assert!(!archived.contains_key(&num(id)));
         assert_eq!(code(d.run(&json!({"op": "getEvent", "id": id}))), "UNKNOWN_EVENT");
     }
-    assert_eq!(keys(&d, "x/h/").len(), 4, "one event left, in 4 indexes");
+    assert!(archived.contains_key(&num(&e1[4])));
+    assert_eq!(keys(&d, "x/h/").len(), 1, "one event left, on one page");
     let c = q(&d, json!({"q": "counts", "instance": "control"}));
     assert_eq!((c["total"].as_i64(), c["byStatus"]["sent"].as_i64()), (Some(1), Some(1)));
     let runs = journal(&mut d, "control", "cleanup");
@@ -136,16 +138,55 @@ fn archived_events_are_purged_after_360_days() {
 #[test]
 fn purge_delays_are_configurable_and_batched() {
     let mut d = running(1);
-    ok(&mut d, json!({"op": "configure", "config": {"eventPurgeDelayMs": 2 * DAY, "batchSize": 3}}));
-    let evs: String = (0..10).map(|i| rt_xml(&format!("sent+{i}@mc-sim.test"))).collect();
+    ok(&mut d, json!({"op": "configure", "config": {"eventPurgeDelayMs": 2 * DAY, "pagesPerStep": 1}}));
+    // 300 events: three pages; one page per step.
+    let evs: String = (0..300).map(|i| rt_xml(&format!("sent+{i}@mc-sim.test"))).collect();
     push_xml(&mut d, "exec1", &format!("<E>{evs}</E>")).unwrap();
     advance_to(&mut d, ms("2026-03-12T04:00:01Z"));
-    assert_eq!(q(&d, json!({"q": "counts", "instance": "exec1"}))["total"], 10);
+    assert_eq!(q(&d, json!({"q": "counts", "instance": "exec1"}))["total"], 300);
     advance_to(&mut d, ms("2026-03-13T04:00:01Z"));
     assert_eq!(q(&d, json!({"q": "counts", "instance": "exec1"}))["total"], 0);
-    assert!(keys(&d, "e/").is_empty() && keys(&d, "b/").is_empty() && keys(&d, "x/").is_empty());
+    assert!(keys(&d, "e/").is_empty() && keys(&d, "x/").is_empty() && keys(&d, "t/").is_empty() && keys(&d, "d/").is_empty());
     let runs = journal(&mut d, "exec1", "cleanup");
-    assert_eq!(runs[0]["counts"]["eventsPurged"], 10);
-    assert!(runs[0]["steps"].as_u64().unwrap() >= 4);
+    assert_eq!(runs[0]["counts"]["eventsPurged"], 300);
+    assert!(runs[0]["steps"].as_u64().unwrap() >= 3, "{runs:?}");
+    check_integrity(&d);
+}
+
+#[test]
+fn the_page_at_the_boundary_is_purged_in_part() {
+    let mut d = running(1);
+    ok(&mut d, json!({"op": "configure", "config": {"eventPurgeDelayMs": 12 * HOUR}}));
+    // 2026-03-10 12:00 and 2026-03-11 00:00, on one page.
+    let many = |d: &mut MemDriver, tag: &str| -> Vec<String> {
+        let xml = format!("<E>{}</E>", (0..5).map(|i| rt_xml(&format!("sent+{tag}{i}@mc-sim.test"))).collect::<String>());
+        ok(d, json!({"op": "push", "target": "exec1", "format": "xml", "text": xml}))["events"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["id"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let a = many(&mut d, "a");
+    advance_to(&mut d, ms("2026-03-11T00:00:00Z"));
+    let b = many(&mut d, "b");
+    // The cleanup of 2026-03-11 04:00 has the cutoff 2026-03-10 16:00: a is purged, b is kept.
+    advance_to(&mut d, ms("2026-03-11T04:00:01Z"));
+    let left = events(&d, 'e');
+    assert!(a.iter().all(|id| !left.contains_key(&num(id))), "a is older than the cutoff");
+    assert!(b.iter().all(|id| left.contains_key(&num(id))), "b is not, and is on the same page");
+    assert_eq!(keys(&d, "e/01/").iter().filter(|k| k.ends_with("/s")).count(), 1, "one state page");
+    assert_eq!(code(d.run(&json!({"op": "getEvent", "id": a[0]}))), "UNKNOWN_EVENT");
+    assert_eq!(get(&mut d, &b[0])["event"]["status"], "sent");
+    let runs = journal(&mut d, "exec1", "cleanup");
+    assert_eq!(runs[0]["counts"], json!({"eventsPurged": 5, "deliveryLogsPurged": 5}));
+    let l = ok(&mut d, json!({"op": "listEvents", "filter": {"instance": "exec1"}}));
+    assert_eq!(l["events"].as_array().unwrap().len(), 5);
+    check_integrity(&d);
+    // The next push goes on filling the same page.
+    let c = push1(&mut d, "exec1", "sent@mc-sim.test");
+    assert_eq!(num(&c), num(&b[4]) + 1);
+    advance(&mut d, DAY);
+    assert!(events(&d, 'e').is_empty());
     check_integrity(&d);
 }

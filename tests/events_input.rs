@@ -104,7 +104,10 @@ fn push_json_object_and_array() {
     assert_eq!(get(&mut d, &id)["event"]["history"][0]["by"], "PushEvents");
 
     // The push-level queue is the default of JSON events that do not say.
-    let r = ok(&mut d, json!({"op": "push", "target": "exec1", "format": "json", "queue": "batch", "text": json!([{"type": "order", "email": "a@example.com", "ctx": {}}, {"type": "order", "email": "a@example.com", "queue": "rt", "ctx": {}}]).to_string()}));
+    let r = ok(
+        &mut d,
+        json!({"op": "push", "target": "exec1", "format": "json", "queue": "batch", "text": json!([{"type": "order", "email": "a@example.com", "ctx": {}}, {"type": "order", "email": "a@example.com", "queue": "rt", "ctx": {}}]).to_string()}),
+    );
     let qs: Vec<&str> = r["events"].as_array().unwrap().iter().map(|e| e["queue"].as_str().unwrap()).collect();
     assert_eq!(qs, ["batch", "rt"]);
 
@@ -114,8 +117,14 @@ fn push_json_object_and_array() {
         (json!({"op": "push", "target": "exec1", "format": "yaml", "text": "{}"}), "INVALID_ARGUMENT"),
         (json!({"op": "push", "target": "exec1", "format": "json", "text": "{\"type\": "}), "INVALID_JSON"),
         (json!({"op": "push", "target": "exec1", "format": "json", "text": "[]"}), "INVALID_EVENT"),
-        (json!({"op": "push", "target": "exec1", "format": "json", "text": "{\"type\":\"order\",\"email\":\"a@example.com\",\"ctx\":{},\"typo\":1}"}), "INVALID_EVENT"),
-        (json!({"op": "push", "target": "exec1", "format": "json", "text": "{\"type\":\"order\",\"email\":\"a@example.com\",\"ctx\":{},\"queue\":\"later\"}"}), "INVALID_EVENT"),
+        (
+            json!({"op": "push", "target": "exec1", "format": "json", "text": "{\"type\":\"order\",\"email\":\"a@example.com\",\"ctx\":{},\"typo\":1}"}),
+            "INVALID_EVENT",
+        ),
+        (
+            json!({"op": "push", "target": "exec1", "format": "json", "text": "{\"type\":\"order\",\"email\":\"a@example.com\",\"ctx\":{},\"queue\":\"later\"}"}),
+            "INVALID_EVENT",
+        ),
     ] {
         assert_eq!(code(d.run(&req)), want, "{req}");
         assert_eq!(d.store, before, "{req}");
@@ -138,20 +147,85 @@ fn bad_event_cases() -> Vec<Case> {
     let big_ctx: String = (0..5).map(|i| format!("<p{i}>{}</p{i}>", "x".repeat(15_000))).collect();
     vec![
         Case { what: "no type", xml: "<rtEvent email='a@example.com'><ctx/></rtEvent>".into(), code: "MISSING_EVENT_TYPE", needle: "type" },
-        Case { what: "empty type", xml: "<rtEvent type='  ' email='a@example.com'><ctx/></rtEvent>".into(), code: "MISSING_EVENT_TYPE", needle: "type" },
-        Case { what: "unknown type", xml: "<rtEvent type='nope' email='a@example.com'><ctx/></rtEvent>".into(), code: "UNKNOWN_EVENT_TYPE", needle: "nope" },
-        Case { what: "unknown channel", xml: "<rtEvent type='order' email='a@example.com' wishedChannel='77'><ctx/></rtEvent>".into(), code: "UNKNOWN_CHANNEL", needle: "77" },
-        Case { what: "channel name", xml: "<rtEvent type='order' email='a@example.com' wishedChannel='pigeon'><ctx/></rtEvent>".into(), code: "UNKNOWN_CHANNEL", needle: "pigeon" },
-        Case { what: "bad email", xml: "<rtEvent type='order' email='not-an-email'><ctx/></rtEvent>".into(), code: "INVALID_EMAIL", needle: "not-an-email" },
-        Case { what: "unknown directive", xml: "<rtEvent type='order' email='explode@mc-sim.test'><ctx/></rtEvent>".into(), code: "INVALID_EMAIL", needle: "explode" },
-        Case { what: "bad phone", xml: "<rtEvent type='order' email='a@example.com' mobilePhone='call me'><ctx/></rtEvent>".into(), code: "INVALID_PHONE", needle: "call me" },
-        Case { what: "bad scheduled", xml: "<rtEvent type='order' email='a@example.com' scheduled='tomorrow'><ctx/></rtEvent>".into(), code: "INVALID_DATE", needle: "scheduled" },
-        Case { what: "bad expiration", xml: "<rtEvent type='order' email='a@example.com' expiration='2026-13-01T00:00:00Z'><ctx/></rtEvent>".into(), code: "INVALID_DATE", needle: "expiration" },
+        Case {
+            what: "empty type",
+            xml: "<rtEvent type='  ' email='a@example.com'><ctx/></rtEvent>".into(),
+            code: "MISSING_EVENT_TYPE",
+            needle: "type",
+        },
+        Case {
+            what: "unknown type",
+            xml: "<rtEvent type='nope' email='a@example.com'><ctx/></rtEvent>".into(),
+            code: "UNKNOWN_EVENT_TYPE",
+            needle: "nope",
+        },
+        Case {
+            what: "unknown channel",
+            xml: "<rtEvent type='order' email='a@example.com' wishedChannel='77'><ctx/></rtEvent>".into(),
+            code: "UNKNOWN_CHANNEL",
+            needle: "77",
+        },
+        Case {
+            what: "channel name",
+            xml: "<rtEvent type='order' email='a@example.com' wishedChannel='pigeon'><ctx/></rtEvent>".into(),
+            code: "UNKNOWN_CHANNEL",
+            needle: "pigeon",
+        },
+        Case {
+            what: "bad email",
+            xml: "<rtEvent type='order' email='not-an-email'><ctx/></rtEvent>".into(),
+            code: "INVALID_EMAIL",
+            needle: "not-an-email",
+        },
+        Case {
+            what: "unknown directive",
+            xml: "<rtEvent type='order' email='explode@mc-sim.test'><ctx/></rtEvent>".into(),
+            code: "INVALID_EMAIL",
+            needle: "explode",
+        },
+        Case {
+            what: "bad phone",
+            xml: "<rtEvent type='order' email='a@example.com' mobilePhone='call me'><ctx/></rtEvent>".into(),
+            code: "INVALID_PHONE",
+            needle: "call me",
+        },
+        Case {
+            what: "bad scheduled",
+            xml: "<rtEvent type='order' email='a@example.com' scheduled='tomorrow'><ctx/></rtEvent>".into(),
+            code: "INVALID_DATE",
+            needle: "scheduled",
+        },
+        Case {
+            what: "bad expiration",
+            xml: "<rtEvent type='order' email='a@example.com' expiration='2026-13-01T00:00:00Z'><ctx/></rtEvent>".into(),
+            code: "INVALID_DATE",
+            needle: "expiration",
+        },
         Case { what: "no ctx", xml: "<rtEvent type='order' email='a@example.com'/>".into(), code: "INVALID_EVENT", needle: "ctx" },
-        Case { what: "email channel without email", xml: "<rtEvent type='order' mobilePhone='+33620202020'><ctx/></rtEvent>".into(), code: "INVALID_EVENT", needle: "email" },
-        Case { what: "sms without phone", xml: "<rtEvent type='order' email='a@example.com' wishedChannel='1'><ctx/></rtEvent>".into(), code: "INVALID_EVENT", needle: "mobilePhone" },
-        Case { what: "bad emailFormat", xml: "<rtEvent type='order' email='a@example.com' emailFormat='9'><ctx/></rtEvent>".into(), code: "INVALID_EVENT", needle: "emailFormat" },
-        Case { what: "ctx over 64 KiB", xml: format!("<rtEvent type='order' email='a@example.com'><ctx>{big_ctx}</ctx></rtEvent>"), code: "CTX_TOO_LARGE", needle: "65536" },
+        Case {
+            what: "email channel without email",
+            xml: "<rtEvent type='order' mobilePhone='+33620202020'><ctx/></rtEvent>".into(),
+            code: "INVALID_EVENT",
+            needle: "email",
+        },
+        Case {
+            what: "sms without phone",
+            xml: "<rtEvent type='order' email='a@example.com' wishedChannel='1'><ctx/></rtEvent>".into(),
+            code: "INVALID_EVENT",
+            needle: "mobilePhone",
+        },
+        Case {
+            what: "bad emailFormat",
+            xml: "<rtEvent type='order' email='a@example.com' emailFormat='9'><ctx/></rtEvent>".into(),
+            code: "INVALID_EVENT",
+            needle: "emailFormat",
+        },
+        Case {
+            what: "ctx over 64 KiB",
+            xml: format!("<rtEvent type='order' email='a@example.com'><ctx>{big_ctx}</ctx></rtEvent>"),
+            code: "CTX_TOO_LARGE",
+            needle: "65536",
+        },
     ]
 }
 
@@ -204,7 +278,8 @@ fn bad_json_events_in_an_array_write_nothing() {
         (json!({"type": "order", "email": "a@example.com", "ctx": "<!DOCTYPE ctx><ctx/>"}), "XML_DTD_REFUSED"),
     ];
     for (ev, want) in cases {
-        let arr = json!([{"type": "order", "email": "a@example.com", "ctx": {}}, ev, {"type": "order", "email": "b@example.com", "ctx": {}}]);
+        let arr =
+            json!([{"type": "order", "email": "a@example.com", "ctx": {}}, ev, {"type": "order", "email": "b@example.com", "ctx": {}}]);
         let e = error(push_json(&mut d, "exec1", arr));
         assert_eq!(e.code.as_str(), want, "{ev}: {}", e.message);
         assert_eq!(d.store, before, "{ev}");
@@ -224,7 +299,14 @@ fn document_errors_write_nothing() {
         assert_eq!(d.store, before, "{what}");
         assert_eq!(snapshot(d), snap, "{what}");
     };
-    check(&mut d, "unclosed ctx", "exec1", "<rtEvent type='order' email='a@example.com'>\n  <ctx>\n</rtEvent>", "MALFORMED_XML", "line 3, column");
+    check(
+        &mut d,
+        "unclosed ctx",
+        "exec1",
+        "<rtEvent type='order' email='a@example.com'>\n  <ctx>\n</rtEvent>",
+        "MALFORMED_XML",
+        "line 3, column",
+    );
     check(&mut d, "garbage", "exec1", "not xml at all", "MALFORMED_XML", "line 1, column");
     check(&mut d, "unquoted attribute", "exec1", "<rtEvent type=order><ctx/></rtEvent>", "MALFORMED_XML", "line 1, column");
     check(&mut d, "collection cut", "exec1", &format!("<Events>{}<rtEvent type='order'", good(1)), "MALFORMED_XML", "line 1");
@@ -244,7 +326,14 @@ fn document_errors_write_nothing() {
         "XML_DTD_REFUSED",
         "",
     );
-    check(&mut d, "undeclared entity", "exec1", "<rtEvent type='order' email='a@example.com'><ctx>&x;</ctx></rtEvent>", "XML_DTD_REFUSED", "&x;");
+    check(
+        &mut d,
+        "undeclared entity",
+        "exec1",
+        "<rtEvent type='order' email='a@example.com'><ctx>&x;</ctx></rtEvent>",
+        "XML_DTD_REFUSED",
+        "&x;",
+    );
     check(&mut d, "unknown instance", "exec9", &good(1), "UNKNOWN_INSTANCE", "exec9");
     check(&mut d, "no event", "exec1", "<Events/>", "INVALID_EVENT", "");
     check(&mut d, "not an event", "exec1", "<order type='order'><ctx/></order>", "INVALID_EVENT", "");
@@ -274,7 +363,11 @@ fn configured_limits() {
     // Three events where two are allowed.
     let e = error(push_xml(&mut d, "exec1", &format!("<E>{}{}{}</E>", good(1), good(2), good(3))));
     assert_eq!(e.code.as_str(), "INPUT_TOO_LARGE");
-    let e = error(push_json(&mut d, "exec1", json!([{"type": "order", "email": "a@example.com", "ctx": {}}, {"type": "order", "email": "a@example.com", "ctx": {}}, {"type": "order", "email": "a@example.com", "ctx": {}}])));
+    let e = error(push_json(
+        &mut d,
+        "exec1",
+        json!([{"type": "order", "email": "a@example.com", "ctx": {}}, {"type": "order", "email": "a@example.com", "ctx": {}}, {"type": "order", "email": "a@example.com", "ctx": {}}]),
+    ));
     assert_eq!(e.code.as_str(), "INPUT_TOO_LARGE");
     assert_eq!(d.store, before);
     push_xml(&mut d, "exec1", &format!("<E>{}{}</E>", good(1), good(2))).unwrap();
@@ -282,7 +375,15 @@ fn configured_limits() {
 
     // Bad configuration values are refused and change nothing.
     let before = d.store.clone();
-    for c in [json!({"maxCtxBytes": 10}), json!({"batchSize": 0}), json!({"email": {"hardPpm": 2000000}}), json!({"mtaMaxTries": 0}), json!("x"), json!({"schedules": {"cleanup": {"periodMs": 10}}}), json!({"eventPurgeDelayMs": 1})] {
+    for c in [
+        json!({"maxCtxBytes": 10}),
+        json!({"batchSize": 0}),
+        json!({"email": {"hardPpm": 2000000}}),
+        json!({"mtaMaxTries": 0}),
+        json!("x"),
+        json!({"schedules": {"cleanup": {"periodMs": 10}}}),
+        json!({"eventPurgeDelayMs": 1}),
+    ] {
         assert_eq!(code(d.run(&json!({"op": "configure", "config": c}))), "INVALID_ARGUMENT", "{c}");
         assert_eq!(d.store, before);
     }
@@ -306,7 +407,11 @@ fn value_and_nesting_limits() {
     let deep = format!("{}{}", "<a>".repeat(40), "</a>".repeat(40));
     let e = error(push_xml(&mut d, "exec1", &format!("<rtEvent type='order' email='a@example.com'><ctx>{deep}</ctx></rtEvent>")));
     assert_eq!(e.code.as_str(), "INPUT_TOO_LARGE");
-    let e = error(push_xml(&mut d, "exec1", &format!("<rtEvent type='order' email='a@example.com'><ctx a='{}'/></rtEvent>", "x".repeat(17_000))));
+    let e = error(push_xml(
+        &mut d,
+        "exec1",
+        &format!("<rtEvent type='order' email='a@example.com'><ctx a='{}'/></rtEvent>", "x".repeat(17_000)),
+    ));
     assert_eq!(e.code.as_str(), "INPUT_TOO_LARGE");
     assert_eq!(d.store, before);
 }

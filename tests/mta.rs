@@ -18,7 +18,10 @@ fn log_texts(bl: &Value) -> Vec<String> {
 /// `running` plus an SMS template for `order`.
 fn with_sms(seed: u64) -> MemDriver {
     let mut d = running(seed);
-    ok(&mut d, json!({"op": "createTemplate", "template": {"name": "sms", "eventType": "order", "channel": "sms", "text": "Order <%= rtEvent.ctx.@number %>"}}));
+    ok(
+        &mut d,
+        json!({"op": "createTemplate", "template": {"name": "sms", "eventType": "order", "channel": "sms", "text": "Order <%= rtEvent.ctx.@number %>"}}),
+    );
     ok(&mut d, json!({"op": "publish", "name": "sms"}));
     d
 }
@@ -337,7 +340,13 @@ fn outcomes(d: &mut MemDriver, ids: &[String]) -> Vec<Value> {
     ids.iter()
         .map(|id| {
             let e = get(d, id);
-            json!([e["event"]["status"], e["broadLog"]["tries"], e["broadLog"]["failureType"], e["broadLog"]["sentAt"], e["broadLog"]["log"]])
+            json!([
+                e["event"]["status"],
+                e["broadLog"]["tries"],
+                e["broadLog"]["failureType"],
+                e["broadLog"]["sentAt"],
+                e["broadLog"]["log"]
+            ])
         })
         .collect()
 }
@@ -380,7 +389,10 @@ fn rates_are_configurable() {
     assert_eq!(e.code.as_str(), "INVALID_ARGUMENT");
     assert!(e.message.contains("email"), "{}", e.message);
     assert_eq!(d.store, before);
-    let c = ok(&mut d, json!({"op": "configure", "config": {"email": {"hardPpm": 1000000, "softPpm": 0, "asyncBouncePpm": 0}, "sms": {"hardPpm": 0, "softPpm": 0}}}));
+    let c = ok(
+        &mut d,
+        json!({"op": "configure", "config": {"email": {"hardPpm": 1000000, "softPpm": 0, "asyncBouncePpm": 0}, "sms": {"hardPpm": 0, "softPpm": 0}}}),
+    );
     assert_eq!(c["email"]["hardPpm"], 1_000_000);
     assert_eq!(c["email"]["sendDelayMs"], 2000, "other values are kept");
     let emails: Vec<String> = (0..20).map(|i| push1(&mut d, "exec1", &format!("person{i}@example.com"))).collect();
@@ -402,7 +414,10 @@ fn rates_are_configurable() {
 #[test]
 fn async_bounce_rate_and_delay() {
     let mut d = running(3);
-    ok(&mut d, json!({"op": "configure", "config": {"email": {"hardPpm": 0, "softPpm": 0, "asyncBouncePpm": 1000000, "sendJitterMs": 0}, "asyncBounceDelayMs": 600000}}));
+    ok(
+        &mut d,
+        json!({"op": "configure", "config": {"email": {"hardPpm": 0, "softPpm": 0, "asyncBouncePpm": 1000000, "sendJitterMs": 0}, "asyncBounceDelayMs": 600000}}),
+    );
     let id = push1(&mut d, "exec1", "someone@example.com");
     advance(&mut d, MIN);
     let e = get(&mut d, &id);

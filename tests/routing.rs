@@ -8,10 +8,17 @@ use serde_json::json;
 #[test]
 fn routed_by_type_channel_and_queue() {
     let mut d = running(1);
-    ok(&mut d, json!({"op": "createTemplate", "template": {"name": "sms_confirm", "eventType": "order", "channel": "sms", "text": "Order <%= rtEvent.ctx.@number %>"}}));
+    ok(
+        &mut d,
+        json!({"op": "createTemplate", "template": {"name": "sms_confirm", "eventType": "order", "channel": "sms", "text": "Order <%= rtEvent.ctx.@number %>"}}),
+    );
     ok(&mut d, json!({"op": "publish", "name": "sms_confirm"}));
     let email = push1(&mut d, "exec1", "sent@mc-sim.test");
-    let sms = push1_xml(&mut d, "exec1", "<rtEvent type='order' wishedChannel='1' mobilePhone='+99900001' email='x@example.com'><ctx number='7'/></rtEvent>");
+    let sms = push1_xml(
+        &mut d,
+        "exec1",
+        "<rtEvent type='order' wishedChannel='1' mobilePhone='+99900001' email='x@example.com'><ctx number='7'/></rtEvent>",
+    );
     let batch = push1_xml(&mut d, "exec1", "<batchEvent type='order' email='sent@mc-sim.test'><ctx/></batchEvent>");
     let other_type = push1_xml(&mut d, "exec1", "<rtEvent type='reset' email='sent@mc-sim.test'><ctx/></rtEvent>");
     let push = push1_xml(&mut d, "exec1", "<rtEvent type='order' wishedChannel='41' registrationToken='tok'><ctx/></rtEvent>");
@@ -89,7 +96,8 @@ fn not_taken_into_account_is_final() {
 fn scheduled_events_wait() {
     let mut d = running(1);
     let at = t0() + HOUR + 5 * SEC;
-    let id = push1_xml(&mut d, "exec1", &format!("<rtEvent type='order' email='sent@mc-sim.test' scheduled='{}'><ctx/></rtEvent>", iso(at)));
+    let id =
+        push1_xml(&mut d, "exec1", &format!("<rtEvent type='order' email='sent@mc-sim.test' scheduled='{}'><ctx/></rtEvent>", iso(at)));
     let now = push1(&mut d, "exec1", "sent@mc-sim.test");
     advance(&mut d, 30 * MIN);
     assert_eq!(status(&mut d, &now), "sent");
@@ -100,19 +108,28 @@ fn scheduled_events_wait() {
     assert_eq!(e["event"]["status"], "pendingDelivery");
     assert_eq!(e["event"]["history"][1]["at"], iso(at + 5 * SEC), "first tick after the scheduled date");
     // A scheduled date in the past means now.
-    let past = push1_xml(&mut d, "exec1", "<rtEvent type='order' email='sent@mc-sim.test' scheduled='2020-01-01T00:00:00Z'><ctx/></rtEvent>");
+    let past =
+        push1_xml(&mut d, "exec1", "<rtEvent type='order' email='sent@mc-sim.test' scheduled='2020-01-01T00:00:00Z'><ctx/></rtEvent>");
     assert_eq!(get(&mut d, &past)["event"]["processRequestedOn"], iso(d.now()));
 }
 
 #[test]
 fn expired_events() {
     let mut d = running(1);
-    let past = push1_xml(&mut d, "exec1", &format!("<rtEvent type='order' email='sent@mc-sim.test' expiration='{}'><ctx/></rtEvent>", iso(t0() - SEC)));
+    let past = push1_xml(
+        &mut d,
+        "exec1",
+        &format!("<rtEvent type='order' email='sent@mc-sim.test' expiration='{}'><ctx/></rtEvent>", iso(t0() - SEC)),
+    );
     // Scheduled after its own expiration: expires when it comes due.
     let late = push1_xml(
         &mut d,
         "exec1",
-        &format!("<rtEvent type='order' email='sent@mc-sim.test' scheduled='{}' expiration='{}'><ctx/></rtEvent>", iso(t0() + HOUR), iso(t0() + MIN)),
+        &format!(
+            "<rtEvent type='order' email='sent@mc-sim.test' scheduled='{}' expiration='{}'><ctx/></rtEvent>",
+            iso(t0() + HOUR),
+            iso(t0() + MIN)
+        ),
     );
     // Expires between routing and sending: the message is cancelled, the delivery failed.
     let cancelled = push1_xml(
@@ -120,7 +137,11 @@ fn expired_events() {
         "exec1",
         &format!("<rtEvent type='order' email='delay-90s@mc-sim.test' expiration='{}'><ctx/></rtEvent>", iso(t0() + 30 * SEC)),
     );
-    let fine = push1_xml(&mut d, "exec1", &format!("<rtEvent type='order' email='sent@mc-sim.test' expiration='{}'><ctx/></rtEvent>", iso(t0() + HOUR)));
+    let fine = push1_xml(
+        &mut d,
+        "exec1",
+        &format!("<rtEvent type='order' email='sent@mc-sim.test' expiration='{}'><ctx/></rtEvent>", iso(t0() + HOUR)),
+    );
     advance(&mut d, 2 * HOUR);
     let e = get(&mut d, &past);
     assert_eq!(e["event"]["status"], "expired");
@@ -185,19 +206,23 @@ fn execution_deliveries_per_copy_and_month() {
     advance(&mut d, MIN);
     assert_eq!(get(&mut d, &c)["event"]["delivery"], "confirm_rt_2026-04");
     let ds = q(&d, json!({"q": "deliveries", "instance": "exec1"}));
-    let names: Vec<(&str, u64)> = ds.as_array().unwrap().iter().map(|x| (x["name"].as_str().unwrap(), x["messages"].as_u64().unwrap())).collect();
+    let names: Vec<(&str, u64)> =
+        ds.as_array().unwrap().iter().map(|x| (x["name"].as_str().unwrap(), x["messages"].as_u64().unwrap())).collect();
     assert_eq!(names, [("confirm_batch_2026-03", 1), ("confirm_rt_2026-03", 3), ("confirm_rt_2026-04", 1)]);
 }
 
 #[test]
 fn rendered_message_is_kept_on_the_delivery_log() {
     let mut d = running(1);
-    ok(&mut d, json!({"op": "createTemplate", "template": {
-        "name": "rich", "eventType": "reset",
-        "subject": "Order <%= rtEvent.ctx.order.@number %> for <%= rtEvent.ctx.customer.firstName %>",
-        "html": "<p><%= escapeXMLString(rtEvent.ctx.customer.lastName) %></p><a href=\"https://x.test/?q=<%= encodeURIComponent(rtEvent.ctx.q) %>\">go</a>[<%= rtEvent.ctx.missing.@x %>]<%@ include view='MirrorPage' %>",
-        "text": "Raw: <%= rtEvent.ctx.customer.lastName %> / <%= rtEvent.email %> / <%= batchEvent.externalId %> / <%= rtEvent.origin %>."
-    }}));
+    ok(
+        &mut d,
+        json!({"op": "createTemplate", "template": {
+            "name": "rich", "eventType": "reset",
+            "subject": "Order <%= rtEvent.ctx.order.@number %> for <%= rtEvent.ctx.customer.firstName %>",
+            "html": "<p><%= escapeXMLString(rtEvent.ctx.customer.lastName) %></p><a href=\"https://x.test/?q=<%= encodeURIComponent(rtEvent.ctx.q) %>\">go</a>[<%= rtEvent.ctx.missing.@x %>]<%@ include view='MirrorPage' %>",
+            "text": "Raw: <%= rtEvent.ctx.customer.lastName %> / <%= rtEvent.email %> / <%= batchEvent.externalId %> / <%= rtEvent.origin %>."
+        }}),
+    );
     ok(&mut d, json!({"op": "publish", "name": "rich"}));
     let xml = "<rtEvent type='reset' email='sent@mc-sim.test' externalId='1596'><ctx><order number='CN23453'/><customer><firstName>John</firstName><lastName>O'Neil &amp; &lt;Co&gt;</lastName></customer><q>a b&amp;c/é</q></ctx></rtEvent>";
     let id = push1_xml(&mut d, "exec1", xml);

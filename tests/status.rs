@@ -1,4 +1,4 @@
-//! Event statuses: every transition, labels and codes, timestamps, counters, mcPing, waitCheck.
+//! Event statuses: every transition, labels and codes, timestamps, counters, mcPing, waitForStatus.
 
 mod common;
 
@@ -57,7 +57,13 @@ fn status_codes_labels_and_rest_names() {
         (push1(&mut d, "exec1", "sent@mc-sim.test"), "sent", 2, "Sent", "processed"),
         (push1(&mut d, "exec1", "ignored@mc-sim.test"), "ignored", 3, "Ignored by the delivery", "ignored"),
         (push1(&mut d, "exec1", "hard@mc-sim.test"), "deliveryFailed", 4, "Delivery failed", "deliveryFailed"),
-        (push1_xml(&mut d, "exec1", "<rtEvent type='reset' email='a@example.com'><ctx/></rtEvent>"), "notTakenIntoAccount", 5, "Event not taken into account", "routingFailed"),
+        (
+            push1_xml(&mut d, "exec1", "<rtEvent type='reset' email='a@example.com'><ctx/></rtEvent>"),
+            "notTakenIntoAccount",
+            5,
+            "Event not taken into account",
+            "routingFailed",
+        ),
         (push1(&mut d, "exec1", "procerr@mc-sim.test"), "expired", 6, "Event expired", "tooOld"),
     ];
     advance(&mut d, HOUR);
@@ -84,8 +90,14 @@ fn a_pending_delivery_event_never_goes_back_to_pending() {
     advance(&mut d, HOUR);
     let e = get(&mut d, &id);
     assert_eq!(statuses(&e), ["pending", "pendingDelivery", "sent"]);
-    let w = q(&d, json!({"q": "waitCheck", "status": "pending", "current": "pendingDelivery", "queue": "rt", "instance": "exec1"}));
-    assert!(w["blocked"].as_str().unwrap().contains("never goes back"), "{w}");
+    // Sent is final: it will never be Pending again.
+    assert!(blocked(&mut d, &id, "pending").contains("final status"));
+    // Pending delivery never goes back to Pending.
+    let other = push1(&mut d, "exec1", "delay-1h@mc-sim.test");
+    ok(&mut d, json!({"op": "publish", "name": "confirm"}));
+    advance(&mut d, MIN);
+    assert_eq!(status(&mut d, &other), "pendingDelivery");
+    assert!(blocked(&mut d, &other, "pending").contains("never goes back"));
 }
 
 #[test]
@@ -108,7 +120,10 @@ fn counts_follow_every_transition() {
     let mut d = running(1);
     let by = |d: &MemDriver| q(d, json!({"q": "counts", "instance": "exec1"}))["byStatus"].clone();
     let zero = by(&d);
-    assert_eq!(zero, json!({"pending": 0, "pendingDelivery": 0, "sent": 0, "ignored": 0, "deliveryFailed": 0, "notTakenIntoAccount": 0, "expired": 0}));
+    assert_eq!(
+        zero,
+        json!({"pending": 0, "pendingDelivery": 0, "sent": 0, "ignored": 0, "deliveryFailed": 0, "notTakenIntoAccount": 0, "expired": 0})
+    );
     push1(&mut d, "exec1", "sent@mc-sim.test");
     push1(&mut d, "exec1", "hard@mc-sim.test");
     push1_xml(&mut d, "exec1", "<batchEvent type='order' email='sent@mc-sim.test'><ctx/></batchEvent>");
@@ -155,23 +170,43 @@ fn mc_ping_counts_pending_real_time_events() {
 }
 
 #[test]
-fn wait_check_explains_what_blocks() {
+fn wait_explains_what_blocks() {
     let mut d = setup(1);
-    let w = |d: &MemDriver, wanted: &str, current: &str, queue: &str, bounce: bool| {
-        q(d, json!({"q": "waitCheck", "status": wanted, "current": current, "queue": queue, "instance": "exec1", "bouncePending": bounce}))
-    };
-    assert_eq!(w(&d, "sent", "sent", "rt", false), json!({"reached": true}));
-    assert!(w(&d, "sent", "pending", "batch", false)["blocked"].as_str().unwrap().contains("batchEventsProcessing"));
-    assert!(w(&d, "sent", "ignored", "rt", false)["blocked"].as_str().unwrap().contains("final"));
-    assert!(w(&d, "deliveryFailed", "sent", "rt", true)["blocked"].as_str().unwrap().contains("updateEventsStatus"));
-    assert!(w(&d, "sent", "pendingDelivery", "rt", false)["blocked"].as_str().unwrap().contains("updateEventsStatus"));
-    start_exec(&mut d, "exec1");
-    assert_eq!(w(&d, "sent", "pending", "batch", false), json!({"reached": false}));
-    assert_eq!(w(&d, "deliveryFailed", "sent", "rt", true), json!({"reached": false}));
-    assert_eq!(w(&d, "Sent", "Pending delivery", "rt", false), json!({"reached": false}), "labels are accepted");
+    let rt = push1(&mut d, "exec1", "sent@mc-sim.test");
+    let batch = push1_xml(&mut d, "exec1", "<batchEvent type='order' email='sent@mc-sim.test'><ctx/></batchEvent>");
+    let bounce = push1(&mut d, "exec1", "bounce-30m@mc-sim.test");
+    let ignored = push1(&mut d, "exec1", "ignored@mc-sim.test");
+    // Execution workflows start out stopped.
+    assert!(blocked(&mut d, &rt, "sent").contains("rtEventsProcessing on 'exec1' is not started"));
+    assert!(blocked(&mut d, &batch, "sent").contains("batchEventsProcessing"));
+    start(&mut d, "exec1", "rtEventsProcessing");
+    run_all(&mut d, "exec1", "rtEventsProcessing").unwrap();
+    assert_eq!(status(&mut d, &rt), "pendingDelivery");
+    assert!(blocked(&mut d, &rt, "sent").contains("updateEventsStatus"));
     ok(&mut d, json!({"op": "stopWorkflow", "instance": "exec1", "name": "mta"}));
-    assert!(w(&d, "sent", "pendingDelivery", "rt", false)["blocked"].as_str().unwrap().contains("MTA"));
-    // The bounce of a Sent event comes from the MTA: stopped, it never comes.
-    assert!(w(&d, "deliveryFailed", "sent", "rt", true)["blocked"].as_str().unwrap().contains("MTA"));
-    assert_eq!(code(d.query(&json!({"q": "waitCheck", "status": "bogus", "current": "sent", "queue": "rt", "instance": "exec1"}))), "INVALID_ARGUMENT");
+    assert!(blocked(&mut d, &rt, "Sent").contains("MTA"), "labels are accepted");
+    start(&mut d, "exec1", "mta");
+    start(&mut d, "exec1", "updateEventsStatus");
+    // Reached: the event itself, after the steps it took.
+    let e = wait(&mut d, &rt, "processed").unwrap();
+    assert_eq!(e["status"], "sent", "REST names are accepted");
+    let e = wait(&mut d, &ignored, "ignored").unwrap();
+    assert_eq!(e["statusLabel"], "Ignored by the delivery");
+    assert!(blocked(&mut d, &ignored, "sent").contains("final"));
+    // A Sent event with a bounce to come can still fail; with the MTA stopped it never will.
+    assert_eq!(wait(&mut d, &bounce, "sent").unwrap()["status"], "sent");
+    ok(&mut d, json!({"op": "stopWorkflow", "instance": "exec1", "name": "mta"}));
+    assert!(blocked(&mut d, &bounce, "deliveryFailed").contains("MTA"));
+    start(&mut d, "exec1", "mta");
+    assert_eq!(wait(&mut d, &bounce, "deliveryFailed").unwrap()["status"], "deliveryFailed");
+    // A deadline: nothing due before it.
+    ok(&mut d, json!({"op": "stopWorkflow", "instance": "exec1", "name": "rtEventsProcessing"}));
+    let late = push1_xml(&mut d, "exec1", "<batchEvent type='order' email='sent@mc-sim.test'><ctx/></batchEvent>");
+    start(&mut d, "exec1", "batchEventsProcessing");
+    let e = error(d.command(&json!({"op": "waitForStatus", "id": late, "status": "sent", "maxMs": 1000})));
+    assert_eq!(e.code.as_str(), "WAIT_TIMEOUT", "{e}");
+    assert!(e.message.contains("still 'Pending'"), "{e}");
+    assert_eq!(code(wait(&mut d, &rt, "bogus")), "INVALID_ARGUMENT");
+    assert_eq!(code(wait(&mut d, "12", "sent")), "UNKNOWN_EVENT");
+    assert_eq!(code(wait(&mut d, "x", "sent")), "INVALID_EVENT_ID");
 }

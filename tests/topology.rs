@@ -42,15 +42,18 @@ fn execution_instance_ids_are_0_to_255_and_unique() {
 #[test]
 fn account_fields_and_update() {
     let mut d = bare(1);
-    let a = ok(&mut d, json!({"op": "addExecutionInstance", "name": "mcExec1", "label": "Exec one", "url": "http://inst1.example.com:8080", "executionInstanceId": 3, "enabled": false}));
+    let a = ok(
+        &mut d,
+        json!({"op": "addExecutionInstance", "name": "mcExec1", "label": "Exec one", "url": "http://inst1.example.com:8080", "executionInstanceId": 3, "enabled": false}),
+    );
     assert_eq!(a["label"], "Exec one");
     assert_eq!(a["url"], "http://inst1.example.com:8080");
     assert_eq!(a["enabled"], false);
-    let u = ok(&mut d, json!({"op": "updateExecutionInstance", "name": "mcExec1", "enabled": true, "label": "One"}));
+    let u = ok(&mut d, json!({"op": "updateExecutionInstance", "name": "mcExec1", "patch": {"enabled": true, "label": "One"}}));
     assert_eq!(u["enabled"], true);
     assert_eq!(u["label"], "One");
     assert_eq!(u["url"], "http://inst1.example.com:8080");
-    assert_eq!(code(d.run(&json!({"op": "updateExecutionInstance", "name": "nope", "enabled": true}))), "UNKNOWN_INSTANCE");
+    assert_eq!(code(d.run(&json!({"op": "updateExecutionInstance", "name": "nope", "patch": {"enabled": true}}))), "UNKNOWN_INSTANCE");
 }
 
 #[test]
@@ -125,8 +128,7 @@ fn execution_workflows_are_created_stopped() {
     let id = push1(&mut d, "exec1", "sent@mc-sim.test");
     advance(&mut d, 6 * HOUR);
     assert_eq!(status(&mut d, &id), "pending");
-    let w = q(&d, json!({"q": "waitCheck", "status": "sent", "current": "pending", "queue": "rt", "instance": "exec1"}));
-    assert!(w["blocked"].as_str().unwrap().contains("rtEventsProcessing"), "{w}");
+    assert!(blocked(&mut d, &id, "sent").contains("rtEventsProcessing"));
     // Only the daily cleanups ran.
     assert!(journal(&mut d, "exec1", "rtEventsProcessing").is_empty());
 
@@ -155,7 +157,12 @@ fn load_balancer_spreads_round_robin_over_enabled_instances() {
     let inst: Vec<&str> = r["events"].as_array().unwrap().iter().map(|e| e["instance"].as_str().unwrap()).collect();
     assert_eq!(inst, ["exec1"; 6], "one PushEvents call is one request: one instance takes it all");
     let next: Vec<String> = (0..3)
-        .map(|i| push_xml(&mut d, "loadBalancer", &rt_xml(&format!("sent+n{i}@mc-sim.test"))).unwrap()["events"][0]["instance"].as_str().unwrap().to_string())
+        .map(|i| {
+            push_xml(&mut d, "loadBalancer", &rt_xml(&format!("sent+n{i}@mc-sim.test"))).unwrap()["events"][0]["instance"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
         .collect();
     assert_eq!(next, ["exec2", "exec3", "exec1"], "calls go round robin in execution instance id order");
     // Each event lives on the instance that took it.
@@ -165,7 +172,7 @@ fn load_balancer_spreads_round_robin_over_enabled_instances() {
         assert_eq!(id >> 56, want);
     }
 
-    ok(&mut d, json!({"op": "updateExecutionInstance", "name": "exec2", "enabled": false}));
+    ok(&mut d, json!({"op": "updateExecutionInstance", "name": "exec2", "patch": {"enabled": false}}));
     let mut got = Vec::new();
     for i in 0..4 {
         let r = push_xml(&mut d, "loadBalancer", &rt_xml(&format!("sent+x{i}@mc-sim.test"))).unwrap();
@@ -177,7 +184,7 @@ fn load_balancer_spreads_round_robin_over_enabled_instances() {
     assert_eq!(got[1], got[3]);
 
     for n in ["exec1", "exec3"] {
-        ok(&mut d, json!({"op": "updateExecutionInstance", "name": n, "enabled": false}));
+        ok(&mut d, json!({"op": "updateExecutionInstance", "name": n, "patch": {"enabled": false}}));
     }
     let before = d.store.clone();
     let snap = snapshot(&d);
@@ -214,7 +221,7 @@ fn ids_carry_the_instance_id_and_a_per_instance_sequence() {
     assert_eq!(ev["event"]["executionInstanceId"], 255);
     assert_eq!(ev["event"]["instance"], "exec255");
     assert_eq!(ev["event"]["id"], big);
-    assert!(d.store.contains_key(&format!("e/{:016x}", ids[6])));
+    assert!(events(&d, 'e').contains_key(&ids[6]));
 }
 
 #[test]

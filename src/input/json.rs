@@ -15,11 +15,7 @@ fn from_serde(e: &serde_json::Error) -> Error {
     let full = e.to_string();
     let suffix = format!(" at line {} column {}", e.line(), e.column());
     let what = full.strip_suffix(&suffix).unwrap_or(&full);
-    let code = if what.contains("recursion limit exceeded") {
-        ErrorCode::InputTooLarge
-    } else {
-        ErrorCode::InvalidJson
-    };
+    let code = if what.contains("recursion limit exceeded") { ErrorCode::InputTooLarge } else { ErrorCode::InvalidJson };
     Error::new(code, format!("line {}, column {}: {what}", e.line(), e.column()))
 }
 
@@ -62,10 +58,7 @@ pub fn parse_events(text: &str, limits: &Limits) -> Result<Vec<RawEvent>> {
                 })
                 .collect()
         }
-        other => err(
-            ErrorCode::InvalidEvent,
-            format!("expected an event object or an array of event objects, got {}", json_type(other)),
-        ),
+        other => err(ErrorCode::InvalidEvent, format!("expected an event object or an array of event objects, got {}", json_type(other))),
     }
 }
 
@@ -74,10 +67,7 @@ fn string_field(key: &str, v: &Value, limits: &Limits) -> Result<Option<String>>
     match v {
         Value::Null => Ok(None),
         Value::String(s) => sized(key, s.clone(), limits),
-        other => err(
-            ErrorCode::InvalidEvent,
-            format!("field '{key}' must be a string, got {}", json_type(other)),
-        ),
+        other => err(ErrorCode::InvalidEvent, format!("field '{key}' must be a string, got {}", json_type(other))),
     }
 }
 
@@ -87,10 +77,7 @@ fn number_or_string_field(key: &str, v: &Value, limits: &Limits) -> Result<Optio
         Value::Null => Ok(None),
         Value::String(s) => sized(key, s.clone(), limits),
         Value::Number(n) => Ok(Some(n.to_string())),
-        other => err(
-            ErrorCode::InvalidEvent,
-            format!("field '{key}' must be a number or a string, got {}", json_type(other)),
-        ),
+        other => err(ErrorCode::InvalidEvent, format!("field '{key}' must be a number or a string, got {}", json_type(other))),
     }
 }
 
@@ -125,10 +112,7 @@ pub fn event_from_value(v: &Value, limits: &Limits) -> Result<RawEvent> {
                     Value::String(s) if s == "rt" => Some(Queue::Rt),
                     Value::String(s) if s == "batch" => Some(Queue::Batch),
                     Value::String(s) => {
-                        return err(
-                            ErrorCode::InvalidEvent,
-                            format!("field 'queue' must be \"rt\" or \"batch\", got '{}'", excerpt(s)),
-                        )
+                        return err(ErrorCode::InvalidEvent, format!("field 'queue' must be \"rt\" or \"batch\", got '{}'", excerpt(s)))
                     }
                     other => {
                         return err(
@@ -159,10 +143,7 @@ pub fn event_from_value(v: &Value, limits: &Limits) -> Result<RawEvent> {
                     other => {
                         return err(
                             ErrorCode::InvalidEvent,
-                            format!(
-                                "field 'ctx' must be an object or a string holding <ctx> XML, got {}",
-                                json_type(other)
-                            ),
+                            format!("field 'ctx' must be an object or a string holding <ctx> XML, got {}", json_type(other)),
                         )
                     }
                 }
@@ -212,10 +193,7 @@ mod tests {
         assert_eq!(e.expiration.as_deref(), Some("2026-11-27"));
         assert_eq!(e.registration_token.as_deref(), Some("tok"));
         assert_eq!(e.mobile_app.as_deref(), Some("com.x"));
-        assert_eq!(
-            e.ctx.as_ref().map(Node::to_xml).as_deref(),
-            Some("<ctx><client id=\"7\"><firstname>John</firstname></client></ctx>")
-        );
+        assert_eq!(e.ctx.as_ref().map(Node::to_xml).as_deref(), Some("<ctx><client id=\"7\"><firstname>John</firstname></client></ctx>"));
     }
 
     #[test]

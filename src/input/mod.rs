@@ -7,15 +7,7 @@ pub mod xml;
 
 use crate::ctx::Node;
 
-/// Which queue an event goes to: `nms:rtEvent` or `nms:batchEvent`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub enum Queue {
-    /// Real-time events (`<rtEvent>`, `NmsRtEvent`).
-    Rt,
-    /// Batch events (`<batchEvent>`, `NmsBatchEvent`).
-    Batch,
-}
+pub use crate::model::Queue;
 
 /// Limits applied while parsing untrusted input.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

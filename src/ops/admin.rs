@@ -1,106 +1,40 @@
-//! Topology, configuration, clock and workflow states: operations that write only small state.
+//! Topology, clock and workflow states: operations that write only small state (and the
+//! denylist).
 
-use serde_json::{json, Value};
-
-use crate::config::{Config, Schedule};
-use crate::engine::Engine;
+use crate::config::Schedule;
 use crate::error::{err, Error, ErrorCode, Result};
 use crate::keys;
 use crate::ops::schedule::{find_workflow_key, new_workflow, CONTROL};
-use crate::ops::Next;
-use crate::state::{wf_key, Account, WorkflowKind, WorkflowState};
+use crate::ops::{AccountInput, AccountPatch, TimeInput};
+use crate::records::{QuarantineEntry, QuarantineKind};
+use crate::state::{wf_key, Account, State, WorkflowKind, WorkflowState};
+use crate::txn::Txn;
+use crate::views::{AccountView, ClockResult, DenylistEntry, OpResult, WorkflowView};
 
-fn merge(base: &mut Value, patch: Value) {
-    match (base, patch) {
-        (Value::Object(b), Value::Object(p)) => {
-            for (k, v) in p {
-                match b.get_mut(&k) {
-                    Some(slot) if slot.is_object() && v.is_object() => merge(slot, v),
-                    _ => {
-                        b.insert(k, v);
-                    }
-                }
-            }
-        }
-        (b, p) => *b = p,
-    }
+/// The error of a clock target in the past.
+pub fn backwards(from: i64, to: i64) -> Error {
+    Error::new(
+        ErrorCode::ClockBackwards,
+        format!("the clock cannot move backwards (from {} to {})", crate::dates::format_iso(from), crate::dates::format_iso(to)),
+    )
 }
 
-fn merged_config(current: &Config, patch: Value) -> Result<Config> {
-    if !patch.is_object() {
-        return err(ErrorCode::InvalidArgument, "config must be an object");
-    }
-    let mut base = serde_json::to_value(current).map_err(|e| Error::new(ErrorCode::InvalidArgument, e.to_string()))?;
-    merge(&mut base, patch);
-    let cfg: Config = serde_json::from_value(base).map_err(|e| Error::new(ErrorCode::InvalidArgument, format!("config: {e}")))?;
-    cfg.validate()?;
-    Ok(cfg)
-}
-
-/// `init`: the first operation on empty storage.
-pub fn init(eng: &mut Engine, seed: &str, now: i64, config: Option<Value>) -> Result<Next> {
-    if eng.initialized {
-        return err(ErrorCode::InvalidArgument, "the storage holds a Message Center already");
-    }
-    let seed: u64 = seed
-        .trim()
-        .parse()
-        .map_err(|_| Error::new(ErrorCode::InvalidArgument, format!("seed '{seed}' is not a decimal 64-bit unsigned integer")))?;
-    if !(0..keys::MAX_TIME).contains(&now) {
-        return err(ErrorCode::InvalidArgument, "now is out of range");
-    }
-    let cfg = match config {
-        Some(c) => merged_config(&Config::default(), c)?,
-        None => Config::default(),
-    };
-    eng.st.seed = seed;
-    eng.st.config = cfg;
-    eng.st.clock = now;
-    for k in ["m/clock", "m/settings", "m/accounts", "m/types", "m/control"] {
-        eng.touch(k);
-    }
-    let wf = new_workflow(eng, CONTROL, WorkflowKind::Cleanup, None, WorkflowState::Started);
-    let key = wf_key(CONTROL, &wf.name);
-    eng.st.workflows.insert(key.clone(), wf);
-    eng.touch(format!("m/wf/{key}"));
-    eng.initialized = true;
-    Ok(Next::Done(json!({ "initialized": true })))
-}
-
-/// `configure`.
-pub fn configure(eng: &mut Engine, patch: Value) -> Result<Next> {
-    let cfg = merged_config(&eng.st.config, patch)?;
-    eng.st.config = cfg;
-    eng.touch("m/settings");
-    Ok(Next::Done(serde_json::to_value(&eng.st.config).unwrap_or(Value::Null)))
-}
-
-/// Moves the clock; refuses to go backwards.
-pub fn set_clock(eng: &mut Engine, to: i64) -> Result<Next> {
-    advance_clock(eng, to)?;
-    Ok(Next::Done(json!({ "now": crate::dates::format_iso(eng.st.clock) })))
-}
-
-/// Moves the clock to `to` (no-op if equal).
-pub fn advance_clock(eng: &mut Engine, to: i64) -> Result<()> {
-    if to < eng.st.clock {
-        return err(
-            ErrorCode::ClockBackwards,
-            format!(
-                "the clock cannot move backwards (from {} to {})",
-                crate::dates::format_iso(eng.st.clock),
-                crate::dates::format_iso(to)
-            ),
-        );
+/// Moves the clock to `to` (no-op if equal); refuses to go backwards.
+pub fn advance_clock(txn: &mut Txn<'_>, to: i64) -> Result<()> {
+    if to < txn.now() {
+        return Err(backwards(txn.now(), to));
     }
     if to > keys::MAX_TIME {
-        return err(ErrorCode::InvalidArgument, "time is out of range");
+        return err(ErrorCode::InvalidArgument, "time is out of range (up to year 10889)");
     }
-    if to != eng.st.clock {
-        eng.st.clock = to;
-        eng.touch("m/clock");
-    }
+    txn.set_clock(to);
     Ok(())
+}
+
+/// `setClock`.
+pub fn set_clock(txn: &mut Txn<'_>, to: &TimeInput) -> Result<OpResult> {
+    advance_clock(txn, to.raw_ms("to")?)?;
+    Ok(OpResult::Clock(ClockResult { now: crate::dates::format_iso(txn.now()) }))
 }
 
 /// Checks an internal name: letters, digits, `_`, starting with a letter or `_`, at most 64.
@@ -114,51 +48,70 @@ pub fn check_name(what: &str, name: &str) -> Result<()> {
     } else {
         err(
             ErrorCode::InvalidArgument,
-            format!("{what} '{name}' is not a valid internal name (letters, digits and _, not starting with a digit, at most 64)"),
+            format!(
+                "{what} '{}' is not a valid internal name (letters, digits and _, not starting with a digit, at most 64)",
+                crate::ctx::excerpt(name)
+            ),
         )
     }
 }
 
+/// The execution instance id of an account name.
+pub fn exec_id(st: &State, instance: &str) -> Result<u8> {
+    st.exec_id(instance)
+        .ok_or_else(|| Error::new(ErrorCode::UnknownInstance, format!("no execution instance named '{}'", crate::ctx::excerpt(instance))))
+}
+
+fn check_text(what: &str, v: &str, max: usize) -> Result<()> {
+    if v.chars().count() > max {
+        return err(ErrorCode::InvalidArgument, format!("{what} is longer than {max} characters"));
+    }
+    if let Some(c) = v.chars().find(|c| c.is_control()) {
+        return err(ErrorCode::InvalidArgument, format!("{what} holds a control character (U+{:04X})", u32::from(c)));
+    }
+    Ok(())
+}
+
 /// Registers an execution instance and creates its technical workflows (stopped, as in the
 /// product) and MTA.
-pub fn add_execution_instance(
-    eng: &mut Engine,
-    name: String,
-    label: Option<String>,
-    url: Option<String>,
-    id: i64,
-    enabled: Option<bool>,
-) -> Result<Next> {
+pub fn add_execution_instance(txn: &mut Txn<'_>, a: AccountInput) -> Result<OpResult> {
+    let name = a.name;
     check_name("external account", &name)?;
     if name == CONTROL {
         return err(ErrorCode::InvalidArgument, "'control' is reserved for the control instance");
     }
-    if !(0..=255).contains(&id) {
-        return err(ErrorCode::InvalidArgument, format!("execution instance id {id} is not between 0 and 255"));
+    if !(0..=255).contains(&a.execution_instance_id) {
+        return err(ErrorCode::InvalidArgument, format!("execution instance id {} is not between 0 and 255", a.execution_instance_id));
     }
-    let id = id as u8;
-    if eng.st.accounts.contains_key(&name) {
+    let id = a.execution_instance_id as u8;
+    if txn.st().accounts.contains_key(&name) {
         return err(ErrorCode::DuplicateInstance, format!("an external account named '{name}' exists already"));
     }
-    if let Some(other) = eng.st.account_by_id(id) {
+    if let Some(other) = txn.st().account_by_id(id) {
         return err(
             ErrorCode::DuplicateInstance,
-            format!("execution instance id {id} is used by '{}' already: the identifier must be different for each execution instance", other.name),
+            format!(
+                "execution instance id {id} is used by '{}' already: the identifier must be different for each execution instance",
+                other.name
+            ),
         );
     }
-    let url = url.unwrap_or_else(|| format!("http://{}.example.com:8080", name.to_ascii_lowercase()));
+    if let Some(l) = &a.label {
+        check_text("label", l, 255)?;
+    }
+    if let Some(u) = &a.url {
+        check_text("url", u, 2048)?;
+    }
     let account = Account {
-        label: label.unwrap_or_else(|| name.clone()),
-        url,
-        enabled: enabled.unwrap_or(true),
+        label: a.label.unwrap_or_else(|| name.clone()),
+        url: a.url.unwrap_or_else(|| format!("http://{}.example.com:8080", name.to_ascii_lowercase())),
+        enabled: a.enabled.unwrap_or(true),
         execution_instance_id: id,
-        created: eng.st.clock,
+        created: txn.now(),
         name: name.clone(),
     };
-    eng.st.accounts.insert(name.clone(), account);
-    eng.touch("m/accounts");
-    eng.st.inst.entry(id).or_default();
-    eng.touch(format!("m/inst/{id:02x}"));
+    txn.accounts_mut().insert(name.clone(), account);
+    txn.inst_mut(id);
     for (kind, state) in [
         (WorkflowKind::RtEventsProcessing, WorkflowState::Stopped),
         (WorkflowKind::BatchEventsProcessing, WorkflowState::Stopped),
@@ -166,109 +119,131 @@ pub fn add_execution_instance(
         (WorkflowKind::Cleanup, WorkflowState::Started),
         (WorkflowKind::Mta, WorkflowState::Started),
     ] {
-        let wf = new_workflow(eng, &name, kind, None, state);
-        let key = wf_key(&name, &wf.name);
-        eng.st.workflows.insert(key.clone(), wf);
-        eng.touch(format!("m/wf/{key}"));
+        let wf = new_workflow(txn.st(), &name, kind, None, state);
+        txn.put_workflow(wf_key(&name, &wf.name), wf);
     }
-    Ok(Next::Done(crate::ops::views::account(eng, &name)))
+    let st = txn.st();
+    Ok(OpResult::Account(AccountView::of(st, &st.accounts[&name])))
 }
 
 /// Changes an external account.
-pub fn update_execution_instance(
-    eng: &mut Engine,
-    name: &str,
-    label: Option<String>,
-    url: Option<String>,
-    enabled: Option<bool>,
-) -> Result<Next> {
-    let acc = eng
-        .st
-        .accounts
-        .get_mut(name)
-        .ok_or_else(|| Error::new(ErrorCode::UnknownInstance, format!("no external account named '{name}'")))?;
-    if let Some(l) = label {
-        acc.label = l;
+pub fn update_execution_instance(txn: &mut Txn<'_>, name: &str, p: AccountPatch) -> Result<OpResult> {
+    if !txn.st().accounts.contains_key(name) {
+        return err(ErrorCode::UnknownInstance, format!("no external account named '{}'", crate::ctx::excerpt(name)));
     }
-    if let Some(u) = url {
-        acc.url = u;
+    if let Some(l) = &p.label {
+        check_text("label", l, 255)?;
     }
-    if let Some(e) = enabled {
-        acc.enabled = e;
+    if let Some(u) = &p.url {
+        check_text("url", u, 2048)?;
     }
-    eng.touch("m/accounts");
-    Ok(Next::Done(crate::ops::views::account(eng, name)))
+    if let Some(acc) = txn.accounts_mut().get_mut(name) {
+        if let Some(l) = p.label {
+            acc.label = l;
+        }
+        if let Some(u) = p.url {
+            acc.url = u;
+        }
+        if let Some(e) = p.enabled {
+            acc.enabled = e;
+        }
+    }
+    let st = txn.st();
+    Ok(OpResult::Account(AccountView::of(st, &st.accounts[name])))
 }
 
 /// "Create the archiving workflow": `mcSynch_<account>`, started at once.
-pub fn create_archiving_workflow(eng: &mut Engine, account: &str) -> Result<Next> {
-    if !eng.st.accounts.contains_key(account) {
-        return err(ErrorCode::UnknownInstance, format!("no external account named '{account}'"));
+pub fn create_archiving_workflow(txn: &mut Txn<'_>, account: &str) -> Result<OpResult> {
+    if !txn.st().accounts.contains_key(account) {
+        return err(ErrorCode::UnknownInstance, format!("no external account named '{}'", crate::ctx::excerpt(account)));
     }
     let name = format!("mcSynch_{account}");
     let key = wf_key(CONTROL, &name);
-    if eng.st.workflows.contains_key(&key) {
-        return err(ErrorCode::WorkflowExists, format!("the archiving workflow '{name}' exists already for the execution instance '{account}'"));
+    if txn.st().workflows.contains_key(&key) {
+        return err(
+            ErrorCode::WorkflowExists,
+            format!("the archiving workflow '{name}' exists already for the execution instance '{account}'"),
+        );
     }
-    let wf = new_workflow(eng, CONTROL, WorkflowKind::McSynch, Some(account), WorkflowState::Started);
-    eng.st.workflows.insert(key.clone(), wf);
-    eng.touch(format!("m/wf/{key}"));
-    Ok(Next::Done(crate::ops::views::workflow(eng, &key)))
+    let wf = new_workflow(txn.st(), CONTROL, WorkflowKind::McSynch, Some(account), WorkflowState::Started);
+    txn.put_workflow(key.clone(), wf);
+    let st = txn.st();
+    Ok(OpResult::Workflow(WorkflowView::of(st, &st.workflows[&key])))
+}
+
+/// What can be done to a workflow's state.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WorkflowAction {
+    /// Start (or resume a paused one).
+    Start,
+    /// Pause a started one.
+    Pause,
+    /// Stop.
+    Stop,
 }
 
 /// Start, pause or stop.
-pub fn set_workflow_state(eng: &mut Engine, instance: &str, name: &str, action: &str) -> Result<Next> {
-    let key = find_workflow_key(eng, instance, name)?;
-    let clock = eng.st.clock;
-    let wf = eng.st.workflows.get_mut(&key).ok_or_else(|| Error::new(ErrorCode::UnknownWorkflow, name.to_string()))?;
+pub fn set_workflow_state(txn: &mut Txn<'_>, instance: &str, name: &str, action: WorkflowAction) -> Result<OpResult> {
+    let key = find_workflow_key(txn.st(), instance, name)?;
+    let clock = txn.now();
+    let wf = txn.workflow_mut(&key).ok_or_else(|| Error::new(ErrorCode::UnknownWorkflow, name.to_string()))?;
     match action {
-        "start" => {
+        WorkflowAction::Start => {
             if wf.state != WorkflowState::Started {
                 wf.state = WorkflowState::Started;
                 wf.next_tick = wf.next_tick.max(wf.schedule.first_at_or_after(clock));
             }
         }
-        "pause" => {
+        WorkflowAction::Pause => {
             if wf.state != WorkflowState::Started {
-                return err(ErrorCode::WorkflowState, format!("'{}' is {}: only a started workflow can be paused", wf.name, wf.state.label()));
+                return err(
+                    ErrorCode::WorkflowState,
+                    format!("'{}' is {}: only a started workflow can be paused", wf.name, wf.state.label()),
+                );
             }
             wf.state = WorkflowState::Paused;
         }
-        _ => wf.state = WorkflowState::Stopped,
+        WorkflowAction::Stop => wf.state = WorkflowState::Stopped,
     }
-    eng.touch(format!("m/wf/{key}"));
-    Ok(Next::Done(crate::ops::views::workflow(eng, &key)))
+    let st = txn.st();
+    Ok(OpResult::Workflow(WorkflowView::of(st, &st.workflows[&key])))
 }
 
 /// Changes a schedule.
-pub fn schedule_workflow(eng: &mut Engine, instance: &str, name: &str, period_ms: i64, offset_ms: i64) -> Result<Next> {
-    let key = find_workflow_key(eng, instance, name)?;
+pub fn schedule_workflow(txn: &mut Txn<'_>, instance: &str, name: &str, period_ms: i64, offset_ms: i64) -> Result<OpResult> {
+    let key = find_workflow_key(txn.st(), instance, name)?;
     if period_ms < 1000 || offset_ms < 0 || offset_ms >= period_ms {
         return err(ErrorCode::InvalidArgument, "period must be at least 1000 ms and 0 <= offset < period");
     }
-    let clock = eng.st.clock;
-    let wf = eng.st.workflows.get_mut(&key).ok_or_else(|| Error::new(ErrorCode::UnknownWorkflow, name.to_string()))?;
-    if wf.kind == WorkflowKind::Mta {
+    if txn.st().workflows.get(&key).is_some_and(|w| w.kind == WorkflowKind::Mta) {
         return err(ErrorCode::InvalidArgument, "the MTA runs when messages are due; it has no schedule");
     }
-    wf.schedule = Schedule { period_ms, offset_ms };
-    wf.next_tick = wf.schedule.first_at_or_after(clock);
-    eng.touch(format!("m/wf/{key}"));
-    Ok(Next::Done(crate::ops::views::workflow(eng, &key)))
+    let clock = txn.now();
+    if let Some(wf) = txn.workflow_mut(&key) {
+        wf.schedule = Schedule { period_ms, offset_ms };
+        wf.next_tick = wf.schedule.first_at_or_after(clock);
+    }
+    let st = txn.st();
+    Ok(OpResult::Workflow(WorkflowView::of(st, &st.workflows[&key])))
 }
 
 /// Adds an address to an execution instance's denylist.
-pub fn denylist(eng: &mut Engine, instance: &str, address: &str) -> Result<Next> {
-    let acc = eng
-        .st
-        .accounts
-        .get(instance)
-        .ok_or_else(|| Error::new(ErrorCode::UnknownInstance, format!("no execution instance named '{instance}'")))?;
+pub fn denylist(txn: &mut Txn<'_>, instance: &str, address: &str) -> Result<OpResult> {
+    let ii = exec_id(txn.st(), instance)?;
     let address = address.trim();
     if !crate::events::is_valid_email(address) && !crate::events::is_valid_phone(address) {
-        return err(ErrorCode::InvalidArgument, format!("'{address}' is neither an email address nor a phone number"));
+        return err(
+            ErrorCode::InvalidArgument,
+            format!("'{}' is neither an email address nor a phone number", crate::ctx::excerpt(address)),
+        );
     }
-    let rec = json!({ "address": address, "kind": "denylist", "reason": "Denylisted", "since": eng.st.clock });
-    eng.tx.put(keys::quarantine(acc.execution_instance_id, address), rec.to_string());
-    Ok(Next::Done(json!({ "address": address, "kind": "denylist", "reason": "Denylisted", "since": crate::dates::format_iso(eng.st.clock) })))
+    let entry =
+        QuarantineEntry { address: address.to_string(), kind: QuarantineKind::Denylist, reason: "Denylisted".into(), since: txn.now() };
+    txn.put(keys::quarantine_key(ii, address), crate::records::to_json(&entry));
+    Ok(OpResult::Denylist(DenylistEntry {
+        address: entry.address,
+        kind: entry.kind,
+        reason: entry.reason,
+        since: crate::dates::format_iso(entry.since),
+    }))
 }

@@ -2,94 +2,115 @@
 //! seed addresses, preview, publication and unpublication.
 
 use serde::Deserialize;
-use serde_json::{json, Value};
+use serde_json::Value;
+use ts_rs::TS;
 
-use crate::engine::Engine;
 use crate::error::{err, Error, ErrorCode, Result};
-use crate::input::Queue;
-use crate::model::Channel;
+use crate::model::{Channel, Queue};
 use crate::ops::admin::check_name;
-use crate::ops::Next;
 use crate::render::{EventView, Parsed};
-use crate::state::{EventType, PublishedCopy, Publication, Seed, Template};
+use crate::state::{EventType, Publication, PublishedCopy, Seed, State, Template};
+use crate::txn::Txn;
+use crate::views::{Deleted, OpResult, Preview, PublishResult, TemplateView};
 
-/// A seed address as given by the API: ctx as XML text or as a JSON object.
-#[derive(Debug, Clone, Deserialize)]
+/// A seed address as `createTemplate` / `updateTemplate` take it: ctx as XML text or as an object.
+#[derive(Debug, Clone, PartialEq, Deserialize, TS)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct SeedInput {
-    /// Internal name (default `seed<N>`).
+    /// Internal name, unique in the template (default `seed<N>`).
     #[serde(default)]
+    #[ts(optional)]
     pub name: Option<String>,
-    /// Label.
+    /// Label (default: the name).
     #[serde(default)]
+    #[ts(optional)]
     pub label: Option<String>,
-    /// Email.
+    /// Email address.
     #[serde(default)]
+    #[ts(optional)]
     pub email: Option<String>,
     /// Mobile phone.
     #[serde(default)]
+    #[ts(optional)]
     pub mobile_phone: Option<String>,
-    /// External id.
+    /// External identifier.
     #[serde(default)]
+    #[ts(optional)]
     pub external_id: Option<String>,
-    /// Test ctx.
+    /// Test data: a `ctx` object, or `<ctx>…</ctx>` XML text.
     #[serde(default)]
+    #[ts(optional, type = "CtxObject | string | null")]
     pub ctx: Option<Value>,
 }
 
-/// A template as given to `createTemplate`.
-#[derive(Debug, Clone, Deserialize)]
+/// What `createTemplate` takes.
+#[derive(Debug, Clone, PartialEq, Deserialize, TS)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct TemplateInput {
     /// Internal name.
     pub name: String,
-    /// Label.
+    /// Label (default: the name).
     #[serde(default)]
+    #[ts(optional, type = "string | null")]
     pub label: Option<String>,
-    /// Event type.
+    /// Event type (a value of the `eventType` enumeration); required to publish.
     #[serde(default)]
+    #[ts(optional, type = "string | null")]
     pub event_type: Option<String>,
-    /// Channel, number or name (default email).
+    /// Channel (default email).
     #[serde(default)]
+    #[ts(optional, type = "TemplateChannel | ChannelInput | null")]
     pub channel: Option<Value>,
-    /// Subject.
+    /// Subject (required for email to publish).
     #[serde(default)]
+    #[ts(optional, type = "string | null")]
     pub subject: Option<String>,
     /// HTML body.
     #[serde(default)]
+    #[ts(optional, type = "string | null")]
     pub html: Option<String>,
-    /// Text body.
+    /// Text body (also the SMS and push text).
     #[serde(default)]
+    #[ts(optional, type = "string | null")]
     pub text: Option<String>,
     /// Seed addresses.
     #[serde(default)]
+    #[ts(optional, type = "SeedInput[] | null")]
     pub seeds: Option<Vec<SeedInput>>,
 }
 
-/// Changes to a template (absent fields are kept; `eventType: null` clears it).
-#[derive(Debug, Clone, Deserialize)]
+/// What `updateTemplate` takes: absent fields are kept; `eventType: null` clears it; `seeds`
+/// replaces all.
+#[derive(Debug, Clone, PartialEq, Deserialize, TS)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct TemplatePatch {
     /// Label.
     #[serde(default)]
+    #[ts(optional)]
     pub label: Option<String>,
-    /// Event type (`Some(None)` clears).
-    #[serde(default, with = "double_option")]
+    /// Event type, or null for "(None specified)".
+    #[serde(default, deserialize_with = "double_option::deserialize")]
+    #[ts(optional, type = "string | null")]
     pub event_type: Option<Option<String>>,
     /// Channel.
     #[serde(default)]
+    #[ts(optional, type = "TemplateChannel | ChannelInput")]
     pub channel: Option<Value>,
     /// Subject.
     #[serde(default)]
+    #[ts(optional)]
     pub subject: Option<String>,
     /// HTML body.
     #[serde(default)]
+    #[ts(optional)]
     pub html: Option<String>,
     /// Text body.
     #[serde(default)]
+    #[ts(optional)]
     pub text: Option<String>,
     /// Seed addresses (replace all).
     #[serde(default)]
+    #[ts(optional)]
     pub seeds: Option<Vec<SeedInput>>,
 }
 
@@ -102,23 +123,42 @@ mod double_option {
 }
 
 /// Adds a value to the `eventType` enumeration.
-pub fn add_event_type(eng: &mut Engine, name: String, label: Option<String>) -> Result<Next> {
+pub fn add_event_type(txn: &mut Txn<'_>, name: String, label: Option<String>) -> Result<OpResult> {
     check_name("event type", &name)?;
-    if eng.st.event_types.contains_key(&name) {
+    if txn.st().event_types.contains_key(&name) {
         return err(ErrorCode::DuplicateEventType, format!("the eventType enumeration has a value '{name}' already"));
     }
+    if let Some(l) = &label {
+        check_label(l)?;
+    }
     let t = EventType { label: label.unwrap_or_else(|| name.clone()), name: name.clone() };
-    eng.st.event_types.insert(name, t.clone());
-    eng.touch("m/types");
-    Ok(Next::Done(json!({ "name": t.name, "label": t.label })))
+    txn.event_types_mut().insert(name, t.clone());
+    Ok(OpResult::EventType(t))
+}
+
+fn check_label(l: &str) -> Result<()> {
+    if l.chars().count() > 255 {
+        return err(ErrorCode::InvalidArgument, "label is longer than 255 characters");
+    }
+    if let Some(c) = l.chars().find(|c| c.is_control()) {
+        return err(ErrorCode::InvalidArgument, format!("label holds a control character (U+{:04X})", u32::from(c)));
+    }
+    Ok(())
 }
 
 fn parse_channel(v: Option<&Value>) -> Result<Channel> {
     let ch = match v {
         None | Some(Value::Null) => Channel::Email,
-        Some(Value::Number(n)) => Channel::parse(&n.to_string()).ok_or_else(|| Error::new(ErrorCode::UnknownChannel, format!("channel {n} is not a known channel")))?,
-        Some(Value::String(s)) => Channel::parse(s).ok_or_else(|| Error::new(ErrorCode::UnknownChannel, format!("channel '{s}' is not a known channel")))?,
-        Some(other) => return err(ErrorCode::UnknownChannel, format!("channel {other} is neither a number nor a name")),
+        Some(Value::Number(n)) => Channel::parse(&n.to_string())
+            .ok_or_else(|| Error::new(ErrorCode::UnknownChannel, format!("channel {n} is not a known channel")))?,
+        Some(Value::String(s)) => Channel::parse(s)
+            .ok_or_else(|| Error::new(ErrorCode::UnknownChannel, format!("channel '{}' is not a known channel", crate::ctx::excerpt(s))))?,
+        Some(other) => {
+            return err(
+                ErrorCode::UnknownChannel,
+                format!("channel {} is neither a number nor a name", crate::ctx::excerpt(&other.to_string())),
+            )
+        }
     };
     if !ch.has_template() {
         return err(
@@ -129,59 +169,108 @@ fn parse_channel(v: Option<&Value>) -> Result<Channel> {
     Ok(ch)
 }
 
-fn check_event_type(eng: &Engine, t: &Option<String>) -> Result<()> {
+fn check_event_type(st: &State, t: &Option<String>) -> Result<()> {
     if let Some(t) = t {
-        if !eng.st.event_types.contains_key(t) {
-            return err(ErrorCode::UnknownEventType, format!("event type '{t}' is not a value of the eventType enumeration"));
+        if !st.event_types.contains_key(t) {
+            return err(
+                ErrorCode::UnknownEventType,
+                format!("event type '{}' is not a value of the eventType enumeration", crate::ctx::excerpt(t)),
+            );
         }
     }
     Ok(())
 }
 
-fn seeds(eng: &Engine, input: Vec<SeedInput>) -> Result<Vec<Seed>> {
-    let limits = eng.st.config.limits();
+fn seeds(st: &State, input: Vec<SeedInput>) -> Result<Vec<Seed>> {
+    let limits = st.config.limits();
     let mut out: Vec<Seed> = Vec::new();
+    if input.len() > 100 {
+        return err(ErrorCode::InputTooLarge, format!("{} seed addresses, over the limit of 100 per template", input.len()));
+    }
     for (i, s) in input.into_iter().enumerate() {
         let name = s.name.unwrap_or_else(|| format!("seed{}", i + 1));
         check_name("seed address", &name)?;
         if out.iter().any(|o| o.name == name) {
             return err(ErrorCode::InvalidArgument, format!("two seed addresses are named '{name}'"));
         }
+        if let Some(l) = &s.label {
+            check_label(l)?;
+        }
         if let Some(e) = &s.email {
             if !crate::events::is_valid_email(e) {
-                return err(ErrorCode::InvalidEmail, format!("seed '{name}': '{e}' is not a valid email address"));
+                return err(ErrorCode::InvalidEmail, format!("seed '{name}': '{}' is not a valid email address", crate::ctx::excerpt(e)));
             }
         }
         if let Some(p) = &s.mobile_phone {
             if !crate::events::is_valid_phone(p) {
-                return err(ErrorCode::InvalidPhone, format!("seed '{name}': '{p}' is not a valid mobile phone number"));
+                return err(
+                    ErrorCode::InvalidPhone,
+                    format!("seed '{name}': '{}' is not a valid mobile phone number", crate::ctx::excerpt(p)),
+                );
+            }
+        }
+        if let Some(x) = &s.external_id {
+            if x.chars().count() > 255 || x.chars().any(char::is_control) {
+                return err(
+                    ErrorCode::InvalidArgument,
+                    format!("seed '{name}': the external identifier is longer than 255 characters or holds a control character"),
+                );
             }
         }
         let ctx = match &s.ctx {
             None | Some(Value::Null) => "<ctx/>".to_string(),
-            Some(Value::String(x)) => crate::ctx::parse_xml(x, &limits).map_err(|e| Error::new(e.code, format!("seed '{name}': {}", e.message)))?.to_xml(),
-            Some(v @ Value::Object(_)) => crate::ctx::Node::from_json("ctx", v, &limits)?.to_xml(),
+            Some(Value::String(x)) => {
+                crate::ctx::parse_xml(x, &limits).map_err(|e| Error::new(e.code, format!("seed '{name}': {}", e.message)))?.to_xml()
+            }
+            Some(v @ Value::Object(_)) => crate::ctx::Node::from_json("ctx", v, &limits)
+                .map_err(|e| Error::new(e.code, format!("seed '{name}': {}", e.message)))?
+                .to_xml(),
             Some(_) => return err(ErrorCode::InvalidArgument, format!("seed '{name}': ctx must be XML text or an object")),
         };
-        out.push(Seed { label: s.label.unwrap_or_else(|| name.clone()), name, email: s.email, mobile_phone: s.mobile_phone, external_id: s.external_id, ctx });
+        crate::events::check_xml_chars("ctx", &ctx).map_err(|e| Error::new(e.code, format!("seed '{name}': {}", e.message)))?;
+        out.push(Seed {
+            label: s.label.unwrap_or_else(|| name.clone()),
+            name,
+            email: s.email,
+            mobile_phone: s.mobile_phone,
+            external_id: s.external_id,
+            ctx,
+        });
     }
     Ok(out)
 }
 
+/// Largest subject, HTML or text body of a template, in bytes.
+const MAX_CONTENT_BYTES: usize = 1024 * 1024;
+
+fn check_content(subject: &str, html: &str, text: &str) -> Result<()> {
+    for (what, v) in [("subject", subject), ("HTML body", html), ("text body", text)] {
+        if v.len() > MAX_CONTENT_BYTES {
+            return err(ErrorCode::InputTooLarge, format!("the {what} is {} bytes, over the limit of {MAX_CONTENT_BYTES} bytes", v.len()));
+        }
+        crate::events::check_xml_chars(what, v)?;
+    }
+    Parsed::parse(subject, html, text)?;
+    Ok(())
+}
+
 /// Creates a template ("Being edited"). Content that does not parse is refused here.
-pub fn create_template(eng: &mut Engine, t: TemplateInput) -> Result<Next> {
+pub fn create_template(txn: &mut Txn<'_>, t: TemplateInput) -> Result<OpResult> {
     check_name("template", &t.name)?;
-    if eng.st.templates.contains_key(&t.name) {
+    if txn.st().templates.contains_key(&t.name) {
         return err(ErrorCode::DuplicateTemplate, format!("a transactional message template named '{}' exists already", t.name));
     }
     let channel = parse_channel(t.channel.as_ref())?;
-    check_event_type(eng, &t.event_type)?;
+    check_event_type(txn.st(), &t.event_type)?;
+    if let Some(l) = &t.label {
+        check_label(l)?;
+    }
     let subject = t.subject.unwrap_or_default();
     let html = t.html.unwrap_or_default();
     let text = t.text.unwrap_or_default();
-    Parsed::parse(&subject, &html, &text)?;
-    let seeds = seeds(eng, t.seeds.unwrap_or_default())?;
-    let now = eng.st.clock;
+    check_content(&subject, &html, &text)?;
+    let seeds = seeds(txn.st(), t.seeds.unwrap_or_default())?;
+    let now = txn.now();
     let tpl = Template {
         label: t.label.unwrap_or_else(|| t.name.clone()),
         name: t.name.clone(),
@@ -196,26 +285,27 @@ pub fn create_template(eng: &mut Engine, t: TemplateInput) -> Result<Next> {
         created: now,
         last_modified: now,
     };
-    eng.st.templates.insert(t.name.clone(), tpl);
-    eng.touch(format!("m/tpl/{}", t.name));
-    crate::ops::views::template(eng, &t.name).map(Next::Done)
+    let view = TemplateView::of(&tpl);
+    txn.put_template(tpl);
+    Ok(OpResult::Template(Box::new(view)))
 }
 
-fn get_template<'a>(eng: &'a Engine, name: &str) -> Result<&'a Template> {
-    eng.st
-        .templates
-        .get(name)
-        .ok_or_else(|| Error::new(ErrorCode::UnknownTemplate, format!("no transactional message template named '{name}'")))
+/// A template by name.
+pub fn get_template<'a>(st: &'a State, name: &str) -> Result<&'a Template> {
+    st.templates.get(name).ok_or_else(|| {
+        Error::new(ErrorCode::UnknownTemplate, format!("no transactional message template named '{}'", crate::ctx::excerpt(name)))
+    })
 }
 
 /// Changes a template. Changes take effect on execution instances at the next publication.
-pub fn update_template(eng: &mut Engine, name: &str, p: TemplatePatch) -> Result<Next> {
-    let mut tpl = get_template(eng, name)?.clone();
+pub fn update_template(txn: &mut Txn<'_>, name: &str, p: TemplatePatch) -> Result<OpResult> {
+    let mut tpl = get_template(txn.st(), name)?.clone();
     if let Some(l) = p.label {
+        check_label(&l)?;
         tpl.label = l;
     }
     if let Some(t) = p.event_type {
-        check_event_type(eng, &t)?;
+        check_event_type(txn.st(), &t)?;
         tpl.event_type = t;
     }
     if p.channel.is_some() {
@@ -231,24 +321,23 @@ pub fn update_template(eng: &mut Engine, name: &str, p: TemplatePatch) -> Result
         tpl.text = s;
     }
     if let Some(s) = p.seeds {
-        tpl.seeds = seeds(eng, s)?;
+        tpl.seeds = seeds(txn.st(), s)?;
     }
-    Parsed::parse(&tpl.subject, &tpl.html, &tpl.text)?;
-    tpl.last_modified = eng.st.clock;
-    eng.st.templates.insert(name.to_string(), tpl);
-    eng.touch(format!("m/tpl/{name}"));
-    crate::ops::views::template(eng, name).map(Next::Done)
+    check_content(&tpl.subject, &tpl.html, &tpl.text)?;
+    tpl.last_modified = txn.now();
+    let view = TemplateView::of(&tpl);
+    txn.put_template(tpl);
+    Ok(OpResult::Template(Box::new(view)))
 }
 
 /// Deletes a template; a published one must be unpublished first.
-pub fn delete_template(eng: &mut Engine, name: &str) -> Result<Next> {
-    let tpl = get_template(eng, name)?;
+pub fn delete_template(txn: &mut Txn<'_>, name: &str) -> Result<OpResult> {
+    let tpl = get_template(txn.st(), name)?;
     if tpl.publication == Publication::Published {
         return err(ErrorCode::TemplatePublished, format!("'{name}' is published: unpublish it before deleting it"));
     }
-    eng.st.templates.remove(name);
-    eng.touch(format!("m/tpl/{name}"));
-    Ok(Next::Done(json!({ "deleted": name })))
+    txn.remove_template(name);
+    Ok(OpResult::Deleted(Deleted { deleted: name.to_string() }))
 }
 
 fn copy_names(name: &str) -> [(String, Queue); 2] {
@@ -256,8 +345,8 @@ fn copy_names(name: &str) -> [(String, Queue); 2] {
 }
 
 /// Publishes to every execution instance: `<name>_rt` and `<name>_batch`, replacing earlier copies.
-pub fn publish(eng: &mut Engine, name: &str) -> Result<Next> {
-    let tpl = get_template(eng, name)?.clone();
+pub fn publish(txn: &mut Txn<'_>, name: &str) -> Result<OpResult> {
+    let tpl = get_template(txn.st(), name)?.clone();
     let Some(event_type) = tpl.event_type.clone() else {
         return err(ErrorCode::TemplateNotPublishable, format!("'{name}' has no event type: choose one before publishing"));
     };
@@ -266,17 +355,17 @@ pub fn publish(eng: &mut Engine, name: &str) -> Result<Next> {
     if tpl.channel == Channel::Email && tpl.subject.trim().is_empty() {
         return err(ErrorCode::TemplateNotPublishable, format!("'{name}' is an email template without a subject"));
     }
-    let now = eng.st.clock;
-    eng.st.control.publish_seq += 1;
-    let seq = eng.st.control.publish_seq;
-    eng.touch("m/control");
+    let now = txn.now();
+    let c = txn.control_mut();
+    c.publish_seq += 1;
+    let seq = c.publish_seq;
     let mut log = vec![
         "Starting transactional message publication (1).".to_string(),
         format!("Publication of the '{} ({})' transactional message...", tpl.label, tpl.name),
     ];
-    let ids: Vec<(u8, String)> = eng.st.accounts.values().map(|a| (a.execution_instance_id, a.name.clone())).collect();
+    let ids: Vec<(u8, String)> = txn.st().accounts.values().map(|a| (a.execution_instance_id, a.name.clone())).collect();
     for (id, account) in ids {
-        let copies = eng.st.published.entry(id).or_default();
+        let copies = txn.published_mut(id);
         for (copy, queue) in copy_names(name) {
             copies.insert(
                 copy.clone(),
@@ -296,53 +385,57 @@ pub fn publish(eng: &mut Engine, name: &str) -> Result<Next> {
             );
             log.push(format!("Template '{copy}' deployed on the execution instance '{account}'."));
         }
-        eng.touch(format!("m/pub/{id:02x}"));
     }
     log.push(format!("Publication of '{} ({})' complete.", tpl.label, tpl.name));
     log.push("Transactional message publication complete.".to_string());
-    if let Some(t) = eng.st.templates.get_mut(name) {
+    if let Some(t) = txn.template_mut(name) {
         t.publication = Publication::Published;
         t.published_at = Some(now);
     }
-    eng.touch(format!("m/tpl/{name}"));
-    Ok(Next::Done(json!({ "template": name, "publication": "Published", "log": log })))
+    Ok(OpResult::Publish(PublishResult { template: name.to_string(), publication: Publication::Published.label(), log }))
 }
 
 /// Unpublishes: deletes both copies from every execution instance; status back to "Being edited".
-pub fn unpublish(eng: &mut Engine, name: &str) -> Result<Next> {
-    let tpl = get_template(eng, name)?;
+pub fn unpublish(txn: &mut Txn<'_>, name: &str) -> Result<OpResult> {
+    let tpl = get_template(txn.st(), name)?;
     if tpl.publication != Publication::Published {
         return err(ErrorCode::InvalidArgument, format!("'{name}' is not published"));
     }
     let mut log = vec![format!("Unpublication of the '{} ({})' transactional message...", tpl.label, tpl.name)];
-    let ids: Vec<(u8, String)> = eng.st.accounts.values().map(|a| (a.execution_instance_id, a.name.clone())).collect();
+    let ids: Vec<(u8, String)> = txn.st().accounts.values().map(|a| (a.execution_instance_id, a.name.clone())).collect();
     for (id, account) in ids {
-        if let Some(copies) = eng.st.published.get_mut(&id) {
-            for (copy, _) in copy_names(name) {
-                if copies.remove(&copy).is_some() {
-                    log.push(format!("Template '{copy}' deleted from the execution instance '{account}'."));
-                }
+        if !txn.st().published.contains_key(&id) {
+            continue;
+        }
+        let copies = txn.published_mut(id);
+        for (copy, _) in copy_names(name) {
+            if copies.remove(&copy).is_some() {
+                log.push(format!("Template '{copy}' deleted from the execution instance '{account}'."));
             }
-            eng.touch(format!("m/pub/{id:02x}"));
         }
     }
-    if let Some(t) = eng.st.templates.get_mut(name) {
+    if let Some(t) = txn.template_mut(name) {
         t.publication = Publication::BeingEdited;
     }
-    eng.touch(format!("m/tpl/{name}"));
     log.push("Unpublication complete.".to_string());
-    Ok(Next::Done(json!({ "template": name, "publication": "Being edited", "log": log })))
+    Ok(OpResult::Publish(PublishResult { template: name.to_string(), publication: Publication::BeingEdited.label(), log }))
 }
 
 /// Renders a template with one of its seed addresses.
-pub fn preview(eng: &Engine, name: &str, seed: Option<&str>) -> Result<Value> {
-    let tpl = get_template(eng, name)?;
+pub fn preview(st: &State, name: &str, seed: Option<&str>) -> Result<Preview> {
+    let tpl = get_template(st, name)?;
     let s = match seed {
-        Some(n) => tpl.seeds.iter().find(|s| s.name == n).ok_or_else(|| Error::new(ErrorCode::UnknownSeed, format!("'{name}' has no seed address named '{n}'")))?,
-        None => tpl.seeds.first().ok_or_else(|| Error::new(ErrorCode::UnknownSeed, format!("'{name}' has no seed address: add one to preview")))?,
+        Some(n) => tpl.seeds.iter().find(|s| s.name == n).ok_or_else(|| {
+            Error::new(ErrorCode::UnknownSeed, format!("'{name}' has no seed address named '{}'", crate::ctx::excerpt(n)))
+        })?,
+        None => tpl
+            .seeds
+            .first()
+            .ok_or_else(|| Error::new(ErrorCode::UnknownSeed, format!("'{name}' has no seed address: add one to preview")))?,
     };
     let ctx = crate::ctx::parse_stored(&s.ctx);
-    let mut fields: Vec<(&'static str, String)> = vec![("type", tpl.event_type.clone().unwrap_or_default()), ("wishedChannel", tpl.channel.code().to_string())];
+    let mut fields: Vec<(&'static str, String)> =
+        vec![("type", tpl.event_type.clone().unwrap_or_default()), ("wishedChannel", tpl.channel.code().to_string())];
     if let Some(e) = &s.email {
         fields.push(("email", e.clone()));
     }
@@ -354,5 +447,5 @@ pub fn preview(eng: &Engine, name: &str, seed: Option<&str>) -> Result<Value> {
     }
     let view = EventView::of_fields(fields, ctx);
     let rendered = Parsed::parse(&tpl.subject, &tpl.html, &tpl.text)?.render(&view);
-    Ok(json!({ "template": name, "seed": s.name, "subject": rendered.subject, "html": rendered.html, "text": rendered.text }))
+    Ok(Preview { template: name.to_string(), seed: s.name.clone(), subject: rendered.subject, html: rendered.html, text: rendered.text })
 }

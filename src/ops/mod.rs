@@ -1,47 +1,152 @@
-//! Operations: what the shell asks the engine to do. Requests are JSON (`{"op": "...", ...}`),
-//! results are JSON values.
+//! Operations: what the shell asks the engine to do (`Request`, one storage transaction each) and
+//! what it asks without storage (`Query`). Each module decides one area; `begin` and `resume`
+//! dispatch.
 
-mod admin;
-mod catalogue;
-mod push;
-mod read;
-pub mod records;
-pub mod schedule;
-mod steps;
-pub mod views;
+pub(crate) mod admin;
+pub(crate) mod catalogue;
+pub(crate) mod commands;
+pub(crate) mod open;
+pub(crate) mod push;
+pub(crate) mod read;
+pub(crate) mod schedule;
+pub(crate) mod workflows;
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
+use ts_rs::TS;
 
-use crate::engine::{Engine, ReadReq, ReadResult};
-use crate::error::Result;
+use crate::engine::{ReadReq, ReadResult};
+use crate::error::{Error, ErrorCode, Result};
+use crate::txn::Txn;
+use crate::views::{self, OpResult};
 
-pub use catalogue::{TemplateInput, TemplatePatch};
-pub use read::ListFilter;
+pub use catalogue::{SeedInput, TemplateInput, TemplatePatch};
+pub use push::PushRequest;
+pub use read::{CountFilter, ListFilter};
+
+/// A point in time as the API takes it: ms since the epoch, or ISO 8601 text (a date without a
+/// zone is UTC, the same wherever the code runs).
+#[derive(Debug, Clone, PartialEq, Deserialize, TS)]
+#[serde(untagged)]
+pub enum TimeInput {
+    /// Milliseconds since the Unix epoch (a fraction is dropped).
+    Ms(f64),
+    /// ISO 8601 (`2026-03-02`, `2026-03-02T08:00:00Z`, `2026-03-02T09:00:00+01:00`…).
+    Text(String),
+}
+
+impl TimeInput {
+    /// The instant, without a range check.
+    pub fn raw_ms(&self, what: &str) -> Result<i64> {
+        match self {
+            TimeInput::Ms(t) if t.is_finite() && t.abs() < 9.0e15 => Ok(t.trunc() as i64),
+            TimeInput::Ms(_) => Err(Error::new(ErrorCode::InvalidArgument, format!("{what} must be a finite number of ms"))),
+            TimeInput::Text(s) => {
+                crate::dates::parse_iso8601(s.trim()).map_err(|e| Error::new(ErrorCode::InvalidDate, format!("{what}: {}", e.message)))
+            }
+        }
+    }
+
+    /// The instant, or `what` named in the error.
+    pub fn ms(&self, what: &str) -> Result<i64> {
+        let t = self.raw_ms(what)?;
+        if !(0..=crate::keys::MAX_TIME).contains(&t) {
+            return Err(Error::new(ErrorCode::InvalidArgument, format!("{what} is out of range (1970 to year 10889)")));
+        }
+        Ok(t)
+    }
+}
+
+/// What `open` takes.
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct OpenRequest {
+    /// The seed of a new store (decimal 64-bit); on an existing store it must match.
+    #[serde(default)]
+    pub seed: Option<String>,
+    /// The initial virtual time of a new store (default 2026-01-01T00:00:00Z).
+    #[serde(default)]
+    pub now: Option<TimeInput>,
+    /// Configuration overrides (on an existing store, applied as `configure`).
+    #[serde(default)]
+    pub config: Option<Value>,
+    /// A fresh random seed from the host, used when a new store is given none.
+    #[serde(default)]
+    pub fresh_seed: Option<String>,
+    /// The boundary format version the shell speaks (see `boundary.rs`).
+    #[serde(default)]
+    pub boundary: Option<u32>,
+}
+
+/// What `addExecutionInstance` takes: an external account of type "Execution instance".
+#[derive(Debug, Clone, PartialEq, Deserialize, TS)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct AccountInput {
+    /// Internal name (`mcExec1`): letters, digits and `_`, not starting with a digit, at most 64.
+    pub name: String,
+    /// Label (default: the name).
+    #[serde(default)]
+    #[ts(optional)]
+    pub label: Option<String>,
+    /// URL of the execution instance (default `http://<name>.example.com:8080`).
+    #[serde(default)]
+    #[ts(optional)]
+    pub url: Option<String>,
+    /// Execution instance id, 0–255, unique: the top byte of its event ids.
+    #[ts(type = "number")]
+    pub execution_instance_id: i64,
+    /// "Enabled" (default true): the load balancer only uses enabled instances.
+    #[serde(default)]
+    #[ts(optional)]
+    pub enabled: Option<bool>,
+}
+
+/// Changes to an external account.
+#[derive(Debug, Clone, PartialEq, Default, Deserialize, TS)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct AccountPatch {
+    /// Label.
+    #[serde(default)]
+    #[ts(optional)]
+    pub label: Option<String>,
+    /// URL.
+    #[serde(default)]
+    #[ts(optional)]
+    pub url: Option<String>,
+    /// "Enabled".
+    #[serde(default)]
+    #[ts(optional)]
+    pub enabled: Option<bool>,
+}
 
 /// A request that may read and write storage.
-#[derive(Debug, Deserialize)]
-#[serde(tag = "op", rename_all = "camelCase", deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(tag = "op", rename_all = "camelCase", rename_all_fields = "camelCase", deny_unknown_fields)]
 pub enum Request {
-    /// First operation on empty storage.
-    Init {
-        /// The seed, a decimal 64-bit integer.
-        seed: String,
-        /// Initial virtual time, ms since the epoch.
-        now: i64,
-        /// Configuration overrides.
-        #[serde(default)]
-        config: Option<Value>,
-    },
+    /// The first operation: reads the small state, or creates a new store.
+    Open(OpenRequest),
     /// Changes configuration values (a partial object, merged).
     Configure {
         /// The overrides.
         config: Value,
     },
-    /// Moves the clock (never backwards).
+    /// Moves the clock (never backwards) without running anything.
     SetClock {
         /// Target time.
-        to: i64,
+        to: TimeInput,
+    },
+    /// Moves the clock forward, running each workflow step that falls due, one per transaction:
+    /// the result says what to send next until the target is reached.
+    Advance {
+        /// How far, in ms (a fraction is dropped).
+        #[serde(default)]
+        by: Option<f64>,
+        /// To when.
+        #[serde(default)]
+        to: Option<TimeInput>,
+        /// Steps run so far by this command.
+        #[serde(default)]
+        steps: u64,
     },
     /// Adds a value to the `eventType` enumeration.
     AddEventType {
@@ -52,35 +157,13 @@ pub enum Request {
         label: Option<String>,
     },
     /// Registers an execution instance (external account) on the control.
-    AddExecutionInstance {
-        /// Internal name.
-        name: String,
-        /// Label.
-        #[serde(default)]
-        label: Option<String>,
-        /// URL.
-        #[serde(default)]
-        url: Option<String>,
-        /// Execution instance id.
-        #[serde(rename = "executionInstanceId")]
-        execution_instance_id: i64,
-        /// Enabled.
-        #[serde(default)]
-        enabled: Option<bool>,
-    },
+    AddExecutionInstance(AccountInput),
     /// Changes an external account.
     UpdateExecutionInstance {
         /// Internal name.
         name: String,
-        /// Label.
-        #[serde(default)]
-        label: Option<String>,
-        /// URL.
-        #[serde(default)]
-        url: Option<String>,
-        /// Enabled.
-        #[serde(default)]
-        enabled: Option<bool>,
+        /// The changes.
+        patch: AccountPatch,
     },
     /// "Create the archiving workflow" on an external account.
     CreateArchivingWorkflow {
@@ -142,15 +225,15 @@ pub enum Request {
         /// Internal name.
         name: String,
         /// Period.
-        #[serde(rename = "periodMs")]
         period_ms: i64,
         /// Offset.
-        #[serde(default, rename = "offsetMs")]
+        #[serde(default)]
         offset_ms: i64,
     },
     /// Pushes events (PushEvent / PushEvents).
-    Push(push::PushRequest),
-    /// Runs one step of a workflow (at `at`, moving the clock there, or now).
+    Push(PushRequest),
+    /// Runs one step of a workflow (at `at`, moving the clock there, or now); the result says
+    /// whether the run goes on.
     RunWorkflow {
         /// `control` or an account name.
         instance: String,
@@ -187,11 +270,25 @@ pub enum Request {
         #[serde(default)]
         limit: Option<u32>,
     },
+    /// Advances the clock one workflow step at a time until the event has the status, or says
+    /// why it never will (`WAIT_BLOCKED`) or did not in time (`WAIT_TIMEOUT`).
+    WaitForStatus {
+        /// Decimal id.
+        id: String,
+        /// Our status name, console label or REST name.
+        status: String,
+        /// Longest it may advance the clock (default `waitLimitMs`).
+        #[serde(default)]
+        max_ms: Option<i64>,
+        /// The deadline fixed by the first call of the command.
+        #[serde(default)]
+        deadline: Option<i64>,
+    },
 }
 
 /// A question about the small state (no storage).
-#[derive(Debug, Deserialize)]
-#[serde(tag = "q", rename_all = "camelCase", deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(tag = "q", rename_all = "camelCase", rename_all_fields = "camelCase", deny_unknown_fields)]
 pub enum Query {
     /// Clock, seed, configuration.
     Settings,
@@ -231,7 +328,7 @@ pub enum Query {
         instance: Option<String>,
     },
     /// Counts per status.
-    Counts(read::CountFilter),
+    Counts(CountFilter),
     /// mcPing of an execution instance.
     McPing {
         /// Account name.
@@ -240,119 +337,201 @@ pub enum Query {
     /// The next workflow step due at or before `until`.
     NextDue {
         /// Horizon.
-        until: i64,
+        until: TimeInput,
     },
-    /// Why an event cannot reach a status (no workflow started…), given its current story.
-    WaitCheck {
+}
+
+/// What to send next, for a command of several transactions: the same command, carried on.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "op", rename_all = "camelCase", rename_all_fields = "camelCase")]
+pub enum Continuation {
+    /// `advance` towards `to`.
+    Advance {
+        /// The target.
+        to: i64,
+        /// Steps run so far.
+        steps: u64,
+    },
+    /// The next step of a run.
+    RunWorkflow {
+        /// `control` or an account name.
+        instance: String,
+        /// Internal name.
+        name: String,
+    },
+    /// `waitForStatus` until `deadline`.
+    WaitForStatus {
+        /// Decimal id.
+        id: String,
         /// The wanted status.
         status: String,
-        /// Its current status.
-        current: String,
-        /// Whether its delivery log has an asynchronous bounce pending.
-        #[serde(default, rename = "bouncePending")]
-        bounce_pending: bool,
-        /// Queue.
-        queue: String,
-        /// Account name.
-        instance: String,
+        /// The deadline.
+        deadline: i64,
     },
+}
+
+impl Continuation {
+    /// The request it stands for.
+    pub fn request(&self) -> Request {
+        match self {
+            Continuation::Advance { to, steps } => Request::Advance { by: None, to: Some(TimeInput::Ms(*to as f64)), steps: *steps },
+            Continuation::RunWorkflow { instance, name } => {
+                Request::RunWorkflow { instance: instance.clone(), name: name.clone(), at: None }
+            }
+            Continuation::WaitForStatus { id, status, deadline } => {
+                Request::WaitForStatus { id: id.clone(), status: status.clone(), max_ms: None, deadline: Some(*deadline) }
+            }
+        }
+    }
+}
+
+/// Every answer of a query.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum QueryResult {
+    /// `settings`.
+    Settings(views::SettingsView),
+    /// `accounts`.
+    Accounts(Vec<views::AccountView>),
+    /// `eventTypes`.
+    EventTypes(Vec<crate::state::EventType>),
+    /// `templates`.
+    Templates(Vec<views::TemplateView>),
+    /// `template`.
+    Template(Box<views::TemplateView>),
+    /// `preview`.
+    Preview(views::Preview),
+    /// `published`.
+    Published(Vec<views::PublishedCopyView>),
+    /// `deliveries`.
+    Deliveries(Vec<views::DeliveryView>),
+    /// `workflows`.
+    Workflows(Vec<views::WorkflowView>),
+    /// `counts`.
+    Counts(views::Counts),
+    /// `mcPing`.
+    McPing(views::McPing),
+    /// `nextDue`.
+    NextDue(Option<views::DueStep>),
 }
 
 /// The operation in progress, between reads.
 #[derive(Debug)]
-pub enum OpState {
-    /// A workflow step.
-    Step(steps::StepState),
+pub(crate) enum OpState {
+    /// Reading the small state.
+    Open(open::OpenOp),
+    /// A push reading the pages it appends to.
+    Push(push::PushOp),
+    /// A command running a workflow step.
+    Step(commands::StepOp),
+    /// Waiting for a status: reading the event.
+    Wait(commands::WaitOp),
     /// A read-only operation.
-    Read(read::ReadState),
+    Read(read::ReadOp),
 }
 
 /// What an operation does next.
 #[derive(Debug)]
-pub enum Next {
+pub(crate) enum Next {
     /// Needs reads.
     Read(OpState, Vec<ReadReq>),
-    /// Finished with this result (the engine adds the dirty state records to the writes).
-    Done(Value),
+    /// Finished with this result (and, for a command of several transactions, what to send next).
+    Done(OpResult, Option<Continuation>),
 }
 
 /// Starts an operation.
-pub fn begin(eng: &mut Engine, req: Request) -> Result<Next> {
-    if !matches!(req, Request::Init { .. }) && !eng.initialized {
-        return crate::error::err(crate::error::ErrorCode::InvalidArgument, "the engine is not initialized (init first)");
-    }
+pub(crate) fn begin(txn: &mut Txn<'_>, req: Request) -> Result<Next> {
+    let done = |r: OpResult| Ok(Next::Done(r, None));
     match req {
-        Request::Init { seed, now, config } => admin::init(eng, &seed, now, config),
-        Request::Configure { config } => admin::configure(eng, config),
-        Request::SetClock { to } => admin::set_clock(eng, to),
-        Request::AddEventType { name, label } => catalogue::add_event_type(eng, name, label),
-        Request::AddExecutionInstance { name, label, url, execution_instance_id, enabled } => {
-            admin::add_execution_instance(eng, name, label, url, execution_instance_id, enabled)
-        }
-        Request::UpdateExecutionInstance { name, label, url, enabled } => {
-            admin::update_execution_instance(eng, &name, label, url, enabled)
-        }
-        Request::CreateArchivingWorkflow { account } => admin::create_archiving_workflow(eng, &account),
-        Request::CreateTemplate { template } => catalogue::create_template(eng, template),
-        Request::UpdateTemplate { name, patch } => catalogue::update_template(eng, &name, patch),
-        Request::DeleteTemplate { name } => catalogue::delete_template(eng, &name),
-        Request::Publish { name } => catalogue::publish(eng, &name),
-        Request::Unpublish { name } => catalogue::unpublish(eng, &name),
-        Request::StartWorkflow { instance, name } => admin::set_workflow_state(eng, &instance, &name, "start"),
-        Request::PauseWorkflow { instance, name } => admin::set_workflow_state(eng, &instance, &name, "pause"),
-        Request::StopWorkflow { instance, name } => admin::set_workflow_state(eng, &instance, &name, "stop"),
+        Request::Open(o) => open::begin(o),
+        Request::Configure { config } => done(open::configure(txn, config)?),
+        Request::SetClock { to } => done(admin::set_clock(txn, &to)?),
+        Request::Advance { by, to, steps } => commands::advance(txn, by, to, steps),
+        Request::AddEventType { name, label } => done(catalogue::add_event_type(txn, name, label)?),
+        Request::AddExecutionInstance(a) => done(admin::add_execution_instance(txn, a)?),
+        Request::UpdateExecutionInstance { name, patch } => done(admin::update_execution_instance(txn, &name, patch)?),
+        Request::CreateArchivingWorkflow { account } => done(admin::create_archiving_workflow(txn, &account)?),
+        Request::CreateTemplate { template } => done(catalogue::create_template(txn, template)?),
+        Request::UpdateTemplate { name, patch } => done(catalogue::update_template(txn, &name, patch)?),
+        Request::DeleteTemplate { name } => done(catalogue::delete_template(txn, &name)?),
+        Request::Publish { name } => done(catalogue::publish(txn, &name)?),
+        Request::Unpublish { name } => done(catalogue::unpublish(txn, &name)?),
+        Request::StartWorkflow { instance, name } => done(admin::set_workflow_state(txn, &instance, &name, admin::WorkflowAction::Start)?),
+        Request::PauseWorkflow { instance, name } => done(admin::set_workflow_state(txn, &instance, &name, admin::WorkflowAction::Pause)?),
+        Request::StopWorkflow { instance, name } => done(admin::set_workflow_state(txn, &instance, &name, admin::WorkflowAction::Stop)?),
         Request::ScheduleWorkflow { instance, name, period_ms, offset_ms } => {
-            admin::schedule_workflow(eng, &instance, &name, period_ms, offset_ms)
+            done(admin::schedule_workflow(txn, &instance, &name, period_ms, offset_ms)?)
         }
-        Request::Push(p) => push::push(eng, p),
-        Request::RunWorkflow { instance, name, at } => steps::begin(eng, &instance, &name, at),
-        Request::Denylist { instance, address } => admin::denylist(eng, &instance, &address),
-        Request::ListEvents { filter } => read::list_begin(eng, filter),
-        Request::GetEvent { id } => read::get_begin(eng, &id),
-        Request::Journal { instance, name, limit } => read::journal_begin(eng, &instance, &name, limit),
+        Request::Push(p) => push::begin(txn, p),
+        Request::RunWorkflow { instance, name, at } => commands::run_workflow(txn, &instance, &name, at),
+        Request::Denylist { instance, address } => done(admin::denylist(txn, &instance, &address)?),
+        Request::ListEvents { filter } => read::list_begin(txn, filter),
+        Request::GetEvent { id } => read::get_begin(&id),
+        Request::Journal { instance, name, limit } => read::journal_begin(txn, &instance, &name, limit),
+        Request::WaitForStatus { id, status, max_ms, deadline } => commands::wait_begin(txn, &id, &status, max_ms, deadline),
     }
 }
 
 /// Continues an operation with its reads.
-pub fn resume(eng: &mut Engine, op: OpState, results: Vec<ReadResult>) -> Result<Next> {
+pub(crate) fn resume(txn: &mut Txn<'_>, op: OpState, results: Vec<ReadResult>) -> Result<Next> {
     match op {
-        OpState::Step(s) => steps::resume(eng, s, results),
-        OpState::Read(r) => read::resume(eng, r, results),
+        OpState::Open(_) => Err(Error::new(ErrorCode::Internal, "open is resumed by the engine")),
+        OpState::Push(p) => push::resume(txn, p, results),
+        OpState::Step(s) => commands::step_resume(txn, s, results),
+        OpState::Wait(w) => commands::wait_resume(txn, w, results),
+        OpState::Read(r) => read::resume(txn, r, results),
     }
 }
 
 /// Answers a query.
-pub fn query(eng: &Engine, q: Query) -> Result<Value> {
-    match q {
-        Query::Settings => Ok(views::settings(eng)),
-        Query::Accounts => Ok(views::accounts(eng)),
-        Query::EventTypes => Ok(views::event_types(eng)),
-        Query::Templates => Ok(views::templates(eng)),
-        Query::Template { name } => views::template(eng, &name),
-        Query::Preview { name, seed } => catalogue::preview(eng, &name, seed.as_deref()),
-        Query::Published { instance } => views::published(eng, &instance),
-        Query::Deliveries { instance } => views::deliveries(eng, &instance),
-        Query::Workflows { instance } => views::workflows(eng, instance.as_deref()),
-        Query::Counts(f) => read::counts(eng, f),
-        Query::McPing { instance } => views::mc_ping(eng, &instance),
+pub(crate) fn query(st: &crate::state::State, q: Query) -> Result<QueryResult> {
+    use views::*;
+    Ok(match q {
+        Query::Settings => QueryResult::Settings(SettingsView::of(st)),
+        Query::Accounts => QueryResult::Accounts(st.accounts.values().map(|a| AccountView::of(st, a)).collect()),
+        Query::EventTypes => QueryResult::EventTypes(st.event_types.values().cloned().collect()),
+        Query::Templates => QueryResult::Templates(st.templates.values().map(TemplateView::of).collect()),
+        Query::Template { name } => QueryResult::Template(Box::new(TemplateView::of(catalogue::get_template(st, &name)?))),
+        Query::Preview { name, seed } => QueryResult::Preview(catalogue::preview(st, &name, seed.as_deref())?),
+        Query::Published { instance } => {
+            let ii = admin::exec_id(st, &instance)?;
+            QueryResult::Published(st.published.get(&ii).map(|m| m.values().map(PublishedCopyView::of).collect()).unwrap_or_default())
+        }
+        Query::Deliveries { instance } => {
+            let ii = admin::exec_id(st, &instance)?;
+            QueryResult::Deliveries(st.deliveries.get(&ii).map(|m| m.values().map(DeliveryView::of).collect()).unwrap_or_default())
+        }
+        Query::Workflows { instance } => {
+            if let Some(i) = &instance {
+                if i != schedule::CONTROL && !st.accounts.contains_key(i) {
+                    return Err(Error::new(ErrorCode::UnknownInstance, format!("no instance named '{i}'")));
+                }
+            }
+            QueryResult::Workflows(
+                st.workflows
+                    .values()
+                    .filter(|w| instance.as_ref().is_none_or(|i| w.instance == *i))
+                    .map(|w| WorkflowView::of(st, w))
+                    .collect(),
+            )
+        }
+        Query::Counts(f) => QueryResult::Counts(read::counts(st, &f)?),
+        Query::McPing { instance } => {
+            let ii = admin::exec_id(st, &instance)?;
+            let pending = st.inst.get(&ii).map_or(0, |m| {
+                m.counters.sum_where(|k| k.queue == crate::model::Queue::Rt && k.status == crate::model::EventStatus::Pending)
+            });
+            QueryResult::McPing(mc_ping(st, pending))
+        }
         Query::NextDue { until } => {
-            if !(0..=crate::keys::MAX_TIME).contains(&until) {
-                return crate::error::err(crate::error::ErrorCode::InvalidArgument, "the target time is out of range (up to year 10889)");
+            let until = until.ms("until")?;
+            if until < st.clock {
+                return Err(admin::backwards(st.clock, until));
             }
-            if until < eng.st.clock {
-                return crate::error::err(
-                    crate::error::ErrorCode::ClockBackwards,
-                    format!(
-                        "the clock cannot move backwards (from {} to {})",
-                        crate::dates::format_iso(eng.st.clock),
-                        crate::dates::format_iso(until)
-                    ),
-                );
-            }
-            Ok(schedule::next_due_json(eng, until))
+            QueryResult::NextDue(schedule::next_due(st, until).map(|(at, key)| {
+                let wf = &st.workflows[&key];
+                DueStep { at, instance: wf.instance.clone(), name: wf.name.clone() }
+            }))
         }
-        Query::WaitCheck { status, current, bounce_pending, queue, instance } => {
-            schedule::wait_check(eng, &status, &current, bounce_pending, &queue, &instance)
-        }
-    }
+    })
 }

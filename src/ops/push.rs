@@ -1,28 +1,35 @@
-//! PushEvent / PushEvents: parse, validate every event, then write them all (or none). An event is
-//! durable once the transaction that carries it commits, which is before its id is returned.
+//! PushEvent / PushEvents: parse, validate every event, then write them all (or none). The events
+//! of one call take consecutive ids on one execution instance, so they fill one or two pages: the
+//! call writes one data fragment and the state page per page, and one due record. An event is
+//! durable once that transaction commits, which is before its id is returned.
+
+use std::collections::BTreeMap;
 
 use serde::Deserialize;
-use serde_json::json;
 
-use crate::engine::Engine;
+use crate::engine::{ReadReq, ReadResult};
 use crate::error::{err, Error, ErrorCode, Result};
 use crate::events::{validate, ValidEvent};
-use crate::input::{self, Queue};
-use crate::keys;
-use crate::model::{EventRecord, EventStatus, StatusChange};
-use crate::ops::records::{lower, meta, put_event};
-use crate::ops::Next;
+use crate::input;
+use crate::keys::{self, PageId, Scope, PAGE};
+use crate::model::{EventStatus, Queue};
+use crate::ops::{Next, OpState};
+use crate::pages::Page;
+use crate::records::{EventData, EventState, IdList, StatusChange};
+use crate::txn::Txn;
+use crate::views::{OpResult, PushResult, PushedEvent};
 
 /// The target that spreads calls over the enabled execution instances (round robin, one call to
 /// one instance, as a load balancer in front of the execution cluster does with HTTP requests).
 pub const LOAD_BALANCER: &str = "loadBalancer";
 
 /// A push.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct PushRequest {
-    /// Account name of an execution instance, or `loadBalancer`.
-    pub target: String,
+    /// Account name of an execution instance, or `loadBalancer` (the default).
+    #[serde(default)]
+    pub target: Option<String>,
     /// `xml` or `json`.
     pub format: String,
     /// The document.
@@ -35,29 +42,37 @@ pub struct PushRequest {
     pub single: bool,
 }
 
-fn pick_instance(eng: &mut Engine, target: &str) -> Result<u8> {
+/// A push waiting for the page it appends to.
+#[derive(Debug)]
+pub struct PushOp {
+    events: Vec<ValidEvent>,
+    ii: u8,
+    account: String,
+    first: u64,
+    single: bool,
+}
+
+fn pick_instance(txn: &mut Txn<'_>, target: &str) -> Result<u8> {
     if target == LOAD_BALANCER {
-        let enabled: Vec<u8> = eng.st.accounts.values().filter(|a| a.enabled).map(|a| a.execution_instance_id).collect();
+        let mut enabled: Vec<u8> = txn.st().accounts.values().filter(|a| a.enabled).map(|a| a.execution_instance_id).collect();
         if enabled.is_empty() {
             return err(ErrorCode::NoInstanceAvailable, "the load balancer has no enabled execution instance");
         }
-        let mut sorted = enabled;
-        sorted.sort_unstable();
-        let i = (eng.st.control.lb_counter % sorted.len() as u64) as usize;
-        eng.st.control.lb_counter += 1;
-        eng.touch("m/control");
-        return Ok(sorted[i]);
+        enabled.sort_unstable();
+        let c = txn.control_mut();
+        let i = (c.lb_counter % enabled.len() as u64) as usize;
+        c.lb_counter += 1;
+        return Ok(enabled[i]);
     }
-    eng.st
-        .accounts
-        .get(target)
-        .map(|a| a.execution_instance_id)
-        .ok_or_else(|| Error::new(ErrorCode::UnknownInstance, format!("no execution instance named '{target}'")))
+    txn.st()
+        .exec_id(target)
+        .ok_or_else(|| Error::new(ErrorCode::UnknownInstance, format!("no execution instance named '{}'", crate::ctx::excerpt(target))))
 }
 
-/// Pushes the events of one document.
-pub fn push(eng: &mut Engine, p: PushRequest) -> Result<Next> {
-    let limits = eng.st.config.limits();
+/// Parses and validates the document, then asks for the page the events are appended to (if it
+/// holds events already).
+pub fn begin(txn: &mut Txn<'_>, p: PushRequest) -> Result<Next> {
+    let limits = txn.config().limits();
     if p.text.len() > limits.max_document_bytes {
         return err(
             ErrorCode::InputTooLarge,
@@ -65,51 +80,91 @@ pub fn push(eng: &mut Engine, p: PushRequest) -> Result<Next> {
         );
     }
     let default_queue = match p.queue.as_deref() {
-        None | Some("rt") => Queue::Rt,
-        Some("batch") => Queue::Batch,
-        Some(q) => return err(ErrorCode::InvalidArgument, format!("queue '{q}' is neither 'rt' nor 'batch'")),
+        None => Queue::Rt,
+        Some(q) => Queue::parse(q).ok_or_else(|| {
+            Error::new(ErrorCode::InvalidArgument, format!("queue '{}' is neither 'rt' nor 'batch'", crate::ctx::excerpt(q)))
+        })?,
     };
     let raws = match p.format.as_str() {
         "xml" => input::xml::parse_events(&p.text, &limits)?,
         "json" => input::json::parse_events(&p.text, &limits)?,
-        f => return err(ErrorCode::InvalidArgument, format!("format '{f}' is neither 'xml' nor 'json'")),
+        f => return err(ErrorCode::InvalidArgument, format!("format '{}' is neither 'xml' nor 'json'", crate::ctx::excerpt(f))),
     };
     if p.single && raws.len() != 1 {
         return err(ErrorCode::InvalidEvent, format!("PushEvent takes one event, the document holds {}", raws.len()));
     }
-    if p.target != LOAD_BALANCER && !eng.st.accounts.contains_key(&p.target) {
-        return err(ErrorCode::UnknownInstance, format!("no execution instance named '{}'", p.target));
+    let target = p.target.as_deref().unwrap_or(LOAD_BALANCER);
+    if target != LOAD_BALANCER && !txn.st().accounts.contains_key(target) {
+        return err(ErrorCode::UnknownInstance, format!("no execution instance named '{}'", crate::ctx::excerpt(target)));
     }
     let total = raws.len();
-    let mut valid: Vec<ValidEvent> = Vec::with_capacity(total);
+    let mut events: Vec<ValidEvent> = Vec::with_capacity(total);
     for (i, raw) in raws.into_iter().enumerate() {
-        let v = validate(&eng.st, raw, default_queue).map_err(|e| {
+        let v = validate(txn.st(), raw, default_queue).map_err(|e| {
             if p.single {
                 e
             } else {
                 Error::new(e.code, format!("event {} of {total}: {}", i + 1, e.message))
             }
         })?;
-        valid.push(v);
+        events.push(v);
     }
-    let by = if p.single { "PushEvent" } else { "PushEvents" };
-    let now = eng.st.clock;
-    let mut ids = Vec::with_capacity(valid.len());
     // One call is one HTTP request: behind a load balancer it lands on one execution instance.
-    let exec_id = pick_instance(eng, &p.target)?;
-    for v in valid {
-        let account = eng.st.account_by_id(exec_id).map(|a| a.name.clone()).unwrap_or_default();
-        let m = meta(eng, exec_id);
-        m.seq += 1;
-        let id = (u64::from(exec_id) << 56) | (m.seq & 0x00FF_FFFF_FFFF_FFFF);
-        let due = v.scheduled.map_or(now, |s| s.max(now));
-        match v.queue {
-            Queue::Rt => lower(&mut m.rt_due, due),
-            Queue::Batch => lower(&mut m.batch_due, due),
-        }
-        let mut ev = EventRecord {
-            id,
-            instance: account.clone(),
+    let ii = pick_instance(txn, target)?;
+    let account = txn.st().account_by_id(ii).map(|a| a.name.clone()).unwrap_or_default();
+    let m = txn.inst_mut(ii);
+    let first = m.seq + 1;
+    let purged_below = m.purged_below;
+    m.seq += total as u64;
+    let op = PushOp { events, ii, account, first, single: p.single };
+    let pg = first / PAGE;
+    let page = PageId { scope: Scope::Exec, ii, pg };
+    // The first page holds earlier events unless this call starts it (or they were all purged).
+    let earlier = first - 1 >= purged_below.max(pg * PAGE).max(1);
+    if earlier {
+        Ok(Next::Read(OpState::Push(op), vec![ReadReq::Get { keys: vec![keys::state_key(page), keys::summary_key(page)] }]))
+    } else {
+        finish(txn, op, None, None)
+    }
+}
+
+/// The first page as read.
+pub fn resume(txn: &mut Txn<'_>, op: PushOp, mut r: Vec<ReadResult>) -> Result<Next> {
+    let Some(ReadResult::Values(mut vs)) = r.pop() else { return err(ErrorCode::Internal, "push: the page was not read") };
+    let summary = vs.pop().flatten();
+    let state = vs.pop().flatten();
+    finish(txn, op, state, summary)
+}
+
+fn finish(txn: &mut Txn<'_>, op: PushOp, first_state: Option<String>, first_summary: Option<String>) -> Result<Next> {
+    let now = txn.now();
+    let by = if op.single { "PushEvent" } else { "PushEvents" };
+    let mut pages: BTreeMap<u64, Page> = BTreeMap::new();
+    let mut due: BTreeMap<(Queue, i64), Vec<u64>> = BTreeMap::new();
+    let mut out = Vec::with_capacity(op.events.len());
+    let first_pg = op.first / PAGE;
+    for (i, v) in op.events.into_iter().enumerate() {
+        let seq = op.first + i as u64;
+        let id = keys::id_of(op.ii, seq);
+        let (pg, slot) = (seq / PAGE, (seq % PAGE) as u8);
+        let page = match pages.entry(pg) {
+            std::collections::btree_map::Entry::Occupied(e) => e.into_mut(),
+            std::collections::btree_map::Entry::Vacant(e) => {
+                let mut p = Page::new(PageId { scope: Scope::Exec, ii: op.ii, pg });
+                if pg == first_pg {
+                    p.load_state(first_state.clone())?;
+                    p.load_summary(first_summary.as_deref())?;
+                } else {
+                    p.load_state(None)?;
+                    p.load_summary(None)?;
+                }
+                e.insert(p)
+            }
+        };
+        let due_at = v.scheduled.map_or(now, |s| s.max(now));
+        due.entry((v.queue, due_at)).or_default().push(seq);
+        out.push(PushedEvent { id: id.to_string(), instance: op.account.clone(), queue: v.queue });
+        let data = EventData {
             queue: v.queue,
             event_type: v.event_type,
             email: v.email,
@@ -126,22 +181,36 @@ pub fn push(eng: &mut Engine, p: PushRequest) -> Result<Next> {
             mobile_app: v.mobile_app,
             ctx: v.ctx,
             created: now,
-            last_modified: now,
+        };
+        let state = EventState {
+            queue: data.queue,
+            event_type: data.event_type.clone(),
+            channel: data.wished_channel,
+            created: now,
             status: EventStatus::Pending,
-            process_requested_on: due,
+            process_requested_on: due_at,
             processing: None,
             processed: None,
+            last_modified: now,
             errors: 0,
             last_error: None,
             template: None,
             delivery: None,
             history: vec![StatusChange { status: EventStatus::Pending, at: now, by: by.to_string(), note: None }],
-            chg_seq: 0,
+            log: None,
             archived: None,
         };
-        eng.tx.put(keys::due(exec_id, ev.queue, due, id), String::new());
-        put_event(eng, None, &mut ev);
-        ids.push(json!({ "id": id.to_string(), "instance": account, "queue": ev.queue }));
+        page.insert(slot, &data, state)?;
     }
-    Ok(Next::Done(json!({ "events": ids })))
+    for ((q, at), seqs) in due {
+        let m = txn.inst_mut(op.ii);
+        let n = m.next_qseq();
+        let hint = m.due_mut(q);
+        *hint = Some(hint.map_or(at, |h| h.min(at)));
+        txn.put(keys::due_key(op.ii, q, at, n), IdList(seqs).encode());
+    }
+    for (_, p) in pages {
+        txn.finish_page(p)?;
+    }
+    Ok(Next::Done(OpResult::Push(PushResult { events: out }), None))
 }

@@ -1,321 +1,468 @@
-//! Reading: the status list (page by page from the indexes, newest first, paged by key), one
-//! event's story, a workflow's journal, counts per status (from counters, never a scan).
+//! Reading: the status list (page by page from storage, newest first, paged by key, pages
+//! skipped from their summaries), one event's story, a workflow's journal, counts per status
+//! (from counters, never a scan).
+//!
+//! The control's history holds the events of every execution instance: its list merges one
+//! stream per instance, newest first; a page token holds each stream's position.
 
-use std::collections::BTreeMap;
+use std::collections::VecDeque;
 
 use serde::Deserialize;
-use serde_json::{json, Value};
+use serde_json::Value;
+use ts_rs::TS;
 
-use crate::engine::{Engine, ReadReq, ReadResult};
+use crate::engine::{ReadReq, ReadResult};
 use crate::error::{err, Error, ErrorCode, Result};
-use crate::input::Queue;
-use crate::keys::{self, IndexKind};
-use crate::model::{BroadLogRecord, Channel, EventRecord, EventStatus};
-use crate::ops::records::from_json;
+use crate::keys::{self, PageId, Scope, PAGE};
+use crate::model::{Channel, EventStatus, Queue};
 use crate::ops::schedule::{find_workflow_key, CONTROL};
-use crate::ops::views;
-use crate::ops::{Next, OpState};
+use crate::ops::workflows as wf;
+use crate::ops::{Next, OpState, TimeInput};
+use crate::pages::{Page, Summary};
+use crate::records::{EventData, EventState};
+use crate::state::State;
+use crate::txn::Txn;
+use crate::views::{BroadLogView, Counts, EventStory, EventView, Journal, ListPage, OpResult, RunLogView, TemplateRef};
 
 /// Filter and page of the status list.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, TS)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ListFilter {
     /// An execution instance's account name, or `control` for the archived history.
+    #[ts(type = "InstanceName")]
     pub instance: String,
-    /// `rt` or `batch`.
+    /// Queue.
     #[serde(default)]
+    #[ts(optional, type = "Queue | null")]
     pub queue: Option<String>,
-    /// A status (our name, console label or REST name).
+    /// Status (our name, console label or REST name).
     #[serde(default)]
+    #[ts(optional, type = "EventStatusInput | null")]
     pub status: Option<String>,
     /// Event type.
     #[serde(default, rename = "type")]
+    #[ts(optional, type = "string | null")]
     pub event_type: Option<String>,
-    /// Channel, number or name.
+    /// Wished channel.
     #[serde(default)]
+    #[ts(optional, type = "ChannelInput | null")]
     pub channel: Option<Value>,
-    /// Created at or after (ms or ISO 8601).
+    /// Created at or after.
     #[serde(default)]
-    pub from: Option<Value>,
-    /// Created at or before (ms or ISO 8601).
+    #[ts(optional, type = "TimeArg | null")]
+    pub from: Option<TimeInput>,
+    /// Created at or before.
     #[serde(default)]
-    pub to: Option<Value>,
-    /// Email or mobile phone.
+    #[ts(optional, type = "TimeArg | null")]
+    pub to: Option<TimeInput>,
+    /// Email or mobile phone (case-insensitive, exact).
     #[serde(default)]
+    #[ts(optional, type = "string | null")]
     pub address: Option<String>,
-    /// Page size (default 50, at most 500).
+    /// Page size, 1–500 (default 50).
     #[serde(default)]
+    #[ts(optional, type = "number | null")]
     pub limit: Option<u32>,
-    /// The page token returned as `next` by the previous page.
+    /// The `next` of the previous page, with the same filter.
     #[serde(default)]
+    #[ts(optional, type = "string | null")]
     pub after: Option<String>,
 }
 
 /// Filter of `countEvents`.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, TS)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct CountFilter {
     /// An execution instance's account name, or `control`.
+    #[ts(type = "InstanceName")]
     pub instance: String,
-    /// `rt` or `batch`.
+    /// Queue.
     #[serde(default)]
+    #[ts(optional, type = "Queue | null")]
     pub queue: Option<String>,
     /// Event type.
     #[serde(default, rename = "type")]
+    #[ts(optional, type = "string | null")]
     pub event_type: Option<String>,
-    /// Channel.
+    /// Wished channel.
     #[serde(default)]
+    #[ts(optional, type = "ChannelInput | null")]
     pub channel: Option<Value>,
 }
 
 /// A read-only operation between reads.
 #[derive(Debug)]
-pub enum ReadState {
+pub(crate) enum ReadOp {
     /// Status list.
-    List(Box<ListState>),
+    List(Box<ListOp>),
     /// One event.
     Get(u64),
     /// Journal.
     Journal,
 }
 
-/// Status list in progress.
-#[derive(Debug)]
-pub struct ListState {
-    histo: bool,
+/// The filter of a status list, parsed.
+#[derive(Debug, Clone)]
+struct Filter {
     queue: Option<Queue>,
     status: Option<EventStatus>,
     event_type: Option<String>,
     channel: Option<Channel>,
+    from: Option<i64>,
+    to: Option<i64>,
     address: Option<String>,
-    limit: usize,
-    gte: String,
-    lt: String,
-    chunk_keys: Vec<String>,
-    fingerprint: String,
-    out: Vec<Value>,
-    scanned: usize,
 }
 
-fn time_of(what: &str, v: &Option<Value>) -> Result<Option<i64>> {
-    match v {
-        None | Some(Value::Null) => Ok(None),
-        Some(Value::Number(n)) => n.as_i64().map(Some).ok_or_else(|| Error::new(ErrorCode::InvalidArgument, format!("{what} is not an integer number of ms"))),
-        Some(Value::String(s)) => crate::dates::parse_iso8601(s).map(Some).map_err(|e| Error::new(ErrorCode::InvalidArgument, format!("{what}: {}", e.message))),
-        Some(_) => err(ErrorCode::InvalidArgument, format!("{what} must be ms since the epoch or an ISO 8601 date")),
+impl Filter {
+    fn page_may_match(&self, s: &Summary) -> bool {
+        if s.live() == 0 {
+            return false;
+        }
+        let (lo, hi) = s.created();
+        if self.from.is_some_and(|f| hi < f) || self.to.is_some_and(|t| lo > t) {
+            return false;
+        }
+        if let Some(a) = &self.address {
+            if !s.may_have_address(a) {
+                return false;
+            }
+        }
+        s.count_where(|q, t, c, st| {
+            self.queue.is_none_or(|x| x == q)
+                && self.event_type.as_deref().is_none_or(|x| x == t)
+                && self.channel.is_none_or(|x| x == c)
+                && self.status.is_none_or(|x| x == st)
+        }) > 0
+    }
+
+    fn state_matches(&self, s: &EventState) -> bool {
+        self.queue.is_none_or(|q| q == s.queue)
+            && self.status.is_none_or(|x| x == s.status)
+            && self.event_type.as_ref().is_none_or(|t| *t == s.event_type)
+            && self.channel.is_none_or(|c| c == s.channel)
+            && self.from.is_none_or(|f| s.created >= f)
+            && self.to.is_none_or(|t| s.created <= t)
+    }
+
+    fn data_matches(&self, d: &EventData) -> bool {
+        self.address.as_ref().is_none_or(|a| {
+            d.email.as_ref().is_some_and(|e| e.eq_ignore_ascii_case(a))
+                || d.mobile_phone.as_ref().is_some_and(|p| p.eq_ignore_ascii_case(a))
+        })
     }
 }
+
+/// One instance's events, newest first.
+#[derive(Debug)]
+struct Stream {
+    ii: u8,
+    instance: String,
+    /// Events of this sequence and above are behind the cursor.
+    bound: u64,
+    /// The next page whose summary is to be looked at (None: done).
+    next_pg: Option<u64>,
+    /// Matching events read and not yet emitted, newest first: (created, id, view).
+    buffer: VecDeque<(i64, u64, EventView)>,
+}
+
+impl Stream {
+    fn exhausted(&self) -> bool {
+        self.next_pg.is_none() && self.buffer.is_empty()
+    }
+}
+
+/// A status list in progress.
+#[derive(Debug)]
+pub(crate) struct ListOp {
+    scope: Scope,
+    filter: Filter,
+    limit: usize,
+    streams: Vec<Stream>,
+    out: Vec<EventView>,
+    scanned: u32,
+    summaries_seen: u32,
+    pages_read: u32,
+    fingerprint: String,
+    /// What the pending reads are for: (stream index, page) of each page read, or the streams
+    /// whose summaries are read.
+    waiting: Waiting,
+}
+
+#[derive(Debug, Default)]
+enum Waiting {
+    #[default]
+    Nothing,
+    Summaries(Vec<usize>),
+    Pages(Vec<(usize, u64)>),
+}
+
+/// Summaries read per stream and call.
+const SUMMARIES_PER_READ: u32 = 256;
+/// Most summaries looked at in one call before it returns a partial page with a token.
+const MAX_SUMMARIES: u32 = 8192;
+/// Most pages read in one call.
+const MAX_PAGES: u32 = 16;
 
 fn parse_queue(q: &Option<String>) -> Result<Option<Queue>> {
     match q.as_deref() {
         None => Ok(None),
-        Some("rt") => Ok(Some(Queue::Rt)),
-        Some("batch") => Ok(Some(Queue::Batch)),
-        Some(x) => err(ErrorCode::InvalidArgument, format!("queue '{x}' is neither 'rt' nor 'batch'")),
+        Some(x) => Queue::parse(x).map(Some).ok_or_else(|| {
+            Error::new(ErrorCode::InvalidArgument, format!("queue '{}' is neither 'rt' nor 'batch'", crate::ctx::excerpt(x)))
+        }),
     }
 }
 
 fn parse_channel(c: &Option<Value>) -> Result<Option<Channel>> {
     match c {
         None | Some(Value::Null) => Ok(None),
-        Some(Value::Number(n)) => Channel::parse(&n.to_string()).map(Some).ok_or_else(|| Error::new(ErrorCode::UnknownChannel, format!("channel {n} is not a known channel"))),
-        Some(Value::String(s)) => Channel::parse(s).map(Some).ok_or_else(|| Error::new(ErrorCode::UnknownChannel, format!("channel '{s}' is not a known channel"))),
+        Some(Value::Number(n)) => Channel::parse(&n.to_string())
+            .map(Some)
+            .ok_or_else(|| Error::new(ErrorCode::UnknownChannel, format!("channel {n} is not a known channel"))),
+        Some(Value::String(s)) => Channel::parse(s)
+            .map(Some)
+            .ok_or_else(|| Error::new(ErrorCode::UnknownChannel, format!("channel '{}' is not a known channel", crate::ctx::excerpt(s)))),
         Some(_) => err(ErrorCode::UnknownChannel, "channel must be a number or a name"),
     }
 }
 
-fn scope_of(eng: &Engine, instance: &str) -> Result<(bool, String)> {
-    if instance == CONTROL {
-        return Ok((true, keys::SCOPE_HISTO.to_string()));
-    }
-    let acc = eng.st.accounts.get(instance).ok_or_else(|| Error::new(ErrorCode::UnknownInstance, format!("no instance named '{instance}' (use 'control' or an execution instance's account name)")))?;
-    Ok((false, keys::scope_exec(acc.execution_instance_id)))
+fn fingerprint(parts: &str) -> String {
+    let h = parts.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3));
+    format!("{:016x}", crate::mta::mix(crate::mta::mix(h)))
 }
 
-const CHUNK_MIN: usize = 64;
-
 /// Starts a page of the status list.
-pub fn list_begin(eng: &mut Engine, f: ListFilter) -> Result<Next> {
-    let (histo, scope) = scope_of(eng, &f.instance)?;
+pub(crate) fn list_begin(txn: &mut Txn<'_>, f: ListFilter) -> Result<Next> {
+    let st = txn.st();
     let limit = f.limit.unwrap_or(50) as usize;
     if limit == 0 || limit > 500 {
         return err(ErrorCode::InvalidArgument, "limit must be between 1 and 500");
     }
     let status = match &f.status {
         None => None,
-        Some(s) => Some(EventStatus::parse(s).ok_or_else(|| Error::new(ErrorCode::InvalidArgument, format!("'{s}' is not an event status")))?),
+        Some(s) => Some(
+            EventStatus::parse(s)
+                .ok_or_else(|| Error::new(ErrorCode::InvalidArgument, format!("'{}' is not an event status", crate::ctx::excerpt(s))))?,
+        ),
     };
     let address = f.address.as_ref().map(|a| a.trim().to_ascii_lowercase()).filter(|a| !a.is_empty());
-    let (kind, value) = if let Some(a) = &address {
-        (IndexKind::Address, a.clone())
-    } else if let Some(t) = &f.event_type {
-        (IndexKind::Type, t.clone())
-    } else if let Some(s) = status {
-        (IndexKind::Status, s.name().to_string())
-    } else {
-        (IndexKind::All, String::new())
-    };
-    let prefix = keys::index_prefix(&scope, kind, &value);
-    let from = time_of("from", &f.from)?;
-    let to = time_of("to", &f.to)?;
+    let from = f.from.as_ref().map(|t| t.ms("from")).transpose()?;
+    let to = f.to.as_ref().map(|t| t.ms("to")).transpose()?;
     if let (Some(a), Some(b)) = (from, to) {
         if a > b {
             return err(ErrorCode::InvalidArgument, "from is after to");
         }
     }
-    let mut gte = match to {
-        Some(t) => format!("{prefix}{}", keys::time_hex(keys::MAX_TIME - t.clamp(0, keys::MAX_TIME))),
-        None => prefix.clone(),
-    };
-    let lt = match from {
-        Some(t) if t > 0 => format!("{prefix}{}", keys::time_hex(keys::MAX_TIME - t.clamp(0, keys::MAX_TIME) + 1)),
-        _ => keys::prefix_end(&prefix),
-    };
-    let fingerprint = format!(
-        "{:016x}",
-        crate::mta::mix(crate::mta::mix(
-            format!("{}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}", f.instance, f.queue, status, f.event_type, f.channel, address, from, to)
-                .bytes()
-                .fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)),
-        ))
-    );
-    if let Some(token) = &f.after {
-        let after = match token.rsplit_once('#') {
-            Some((key, fp)) if fp == fingerprint && key.starts_with(&prefix) && key.is_ascii() => key,
-            _ => {
-                return err(
-                    ErrorCode::InvalidArgument,
-                    "the page token does not belong to this filter (pass the same filter with the 'next' it returned)",
-                )
-            }
-        };
-        let next = format!("{after}\u{0}");
-        if next > gte {
-            gte = next;
-        }
-    }
-    let st = ListState {
-        histo,
+    let filter = Filter {
         queue: parse_queue(&f.queue)?,
         status,
         event_type: f.event_type.clone(),
         channel: parse_channel(&f.channel)?,
+        from,
+        to,
         address,
+    };
+    let (scope, streams): (Scope, Vec<(u8, String, u64)>) = if f.instance == CONTROL {
+        (
+            Scope::Histo,
+            st.control
+                .histo_top
+                .iter()
+                .map(|(ii, top)| (*ii, st.account_by_id(*ii).map(|a| a.name.clone()).unwrap_or_default(), *top))
+                .collect(),
+        )
+    } else {
+        let ii = st.exec_id(&f.instance).ok_or_else(|| {
+            Error::new(
+                ErrorCode::UnknownInstance,
+                format!("no instance named '{}' (use 'control' or an execution instance's account name)", crate::ctx::excerpt(&f.instance)),
+            )
+        })?;
+        (Scope::Exec, vec![(ii, f.instance.clone(), st.inst.get(&ii).map_or(0, |m| m.seq))])
+    };
+    let fp = fingerprint(&format!(
+        "{}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}",
+        f.instance, filter.queue, filter.status, filter.event_type, filter.channel, filter.address, filter.from, filter.to
+    ));
+    let mut bounds: Vec<(u8, u64)> = streams.iter().map(|(ii, _, top)| (*ii, top + 1)).collect();
+    if let Some(token) = &f.after {
+        let bad = || {
+            Error::new(
+                ErrorCode::InvalidArgument,
+                "the page token does not belong to this filter (pass the same filter with the 'next' it returned)",
+            )
+        };
+        let (body, tfp) = token.rsplit_once('#').ok_or_else(bad)?;
+        if tfp != fp {
+            return Err(bad());
+        }
+        for part in body.split(',').filter(|p| !p.is_empty()) {
+            let (a, b) = part.split_once(':').ok_or_else(bad)?;
+            let ii = u8::from_str_radix(a, 16).map_err(|_| bad())?;
+            let bound: u64 = b.parse().map_err(|_| bad())?;
+            match bounds.iter_mut().find(|(x, _)| *x == ii) {
+                Some(slot) => slot.1 = slot.1.min(bound),
+                None => return Err(bad()),
+            }
+        }
+    }
+    let streams = streams
+        .into_iter()
+        .zip(bounds)
+        .map(|((ii, instance, _), (_, bound))| Stream {
+            ii,
+            instance,
+            bound,
+            next_pg: (bound > 1).then(|| (bound - 1) / PAGE),
+            buffer: VecDeque::new(),
+        })
+        .collect();
+    let op = ListOp {
+        scope,
+        filter,
         limit,
-        gte,
-        lt,
-        chunk_keys: Vec::new(),
-        fingerprint,
+        streams,
         out: Vec::new(),
         scanned: 0,
+        summaries_seen: 0,
+        pages_read: 0,
+        fingerprint: fp,
+        waiting: Waiting::Nothing,
     };
-    list_next_chunk(st)
+    list_step(op)
 }
 
-fn list_next_chunk(st: ListState) -> Result<Next> {
-    if st.gte >= st.lt {
-        return Ok(Next::Done(json!({ "events": st.out, "next": null, "scanned": st.scanned })));
+fn token(op: &ListOp) -> Option<String> {
+    if op.streams.iter().all(Stream::exhausted) {
+        return None;
     }
-    let limit = (st.limit * 2).max(CHUNK_MIN) as u32;
-    let reads = vec![ReadReq::Range { gte: st.gte.clone(), lt: st.lt.clone(), limit }];
-    Ok(Next::Read(OpState::Read(ReadState::List(Box::new(st))), reads))
+    let body: Vec<String> = op.streams.iter().map(|s| format!("{:02x}:{}", s.ii, if s.exhausted() { 0 } else { s.bound })).collect();
+    Some(format!("{}#{}", body.join(","), op.fingerprint))
 }
 
-fn matches(st: &ListState, ev: &EventRecord) -> bool {
-    st.queue.is_none_or(|q| q == ev.queue)
-        && st.status.is_none_or(|s| s == ev.status)
-        && st.event_type.as_ref().is_none_or(|t| *t == ev.event_type)
-        && st.channel.is_none_or(|c| c == ev.wished_channel)
-        && st.address.as_ref().is_none_or(|a| {
-            ev.email.as_ref().is_some_and(|e| e.to_ascii_lowercase() == *a) || ev.mobile_phone.as_ref().is_some_and(|p| p.to_ascii_lowercase() == *a)
-        })
+fn done(op: ListOp) -> Result<Next> {
+    let next = token(&op);
+    Ok(Next::Done(OpResult::List(ListPage { events: op.out, next, scanned: op.scanned }), None))
 }
 
-/// Continues a read-only operation.
-pub fn resume(eng: &mut Engine, r: ReadState, mut res: Vec<ReadResult>) -> Result<Next> {
-    match r {
-        ReadState::List(mut st) => match res.pop() {
-            Some(ReadResult::Entries(es)) => {
-                let chunk = (st.limit * 2).max(CHUNK_MIN);
-                let exhausted = es.len() < chunk;
-                st.chunk_keys = es.into_iter().map(|(k, _)| k).collect();
-                if exhausted {
-                    st.lt = st.gte.clone();
-                }
-                let ks = st
-                    .chunk_keys
-                    .iter()
-                    .filter_map(|k| keys::id_from_index_key(k))
-                    .map(|id| if st.histo { keys::histo_event(id) } else { keys::event(id) })
-                    .collect();
-                Ok(Next::Read(OpState::Read(ReadState::List(st)), vec![ReadReq::Get { keys: ks }]))
-            }
-            Some(ReadResult::Values(vs)) => {
-                let keys_ = std::mem::take(&mut st.chunk_keys);
-                let mut last = None;
-                for (k, v) in keys_.iter().zip(vs) {
-                    st.scanned += 1;
-                    last = Some(k.clone());
-                    let Some(v) = v else { continue };
-                    let ev: EventRecord = from_json(k, &v)?;
-                    if matches(&st, &ev) {
-                        st.out.push(views::event(&ev));
-                        if st.out.len() >= st.limit {
-                            return Ok(Next::Done(json!({ "events": st.out, "next": format!("{k}#{}", st.fingerprint), "scanned": st.scanned })));
-                        }
-                    }
-                }
-                if st.scanned >= st.limit * 20 + 2000 {
-                    let next = last.map(|l| format!("{l}#{}", st.fingerprint));
-                    return Ok(Next::Done(json!({ "events": st.out, "next": next, "scanned": st.scanned })));
-                }
-                if let Some(l) = last {
-                    let next = format!("{l}\u{0}");
-                    if next > st.gte {
-                        st.gte = next;
-                    }
-                }
-                list_next_chunk(*st)
-            }
-            None => err(ErrorCode::InvalidArgument, "missing read result"),
-        },
-        ReadState::Get(id) => {
-            let mut vs = match res.pop() {
-                Some(ReadResult::Values(v)) if v.len() == 4 => v,
-                _ => return err(ErrorCode::InvalidArgument, "missing read result"),
-            };
-            let hb = vs.pop().flatten();
-            let h = vs.pop().flatten();
-            let b = vs.pop().flatten();
-            let e = vs.pop().flatten();
-            let ev: Option<EventRecord> = e.map(|v| from_json(&keys::event(id), &v)).transpose()?;
-            let bl: Option<BroadLogRecord> = b.map(|v| from_json(&keys::broadlog(id), &v)).transpose()?;
-            let hev: Option<EventRecord> = h.map(|v| from_json(&keys::histo_event(id), &v)).transpose()?;
-            let hbl: Option<BroadLogRecord> = hb.map(|v| from_json(&keys::histo_broadlog(id), &v)).transpose()?;
-            let Some(main) = ev.as_ref().or(hev.as_ref()) else {
-                return err(ErrorCode::UnknownEvent, format!("no event with id {id} on its execution instance or in the control's history"));
-            };
-            let log = bl.as_ref().or(hbl.as_ref());
-            let template = main.template.as_ref().and_then(|t| {
-                eng.st.published.get(&main.exec_id()).and_then(|m| m.get(t)).map(|c| json!({ "name": c.name, "template": c.template, "label": c.label, "publishedAt": crate::dates::format_iso(c.published_at) }))
-            });
-            Ok(Next::Done(json!({
-                "event": views::event(main),
-                "purgedFromExecution": ev.is_none(),
-                "broadLog": log.map(views::broadlog),
-                "archived": hev.as_ref().map(views::event),
-                "archivedBroadLog": hbl.as_ref().map(views::broadlog),
-                "template": template,
-                "bouncePending": log.is_some_and(|l| l.bounce_at.is_some()),
-            })))
+/// Emits what can be emitted, then asks for what the merge needs next.
+fn list_step(mut op: ListOp) -> Result<Next> {
+    loop {
+        if op.out.len() >= op.limit {
+            return done(op);
         }
-        ReadState::Journal => {
-            let mut runs: Vec<Value> = match res.pop() {
-                Some(ReadResult::Entries(es)) => es.into_iter().map(|(k, v)| from_json::<crate::state::RunLog>(&k, &v).map(|r| views::run(&r))).collect::<Result<_>>()?,
-                _ => return err(ErrorCode::InvalidArgument, "missing read result"),
-            };
-            runs.reverse();
-            Ok(Next::Done(json!({ "runs": runs })))
+        // A stream with nothing buffered and pages left must be read before anything is emitted.
+        let needy: Vec<usize> =
+            op.streams.iter().enumerate().filter(|(_, s)| s.buffer.is_empty() && s.next_pg.is_some()).map(|(i, _)| i).collect();
+        if !needy.is_empty() {
+            if op.summaries_seen >= MAX_SUMMARIES || op.pages_read >= MAX_PAGES || op.scanned as usize >= op.limit * 20 + 2000 {
+                // Budget spent: a partial page, and a token to go on.
+                return done(op);
+            }
+            let reads = needy
+                .iter()
+                .map(|i| {
+                    let s = &op.streams[*i];
+                    let prefix = keys::summary_prefix(op.scope, s.ii);
+                    ReadReq::Range {
+                        gte: keys::summary_from(op.scope, s.ii, s.next_pg.unwrap_or(0)),
+                        lt: keys::prefix_end(&prefix),
+                        limit: SUMMARIES_PER_READ,
+                    }
+                })
+                .collect();
+            op.waiting = Waiting::Summaries(needy);
+            return Ok(Next::Read(OpState::Read(ReadOp::List(Box::new(op))), reads));
+        }
+        // Every stream has a head (or is done): emit the newest.
+        let best = op.streams.iter().enumerate().filter_map(|(i, s)| s.buffer.front().map(|(c, id, _)| (*c, *id, i))).max();
+        let Some((_, id, i)) = best else { return done(op) };
+        let s = &mut op.streams[i];
+        if let Some((_, _, view)) = s.buffer.pop_front() {
+            s.bound = keys::locate(id).seq;
+            op.out.push(view);
+        }
+    }
+}
+
+fn list_resume(mut op: ListOp, r: Vec<ReadResult>) -> Result<Next> {
+    match std::mem::take(&mut op.waiting) {
+        Waiting::Nothing => err(ErrorCode::Internal, "list: nothing was read"),
+        Waiting::Summaries(idx) => {
+            let mut page_reads = Vec::new();
+            let mut waiting_pages = Vec::new();
+            for (i, res) in idx.into_iter().zip(r) {
+                let ReadResult::Entries(es) = res else { return err(ErrorCode::Internal, "list: summaries were not read") };
+                let full = es.len() >= SUMMARIES_PER_READ as usize;
+                let s = &mut op.streams[i];
+                let mut found = None;
+                let mut last_pg = None;
+                for (k, v) in &es {
+                    op.summaries_seen += 1;
+                    let pg = keys::summary_page(k)
+                        .ok_or_else(|| Error::new(ErrorCode::StorageCorrupt, format!("stored key {k} is not a page summary")))?;
+                    last_pg = Some(pg);
+                    let sum: Summary = crate::records::from_json(k, v)?;
+                    if op.filter.from.is_some_and(|f| sum.live() > 0 && sum.created().1 < f) {
+                        // Older pages only hold older events.
+                        last_pg = None;
+                        break;
+                    }
+                    if op.filter.page_may_match(&sum) {
+                        found = Some(pg);
+                        break;
+                    }
+                }
+                match found {
+                    Some(pg) => {
+                        s.next_pg = pg.checked_sub(1);
+                        let id = PageId { scope: op.scope, ii: s.ii, pg };
+                        page_reads.push(ReadReq::Range {
+                            gte: keys::page_prefix(id),
+                            lt: keys::page_run_end(id),
+                            limit: (2 * PAGE + 1) as u32,
+                        });
+                        waiting_pages.push((i, pg));
+                    }
+                    None => s.next_pg = if full { last_pg.and_then(|p| p.checked_sub(1)) } else { None },
+                }
+            }
+            if page_reads.is_empty() {
+                return list_step(op);
+            }
+            op.pages_read += page_reads.len() as u32;
+            op.waiting = Waiting::Pages(waiting_pages);
+            Ok(Next::Read(OpState::Read(ReadOp::List(Box::new(op))), page_reads))
+        }
+        Waiting::Pages(pages) => {
+            for ((i, pg), res) in pages.into_iter().zip(r) {
+                let ReadResult::Entries(es) = res else { return err(ErrorCode::Internal, "list: a page was not read") };
+                let s = &mut op.streams[i];
+                let set = [pg].into();
+                let mut loaded = wf::load_pages(op.scope, s.ii, &set, vec![es])?;
+                let Some(page) = loaded.remove(&PageId { scope: op.scope, ii: s.ii, pg }) else { continue };
+                for slot in page.live_slots()?.into_iter().rev() {
+                    let seq = keys::seq_of(pg, slot);
+                    if seq >= s.bound {
+                        continue;
+                    }
+                    op.scanned += 1;
+                    let Some(state) = page.state(slot)? else { continue };
+                    if !op.filter.state_matches(&state) {
+                        continue;
+                    }
+                    let Some(data) = page.data(slot)? else { continue };
+                    if !op.filter.data_matches(&data) {
+                        continue;
+                    }
+                    let id = keys::id_of(s.ii, seq);
+                    s.buffer.push_back((state.created, id, EventView::of(id, &s.instance, &data, &state)));
+                }
+                if s.buffer.is_empty() {
+                    // Nothing below the cursor on this page: the cursor moves past it.
+                    s.bound = s.bound.min(pg * PAGE);
+                }
+            }
+            list_step(op)
         }
     }
 }
@@ -324,61 +471,143 @@ pub fn resume(eng: &mut Engine, r: ReadState, mut res: Vec<ReadResult>) -> Resul
 pub fn parse_id(id: &str) -> Result<u64> {
     let t = id.trim();
     if t.is_empty() || t.len() > 20 || !t.bytes().all(|b| b.is_ascii_digit()) {
-        return err(ErrorCode::InvalidEventId, format!("'{id}' is not an event id (a decimal 64-bit unsigned integer)"));
+        return err(
+            ErrorCode::InvalidEventId,
+            format!("'{}' is not an event id (a decimal 64-bit unsigned integer)", crate::ctx::excerpt(id)),
+        );
     }
-    t.parse::<u64>().map_err(|_| Error::new(ErrorCode::InvalidEventId, format!("'{id}' is larger than a 64-bit id")))
+    t.parse::<u64>().map_err(|_| Error::new(ErrorCode::InvalidEventId, format!("'{t}' is larger than a 64-bit id")))
+}
+
+/// The reads of one event's story: its execution page and its history page.
+pub(crate) fn story_reads(id: u64) -> Vec<ReadReq> {
+    let s = keys::locate(id);
+    [Scope::Exec, Scope::Histo]
+        .into_iter()
+        .map(|scope| {
+            let p = PageId { scope, ii: s.ii, pg: s.pg };
+            ReadReq::Range { gte: keys::page_prefix(p), lt: keys::page_run_end(p), limit: (2 * PAGE + 1) as u32 }
+        })
+        .collect()
 }
 
 /// Starts reading one event.
-pub fn get_begin(_eng: &mut Engine, id: &str) -> Result<Next> {
+pub(crate) fn get_begin(id: &str) -> Result<Next> {
     let id = parse_id(id)?;
-    let reads = vec![ReadReq::Get { keys: vec![keys::event(id), keys::broadlog(id), keys::histo_event(id), keys::histo_broadlog(id)] }];
-    Ok(Next::Read(OpState::Read(ReadState::Get(id)), reads))
+    Ok(Next::Read(OpState::Read(ReadOp::Get(id)), story_reads(id)))
+}
+
+fn one_page(scope: Scope, ii: u8, pg: u64, r: Option<ReadResult>) -> Result<Page> {
+    let es = match r {
+        Some(ReadResult::Entries(es)) => es,
+        _ => return err(ErrorCode::Internal, "a page was not read"),
+    };
+    let mut loaded = wf::load_pages(scope, ii, &[pg].into(), vec![es])?;
+    loaded.remove(&PageId { scope, ii, pg }).ok_or_else(|| Error::new(ErrorCode::Internal, "a page was not loaded"))
+}
+
+/// One event's story from the reads of `story_reads`.
+pub(crate) fn story(st: &State, id: u64, r: Vec<ReadResult>) -> Result<EventStory> {
+    let s = keys::locate(id);
+    let mut it = r.into_iter();
+    let exec = one_page(Scope::Exec, s.ii, s.pg, it.next())?;
+    let histo = one_page(Scope::Histo, s.ii, s.pg, it.next())?;
+    let instance = st.account_by_id(s.ii).map(|a| a.name.clone()).unwrap_or_default();
+    let side = |p: &Page| -> Result<Option<(EventData, EventState)>> {
+        match (p.state(s.slot)?, p.data(s.slot)?) {
+            (Some(st), Some(d)) => Ok(Some((d, st))),
+            _ => Ok(None),
+        }
+    };
+    let e = side(&exec)?;
+    let h = side(&histo)?;
+    let Some((main_d, main_s)) = e.as_ref().or(h.as_ref()) else {
+        return err(ErrorCode::UnknownEvent, format!("no event with id {id} on its execution instance or in the control's history"));
+    };
+    let log_of = |p: &Page, x: &Option<(EventData, EventState)>| -> Result<Option<BroadLogView>> {
+        match x {
+            Some((_, st)) => match &st.log {
+                Some(b) => Ok(Some(BroadLogView::of(id, &instance, st, b, p.message(s.slot)?))),
+                None => Ok(None),
+            },
+            None => Ok(None),
+        }
+    };
+    let exec_log = log_of(&exec, &e)?;
+    let histo_log = log_of(&histo, &h)?;
+    let bounce_pending = e.as_ref().or(h.as_ref()).and_then(|(_, st)| st.log.as_ref()).is_some_and(|b| b.bounce_at.is_some());
+    let template = main_s.template.as_ref().and_then(|t| {
+        st.published.get(&s.ii).and_then(|m| m.get(t)).map(|c| TemplateRef {
+            name: c.name.clone(),
+            template: c.template.clone(),
+            label: c.label.clone(),
+            published_at: crate::dates::format_iso(c.published_at),
+        })
+    });
+    Ok(EventStory {
+        event: EventView::of(id, &instance, main_d, main_s),
+        purged_from_execution: e.is_none(),
+        broad_log: exec_log.or_else(|| histo_log.clone()),
+        archived: h.as_ref().map(|(d, st)| EventView::of(id, &instance, d, st)),
+        archived_broad_log: histo_log,
+        template,
+        bounce_pending,
+    })
 }
 
 /// Starts reading a journal.
-pub fn journal_begin(eng: &mut Engine, instance: &str, name: &str, limit: Option<u32>) -> Result<Next> {
-    let key = find_workflow_key(eng, instance, name)?;
-    let wf = &eng.st.workflows[&key];
+pub(crate) fn journal_begin(txn: &mut Txn<'_>, instance: &str, name: &str, limit: Option<u32>) -> Result<Next> {
+    let key = find_workflow_key(txn.st(), instance, name)?;
+    let wf = &txn.st().workflows[&key];
     let limit = limit.unwrap_or(20).clamp(1, 500);
     let first = wf.runs.saturating_sub(limit - 1).max(1);
-    let prefix = format!("j/{}/{}/", wf.instance, wf.name);
-    let reads = vec![ReadReq::Range { gte: keys::journal(&wf.instance, &wf.name, first), lt: keys::prefix_end(&prefix), limit }];
-    Ok(Next::Read(OpState::Read(ReadState::Journal), reads))
+    let prefix = keys::journal_prefix(&wf.instance, &wf.name);
+    let reads = vec![ReadReq::Range { gte: keys::journal_key(&wf.instance, &wf.name, first), lt: keys::prefix_end(&prefix), limit }];
+    Ok(Next::Read(OpState::Read(ReadOp::Journal), reads))
+}
+
+/// Continues a read-only operation.
+pub(crate) fn resume(txn: &mut Txn<'_>, r: ReadOp, res: Vec<ReadResult>) -> Result<Next> {
+    match r {
+        ReadOp::List(op) => list_resume(*op, res),
+        ReadOp::Get(id) => Ok(Next::Done(OpResult::Story(Box::new(story(txn.st(), id, res)?)), None)),
+        ReadOp::Journal => {
+            let mut runs: Vec<RunLogView> = match res.into_iter().next() {
+                Some(ReadResult::Entries(es)) => es
+                    .into_iter()
+                    .map(|(k, v)| crate::records::from_json::<crate::state::RunLog>(&k, &v).map(|r| RunLogView::of(&r)))
+                    .collect::<Result<_>>()?,
+                _ => return err(ErrorCode::Internal, "journal: nothing was read"),
+            };
+            runs.reverse();
+            Ok(Next::Done(OpResult::Journal(Journal { runs }), None))
+        }
+    }
 }
 
 /// Counts per status, from counters.
-pub fn counts(eng: &Engine, f: CountFilter) -> Result<Value> {
-    let (histo, _) = scope_of(eng, &f.instance)?;
+pub(crate) fn counts(st: &State, f: &CountFilter) -> Result<Counts> {
     let queue = parse_queue(&f.queue)?;
     let channel = parse_channel(&f.channel)?;
-    let counters = if histo {
-        &eng.st.control.counters
+    let counters = if f.instance == CONTROL {
+        &st.control.counters
     } else {
-        let id = eng.st.accounts[&f.instance].execution_instance_id;
-        match eng.st.inst.get(&id) {
+        let ii = crate::ops::admin::exec_id(st, &f.instance)?;
+        match st.inst.get(&ii) {
             Some(m) => &m.counters,
-            None => return Ok(json!({ "byStatus": {}, "total": 0 })),
+            None => return Ok(Counts::default()),
         }
     };
-    let mut by: BTreeMap<&'static str, i64> = EventStatus::ALL.iter().map(|s| (s.name(), 0)).collect();
-    let mut total = 0;
-    for (k, n) in counters {
-        let parts: Vec<&str> = k.split('|').collect();
-        let [q, t, c, s] = parts.as_slice() else { continue };
-        if queue.is_some_and(|x| (x == Queue::Rt) != (*q == "rt")) {
+    let mut out = Counts::default();
+    for (k, n) in &counters.0 {
+        if queue.is_some_and(|x| x != k.queue)
+            || f.event_type.as_deref().is_some_and(|x| x != k.event_type)
+            || channel.is_some_and(|x| x != k.channel)
+        {
             continue;
         }
-        if f.event_type.as_deref().is_some_and(|x| x != *t) {
-            continue;
-        }
-        if channel.is_some_and(|x| x.name() != *c) {
-            continue;
-        }
-        if let Some(st) = EventStatus::parse(s) {
-            *by.entry(st.name()).or_insert(0) += n;
-            total += n;
-        }
+        *out.by_status.of_mut(k.status) += n;
+        out.total += n;
     }
-    Ok(json!({ "byStatus": by, "total": total }))
+    Ok(out)
 }

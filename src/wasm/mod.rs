@@ -1,85 +1,51 @@
-//! The only binding layer: converts strings in and out and maps errors to JavaScript `Error`s with
-//! a `code`. It decides nothing. JSON strings cross the boundary (one copy per call; faster than
-//! object conversion for large batches).
+//! The only binding layer: typed requests and results cross as JavaScript objects
+//! (serde-wasm-bindgen, one serializer configuration), the bulk of records in the boundary format
+//! of `boundary.rs` (one string per call, the fastest measured), errors as real `Error` objects
+//! with a `code` (js-sys). It decides nothing.
 
+use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
-// Talc instead of the default dlmalloc: the core allocates many small strings (records are JSON);
-// measured faster here (see the benchmark).
+use crate::engine::{Engine, Step};
+use crate::error::{Error, ErrorCode};
+use crate::ops::{Query, Request};
+
+// Talc instead of the default dlmalloc: measured faster for the core's many small allocations.
 #[cfg(not(target_feature = "atomics"))]
 #[global_allocator]
 static TALC: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
 
-use crate::engine::{Engine, Step};
-use crate::error::Error;
-
 #[wasm_bindgen(typescript_custom_section)]
 const TS_TYPES: &str = r#"
-/** A step of an operation: a JSON header, then for "done" the puts and deletes (see src/engine.rs `encode_step`). */
-export type StepJson = string;
+/** A step of an operation (see src/engine.rs): reads to do, or the end with the records to write. */
+export type WasmStep =
+  | { kind: 'read'; reads: Array<{ op: 'get'; keys: string[] } | { op: 'range'; gte: string; lt: string; limit: number }> }
+  | { kind: 'done'; result: unknown; next: object | null; writes: string };
 "#;
 
-/// `memcmp` compares 8 bytes at a time. The builtin one of wasm32 compares byte by byte, and the
-/// core compares many keys with long shared prefixes (`x/i01/s/pending/…`): it was the top entry
-/// of the wasm profile (14%). Strong symbols override the weak builtins.
-///
-/// # Safety
-/// `a` and `b` must be valid for reads of `n` bytes, as for the C function.
-#[no_mangle]
-pub unsafe extern "C" fn memcmp(a: *const u8, b: *const u8, n: usize) -> i32 {
-    let mut i = 0;
-    while i + 8 <= n {
-        let x = (a.add(i) as *const u64).read_unaligned();
-        let y = (b.add(i) as *const u64).read_unaligned();
-        if x != y {
-            let d = ((x ^ y).trailing_zeros() / 8) as usize;
-            return i32::from(*a.add(i + d)) - i32::from(*b.add(i + d));
-        }
-        i += 8;
-    }
-    while i < n {
-        let (x, y) = (*a.add(i), *b.add(i));
-        if x != y {
-            return i32::from(x) - i32::from(y);
-        }
-        i += 1;
-    }
-    0
-}
-
-/// `bcmp` (equality only), same as `memcmp`.
-///
-/// # Safety
-/// As `memcmp`.
-#[no_mangle]
-pub unsafe extern "C" fn bcmp(a: *const u8, b: *const u8, n: usize) -> i32 {
-    memcmp(a, b, n)
-}
-
 fn js_error(e: Error) -> JsValue {
-    let err = js_sys_error(&e.message);
-    let _ = js_set(&err, "code", &JsValue::from_str(e.code.as_str()));
-    err
+    let err = js_sys::Error::new(&e.message);
+    let _ = js_sys::Reflect::set(&err, &JsValue::from_str("code"), &JsValue::from_str(e.code.as_str()));
+    err.into()
 }
 
-#[wasm_bindgen]
-extern "C" {
-    #[wasm_bindgen(js_name = Error)]
-    fn js_sys_error_ctor(message: &str) -> JsValue;
-    #[wasm_bindgen(js_namespace = Reflect, js_name = set, catch)]
-    fn js_set_raw(target: &JsValue, key: &JsValue, value: &JsValue) -> Result<bool, JsValue>;
+fn serializer() -> serde_wasm_bindgen::Serializer {
+    serde_wasm_bindgen::Serializer::new().serialize_missing_as_null(true).serialize_maps_as_objects(true)
 }
 
-fn js_sys_error(message: &str) -> JsValue {
-    js_sys_error_ctor(message)
+fn to_js<T: Serialize>(v: &T) -> Result<JsValue, JsValue> {
+    v.serialize(&serializer()).map_err(|e| js_error(Error::new(ErrorCode::Internal, format!("result: {e}"))))
 }
 
-fn js_set(target: &JsValue, key: &str, value: &JsValue) -> Result<bool, JsValue> {
-    js_set_raw(target, &JsValue::from_str(key), value)
+fn from_js<T: serde::de::DeserializeOwned>(what: &str, v: JsValue) -> Result<T, JsValue> {
+    serde_wasm_bindgen::from_value(v).map_err(|e| js_error(Error::new(ErrorCode::InvalidArgument, format!("{what}: {e}"))))
 }
 
-fn step_json(step: Step) -> String {
-    crate::engine::encode_step(&step)
+#[derive(Serialize)]
+#[serde(tag = "kind", rename_all = "camelCase")]
+enum StepOut<'a> {
+    Read { reads: &'a [crate::engine::ReadReq] },
+    Done { result: &'a crate::views::OpResult, next: &'a Option<crate::ops::Continuation>, writes: String },
 }
 
 /// The engine, for JavaScript.
@@ -88,30 +54,44 @@ pub struct WasmEngine {
     inner: Engine,
 }
 
+impl WasmEngine {
+    fn out(&mut self, step: Result<Step, Error>) -> Result<JsValue, JsValue> {
+        match step.map_err(js_error)? {
+            Step::Read(reads) => to_js(&StepOut::Read { reads: &reads }),
+            Step::Done(done) => {
+                let writes = match crate::boundary::encode_writes(&done.writes) {
+                    Ok(w) => w,
+                    Err(e) => {
+                        self.inner.rollback();
+                        return Err(js_error(e));
+                    }
+                };
+                to_js(&StepOut::Done { result: &done.result, next: &done.next, writes })
+            }
+        }
+    }
+}
+
 #[wasm_bindgen]
 impl WasmEngine {
-    /// An engine over storage holding these `m/…` records (a JSON array of `[key, value]`; empty
-    /// for new storage).
+    /// An engine on nothing yet: its first operation is `open`.
     #[wasm_bindgen(constructor)]
-    pub fn new(records_json: &str) -> Result<WasmEngine, JsValue> {
-        let records: Vec<(String, String)> = crate::engine::parse_json("state records", records_json).map_err(js_error)?;
-        Ok(WasmEngine { inner: Engine::load(records).map_err(js_error)? })
+    #[allow(clippy::new_without_default)]
+    pub fn new() -> WasmEngine {
+        WasmEngine { inner: Engine::new() }
     }
 
-    /// Whether the storage held an initialized Message Center.
-    #[wasm_bindgen(getter)]
-    pub fn initialized(&self) -> bool {
-        self.inner.is_initialized()
+    /// Starts an operation (a request object); returns a step.
+    pub fn begin(&mut self, request: JsValue) -> Result<JsValue, JsValue> {
+        let req: Request = from_js("request", request)?;
+        let step = self.inner.begin(req);
+        self.out(step)
     }
 
-    /// Starts an operation (JSON request); returns a step (JSON).
-    pub fn begin(&mut self, request: &str) -> Result<String, JsValue> {
-        self.inner.begin(request).map(step_json).map_err(js_error)
-    }
-
-    /// Continues with read results (encoded as `encode_results` says); returns a step.
-    pub fn resume(&mut self, results: &str) -> Result<String, JsValue> {
-        self.inner.resume(results).map(step_json).map_err(js_error)
+    /// Continues with read results in the boundary format; returns a step.
+    pub fn resume(&mut self, results: &str) -> Result<JsValue, JsValue> {
+        let step = self.inner.resume_encoded(results);
+        self.out(step)
     }
 
     /// The step's writes are durable.
@@ -120,18 +100,34 @@ impl WasmEngine {
     }
 
     /// The step's writes failed.
-    pub fn rollback(&mut self) -> Result<(), JsValue> {
-        self.inner.rollback().map_err(js_error)
+    pub fn rollback(&mut self) {
+        self.inner.rollback();
     }
 
-    /// A query on the small state (JSON in, JSON out).
-    pub fn query(&self, request: &str) -> Result<String, JsValue> {
-        self.inner.query(request).map(|v| v.to_string()).map_err(js_error)
+    /// A query on the small state (an object in, an object out).
+    pub fn query(&self, q: JsValue) -> Result<JsValue, JsValue> {
+        let q: Query = from_js("query", q)?;
+        to_js(&self.inner.query(q).map_err(js_error)?)
     }
 }
 
-/// Core micro-benchmark shared with the native benchmark: routes and derives the status of `n`
-/// events in memory, returns the number of records written.
+/// A fresh random 64-bit seed (decimal), from the platform's source (`crypto.getRandomValues`),
+/// for a new store opened without one.
+#[wasm_bindgen(js_name = freshSeed)]
+pub fn fresh_seed() -> Result<String, JsValue> {
+    let mut b = [0u8; 8];
+    getrandom::fill(&mut b).map_err(|e| js_error(Error::new(ErrorCode::Internal, format!("no random source: {e}"))))?;
+    Ok(u64::from_le_bytes(b).to_string())
+}
+
+/// The version of the bulk boundary format this core speaks.
+#[wasm_bindgen(js_name = boundaryVersion)]
+pub fn boundary_version() -> u32 {
+    crate::boundary::VERSION
+}
+
+/// Core micro-benchmark shared with the native benchmark (`--features bench` builds only).
+#[cfg(feature = "bench")]
 #[wasm_bindgen(js_name = benchCore)]
 pub fn bench_core(n: u32, seed: u32) -> Result<f64, JsValue> {
     crate::bench::route_and_derive(n, u64::from(seed)).map(|w| w as f64).map_err(js_error)

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use message_center::driver::MemDriver;
 use message_center::engine::{ReadReq, Step};
-use message_center::Error;
+use message_center::{Error, Request};
 use serde_json::{json, Value};
 
 pub const SEC: i64 = 1_000;
@@ -77,7 +77,10 @@ pub fn add_type(d: &mut MemDriver, name: &str) {
 
 /// Creates and publishes an email template `name` for `event_type`.
 pub fn email_template(d: &mut MemDriver, name: &str, event_type: &str, subject: &str, html: &str) {
-    ok(d, json!({"op": "createTemplate", "template": {"name": name, "eventType": event_type, "subject": subject, "html": html, "text": "text"}}));
+    ok(
+        d,
+        json!({"op": "createTemplate", "template": {"name": name, "eventType": event_type, "subject": subject, "html": html, "text": "text"}}),
+    );
     ok(d, json!({"op": "publish", "name": name}));
 }
 
@@ -159,9 +162,28 @@ pub fn advance_to(d: &mut MemDriver, t: i64) -> u64 {
     d.advance_to(t).unwrap()
 }
 
-/// `runWorkflow` now.
+/// One step of `runWorkflow` now: its result, with `more` saying whether the run goes on.
 pub fn run_wf(d: &mut MemDriver, instance: &str, name: &str) -> Result<Value, Error> {
-    d.run(&json!({"op": "runWorkflow", "instance": instance, "name": name}))
+    let (mut r, next) = d.step(&json!({"op": "runWorkflow", "instance": instance, "name": name}))?;
+    r["more"] = json!(next.is_some());
+    Ok(r)
+}
+
+/// A whole run of a workflow now (every step): the run's result.
+pub fn run_all(d: &mut MemDriver, instance: &str, name: &str) -> Result<Value, Error> {
+    d.command(&json!({"op": "runWorkflow", "instance": instance, "name": name}))
+}
+
+/// `waitForStatus` as a command (every step it names): the event, or the error.
+pub fn wait(d: &mut MemDriver, id: &str, status: &str) -> Result<Value, Error> {
+    d.command(&json!({"op": "waitForStatus", "id": id, "status": status}))
+}
+
+/// The message of a `WAIT_BLOCKED` error of `waitForStatus`.
+pub fn blocked(d: &mut MemDriver, id: &str, status: &str) -> String {
+    let e = error(wait(d, id, status));
+    assert_eq!(e.code.as_str(), "WAIT_BLOCKED", "{e}");
+    e.message
 }
 
 /// Journal runs of a workflow, newest first.
@@ -210,22 +232,27 @@ pub fn snapshot(d: &MemDriver) -> Value {
     Value::Object(out)
 }
 
-/// What the driver would answer to the reads of `reqs` (same as `MemDriver`'s private reader).
+/// What the driver would answer to the reads of `reqs`, in the boundary format.
 pub fn answer(d: &MemDriver, reqs: &[ReadReq]) -> String {
-    d.answer(reqs)
+    d.answer_encoded(reqs)
+}
+
+/// A request from its JSON form.
+pub fn request(v: &Value) -> Request {
+    serde_json::from_value(v.clone()).unwrap_or_else(|e| panic!("{v} is not a request: {e}"))
 }
 
 /// Starts `req` and answers its reads until it has asked for `reads` batches (or is done): the
 /// step it is at then. Nothing is written.
 pub fn drive(d: &mut MemDriver, req: &Value, reads: usize) -> Step {
-    let mut step = d.eng.begin(&req.to_string()).unwrap();
+    let mut step = d.eng.begin(request(req)).unwrap();
     for _ in 0..reads {
         match step {
             Step::Read(reqs) => {
                 let a = answer(d, &reqs);
-                step = d.eng.resume(&a).unwrap();
+                step = d.eng.resume_encoded(&a).unwrap();
             }
-            Step::Done { .. } => return step,
+            Step::Done(_) => return step,
         }
     }
     step
@@ -235,53 +262,167 @@ pub fn drive(d: &mut MemDriver, req: &Value, reads: usize) -> Step {
 /// rolled back afterwards).
 pub fn read_phases(d: &mut MemDriver, req: &Value) -> usize {
     let mut n = 0;
-    let mut step = d.eng.begin(&req.to_string()).unwrap();
+    let mut step = d.eng.begin(request(req)).unwrap();
     while let Step::Read(reqs) = step {
         n += 1;
         let a = answer(d, &reqs);
-        step = d.eng.resume(&a).unwrap();
+        step = d.eng.resume_encoded(&a).unwrap();
     }
-    d.eng.rollback().unwrap();
+    d.eng.rollback();
     n
 }
 
-/// Storage invariants: every index, queue and change-log entry points to a record that exists,
-/// and the status counters equal what a scan of the records finds.
-pub fn check_integrity(d: &MemDriver) {
-    let inv = |k: &str| u64::MAX - u64::from_str_radix(k.rsplit('/').next().unwrap(), 16).unwrap();
-    let tail = |k: &str| u64::from_str_radix(k.rsplit('/').next().unwrap(), 16).unwrap();
+/// The events of the store, decoded from the pages: execution instances' (`e`) or the control's
+/// history (`h`), by id, each as `{ state, data }` (the stored lines).
+pub fn events(d: &MemDriver, scope: char) -> BTreeMap<u64, Value> {
+    let mut out = BTreeMap::new();
     for (k, v) in &d.store {
-        let target = match k.split('/').next().unwrap() {
-            "x" => {
-                let scope = k.split('/').nth(1).unwrap();
-                if scope == "h" {
-                    vec![format!("h/{:016x}", inv(k))]
-                } else {
-                    vec![format!("e/{:016x}", inv(k))]
-                }
-            }
-            "d" => vec![format!("e/{:016x}", tail(k))],
-            "t" | "u" => vec![format!("b/{:016x}", tail(k))],
-            "c" => vec![format!("e/{v}"), format!("b/{v}")],
-            _ => continue,
-        };
-        assert!(target.iter().any(|t| d.store.contains_key(t)), "{k} points to nothing ({target:?})");
-    }
-    // Counters = scan.
-    let mut scanned: BTreeMap<String, BTreeMap<String, i64>> = BTreeMap::new();
-    for (k, v) in &d.store {
-        let scope = if k.starts_with("e/") {
-            let e: Value = serde_json::from_str(v).unwrap();
-            e["instance"].as_str().unwrap().to_string()
-        } else if k.starts_with("h/") {
-            "control".to_string()
-        } else {
+        let parts: Vec<&str> = k.split('/').collect();
+        if parts.len() != 4 || parts[0].chars().next() != Some(scope) || parts[0].len() != 1 {
             continue;
-        };
-        let e: Value = serde_json::from_str(v).unwrap();
-        *scanned.entry(scope).or_default().entry(e["status"].as_str().unwrap().to_string()).or_default() += 1;
+        }
+        let ii = u64::from_str_radix(parts[1], 16).unwrap();
+        let pg = u64::from_str_radix(parts[2], 16).unwrap();
+        let rec = parts[3];
+        let id = |slot: u64| (ii << 56) | (pg * 128 + slot);
+        if rec == "s" {
+            for (slot, line) in v.split('\n').enumerate() {
+                if line.is_empty() {
+                    continue;
+                }
+                let e = out.entry(id(slot as u64)).or_insert_with(|| json!({}));
+                e["state"] = serde_json::from_str(line).unwrap();
+            }
+        } else if let Some(first) = rec.strip_prefix('d') {
+            let first = u64::from_str_radix(first, 16).unwrap();
+            for (i, line) in v.split('\n').enumerate() {
+                if line.is_empty() {
+                    continue;
+                }
+                let e = out.entry(id(first + i as u64)).or_insert_with(|| json!({}));
+                e["data"] = serde_json::from_str(line).unwrap();
+            }
+        }
     }
-    let mut scopes: Vec<String> = d.query(&json!({"q": "accounts"})).unwrap().as_array().unwrap().iter().map(|a| a["name"].as_str().unwrap().to_string()).collect();
+    // Data lines of events not archived (or purged) have no state: only events with a state count.
+    out.retain(|_, e| e.get("state").is_some());
+    out
+}
+
+/// An event of `events()` flattened with names, as the API names its fields: `id`, `created`
+/// (ms), `queue`, `status`, `type`, `wishedChannel`, `email`, `mobilePhone`.
+pub fn flat(id: u64, e: &Value) -> Value {
+    let s = &e["state"];
+    let d = &e["data"];
+    let status = ["pending", "pendingDelivery", "sent", "ignored", "deliveryFailed", "notTakenIntoAccount", "expired"]
+        [s["s"].as_u64().unwrap() as usize];
+    let channel = match s["c"].as_u64().unwrap() {
+        0 => "email",
+        1 => "sms",
+        40 => "mobileApp",
+        41 => "ios",
+        42 => "android",
+        c => panic!("channel {c}"),
+    };
+    json!({
+        "id": id,
+        "created": s["d"],
+        "queue": if s["q"] == 0 { "rt" } else { "batch" },
+        "status": status,
+        "type": s["t"],
+        "wishedChannel": channel,
+        "email": d["e"],
+        "mobilePhone": d["m"],
+    })
+}
+
+/// The id of a decimal id string.
+pub fn num(id: &str) -> u64 {
+    id.parse().unwrap()
+}
+
+/// The ids held by the queue records of a prefix (`d/01/r/`, `t/01/`, `u/01/`, `c/01/`).
+pub fn queued(d: &MemDriver, prefix: &str) -> Vec<u64> {
+    let mut out = Vec::new();
+    for (k, v) in records(d, prefix) {
+        let ii = u64::from_str_radix(k.split('/').nth(1).unwrap(), 16).unwrap();
+        for part in v.split(',').filter(|p| !p.is_empty()) {
+            match part.split_once('-') {
+                Some((a, b)) => out.extend((a.parse::<u64>().unwrap()..=b.parse().unwrap()).map(|s| (ii << 56) | s)),
+                None => out.push((ii << 56) | part.parse::<u64>().unwrap()),
+            }
+        }
+    }
+    out
+}
+
+/// Storage invariants: every state line has its data line; every message fragment line belongs
+/// to a routed event; summaries agree with their pages (counts, created range, live count,
+/// fragments); the instance and control counters equal a scan of the state pages.
+pub fn check_integrity(d: &MemDriver) {
+    let status_name = |c: u64| {
+        ["pending", "pendingDelivery", "sent", "ignored", "deliveryFailed", "notTakenIntoAccount", "expired"][c as usize].to_string()
+    };
+    let mut scanned: BTreeMap<String, BTreeMap<String, i64>> = BTreeMap::new();
+    let accounts = d.query(&json!({"q": "accounts"})).unwrap();
+    let name_of = |ii: u64| {
+        accounts
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["executionInstanceId"] == ii)
+            .map(|a| a["name"].as_str().unwrap().to_string())
+            .unwrap()
+    };
+    for scope in ['e', 'h'] {
+        let evs = events(d, scope);
+        for (id, e) in &evs {
+            assert!(e.get("data").is_some(), "{scope} event {id} has a state and no data");
+            let who = if scope == 'h' { "control".to_string() } else { name_of(id >> 56) };
+            let st = status_name(e["state"]["s"].as_u64().unwrap());
+            *scanned.entry(who).or_default().entry(st).or_default() += 1;
+        }
+        // Summaries.
+        let mut pages: BTreeMap<(u64, u64), Vec<&Value>> = BTreeMap::new();
+        for (id, e) in &evs {
+            pages.entry((id >> 56, (id & 0x00ff_ffff_ffff_ffff) / 128)).or_default().push(e);
+        }
+        let prefix = format!("x/{scope}/");
+        for (k, v) in records(d, &prefix) {
+            let parts: Vec<&str> = k.split('/').collect();
+            let ii = u64::from_str_radix(parts[2], 16).unwrap();
+            let pg = (1u64 << 52) - 1 - u64::from_str_radix(parts[3], 16).unwrap();
+            let sum: Value = serde_json::from_str(&v).unwrap();
+            let live = pages.remove(&(ii, pg)).unwrap_or_default();
+            assert_eq!(sum["n"].as_u64().unwrap() as usize, live.len(), "{k}: live count");
+            let mut counts: BTreeMap<String, u64> = BTreeMap::new();
+            for e in &live {
+                let s = &e["state"];
+                *counts.entry(format!("{}|{}|{}|{}", s["q"], s["t"], s["c"], s["s"])).or_default() += 1;
+            }
+            let mut stored: BTreeMap<String, u64> = BTreeMap::new();
+            for c in sum["k"].as_array().unwrap() {
+                stored.insert(format!("{}|{}|{}|{}", c[0], c[1], c[2], c[3]), c[4].as_u64().unwrap());
+            }
+            assert_eq!(stored, counts, "{k}: counts");
+            if !live.is_empty() {
+                let lo = live.iter().map(|e| e["state"]["d"].as_i64().unwrap()).min().unwrap();
+                let hi = live.iter().map(|e| e["state"]["d"].as_i64().unwrap()).max().unwrap();
+                assert_eq!(sum["lo"].as_i64().unwrap(), lo, "{k}: created from");
+                assert!(sum["hi"].as_i64().unwrap() >= hi, "{k}: created to");
+            }
+            for f in sum["d"].as_array().unwrap() {
+                let key = format!("{scope}/{:02x}/{pg:013x}/d{:02x}", ii, f.as_u64().unwrap());
+                assert!(d.store.contains_key(&key), "{k} lists {key}, which does not exist");
+            }
+            for f in sum["m"].as_array().unwrap() {
+                let key = format!("{scope}/{:02x}/{pg:013x}/m{:02x}", ii, f.as_u64().unwrap());
+                assert!(d.store.contains_key(&key), "{k} lists {key}, which does not exist");
+            }
+        }
+        assert!(pages.is_empty(), "pages without a summary: {:?}", pages.keys().collect::<Vec<_>>());
+    }
+    let mut scopes: Vec<String> = accounts.as_array().unwrap().iter().map(|a| a["name"].as_str().unwrap().to_string()).collect();
     scopes.push("control".into());
     for s in scopes {
         let c = d.query(&json!({"q": "counts", "instance": s})).unwrap();

@@ -259,8 +259,10 @@ test('advance and advanceTo refuse bad durations and a clock going backwards', a
   await expectError(fx, () => fx.mc.advanceTo(T0 - 1), 'CLOCK_BACKWARDS', 'the clock cannot move backwards (from 2026-01-01T00:00:00.000Z to 2025-12-31T23:59:59.999Z)');
   await expectError(fx, () => fx.mc.advanceTo('2025-06-01T00:00:00Z'), 'CLOCK_BACKWARDS', /^the clock cannot move backwards/);
   await expectError(fx, () => fx.mc.advanceTo(new Date(0)), 'CLOCK_BACKWARDS', /^the clock cannot move backwards/);
-  await expectError(fx, () => fx.mc.advanceTo('not a date'), 'INVALID_ARGUMENT', 'time must be a Date, a number of ms or an ISO 8601 string');
-  await expectError(fx, () => fx.mc.advanceTo(NaN), 'INVALID_ARGUMENT', 'time must be a Date, a number of ms or an ISO 8601 string');
+  await expectError(fx, () => fx.mc.advanceTo('not a date'), 'INVALID_DATE', /^time: invalid date 'not a date': expected ISO 8601/);
+  await expectError(fx, () => fx.mc.advanceTo(NaN), 'INVALID_ARGUMENT', 'time must be a finite number of ms');
+  await expectError(fx, () => fx.mc.advanceTo({}), 'INVALID_ARGUMENT', 'time must be a Date, a number of ms or an ISO 8601 string');
+  await expectError(fx, () => fx.mc.advanceTo(new Date(NaN)), 'INVALID_ARGUMENT', 'time is an invalid Date');
   // (Nothing may be due before the far future here: see the next test.)
   await fx.mc.stopWorkflow('control', 'cleanup');
   await fx.mc.stopWorkflow('exec1', 'cleanup');
@@ -359,7 +361,8 @@ test('open: a storage without the adapter methods, bad options, bad seed, bad co
   await assert.rejects(MessageCenter.open({ storage, seed: {} }), { code: 'INVALID_ARGUMENT', message: 'seed must be a string, a number or a bigint' });
   await assert.rejects(MessageCenter.open({ storage, seed: 'abc' }), { code: 'INVALID_ARGUMENT', message: "seed 'abc' is not a decimal 64-bit unsigned integer" });
   await assert.rejects(MessageCenter.open({ storage, seed: -1 }), { code: 'INVALID_ARGUMENT', message: "seed '-1' is not a decimal 64-bit unsigned integer" });
-  await assert.rejects(MessageCenter.open({ storage, now: 'yesterday' }), { code: 'INVALID_ARGUMENT', message: 'now must be a Date, a number of ms or an ISO 8601 string' });
+  await assert.rejects(MessageCenter.open({ storage, now: 'yesterday' }), { code: 'INVALID_DATE', message: /^now: invalid date 'yesterday': expected ISO 8601/ });
+  await assert.rejects(MessageCenter.open({ storage, now: {} }), { code: 'INVALID_ARGUMENT', message: 'now must be a Date, a number of ms or an ISO 8601 string' });
   await assert.rejects(MessageCenter.open({ storage, config: { batchSize: 0 } }), { code: 'INVALID_ARGUMENT', message: 'batchSize must be between 1 and 10000' });
   await assert.rejects(MessageCenter.open({ storage, config: 'fast' }), { code: 'INVALID_ARGUMENT', message: 'config must be an object' });
   assert.deepEqual(await dump(storage), [], 'a failed open writes nothing');
@@ -372,10 +375,11 @@ test('reopen with another seed is refused and changes nothing; the same seed reo
   await fx.mc.pushEvent(ev(), { instance: 'exec1' });
   const before = await dump(fx.storage);
   await assert.rejects(MessageCenter.open({ storage: fx.storage, seed: 2 }), { code: 'INVALID_ARGUMENT', message: 'this storage was created with seed 1, not 2' });
-  await assert.rejects(MessageCenter.open({ storage: fx.storage, seed: '01' }), { code: 'INVALID_ARGUMENT', message: 'this storage was created with seed 1, not 01' });
+  await assert.rejects(MessageCenter.open({ storage: fx.storage, seed: '3' }), { code: 'INVALID_ARGUMENT', message: 'this storage was created with seed 1, not 3' });
   assert.deepEqual(await dump(fx.storage), before);
   await fx.stillWorks();
-  for (const seed of [1, '1', 1n, undefined]) {
+  // A seed is a number: '01' is seed 1.
+  for (const seed of [1, '1', '01', 1n, undefined]) {
     const again = await MessageCenter.open({ storage: fx.storage, seed });
     assert.equal(again.settings().seed, '1');
   }
@@ -417,7 +421,8 @@ test('listEvents refuses bad filters, limits and page tokens', async () => {
   await expectError(fx, () => l.listEvents({ instance: 'exec1', status: 'bogus' }), 'INVALID_ARGUMENT', "'bogus' is not an event status");
   await expectError(fx, () => l.listEvents({ instance: 'exec1', queue: 'fast' }), 'INVALID_ARGUMENT', "queue 'fast' is neither 'rt' nor 'batch'");
   await expectError(fx, () => l.listEvents({ instance: 'exec1', channel: 99 }), 'UNKNOWN_CHANNEL', 'channel 99 is not a known channel');
-  await expectError(fx, () => l.listEvents({ instance: 'exec1', from: 'yesterday' }), 'INVALID_ARGUMENT', 'from must be a Date, a number of ms or an ISO 8601 string');
+  await expectError(fx, () => l.listEvents({ instance: 'exec1', from: 'yesterday' }), 'INVALID_DATE', /^from: invalid date 'yesterday'/);
+  await expectError(fx, () => l.listEvents({ instance: 'exec1', from: true }), 'INVALID_ARGUMENT', 'from must be a Date, a number of ms or an ISO 8601 string');
   await expectError(fx, () => l.listEvents({ instance: 'exec1', from: '2026-02-01', to: '2026-01-01' }), 'INVALID_ARGUMENT', 'from is after to');
   const badToken = "the page token does not belong to this filter (pass the same filter with the 'next' it returned)";
   await expectError(fx, () => l.listEvents({ instance: 'exec1', after: 'garbage' }), 'INVALID_ARGUMENT', badToken);
@@ -489,8 +494,13 @@ test('hostile strings in every string field of createTemplate / addExecutionInst
   }
   // Some work, some are refused: names must be internal names, lone surrogates are not text.
   assert.equal(outcomes['template.name/nul'], 'INVALID_ARGUMENT');
-  assert.equal(outcomes['template.label/nul'], 'ok');
-  assert.equal(outcomes['template.label/megabyte'], 'ok');
+  // Labels are text of at most 255 characters: no NUL or other control character.
+  assert.equal(outcomes['template.label/nul'], 'INVALID_ARGUMENT');
+  assert.equal(outcomes['template.label/megabyte'], 'INVALID_ARGUMENT');
+  assert.equal(outcomes['template.label/emoji'], 'ok');
+  // Content XML 1.0 cannot carry is refused (every XML export of it would be malformed).
+  assert.equal(outcomes['event.ctx/nul'], 'INVALID_EVENT');
+  assert.equal(outcomes['event.externalId/controls'], 'INVALID_EVENT');
   assert.equal(outcomes['account.url/emoji'], 'ok');
   // What was accepted survives a reopen, byte for byte.
   const again = await MessageCenter.open({ storage: await restore(createMemoryStorage(), await dump(fx.storage)) });

@@ -1,0 +1,733 @@
+// GENERATED from the Rust types of the core (src/views.rs, src/ops/, src/model.rs, src/config.rs)
+// by `cargo test` (src/typescript.rs). Do not edit: change the Rust types, then run
+// `UPDATE_TYPES=1 cargo test typescript` to rewrite this file. js/index.d.ts re-exports it.
+
+import type { ChannelInput, CtxObject, EventStatusInput, InstanceName, TimeArg } from './index.js';
+
+/** Campaign's console label of an event status. */
+export type EventStatusLabel = 'Pending' | 'Pending delivery' | 'Sent' | 'Ignored by the delivery' | 'Delivery failed' | 'Event not taken into account' | 'Event expired';
+
+/** The Adobe Campaign Standard REST name of an event status. */
+export type RestStatus = 'pending' | 'processing' | 'processed' | 'ignored' | 'deliveryFailed' | 'routingFailed' | 'tooOld';
+
+/** Our numeric code of an event status ([U]: Campaign's values are not public), in the order of `EventStatusName`. */
+export type EventStatusCode = 0 | 1 | 2 | 3 | 4 | 5 | 6;
+
+/** The `messageType` value of a channel (`@wishedChannel`). */
+export type ChannelCode = 0 | 1 | 2 | 3 | 4 | 5 | 20 | 25 | 40 | 41 | 42 | 120;
+
+/** Channels a transactional message template can be made for. */
+export type TemplateChannel = 'email' | 'sms' | 'mobileApp' | 'ios' | 'android';
+
+/** Stable error codes of the core (src/error.rs). */
+export type CoreErrorCode = 'INVALID_EVENT' | 'MISSING_EVENT_TYPE' | 'UNKNOWN_EVENT_TYPE' | 'UNKNOWN_CHANNEL' | 'INVALID_EMAIL' | 'INVALID_PHONE' | 'INVALID_DATE' | 'MALFORMED_XML' | 'XML_DTD_REFUSED' | 'INVALID_JSON' | 'CTX_TOO_LARGE' | 'INPUT_TOO_LARGE' | 'UNKNOWN_INSTANCE' | 'DUPLICATE_INSTANCE' | 'NO_INSTANCE_AVAILABLE' | 'DUPLICATE_EVENT_TYPE' | 'DUPLICATE_TEMPLATE' | 'UNKNOWN_TEMPLATE' | 'TEMPLATE_SYNTAX' | 'TEMPLATE_NOT_PUBLISHABLE' | 'TEMPLATE_PUBLISHED' | 'UNKNOWN_SEED' | 'UNKNOWN_EVENT' | 'INVALID_EVENT_ID' | 'CLOCK_BACKWARDS' | 'UNKNOWN_WORKFLOW' | 'WORKFLOW_EXISTS' | 'WORKFLOW_STATE' | 'INVALID_ARGUMENT' | 'STORAGE_CORRUPT' | 'STORAGE_FORMAT' | 'BUSY' | 'WAIT_BLOCKED' | 'WAIT_TIMEOUT' | 'INTERNAL';
+
+/** Which queue an event goes to: `nms:rtEvent` or `nms:batchEvent`. */
+export type Queue = "rt" | "batch";
+
+/**
+ * The event `@status` enumeration. Numeric values are not public ([U]): the mapping below is our
+ * choice (the reference's suggested order) and lives only here.
+ */
+export type EventStatusName = "pending" | "pendingDelivery" | "sent" | "ignored" | "deliveryFailed" | "notTakenIntoAccount" | "expired";
+
+/** The channels (`messageType` enumeration) an event can wish for. */
+export type ChannelName = "email" | "sms" | "phone" | "paper" | "fax" | "agency" | "facebook" | "twitter" | "mobileApp" | "ios" | "android" | "other";
+
+/** Why a delivery log failed or was ignored. */
+export type FailureType = "hard" | "soft" | "ignored" | "async" | "expired";
+
+/** State of a workflow. */
+export type WorkflowState = "beingEdited" | "started" | "paused" | "stopped";
+
+/** What one run of a workflow counts. */
+export type RunCount = "processed" | "stale" | "expired" | "notTakenIntoAccount" | "processingErrors" | "routed" | "attempts" | "cancelled" | "ignored" | "sent" | "hardBounces" | "softBounces" | "asyncBounces" | "deliveryFailed" | "events" | "deliveryLogs" | "eventsPurged" | "deliveryLogsPurged" | "archivedEventsPurged";
+
+/**
+ * A point in time as the API takes it: ms since the epoch, or ISO 8601 text (a date without a
+ * zone is UTC, the same wherever the code runs).
+ */
+export type TimeInput = number | string;
+
+/** A schedule: ticks at every `offset_ms + k * period_ms` (UTC, virtual clock). */
+export type Schedule = {
+  /** Time between two runs. */
+  periodMs: number;
+  /** Phase of the ticks within the period (e.g. 4 h for "daily at 04:00"). */
+  offsetMs: number;
+};
+
+/**
+ * Schedules of the technical workflows ([U]: the product documents only the hourly archiving and
+ * the daily cleanup at 04:00).
+ */
+export type Schedules = {
+  /** `rtEventsProcessing`. */
+  rtEventsProcessing: Schedule;
+  /** `batchEventsProcessing`. */
+  batchEventsProcessing: Schedule;
+  /** `updateEventsStatus`. */
+  updateEventsStatus: Schedule;
+  /** `mcSynch_<account>`. */
+  mcSynch: Schedule;
+  /** `cleanup` (both instances). */
+  cleanup: Schedule;
+};
+
+/** Outcome rates of the simulated MTA for one channel, per attempt, in parts per million. */
+export type ChannelRates = {
+  /** Hard bounce (address quarantined, "Delivery failed"). */
+  hardPpm: number;
+  /** Soft bounce (retried). */
+  softPpm: number;
+  /** Asynchronous bounce some time after "Sent". */
+  asyncBouncePpm: number;
+  /** Time from routing to the first send attempt. */
+  sendDelayMs: number;
+  /** Extra random delay, 0..=jitter, drawn from the seed. */
+  sendJitterMs: number;
+};
+
+/** The engine's configuration. */
+export type Config = {
+  /** Workflow schedules. */
+  schedules: Schedules;
+  /** Events one workflow step takes at most (one storage transaction each). */
+  batchSize: number;
+  /**
+   * Pages of events one workflow step reads and writes at most (a page holds 128 events), so
+   * that a step's memory stays bounded whatever its events.
+   */
+  pagesPerStep: number;
+  /** Processing errors before an event becomes "Event expired" ([U]). */
+  maxProcessingErrors: number;
+  /** Delay before the first reprocessing after an error; doubles at each error ([U]). */
+  processingRetryMs: number;
+  /** Send attempts before a soft-bouncing message fails ([U]). */
+  mtaMaxTries: number;
+  /** Delay before the first retry after a soft bounce; doubles at each retry ([U]). */
+  mtaRetryMs: number;
+  /** Delay of a drawn asynchronous bounce after "Sent". */
+  asyncBounceDelayMs: number;
+  /** Email rates. */
+  email: ChannelRates;
+  /** SMS rates. */
+  sms: ChannelRates;
+  /** Push (mobile app, iOS, Android) rates. */
+  push: ChannelRates;
+  /** `NmsCleanup_EventPurgeDelay` (execution instances), default 30 days. */
+  eventPurgeDelayMs: number;
+  /** `NmsCleanup_EventHistoPurgeDelay` (control), default 360 days. */
+  eventHistoPurgeDelayMs: number;
+  /** Largest `ctx`, in bytes of canonical XML (default 64 KiB). */
+  maxCtxBytes: number;
+  /** Largest pushed document. */
+  maxDocumentBytes: number;
+  /** Most events in one PushEvents. */
+  maxEventsPerBatch: number;
+  /**
+   * Refuse at push an event whose type is not in the `eventType` enumeration ([U]: the product
+   * accepts it and routing then marks it "Event not taken into account"; refusing is clearer).
+   */
+  rejectUnknownEventType: boolean;
+  /** `MC_RtEventQueueAlert`: mcPing says Error above this many pending real-time events. */
+  rtQueueAlert: number;
+  /** `MC_RtEventQueueWarning`. */
+  rtQueueWarning: number;
+  /** Journal runs kept per workflow. */
+  journalRunsKept: number;
+  /** Longest `waitForStatus` may advance the clock by default. */
+  waitLimitMs: number;
+};
+
+/** Clock, seed and configuration. */
+export type Settings = {
+  /** The virtual clock, ISO 8601. */
+  now: string;
+  /** The virtual clock, ms since the epoch. */
+  nowMs: number;
+  /**
+   * The seed every simulated outcome is drawn from (decimal 64-bit): pass it to `open` to
+   * replay a run.
+   */
+  seed: string;
+  /** The configuration. */
+  config: Config;
+};
+
+/** What `addExecutionInstance` takes: an external account of type "Execution instance". */
+export type AccountInput = {
+  /** Internal name (`mcExec1`): letters, digits and `_`, not starting with a digit, at most 64. */
+  name: string;
+  /** Label (default: the name). */
+  label?: string;
+  /** URL of the execution instance (default `http://<name>.example.com:8080`). */
+  url?: string;
+  /** Execution instance id, 0–255, unique: the top byte of its event ids. */
+  executionInstanceId: number;
+  /** "Enabled" (default true): the load balancer only uses enabled instances. */
+  enabled?: boolean;
+};
+
+/** Changes to an external account. */
+export type AccountPatch = {
+  /** Label. */
+  label?: string;
+  /** URL. */
+  url?: string;
+  /** "Enabled". */
+  enabled?: boolean;
+};
+
+/** An external account of type "Message Center execution instance", as the control shows it. */
+export type Account = {
+  /** Internal name. */
+  name: string;
+  /** Label. */
+  label: string;
+  /** Always "Message Center execution instance". */
+  type: 'Message Center execution instance';
+  /** URL. */
+  url: string;
+  /** "Enabled": the load balancer only uses enabled instances. */
+  enabled: boolean;
+  /** Execution instance id (0–255): the top byte of its event ids. */
+  executionInstanceId: number;
+  /** `mcSynch_<name>` once created, else null. */
+  archivingWorkflow: string | null;
+  /**
+   * "The archiving workflow does not seem to exist for this execution instance." while it does
+   * not, else null.
+   */
+  warning: string | null;
+};
+
+/** A denylist entry (`denylist()` result). */
+export type DenylistEntry = {
+  /** The address. */
+  address: string;
+  /** Always `denylist`. */
+  kind: 'denylist';
+  /** Why the delivery ignores it ("Denylisted"). */
+  reason: string;
+  /** When it was added (ISO 8601, virtual clock). */
+  since: string;
+};
+
+/** A value of the `eventType` enumeration. */
+export type EventType = {
+  /** Internal name (`purchase_order`): what events carry in `type`. */
+  name: string;
+  /** Label. */
+  label: string;
+};
+
+/** A seed address as `createTemplate` / `updateTemplate` take it: ctx as XML text or as an object. */
+export type SeedInput = {
+  /** Internal name, unique in the template (default `seed<N>`). */
+  name?: string;
+  /** Label (default: the name). */
+  label?: string;
+  /** Email address. */
+  email?: string;
+  /** Mobile phone. */
+  mobilePhone?: string;
+  /** External identifier. */
+  externalId?: string;
+  /** Test data: a `ctx` object, or `<ctx>…</ctx>` XML text. */
+  ctx?: CtxObject | string | null;
+};
+
+/** A seed address of a template, with its own test ctx. */
+export type Seed = {
+  /** Internal name, unique in the template. */
+  name: string;
+  /** Label. */
+  label: string;
+  /** Email address. */
+  email?: string;
+  /** Mobile phone. */
+  mobilePhone?: string;
+  /** External identifier. */
+  externalId?: string;
+  /** Test data: a `<ctx>…</ctx>` document (canonical XML). */
+  ctx: string;
+};
+
+/** What `createTemplate` takes. */
+export type TemplateInput = {
+  /** Internal name. */
+  name: string;
+  /** Label (default: the name). */
+  label?: string | null;
+  /** Event type (a value of the `eventType` enumeration); required to publish. */
+  eventType?: string | null;
+  /** Channel (default email). */
+  channel?: TemplateChannel | ChannelInput | null;
+  /** Subject (required for email to publish). */
+  subject?: string | null;
+  /** HTML body. */
+  html?: string | null;
+  /** Text body (also the SMS and push text). */
+  text?: string | null;
+  /** Seed addresses. */
+  seeds?: SeedInput[] | null;
+};
+
+/**
+ * What `updateTemplate` takes: absent fields are kept; `eventType: null` clears it; `seeds`
+ * replaces all.
+ */
+export type TemplatePatch = {
+  /** Label. */
+  label?: string;
+  /** Event type, or null for "(None specified)". */
+  eventType?: string | null;
+  /** Channel. */
+  channel?: TemplateChannel | ChannelInput;
+  /** Subject. */
+  subject?: string;
+  /** HTML body. */
+  html?: string;
+  /** Text body. */
+  text?: string;
+  /** Seed addresses (replace all). */
+  seeds?: Array<SeedInput>;
+};
+
+/** A transactional message template on the control. */
+export type Template = {
+  /** Internal name. */
+  name: string;
+  /** Label. */
+  label: string;
+  /** Event type, null for "(None specified)". */
+  eventType: string | null;
+  /** Channel. */
+  channel: TemplateChannel;
+  /** Subject. */
+  subject: string;
+  /** HTML body. */
+  html: string;
+  /** Text body. */
+  text: string;
+  /** Seed addresses. */
+  seeds: Array<Seed>;
+  /** Publication status. */
+  publication: 'Being edited' | 'Published';
+  /** Last publication. */
+  publishedAt: string | null;
+  /** Created. */
+  created: string;
+  /** Last modified. */
+  lastModified: string;
+};
+
+/** What `publish` and `unpublish` return: the publication log. */
+export type PublishResult = {
+  /** Internal name of the template. */
+  template: string;
+  /** Its publication status afterwards. */
+  publication: 'Published' | 'Being edited';
+  /** The log lines, as the console shows them. */
+  log: Array<string>;
+};
+
+/** A template rendered with one of its seed addresses. */
+export type Preview = {
+  /** Internal name of the template. */
+  template: string;
+  /** Internal name of the seed address used. */
+  seed: string;
+  /** Rendered subject. */
+  subject: string;
+  /** Rendered HTML body. */
+  html: string;
+  /** Rendered text body. */
+  text: string;
+};
+
+/** A published copy (`<name>_rt` / `<name>_batch`) on an execution instance. */
+export type PublishedCopy = {
+  /** Internal name of the copy. */
+  name: string;
+  /** Internal name of the control's template. */
+  template: string;
+  /** Label. */
+  label: string;
+  /** The queue it serves. */
+  queue: Queue;
+  /** Event type. */
+  eventType: string;
+  /** Channel. */
+  channel: TemplateChannel;
+  /** Always "In production". */
+  publicationStatus: 'In production';
+  /** Always "Bulk delivery". */
+  mode: 'Bulk delivery';
+  /** Publication time. */
+  publishedAt: string;
+};
+
+/** An execution delivery: one per published copy and month (`<copy>_<YYYY-MM>`). */
+export type Delivery = {
+  /** Internal name, e.g. `orderConfirmation_rt_2026-03`. */
+  name: string;
+  /** The published copy. */
+  template: string;
+  /** Month, `YYYY-MM`. */
+  month: string;
+  /** Created. */
+  created: string;
+  /** Messages attached. */
+  messages: number;
+};
+
+/** A pushed event: its id (the archived id too) and where it went. */
+export type PushedEvent = {
+  /** Decimal 64-bit id; the top byte is the execution instance id. */
+  id: string;
+  /** Account name of the execution instance. */
+  instance: string;
+  /** Queue. */
+  queue: Queue;
+};
+
+/** One status change of an event. */
+export type StatusChange = {
+  /** New status. */
+  status: EventStatusName;
+  /** Its console label. */
+  statusLabel: EventStatusLabel;
+  /** When. */
+  at: string;
+  /** `PushEvent`, `PushEvents`, or `<workflow>#<run>`. */
+  by: string;
+  /** Why, when there is something to say. */
+  note: string | null;
+};
+
+/** An event (`nms:rtEvent` / `nms:batchEvent`, or `nms:eventHisto` on the control). */
+export type EventView = {
+  /** Decimal 64-bit id. */
+  id: string;
+  /** Account name of its execution instance. */
+  instance: string;
+  /** Execution instance id (top byte of `id`). */
+  executionInstanceId: number;
+  /** Queue. */
+  queue: Queue;
+  /** `@type`. */
+  type: string;
+  /** `@email`. */
+  email: string | null;
+  /** `@mobilePhone`. */
+  mobilePhone: string | null;
+  /** `@externalId`. */
+  externalId: string | null;
+  /** `@origin`. */
+  origin: string | null;
+  /** `@wishedChannel`, our name. */
+  wishedChannel: ChannelName;
+  /** `@wishedChannel`, the `messageType` value. */
+  wishedChannelCode: ChannelCode;
+  /** `@emailFormat`. */
+  emailFormat: 0 | 1 | 2;
+  /** `@language`. */
+  language: string | null;
+  /** `@country`. */
+  country: string | null;
+  /** `@scheduled`. */
+  scheduled: string | null;
+  /** `@expiration`. */
+  expiration: string | null;
+  /** `@registrationToken`. */
+  registrationToken: string | null;
+  /** `mobileApp/@uuid`. */
+  mobileApp: string | null;
+  /** The `ctx` element, canonical XML. */
+  ctx: string;
+  /** `@created`. */
+  created: string;
+  /** `@lastModified`. */
+  lastModified: string;
+  /** Status, our name. */
+  status: EventStatusName;
+  /** Status, the console label. */
+  statusLabel: EventStatusLabel;
+  /** Status, our numeric code. */
+  statusCode: EventStatusCode;
+  /** Status, the ACS REST name. */
+  restStatus: RestStatus;
+  /** "Process requested on": next (re)processing time while Pending. */
+  processRequestedOn: string;
+  /** `@processing`: when a processing workflow last took it. */
+  processing: string | null;
+  /** `@processed`: when it reached a final status. */
+  processed: string | null;
+  /** "Number of errors". */
+  errors: number;
+  /** The last processing error. */
+  lastError: string | null;
+  /** Published copy used (`<name>_rt` / `<name>_batch`). */
+  template: string | null;
+  /** Execution delivery it is attached to. */
+  delivery: string | null;
+  /** Every status it went through. */
+  history: Array<StatusChange>;
+  /** On the control: when archiving last copied it. */
+  archived: string | null;
+};
+
+/** One line of a delivery log's story. */
+export type BroadLogLine = {
+  /** When. */
+  at: string;
+  /** What happened. */
+  text: string;
+};
+
+/** A delivery log (`nms:broadLog` of the event), same id as its event. */
+export type BroadLogView = {
+  /** Same id as its event. */
+  id: string;
+  /** Account name of the execution instance. */
+  instance: string;
+  /** Execution delivery. */
+  delivery: string;
+  /** Published copy. */
+  template: string;
+  /** Channel used. */
+  channel: ChannelName;
+  /** Address used. */
+  address: string;
+  /** Console label of `@status`. */
+  status: 'Ignored' | 'Sent' | 'Failed' | 'Pending' | 'Delivery cancelled';
+  /** `@status`: 0 Ignored, 1 Sent, 2 Failed ([U]), 6 Pending, 7 Delivery cancelled. */
+  statusCode: 0 | 1 | 2 | 6 | 7;
+  /** Send attempts made. */
+  tries: number;
+  /** Next MTA action, while one is planned. */
+  nextAction: string | null;
+  /** When it was sent. */
+  sentAt: string | null;
+  /** An asynchronous bounce planned at this time. */
+  bounceAt: string | null;
+  /** Kind of failure. */
+  failureType: FailureType | null;
+  /** Failure reason, in words. */
+  failureReason: string | null;
+  /** Rendered subject. */
+  subject: string;
+  /** Rendered HTML. */
+  html: string;
+  /** Rendered text. */
+  text: string;
+  /** Created. */
+  created: string;
+  /** Last modified. */
+  lastModified: string;
+  /** One line per MTA action. */
+  log: Array<BroadLogLine>;
+};
+
+/** The published copy an event used, while it is still published. */
+export type TemplateRef = {
+  /** Internal name of the copy. */
+  name: string;
+  /** Internal name of the control's template. */
+  template: string;
+  /** Label. */
+  label: string;
+  /** Publication time. */
+  publishedAt: string;
+};
+
+/** One event's whole story (`getEvent`). */
+export type EventStory = {
+  /** The event: from its execution instance, or from the control's history once purged there. */
+  event: EventView;
+  /** Whether the execution instance no longer has it (purged by cleanup). */
+  purgedFromExecution: boolean;
+  /** Its delivery log (execution's, else archived), once routed. */
+  broadLog: BroadLogView | null;
+  /** The archived copy on the control (`nms:eventHisto`), once archived. */
+  archived: EventView | null;
+  /** The archived delivery log (`nms:broadLogEventHisto`). */
+  archivedBroadLog: BroadLogView | null;
+  /** The published copy used, while it is still published. */
+  template: TemplateRef | null;
+  /** Whether an asynchronous bounce is still to come on its delivery log. */
+  bouncePending: boolean;
+};
+
+/** Filter and page of the status list. */
+export type ListFilter = {
+  /** An execution instance's account name, or `control` for the archived history. */
+  instance: InstanceName;
+  /** Queue. */
+  queue?: Queue | null;
+  /** Status (our name, console label or REST name). */
+  status?: EventStatusInput | null;
+  /** Event type. */
+  type?: string | null;
+  /** Wished channel. */
+  channel?: ChannelInput | null;
+  /** Created at or after. */
+  from?: TimeArg | null;
+  /** Created at or before. */
+  to?: TimeArg | null;
+  /** Email or mobile phone (case-insensitive, exact). */
+  address?: string | null;
+  /** Page size, 1–500 (default 50). */
+  limit?: number | null;
+  /** The `next` of the previous page, with the same filter. */
+  after?: string | null;
+};
+
+/** A page of the status list, newest first. */
+export type ListPage = {
+  /** The events. */
+  events: Array<EventView>;
+  /** Pass as `after` for the next page; null at the end. */
+  next: string | null;
+  /** Events examined to build the page. */
+  scanned: number;
+};
+
+/** Filter of `countEvents`. */
+export type CountFilter = {
+  /** An execution instance's account name, or `control`. */
+  instance: InstanceName;
+  /** Queue. */
+  queue?: Queue | null;
+  /** Event type. */
+  type?: string | null;
+  /** Wished channel. */
+  channel?: ChannelInput | null;
+};
+
+/** Counts of each status. */
+export type StatusCounts = {
+  /** Pending. */
+  pending: number;
+  /** Pending delivery. */
+  pendingDelivery: number;
+  /** Sent. */
+  sent: number;
+  /** Ignored by the delivery. */
+  ignored: number;
+  /** Delivery failed. */
+  deliveryFailed: number;
+  /** Event not taken into account. */
+  notTakenIntoAccount: number;
+  /** Event expired. */
+  expired: number;
+};
+
+/** Counts per status (from counters, never a scan). */
+export type Counts = {
+  /** Every status, zero included. */
+  byStatus: StatusCounts;
+  /** Their sum. */
+  total: number;
+};
+
+/** mcPing of an execution instance (`/nl/jsp/mcPing.jsp`). */
+export type McPing = {
+  /** `Ok`, or `Error` when pending real-time events exceed `rtQueueAlert`. */
+  status: 'Ok' | 'Error';
+  /** The clock, as mcPing writes it (`2026-03-02 09:00:00.000Z`). */
+  time: string;
+  /** Pending real-time events. */
+  pending: number;
+  /** The alert threshold. */
+  threshold: number;
+  /** The plain-text body, e.g. `Ok\n2026-03-02 09:00:00.000Z\n7/400 pending events`. */
+  text: string;
+};
+
+/** A technical workflow (or the simulated MTA process). */
+export type Workflow = {
+  /** Internal name. */
+  name: string;
+  /** Label ("Processing real time events", "Message Center mcExec1"…). */
+  label: string;
+  /** `control` or the execution instance's account name. */
+  instance: string;
+  /** Explorer folder. */
+  folder: 'Administration > Production > Message Center' | 'Administration > Production > Processes';
+  /** State. */
+  state: WorkflowState;
+  /** Console label of the state. */
+  stateLabel: 'Being edited' | 'Started' | 'Paused' | 'Stopped';
+  /** Schedule (the MTA's is nominal: it runs when messages are due). */
+  schedule: Schedule;
+  /** Start of the last run. */
+  lastRun: string | null;
+  /**
+   * Next run: the next tick for a scheduled workflow, the next due message for the MTA; null
+   * when not started (or the MTA is idle).
+   */
+  nextRun: string | null;
+  /** Runs so far. */
+  runs: number;
+  /** Whether a run is cut between two steps (it resumes at the next step). */
+  inProgress: boolean;
+  /** `mcSynch_*`: change-record sequence archived so far; null for the others. */
+  watermark: number | null;
+};
+
+/** One run of a workflow, as its journal keeps it. */
+export type RunLog = {
+  /** Run number (1, 2, …). */
+  run: number;
+  /** Workflow internal name. */
+  workflow: string;
+  /** `control` or the account name. */
+  instance: string;
+  /** Start. */
+  start: string;
+  /** End, once finished. */
+  end: string | null;
+  /** Storage transactions it took. */
+  steps: number;
+  /** What it did, counted (`routed`, `sent`, `hardBounces`, `events`, `eventsPurged`…). */
+  counts: Partial<Record<RunCount, number>>;
+  /** Errors met. */
+  errors: Array<string>;
+};
+
+/** A workflow's journal, newest run first. */
+export type Journal = {
+  /** The runs. */
+  runs: Array<RunLog>;
+};
+
+/** What `runWorkflow` did: the run, counted over all its steps. */
+export type RunResult = {
+  /** `control` or the account name. */
+  instance: string;
+  /** Workflow internal name. */
+  workflow: string;
+  /** Run number. */
+  run: number;
+  /** Storage transactions it took. */
+  steps: number;
+  /** What it did, counted. */
+  counts: Partial<Record<RunCount, number>>;
+};
+
+/** What `advance` / `advanceTo` did. */
+export type AdvanceResult = {
+  /** Workflow steps run. */
+  steps: number;
+  /** The clock afterwards, ISO 8601. */
+  now: string;
+};
+
+/** What `deleteTemplate` did. */
+export type Deleted = {
+  /** Internal name of the deleted template. */
+  deleted: string;
+};

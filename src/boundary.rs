@@ -1,0 +1,266 @@
+//! The bulk boundary format, version `VERSION`: how records cross between the shell and the core
+//! in one string per call (one copy, no JSON inside JSON). Everything else (requests, results,
+//! the read requests of a step) crosses as typed objects.
+//!
+//! - Read results, answering the reads of a step in order: one part per read, separated by
+//!   `PART`. A `get` part is its values separated by `SEP`, `ABSENT` for a missing one; a `range`
+//!   part is key, value, key, value… separated by `SEP`.
+//! - Writes of a step: the puts (key, value, … separated by `SEP`), `PART`, the deletes (keys
+//!   separated by `SEP`).
+//! - The small state at open is a range part.
+//!
+//! The invariant that makes this safe: keys are printable ASCII and values are our JSON (which
+//! escapes every control character) or plain ASCII, so the separators never occur inside a
+//! field. It is checked, not assumed: `encode_writes` refuses a field holding one, and a read
+//! result whose fields do not match the reads is refused.
+
+use crate::engine::{ReadReq, ReadResult};
+use crate::error::{Error, ErrorCode, Result};
+use crate::txn::Writes;
+
+/// The version of this format (the shell states the one it speaks at open).
+pub const VERSION: u32 = 1;
+/// Separates the fields of a part.
+pub const SEP: char = '\u{1}';
+/// Stands for an absent value in a `get` part.
+pub const ABSENT: char = '\u{2}';
+/// Separates the parts.
+pub const PART: char = '\u{3}';
+
+/// Whether a byte below 4 (a separator, or NUL) occurs: 8 bytes at a time (`x - 0x04…` borrows
+/// into the top bit of every byte below 4 that does not have it set already).
+fn has_separator(s: &str) -> bool {
+    const LO: u64 = 0x0404_0404_0404_0404;
+    const HI: u64 = 0x8080_8080_8080_8080;
+    let b = s.as_bytes();
+    let mut chunks = b.chunks_exact(8);
+    for c in &mut chunks {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(c);
+        let x = u64::from_le_bytes(w);
+        if x.wrapping_sub(LO) & !x & HI != 0 {
+            return true;
+        }
+    }
+    chunks.remainder().iter().any(|b| *b <= 3)
+}
+
+/// Encodes the writes of a step. A field holding a separator is an internal error (the
+/// invariant above is broken): nothing is written.
+pub fn encode_writes(w: &Writes) -> Result<String> {
+    let size: usize = w.iter().map(|(k, v)| k.len() + v.as_ref().map_or(0, String::len) + 2).sum();
+    let mut out = String::with_capacity(size + 1);
+    let mut first = true;
+    for (k, v) in w.iter() {
+        let Some(v) = v else { continue };
+        check_field(k)?;
+        check_field(v)?;
+        if !first {
+            out.push(SEP);
+        }
+        first = false;
+        out.push_str(k);
+        out.push(SEP);
+        out.push_str(v);
+    }
+    out.push(PART);
+    let mut first = true;
+    for (k, v) in w.iter() {
+        if v.is_some() {
+            continue;
+        }
+        check_field(k)?;
+        if !first {
+            out.push(SEP);
+        }
+        first = false;
+        out.push_str(k);
+    }
+    Ok(out)
+}
+
+fn check_field(s: &str) -> Result<()> {
+    if has_separator(s) {
+        let at = s.bytes().position(|b| b <= 3).unwrap_or(0);
+        return Err(Error::new(
+            ErrorCode::Internal,
+            format!(
+                "a record holds a control character (U+{:04X}) at byte {at}: {}",
+                s.as_bytes().get(at).copied().unwrap_or(0),
+                crate::ctx::excerpt(s)
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// Encodes read results (what the shell sends; the native driver and tests use it too).
+pub fn encode_results(results: &[ReadResult]) -> String {
+    let mut out = String::new();
+    for (i, r) in results.iter().enumerate() {
+        if i > 0 {
+            out.push(PART);
+        }
+        match r {
+            ReadResult::Values(vs) => {
+                for (j, v) in vs.iter().enumerate() {
+                    if j > 0 {
+                        out.push(SEP);
+                    }
+                    match v {
+                        Some(v) => out.push_str(v),
+                        None => out.push(ABSENT),
+                    }
+                }
+            }
+            ReadResult::Entries(es) => encode_entries_into(&mut out, es),
+        }
+    }
+    out
+}
+
+/// Encodes entries as a range part.
+pub fn encode_entries(es: &[(String, String)]) -> String {
+    let mut out = String::new();
+    encode_entries_into(&mut out, es);
+    out
+}
+
+fn encode_entries_into(out: &mut String, es: &[(String, String)]) {
+    for (j, (k, v)) in es.iter().enumerate() {
+        if j > 0 {
+            out.push(SEP);
+        }
+        out.push_str(k);
+        out.push(SEP);
+        out.push_str(v);
+    }
+}
+
+fn bad(what: String) -> Error {
+    Error::new(ErrorCode::InvalidArgument, format!("read results: {what}"))
+}
+
+/// Decodes a range part.
+pub fn decode_entries(part: &str, limit: Option<u32>) -> Result<Vec<(String, String)>> {
+    let mut es = Vec::new();
+    if !part.is_empty() {
+        let mut it = part.split(SEP);
+        while let Some(k) = it.next() {
+            let v = it.next().ok_or_else(|| bad("a range entry has a key and no value".into()))?;
+            if k.is_empty() || k.contains(ABSENT) || k.contains(PART) {
+                return Err(bad("a range entry has an empty or invalid key".into()));
+            }
+            es.push((k.to_string(), v.to_string()));
+        }
+    }
+    if let Some(limit) = limit {
+        if es.len() > limit as usize {
+            return Err(bad(format!("{} entries for a range of at most {limit}", es.len())));
+        }
+    }
+    Ok(es)
+}
+
+/// Decodes the results of `reads`.
+pub fn decode_results(reads: &[ReadReq], text: &str) -> Result<Vec<ReadResult>> {
+    let parts: Vec<&str> = if reads.is_empty() { Vec::new() } else { text.split(PART).collect() };
+    if parts.len() != reads.len() || (reads.is_empty() && !text.is_empty()) {
+        return Err(bad(format!(
+            "expected {} parts, got {}",
+            reads.len(),
+            if reads.is_empty() { usize::from(!text.is_empty()) } else { parts.len() }
+        )));
+    }
+    let mut out = Vec::with_capacity(parts.len());
+    for (req, part) in reads.iter().zip(parts) {
+        match req {
+            ReadReq::Get { keys } => {
+                let vs: Vec<Option<String>> = if keys.is_empty() {
+                    if !part.is_empty() {
+                        return Err(bad("values for a get of no key".into()));
+                    }
+                    Vec::new()
+                } else {
+                    part.split(SEP)
+                        .map(|v| {
+                            if v.len() == 1 && v.as_bytes()[0] == ABSENT as u8 {
+                                Ok(None)
+                            } else if v.contains(ABSENT) {
+                                Err(bad("a value holds the absent marker".into()))
+                            } else {
+                                Ok(Some(v.to_string()))
+                            }
+                        })
+                        .collect::<Result<_>>()?
+                };
+                if vs.len() != keys.len() {
+                    return Err(bad(format!("{} values for {} keys", vs.len(), keys.len())));
+                }
+                out.push(ReadResult::Values(vs));
+            }
+            ReadReq::Range { limit, .. } => out.push(ReadResult::Entries(decode_entries(part, Some(*limit))?)),
+        }
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn results_round_trip() {
+        let reads = vec![
+            ReadReq::Get { keys: vec!["a".into(), "b".into()] },
+            ReadReq::Range { gte: "a".into(), lt: "z".into(), limit: 5 },
+            ReadReq::Get { keys: vec![] },
+        ];
+        let res = vec![
+            ReadResult::Values(vec![Some("1".into()), None]),
+            ReadResult::Entries(vec![("k".into(), "v".into()), ("k2".into(), String::new())]),
+            ReadResult::Values(vec![]),
+        ];
+        let text = encode_results(&res);
+        assert_eq!(decode_results(&reads, &text).unwrap(), res);
+    }
+
+    #[test]
+    fn malformed_results_are_refused() {
+        let reads = vec![ReadReq::Range { gte: "a".into(), lt: "z".into(), limit: 1 }, ReadReq::Get { keys: vec!["a".into()] }];
+        for bad in ["", "k\u{1}v", "k\u{1}v\u{1}k2\u{1}v2\u{3}x", "k\u{3}a\u{1}b", "\u{1}v\u{3}x", "k\u{1}v\u{3}x\u{2}y"] {
+            assert_eq!(decode_results(&reads, bad).unwrap_err().code, ErrorCode::InvalidArgument, "{bad:?}");
+        }
+        assert_eq!(decode_results(&[], "x").unwrap_err().code, ErrorCode::InvalidArgument);
+        assert!(decode_results(&[], "").unwrap().is_empty());
+    }
+
+    #[test]
+    fn separators_are_found_anywhere() {
+        for len in 0..40 {
+            let clean: String = (0..len).map(|i| char::from(b"azAZ09{}\x04\x7f"[i % 10])).collect();
+            assert!(!has_separator(&clean), "{clean:?}");
+            for at in 0..len {
+                for sep in ['\u{0}', '\u{1}', '\u{2}', '\u{3}'] {
+                    let mut v: Vec<char> = clean.chars().collect();
+                    v[at] = sep;
+                    let t: String = v.into_iter().collect();
+                    assert!(has_separator(&t), "{t:?}");
+                }
+            }
+        }
+        assert!(!has_separator("é€😀 non-ASCII is fine"));
+    }
+
+    #[test]
+    fn writes_with_a_separator_are_refused() {
+        let mut w = Writes::default();
+        w.put("k".into(), "v".into());
+        w.del("d".into());
+        assert_eq!(encode_writes(&w).unwrap(), "k\u{1}v\u{3}d");
+        w.put("k2".into(), "bad\u{1}value".into());
+        let e = encode_writes(&w).unwrap_err();
+        assert_eq!(e.code, ErrorCode::Internal);
+        assert!(e.message.contains("U+0001"), "{}", e.message);
+    }
+}

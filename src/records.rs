@@ -1,0 +1,518 @@
+//! The records storage holds for events, in their compact stored form. Each is one line of a page
+//! (see `pages.rs`): JSON with one- or two-letter field names and enumerations as codes, because
+//! every workflow step rewrites the state pages it touches. What the API shows is built from them
+//! in `views.rs`.
+
+use serde::de::Error as _;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+use crate::error::{Error, ErrorCode, Result};
+use crate::model::{BroadLogStatus, Channel, EventStatus, FailureType, Queue};
+
+/// An enumeration stored as its code.
+pub(crate) trait Coded: Copy + Sized {
+    /// What it is, for error messages.
+    const WHAT: &'static str;
+    /// The code.
+    fn to_code(self) -> u8;
+    /// The value of a code.
+    fn of_code(c: u8) -> Option<Self>;
+}
+
+macro_rules! coded {
+    ($t:ty, $what:literal) => {
+        impl Coded for $t {
+            const WHAT: &'static str = $what;
+            fn to_code(self) -> u8 {
+                self.code()
+            }
+            fn of_code(c: u8) -> Option<Self> {
+                <$t>::from_code(c)
+            }
+        }
+    };
+}
+coded!(Queue, "queue");
+coded!(EventStatus, "event status");
+coded!(Channel, "channel");
+coded!(BroadLogStatus, "delivery log status");
+coded!(FailureType, "failure type");
+
+/// `#[serde(with = "code")]`: an enumeration as its code.
+pub(crate) mod code {
+    use super::*;
+
+    pub fn serialize<T: Coded, S: Serializer>(v: &T, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.serialize_u8(v.to_code())
+    }
+
+    pub fn deserialize<'de, T: Coded, D: Deserializer<'de>>(d: D) -> std::result::Result<T, D::Error> {
+        let c = u8::deserialize(d)?;
+        T::of_code(c).ok_or_else(|| D::Error::custom(format!("{} code {c} is unknown", T::WHAT)))
+    }
+}
+
+/// `#[serde(with = "code_opt")]`: an optional enumeration as its code.
+pub(crate) mod code_opt {
+    use super::*;
+
+    pub fn serialize<T: Coded, S: Serializer>(v: &Option<T>, s: S) -> std::result::Result<S::Ok, S::Error> {
+        match v {
+            Some(v) => s.serialize_some(&v.to_code()),
+            None => s.serialize_none(),
+        }
+    }
+
+    pub fn deserialize<'de, T: Coded, D: Deserializer<'de>>(d: D) -> std::result::Result<Option<T>, D::Error> {
+        match Option::<u8>::deserialize(d)? {
+            None => Ok(None),
+            Some(c) => T::of_code(c).map(Some).ok_or_else(|| D::Error::custom(format!("{} code {c} is unknown", T::WHAT))),
+        }
+    }
+}
+
+fn is_zero_u32(n: &u32) -> bool {
+    *n == 0
+}
+
+fn is_zero_u8(n: &u8) -> bool {
+    *n == 0
+}
+
+/// The immutable part of an event: what was pushed, once validated (a line of a data fragment).
+/// Its id and instance are where it is stored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct EventData {
+    /// Real-time or batch queue.
+    #[serde(rename = "q", with = "code")]
+    pub queue: Queue,
+    /// `@type`.
+    #[serde(rename = "t")]
+    pub event_type: String,
+    /// `@email`.
+    #[serde(rename = "e", default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    /// `@mobilePhone`.
+    #[serde(rename = "m", default, skip_serializing_if = "Option::is_none")]
+    pub mobile_phone: Option<String>,
+    /// `@externalId`.
+    #[serde(rename = "x", default, skip_serializing_if = "Option::is_none")]
+    pub external_id: Option<String>,
+    /// `@origin`.
+    #[serde(rename = "o", default, skip_serializing_if = "Option::is_none")]
+    pub origin: Option<String>,
+    /// `@wishedChannel`.
+    #[serde(rename = "w", with = "code")]
+    pub wished_channel: Channel,
+    /// `@emailFormat`: 0 unknown, 1 text, 2 html.
+    #[serde(rename = "f", default, skip_serializing_if = "is_zero_u8")]
+    pub email_format: u8,
+    /// `@language`.
+    #[serde(rename = "l", default, skip_serializing_if = "Option::is_none")]
+    pub language: Option<String>,
+    /// `@country`.
+    #[serde(rename = "n", default, skip_serializing_if = "Option::is_none")]
+    pub country: Option<String>,
+    /// `@scheduled`.
+    #[serde(rename = "s", default, skip_serializing_if = "Option::is_none")]
+    pub scheduled: Option<i64>,
+    /// `@expiration`.
+    #[serde(rename = "p", default, skip_serializing_if = "Option::is_none")]
+    pub expiration: Option<i64>,
+    /// `@registrationToken`.
+    #[serde(rename = "r", default, skip_serializing_if = "Option::is_none")]
+    pub registration_token: Option<String>,
+    /// `mobileApp/@uuid`.
+    #[serde(rename = "a", default, skip_serializing_if = "Option::is_none")]
+    pub mobile_app: Option<String>,
+    /// The `<ctx>` element, canonical XML.
+    #[serde(rename = "c")]
+    pub ctx: String,
+    /// `@created`.
+    #[serde(rename = "d")]
+    pub created: i64,
+}
+
+impl EventData {
+    /// The address the event's channel uses.
+    pub fn address(&self) -> Option<&str> {
+        address_of(self.wished_channel, self.email.as_deref(), self.mobile_phone.as_deref(), self.registration_token.as_deref())
+    }
+}
+
+/// The address an event's channel uses.
+pub(crate) fn address_of<'a>(channel: Channel, email: Option<&'a str>, phone: Option<&'a str>, token: Option<&'a str>) -> Option<&'a str> {
+    match channel {
+        Channel::Email => email,
+        Channel::Sms | Channel::Phone | Channel::Fax => phone,
+        Channel::MobileApp | Channel::Ios | Channel::Android => token,
+        _ => email.or(phone),
+    }
+}
+
+/// One status change of an event: what, when, and which workflow run (or call) made it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct StatusChange {
+    /// The new status.
+    #[serde(rename = "s", with = "code")]
+    pub status: EventStatus,
+    /// When (ms since the epoch, virtual clock).
+    #[serde(rename = "a")]
+    pub at: i64,
+    /// `PushEvent`, `PushEvents`, or `<workflow>#<run>`.
+    #[serde(rename = "b")]
+    pub by: String,
+    /// Why, when there is something to say (routing failure, error…).
+    #[serde(rename = "n", default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// The mutable part of an event (a line of a state page): its status, dates, errors, template,
+/// history and delivery log, plus the few immutable fields that steps decide on and counters are
+/// kept by (queue, type, channel, created), so that a step needs the data pages only to render.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct EventState {
+    /// Queue.
+    #[serde(rename = "q", with = "code")]
+    pub queue: Queue,
+    /// Event type.
+    #[serde(rename = "t")]
+    pub event_type: String,
+    /// Wished channel.
+    #[serde(rename = "c", with = "code")]
+    pub channel: Channel,
+    /// `@created`.
+    #[serde(rename = "d")]
+    pub created: i64,
+    /// `@status`.
+    #[serde(rename = "s", with = "code")]
+    pub status: EventStatus,
+    /// "Process requested on": next (re)processing time while Pending.
+    #[serde(rename = "p")]
+    pub process_requested_on: i64,
+    /// `@processing`: when a processing workflow last took it.
+    #[serde(rename = "g", default, skip_serializing_if = "Option::is_none")]
+    pub processing: Option<i64>,
+    /// `@processed`: when it reached a final status.
+    #[serde(rename = "z", default, skip_serializing_if = "Option::is_none")]
+    pub processed: Option<i64>,
+    /// `@lastModified`.
+    #[serde(rename = "m")]
+    pub last_modified: i64,
+    /// "Number of errors".
+    #[serde(rename = "e", default, skip_serializing_if = "is_zero_u32")]
+    pub errors: u32,
+    /// The last processing error.
+    #[serde(rename = "le", default, skip_serializing_if = "Option::is_none")]
+    pub last_error: Option<String>,
+    /// Internal name of the published template copy used (`<name>_rt` / `<name>_batch`).
+    #[serde(rename = "tp", default, skip_serializing_if = "Option::is_none")]
+    pub template: Option<String>,
+    /// Internal name of the execution delivery it is attached to.
+    #[serde(rename = "dl", default, skip_serializing_if = "Option::is_none")]
+    pub delivery: Option<String>,
+    /// Every status it went through.
+    #[serde(rename = "h")]
+    pub history: Vec<StatusChange>,
+    /// Its delivery log, once routed.
+    #[serde(rename = "b", default, skip_serializing_if = "Option::is_none")]
+    pub log: Option<DeliveryLog>,
+    /// On the control: when archiving last copied it.
+    #[serde(rename = "a", default, skip_serializing_if = "Option::is_none")]
+    pub archived: Option<i64>,
+}
+
+impl EventState {
+    /// Changes the status, recording it in the history; a final status sets `@processed`.
+    pub fn change_status(&mut self, status: EventStatus, now: i64, by: &str, note: Option<String>) {
+        self.status = status;
+        self.last_modified = now;
+        if status.is_final() {
+            self.processed = Some(now);
+        }
+        self.history.push(StatusChange { status, at: now, by: by.to_string(), note });
+    }
+}
+
+/// What one line of a delivery log's story says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) enum LogKind {
+    /// The message was prepared (rendered) by a processing workflow; `next` is the first attempt.
+    #[serde(rename = "p")]
+    Prepared,
+    /// The MTA acted: an attempt, or an asynchronous bounce coming due.
+    #[serde(rename = "a")]
+    Action,
+}
+
+/// One line of a delivery log's story, kept structured (the text is written by `views.rs`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct LogLine {
+    /// When.
+    #[serde(rename = "a")]
+    pub at: i64,
+    /// Which run acted (`rtEventsProcessing#3`, `mta#12`).
+    #[serde(rename = "b")]
+    pub by: String,
+    /// What happened.
+    #[serde(rename = "k")]
+    pub kind: LogKind,
+    /// The delivery log's status after the action.
+    #[serde(rename = "s", with = "code")]
+    pub status: BroadLogStatus,
+    /// Tries made so far.
+    #[serde(rename = "n", default, skip_serializing_if = "is_zero_u32")]
+    pub tries: u32,
+    /// The next action planned then (first attempt, retry, bounce).
+    #[serde(rename = "x", default, skip_serializing_if = "Option::is_none")]
+    pub next: Option<i64>,
+    /// The reason, for a failure or an ignored message.
+    #[serde(rename = "r", default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+/// A delivery log (`NmsBroadLogRtEvent` / `NmsBroadLogBatchEvent`), one per routed event, same id.
+/// Its template and delivery are the event's; its rendered message is in a message fragment.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct DeliveryLog {
+    /// `@status`.
+    #[serde(rename = "s", with = "code")]
+    pub status: BroadLogStatus,
+    /// Send attempts made.
+    #[serde(rename = "n", default, skip_serializing_if = "is_zero_u32")]
+    pub tries: u32,
+    /// Next MTA action time, while one is planned.
+    #[serde(rename = "x", default, skip_serializing_if = "Option::is_none")]
+    pub next_action: Option<i64>,
+    /// When it was sent.
+    #[serde(rename = "t", default, skip_serializing_if = "Option::is_none")]
+    pub sent_at: Option<i64>,
+    /// An asynchronous bounce planned at this time (after "Sent").
+    #[serde(rename = "o", default, skip_serializing_if = "Option::is_none")]
+    pub bounce_at: Option<i64>,
+    /// Why it failed or was ignored.
+    #[serde(rename = "f", default, skip_serializing_if = "Option::is_none", with = "code_opt")]
+    pub failure_type: Option<FailureType>,
+    /// The failure reason, in words.
+    #[serde(rename = "r", default, skip_serializing_if = "Option::is_none")]
+    pub failure_reason: Option<String>,
+    /// Address used (email, phone number, push token).
+    #[serde(rename = "a")]
+    pub address: String,
+    /// Channel used.
+    #[serde(rename = "c", with = "code")]
+    pub channel: Channel,
+    /// The event's expiration, copied so the MTA can cancel.
+    #[serde(rename = "e", default, skip_serializing_if = "Option::is_none")]
+    pub expiration: Option<i64>,
+    /// `@created`.
+    #[serde(rename = "d")]
+    pub created: i64,
+    /// `@lastModified`.
+    #[serde(rename = "m")]
+    pub last_modified: i64,
+    /// One line per action, for the event's story.
+    #[serde(rename = "l")]
+    pub log: Vec<LogLine>,
+}
+
+/// What the MTA needs to know of a state line before it reads the quarantine (parsed without the
+/// rest of the line).
+#[derive(Debug, Deserialize)]
+pub(crate) struct LogProbe {
+    /// The delivery log.
+    #[serde(rename = "b", default)]
+    pub log: Option<LogProbeInner>,
+}
+
+/// The delivery-log part of a `LogProbe`.
+#[derive(Debug, Deserialize)]
+pub(crate) struct LogProbeInner {
+    /// `@status`.
+    #[serde(rename = "s", with = "code")]
+    pub status: BroadLogStatus,
+    /// Address used.
+    #[serde(rename = "a")]
+    pub address: String,
+    /// An asynchronous bounce planned.
+    #[serde(rename = "o", default)]
+    pub bounce_at: Option<i64>,
+}
+
+/// A rendered message (a line of a message fragment: `[slot, subject, html, text]`).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub(crate) struct Rendered {
+    /// Rendered subject (email) or empty.
+    pub subject: String,
+    /// Rendered HTML body.
+    pub html: String,
+    /// Rendered text body (or SMS/push text).
+    pub text: String,
+}
+
+/// A message line: the slot of its event in the page, then the message.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct MessageLine(pub u8, pub String, pub String, pub String);
+
+/// What kind of entry keeps an address out of deliveries on an execution instance.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase")]
+pub enum QuarantineKind {
+    /// Quarantined after a hard or asynchronous bounce.
+    Quarantine,
+    /// Added to the denylist.
+    Denylist,
+}
+
+/// A quarantine or denylist entry (`q/<ii>/<address>`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct QuarantineEntry {
+    /// The address as written.
+    pub address: String,
+    /// Quarantine or denylist.
+    pub kind: QuarantineKind,
+    /// Why the delivery ignores it.
+    pub reason: String,
+    /// Since when.
+    pub since: i64,
+}
+
+/// Serializes one of our records. These plain structs always serialize; the fallback is never
+/// taken.
+pub(crate) fn to_json<T: Serialize>(v: &T) -> String {
+    serde_json::to_string(v).unwrap_or_default()
+}
+
+/// Appends the JSON of one of our records to `out` (serde_json only writes UTF-8).
+pub(crate) fn write_json<T: Serialize>(out: &mut Vec<u8>, v: &T) {
+    let _ = serde_json::to_writer(out, v);
+}
+
+/// Decodes a stored record; garbage is `STORAGE_CORRUPT` naming the key.
+pub(crate) fn from_json<'a, T: Deserialize<'a>>(key: &dyn std::fmt::Display, v: &'a str) -> Result<T> {
+    serde_json::from_str(v).map_err(|e| Error::new(ErrorCode::StorageCorrupt, format!("stored record {key} does not decode: {e}")))
+}
+
+/// A list of event sequences (the low 56 bits of ids of one instance), stored as decimal runs
+/// `first-last` and singles separated by commas, in the list's order.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct IdList(pub Vec<u64>);
+
+impl IdList {
+    /// The stored form.
+    pub fn encode(&self) -> String {
+        let mut out = String::new();
+        let mut i = 0;
+        let v = &self.0;
+        while i < v.len() {
+            let start = v[i];
+            let mut j = i;
+            while j + 1 < v.len() && v[j + 1] == v[j].wrapping_add(1) {
+                j += 1;
+            }
+            if !out.is_empty() {
+                out.push(',');
+            }
+            out.push_str(itoa::Buffer::new().format(start));
+            if j > i {
+                out.push('-');
+                out.push_str(itoa::Buffer::new().format(v[j]));
+            }
+            i = j + 1;
+        }
+        out
+    }
+
+    /// Reads the stored form back; `key` names the record in errors.
+    pub fn decode(key: &dyn std::fmt::Display, s: &str) -> Result<IdList> {
+        let bad = || Error::new(ErrorCode::StorageCorrupt, format!("stored record {key} is not a list of ids"));
+        let mut out = Vec::new();
+        if s.is_empty() {
+            return Ok(IdList(out));
+        }
+        for part in s.split(',') {
+            match part.split_once('-') {
+                Some((a, b)) => {
+                    let a: u64 = a.parse().map_err(|_| bad())?;
+                    let b: u64 = b.parse().map_err(|_| bad())?;
+                    if b < a || b - a > 10_000_000 {
+                        return Err(bad());
+                    }
+                    out.extend(a..=b);
+                }
+                None => out.push(part.parse().map_err(|_| bad())?),
+            }
+        }
+        Ok(IdList(out))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn id_lists_round_trip() {
+        for v in [vec![], vec![5], vec![1, 2, 3, 7, 9, 10], vec![10, 11, 3, 4, 4]] {
+            let l = IdList(v.clone());
+            let s = l.encode();
+            assert_eq!(IdList::decode(&"k", &s).unwrap().0, v, "{s}");
+        }
+        assert_eq!(IdList(vec![1, 2, 3, 7, 9, 10]).encode(), "1-3,7,9-10");
+        for bad in ["x", "1-", "5-3", ",", "1,,2", "0-99999999999"] {
+            assert_eq!(IdList::decode(&"k", bad).unwrap_err().code, ErrorCode::StorageCorrupt, "{bad}");
+        }
+    }
+
+    #[test]
+    fn state_lines_are_compact_and_round_trip() {
+        let st = EventState {
+            queue: Queue::Rt,
+            event_type: "order".into(),
+            channel: Channel::Email,
+            created: 1,
+            status: EventStatus::Sent,
+            process_requested_on: 1,
+            processing: Some(2),
+            processed: Some(3),
+            last_modified: 3,
+            errors: 0,
+            last_error: None,
+            template: Some("t_rt".into()),
+            delivery: Some("t_rt_2026-03".into()),
+            history: vec![StatusChange { status: EventStatus::Pending, at: 1, by: "PushEvent".into(), note: None }],
+            log: Some(DeliveryLog {
+                status: BroadLogStatus::Sent,
+                tries: 1,
+                next_action: None,
+                sent_at: Some(3),
+                bounce_at: None,
+                failure_type: Some(FailureType::Hard),
+                failure_reason: None,
+                address: "a@b.co".into(),
+                channel: Channel::Email,
+                expiration: None,
+                created: 2,
+                last_modified: 3,
+                log: vec![LogLine {
+                    at: 2,
+                    by: "mta#1".into(),
+                    kind: LogKind::Action,
+                    status: BroadLogStatus::Sent,
+                    tries: 1,
+                    next: None,
+                    reason: None,
+                }],
+            }),
+            archived: None,
+        };
+        let s = to_json(&st);
+        assert!(!s.contains('\n'));
+        assert_eq!(from_json::<EventState>(&"k", &s).unwrap(), st);
+        assert!(s.starts_with(r#"{"q":0,"t":"order","c":0,"d":1,"s":2"#), "{s}");
+        let bad = s.replace(r#""s":2"#, r#""s":99"#);
+        let e = from_json::<EventState>(&"e/01/x/s", &bad).unwrap_err();
+        assert_eq!(e.code, ErrorCode::StorageCorrupt);
+        assert!(e.message.contains("e/01/x/s") && e.message.contains("event status code 99"), "{}", e.message);
+    }
+}
