@@ -268,12 +268,20 @@ export function runStorageAdapterTests(
 export interface OpenOptions {
   /** Where records live (default: a new memory storage). */
   storage?: StorageAdapter;
-  /** Seed of every simulated outcome (default 1); must match when reopening a storage. */
+  /**
+   * Seed of every simulated outcome, a decimal 64-bit integer (default: a fresh random seed,
+   * reported by `settings().seed` so the run can be replayed); must match when reopening a storage.
+   */
   seed?: string | number | bigint;
   /** Initial virtual time of a new storage (default 2026-01-01T00:00:00Z). */
   now?: TimeArg;
   /** Configuration overrides (on a new storage; on an existing one, applied with `configure`). */
   config?: ConfigPatch;
+  /**
+   * Bytes of committed records this engine keeps in memory so as not to read again what it wrote
+   * or read (default 16 MiB, at most 1 GiB; 0 turns the cache off). It changes no byte written.
+   */
+  cacheBytes?: number;
 }
 
 /**

@@ -12,6 +12,10 @@ const SEP = '\u0001';
 const ABSENT = '\u0002';
 const PART = '\u0003';
 
+// Bulk text crosses into the engine as UTF-8 bytes (one native copy; a string would be copied
+// into wasm memory character by character).
+const utf8 = new TextEncoder();
+
 /** The records of a done step: `{ put: [[key, value]…], del: [key…] }`. */
 function decodeWrites(text) {
   const cut = text.indexOf(PART);
@@ -76,6 +80,7 @@ export function bindMessageCenter(loadEngine) {
     #storage;
     #queue = Promise.resolve();
     #closed = false;
+    #cacheBytes = null;
 
     /** Use `MessageCenter.open`. */
     constructor(engine, storage, token) {
@@ -106,8 +111,10 @@ export function bindMessageCenter(loadEngine) {
         config: options.config ?? null,
         freshSeed: wasm.freshSeed(),
         boundary: BOUNDARY,
+        cacheBytes: options.cacheBytes ?? null,
       };
       const mc = new MessageCenter(new wasm.WasmEngine(), storage, OPEN);
+      mc.#cacheBytes = request.cacheBytes;
       await mc.#op(request);
       return mc;
     }
@@ -137,19 +144,19 @@ export function bindMessageCenter(loadEngine) {
       return out.join(SEP);
     }
 
-    /** Runs one operation (one transaction): `{ result, next }`. */
-    async #op(request) {
+    /** Runs one operation (one transaction): `{ result, next }`; a push's document aside, as `text`. */
+    async #op(request, text) {
       const engine = this.#engine;
       let step;
       try {
-        step = engine.begin(request);
+        step = engine.begin(request, text === undefined ? undefined : utf8.encode(text));
       } catch (e) {
         throw await this.#failed(e);
       }
       try {
         while (step.kind === 'read') {
           const parts = await Promise.all(step.reads.map((r) => this.#read(r)));
-          step = engine.resume(parts.join(PART));
+          step = engine.resume(utf8.encode(parts.join(PART)));
         }
         const { put, del } = decodeWrites(step.writes);
         if (put.length || del.length) await this.#storage.write({ put, del });
@@ -178,7 +185,7 @@ export function bindMessageCenter(loadEngine) {
         const old = this.#engine;
         this.#engine = engine;
         try {
-          await this.#op({ op: 'open', boundary: BOUNDARY });
+          await this.#op({ op: 'open', boundary: BOUNDARY, cacheBytes: this.#cacheBytes });
         } catch (rebuild) {
           this.#engine = old;
           throw rebuild;
@@ -189,8 +196,8 @@ export function bindMessageCenter(loadEngine) {
       return mcError('INTERNAL', `the engine failed (${e?.message ?? e}); it was rebuilt from storage, and the operation was not applied`, e);
     }
 
-    #run(request) {
-      return this.#serial(async () => (await this.#op(request)).result);
+    #run(request, text) {
+      return this.#serial(async () => (await this.#op(request, text)).result);
     }
 
     /** A command of several transactions: sends what the engine names next until it is done. */
@@ -346,7 +353,7 @@ export function bindMessageCenter(loadEngine) {
         return Promise.reject(mcError('INVALID_ARGUMENT', `${single ? 'pushEvent' : 'pushEvents'} takes ${want}`));
       }
       if (instance !== undefined && typeof instance !== 'string') return Promise.reject(mcError('INVALID_ARGUMENT', 'instance must be a string'));
-      return this.#run({ op: 'push', target: instance ?? null, format, text, queue: queue ?? null, single });
+      return this.#run({ op: 'push', target: instance ?? null, format, queue: queue ?? null, single }, text);
     }
 
     /**

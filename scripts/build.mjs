@@ -1,4 +1,4 @@
-// Builds the package: the Rust core to wasm32 (release), wasm-bindgen (pinned CLI), wasm-opt (npm
+// Builds the package: the Rust core to wasm32 (profile `wasm`), wasm-bindgen (pinned CLI), wasm-opt (npm
 // binaryen), and the CommonJS build of the Node entry. Prints the raw and gzipped wasm size.
 // Skips the work when nothing changed since the last build.
 
@@ -23,8 +23,8 @@ export function build({ force = false } = {}) {
   const inputs = Math.max(newest(join(root, 'src')), newest(join(root, 'js')), statSync(join(root, 'Cargo.toml')).mtimeMs, statSync(join(root, 'Cargo.lock')).mtimeMs);
   if (!force && existsSync(stamp) && statSync(stamp).mtimeMs >= inputs && existsSync(join(dist, 'node.cjs'))) return;
   ensureRustTools();
-  sh('cargo', ['build', '--release', '--lib', '--target', 'wasm32-unknown-unknown']);
-  const raw = join(root, 'target/wasm32-unknown-unknown/release/message_center.wasm');
+  sh('cargo', ['build', '--profile', 'wasm', '--lib', '--target', 'wasm32-unknown-unknown']);
+  const raw = join(root, 'target/wasm32-unknown-unknown/wasm/message_center.wasm');
   mkdirSync(join(dist, 'wasm'), { recursive: true });
   sh('wasm-bindgen', [raw, '--out-dir', join(dist, 'wasm'), '--out-name', 'message_center', '--target', 'web']);
   const bg = join(dist, 'wasm', 'message_center_bg.wasm');

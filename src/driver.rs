@@ -41,8 +41,13 @@ impl MemDriver {
 
     /// A new engine over the same store (a reopen).
     pub fn reopen(&mut self) -> Result<()> {
+        self.reopen_with(&json!({ "op": "open" }))
+    }
+
+    /// A new engine on the same store, opened with this request (options of this engine).
+    pub fn reopen_with(&mut self, open: &Value) -> Result<()> {
         self.eng = Engine::new();
-        self.run(&json!({ "op": "open" })).map(|_| ())
+        self.run(open).map(|_| ())
     }
 
     /// Answers reads from the store.

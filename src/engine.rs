@@ -14,6 +14,7 @@ use serde::Serialize;
 use crate::error::{err, Error, ErrorCode, Result};
 use crate::keys::Rec;
 use crate::ops::{self, Continuation, Next, OpState, Query, QueryResult, Request};
+use crate::cache::RecordCache;
 use crate::render::Cache;
 use crate::state::State;
 use crate::txn::{TxnLog, Writes};
@@ -80,7 +81,10 @@ pub struct Engine {
     opened: bool,
     opening: bool,
     pending: BTreeSet<Rec>,
-    cache: Cache,
+    templates: Cache,
+    records: RecordCache,
+    staged: Option<(Writes, Vec<(String, String)>)>,
+    cache_limit: usize,
 }
 
 impl Engine {
@@ -106,13 +110,21 @@ impl Engine {
         }
         match (&req, self.opened) {
             (Request::Open(_), true) => return err(ErrorCode::InvalidArgument, "this engine is open already"),
-            (Request::Open(_), false) => self.opening = true,
+            (Request::Open(o), false) => {
+                let bytes = o.cache_bytes.unwrap_or(ops::DEFAULT_CACHE_BYTES);
+                if bytes > ops::MAX_CACHE_BYTES {
+                    return err(ErrorCode::InvalidArgument, format!("cacheBytes must be at most {} (1 GiB), got {bytes}", ops::MAX_CACHE_BYTES));
+                }
+                self.cache_limit = usize::try_from(bytes).unwrap_or(usize::MAX);
+                self.opening = true;
+            }
             (_, false) => return err(ErrorCode::InvalidArgument, "the engine is not open (open first)"),
             _ => {}
         }
         self.busy = true;
+        self.records.set_limit(if self.opened { self.cache_limit } else { 0 });
         let r = {
-            let mut txn = crate::txn::Txn::new(&mut self.st, &mut self.log, &mut self.cache);
+            let mut txn = crate::txn::Txn::new(&mut self.st, &mut self.log, &mut self.templates);
             ops::begin(&mut txn, req)
         };
         self.after(r)
@@ -127,10 +139,11 @@ impl Engine {
             self.abandon();
             return err(ErrorCode::InvalidArgument, format!("read results: expected {} parts, got {}", self.reads.len(), results.len()));
         }
+        self.records.learn(&self.reads, &results);
         let r = match op {
             OpState::Open(o) => self.resume_open(o, results),
             op => {
-                let mut txn = crate::txn::Txn::new(&mut self.st, &mut self.log, &mut self.cache);
+                let mut txn = crate::txn::Txn::new(&mut self.st, &mut self.log, &mut self.templates);
                 ops::resume(&mut txn, op, results)
             }
         };
@@ -155,7 +168,7 @@ impl Engine {
             _ => return err(ErrorCode::InvalidArgument, "open: the small state was not read"),
         };
         if records.is_empty() {
-            let mut txn = crate::txn::Txn::new(&mut self.st, &mut self.log, &mut self.cache);
+            let mut txn = crate::txn::Txn::new(&mut self.st, &mut self.log, &mut self.templates);
             return ops::open::init(&mut txn, o);
         }
         ops::open::check_format(&records)?;
@@ -169,29 +182,43 @@ impl Engine {
         }
         self.st = st;
         self.committed = committed;
-        let mut txn = crate::txn::Txn::new(&mut self.st, &mut self.log, &mut self.cache);
+        let mut txn = crate::txn::Txn::new(&mut self.st, &mut self.log, &mut self.templates);
         ops::open::reopen(&mut txn, o)
     }
 
-    fn after(&mut self, r: Result<Next>) -> Result<Step> {
-        match r {
-            Err(e) => {
-                self.abandon();
-                Err(e)
-            }
-            Ok(Next::Read(op, reads)) => {
-                self.op = Some(op);
-                self.reads = reads.clone();
-                Ok(Step::Read(reads))
-            }
-            Ok(Next::Done(result, next)) => {
-                let (writes, dirty) = {
-                    let mut txn = crate::txn::Txn::new(&mut self.st, &mut self.log, &mut self.cache);
-                    txn.close()
-                };
-                self.pending = dirty;
-                self.reads.clear();
-                Ok(Step::Done(Done { writes, result, next }))
+    fn after(&mut self, mut r: Result<Next>) -> Result<Step> {
+        loop {
+            match r {
+                Err(e) => {
+                    self.abandon();
+                    return Err(e);
+                }
+                Ok(Next::Read(op, reads)) => {
+                    // What the engine wrote or read before is not read again.
+                    if !matches!(op, OpState::Open(_)) {
+                        if let Some(results) = self.records.answer_all(&reads) {
+                            let mut txn = crate::txn::Txn::new(&mut self.st, &mut self.log, &mut self.templates);
+                            r = ops::resume(&mut txn, op, results);
+                            continue;
+                        }
+                    }
+                    self.op = Some(op);
+                    self.reads = reads.clone();
+                    return Ok(Step::Read(reads));
+                }
+                Ok(Next::Done(result, next)) => {
+                    let (writes, dirty) = {
+                        let mut txn = crate::txn::Txn::new(&mut self.st, &mut self.log, &mut self.templates);
+                        txn.close()
+                    };
+                    self.pending = dirty;
+                    self.reads.clear();
+                    if self.records.enabled() {
+                        self.staged = Some((writes.clone(), std::mem::take(&mut self.log.empty)));
+                    }
+                    self.log.empty.clear();
+                    return Ok(Step::Done(Done { writes, result, next }));
+                }
             }
         }
     }
@@ -205,6 +232,7 @@ impl Engine {
     }
 
     fn abandon(&mut self) {
+        self.staged = None;
         self.op = None;
         self.reads.clear();
         let dirty = std::mem::take(&mut self.log.dirty);
@@ -218,6 +246,9 @@ impl Engine {
 
     /// The operation's writes are durable.
     pub fn commit(&mut self) {
+        if let Some((writes, empty)) = self.staged.take() {
+            self.records.commit(&writes, &empty);
+        }
         for r in std::mem::take(&mut self.pending) {
             match self.st.record(&r) {
                 Some(v) => {
@@ -238,6 +269,7 @@ impl Engine {
 
     /// The operation's writes failed (or the operation is abandoned): back to the committed state.
     pub fn rollback(&mut self) {
+        self.staged = None;
         let mut dirty = std::mem::take(&mut self.pending);
         dirty.extend(std::mem::take(&mut self.log.dirty));
         self.log = TxnLog::default();
@@ -256,6 +288,11 @@ impl Engine {
             return err(ErrorCode::InvalidArgument, "the engine is not open (open first)");
         }
         ops::query(&self.st, q)
+    }
+
+    /// Reads answered from the engine's cache, and reads asked of storage (operations' read phases).
+    pub fn cache_stats(&self) -> (u64, u64) {
+        (self.records.hits, self.records.misses)
     }
 
     /// The committed small state (tests compare it across reopens).

@@ -147,10 +147,18 @@ pub fn page_run_end(p: PageId) -> String {
     s
 }
 
-/// The state page: every event's status, history and delivery log, one line per slot.
+/// The state page: every event's status, dates and history, one line per slot.
 pub fn state_key(p: PageId) -> String {
     let mut s = page_prefix(p);
     s.push('s');
+    s
+}
+
+/// The delivery-log page: every routed event's delivery log, one line per slot (written apart
+/// from the state page, so that the MTA rewrites only this one).
+pub fn log_key(p: PageId) -> String {
+    let mut s = page_prefix(p);
+    s.push('b');
     s
 }
 
@@ -175,6 +183,8 @@ pub fn message_key(p: PageId, first: u8) -> String {
 pub enum PageRecord {
     /// The state page.
     State,
+    /// The delivery-log page.
+    Logs,
     /// A data fragment from that slot.
     Data(u8),
     /// A message fragment from that slot.
@@ -197,6 +207,7 @@ pub fn parse_page_key(k: &str) -> Option<(PageId, PageRecord)> {
     }
     let rec = match rest.as_bytes().first()? {
         b's' if rest.len() == 1 => PageRecord::State,
+        b'b' if rest.len() == 1 => PageRecord::Logs,
         b'd' => PageRecord::Data(parse_hex(rest.get(1..)?, 2)? as u8),
         b'm' => PageRecord::Message(parse_hex(rest.get(1..)?, 2)? as u8),
         _ => return None,
@@ -501,8 +512,14 @@ pub const LAYOUT: &[LayoutRow] = &[
     },
     LayoutRow {
         key: "e/<ii>/<pg>/s",
-        value: "state page: one line per slot with the event's status, dates, history and delivery log",
-        writer: "push, every step that changes one of its events, cleanup",
+        value: "state page: one line per slot with the event's status, dates and history",
+        writer: "push, every step that changes one of its events' status, cleanup",
+        when: "once per step that touches the page",
+    },
+    LayoutRow {
+        key: "e/<ii>/<pg>/b",
+        value: "delivery-log page: one line per routed slot with its delivery log (status, tries, next action, story)",
+        writer: "rt/batchEventsProcessing, MTA, cleanup",
         when: "once per step that touches the page",
     },
     LayoutRow {
@@ -554,7 +571,7 @@ pub const LAYOUT: &[LayoutRow] = &[
         when: "once per address",
     },
     LayoutRow {
-        key: "h/<ii>/<pg>/s, h/<ii>/<pg>/d<ss>, h/<ii>/<pg>/m<ss>",
+        key: "h/<ii>/<pg>/s, h/<ii>/<pg>/b, h/<ii>/<pg>/d<ss>, h/<ii>/<pg>/m<ss>",
         value: "the control's history (`nms:eventHisto`, `nms:broadLogEventHisto`), pages as on the execution",
         writer: "mcSynch_<account>, control cleanup",
         when: "once per archiving step that touches the page",
@@ -595,7 +612,8 @@ mod tests {
         assert_eq!(parse_page_key(&data_key(p, 5)), Some((p, PageRecord::Data(5))));
         assert_eq!(parse_page_key(&message_key(p, 9)), Some((p, PageRecord::Message(9))));
         assert_eq!(parse_page_key("e/01/0000000000003/x"), None);
-        assert!(data_key(p, 0) < message_key(p, 0) && message_key(p, 0) < state_key(p));
+        assert!(log_key(p) < data_key(p, 0) && data_key(p, 0) < message_key(p, 0) && message_key(p, 0) < state_key(p));
+        assert_eq!(parse_page_key(&log_key(p)), Some((p, PageRecord::Logs)));
         assert!(state_key(p) < page_run_end(p));
         let next = PageId { pg: 4, ..p };
         assert!(page_run_end(p) <= page_prefix(next));

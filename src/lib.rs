@@ -8,6 +8,7 @@
 #![cfg_attr(test, allow(clippy::unwrap_used))]
 
 pub mod boundary;
+pub(crate) mod cache;
 pub mod config;
 pub(crate) mod ctx;
 pub mod dates;

@@ -12,7 +12,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use crate::error::{Error, ErrorCode, Result};
 use crate::keys::{self, PageId, PageRecord, PAGE};
 use crate::model::{Channel, EventStatus, Queue};
-use crate::records::{code, from_json, write_json, EventData, EventState, MessageLine, Rendered};
+use crate::records::{code, from_json, write_json, DeliveryLog, EventData, EventState, MessageLine, Rendered};
 use crate::state::CounterKey;
 
 /// A key, shown in error messages.
@@ -22,6 +22,7 @@ impl fmt::Display for KeyOf {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let k = match self.1 {
             PageRecord::State => keys::state_key(self.0),
+            PageRecord::Logs => keys::log_key(self.0),
             PageRecord::Data(s) => keys::data_key(self.0, s),
             PageRecord::Message(s) => keys::message_key(self.0, s),
         };
@@ -231,6 +232,10 @@ pub(crate) struct Page {
     summary: Option<Summary>,
     summary_changed: bool,
     purge_all: bool,
+    /// The delivery-log page as read.
+    logs: Option<Lines>,
+    /// Delivery logs changed by the step.
+    log_edits: BTreeMap<u8, Option<DeliveryLog>>,
 }
 
 impl Page {
@@ -249,7 +254,47 @@ impl Page {
             summary: None,
             summary_changed: false,
             purge_all: false,
+            logs: None,
+            log_edits: BTreeMap::new(),
         }
+    }
+
+    /// The delivery-log page as read (None: absent).
+    pub fn load_logs(&mut self, v: Option<String>) -> Result<()> {
+        let lines = Lines::new(v.unwrap_or_default());
+        check_lines(&lines, PAGE as usize, "{\"s\":", KeyOf(self.id, PageRecord::Logs))?;
+        self.logs = Some(lines);
+        Ok(())
+    }
+
+    /// Whether the delivery-log page was read (or is known to be absent).
+    pub fn has_logs(&self) -> bool {
+        self.logs.is_some()
+    }
+
+    /// The delivery log of a slot.
+    pub fn log(&self, slot: u8) -> Result<Option<DeliveryLog>> {
+        if let Some(l) = self.log_edits.get(&slot) {
+            return Ok(l.clone());
+        }
+        let lines = self.logs.as_ref().ok_or_else(|| internal(self.id, "the delivery-log page was not read"))?;
+        match lines.get(usize::from(slot)) {
+            None => Ok(None),
+            Some(line) => from_json(&KeyOf(self.id, PageRecord::Logs), line).map(Some),
+        }
+    }
+
+    /// The delivery-log line of a slot as read (None: none, or changed by the step).
+    pub fn raw_log_line(&self, slot: u8) -> Option<&str> {
+        if self.log_edits.contains_key(&slot) {
+            return None;
+        }
+        self.logs.as_ref()?.get(usize::from(slot))
+    }
+
+    /// Replaces the delivery log of a slot (the MTA: the event's state is not touched).
+    pub fn put_log(&mut self, slot: u8, log: DeliveryLog) {
+        self.log_edits.insert(slot, Some(log));
     }
 
     /// The state page as read (None: absent). A record that is not a state page is
@@ -257,7 +302,7 @@ impl Page {
     /// checked here, so that a garbled record is never read as empty slots).
     pub fn load_state(&mut self, v: Option<String>) -> Result<()> {
         let lines = Lines::new(v.unwrap_or_default());
-        check_lines(&lines, PAGE as usize, KeyOf(self.id, PageRecord::State))?;
+        check_lines(&lines, PAGE as usize, "{\"q\":", KeyOf(self.id, PageRecord::State))?;
         self.state = Some(lines);
         Ok(())
     }
@@ -275,9 +320,10 @@ impl Page {
     pub fn load_record(&mut self, rec: PageRecord, v: String) -> Result<()> {
         match rec {
             PageRecord::State => self.load_state(Some(v))?,
+            PageRecord::Logs => self.load_logs(Some(v))?,
             PageRecord::Data(first) => {
                 let lines = Lines::new(v);
-                check_lines(&lines, PAGE as usize - usize::from(first).min(PAGE as usize), KeyOf(self.id, rec))?;
+                check_lines(&lines, PAGE as usize - usize::from(first).min(PAGE as usize), "{\"q\":", KeyOf(self.id, rec))?;
                 self.data.insert(first, lines);
             }
             PageRecord::Message(first) => {
@@ -304,6 +350,7 @@ impl Page {
         self.summary.as_ref()
     }
 
+    /// The state line of a slot, without its delivery log.
     fn raw_state(&self, slot: u8) -> Result<Option<EventState>> {
         let lines = self.state.as_ref().ok_or_else(|| internal(self.id, "the state page was not read"))?;
         match lines.get(usize::from(slot)) {
@@ -312,18 +359,16 @@ impl Page {
         }
     }
 
-    /// Part of the state of a slot, parsed as `T` (fields it does not name are skipped).
-    pub fn probe<T: for<'de> Deserialize<'de>>(&self, slot: u8) -> Result<Option<T>> {
-        if let Some(st) = self.edits.get(&slot) {
-            return match st {
-                None => Ok(None),
-                Some(st) => from_json(&KeyOf(self.id, PageRecord::State), &crate::records::to_json(st)).map(Some),
-            };
-        }
-        let lines = self.state.as_ref().ok_or_else(|| internal(self.id, "the state page was not read"))?;
-        match lines.get(usize::from(slot)) {
+    /// A state with its delivery log attached (from the delivery-log page, when it was read).
+    fn with_log(&self, slot: u8, st: Option<EventState>) -> Result<Option<EventState>> {
+        match st {
+            Some(mut st) => {
+                if self.logs.is_some() || self.log_edits.contains_key(&slot) {
+                    st.log = self.log(slot)?;
+                }
+                Ok(Some(st))
+            }
             None => Ok(None),
-            Some(line) => from_json(&KeyOf(self.id, PageRecord::State), line).map(Some),
         }
     }
 
@@ -335,22 +380,26 @@ impl Page {
         self.state.as_ref()?.get(usize::from(slot))
     }
 
-    /// The state of a slot (None: no event there), to read.
+    /// The state of a slot (None: no event there), with its delivery log, to read.
     pub fn state(&self, slot: u8) -> Result<Option<EventState>> {
-        match self.edits.get(&slot) {
-            Some(s) => Ok(s.clone()),
-            None => self.raw_state(slot),
-        }
+        let st = match self.edits.get(&slot) {
+            Some(s) => s.clone(),
+            None => self.raw_state(slot)?,
+        };
+        self.with_log(slot, st)
     }
 
     /// The state of a slot, to change and put back: parsed once, its counter key noted.
     pub fn take_state(&mut self, slot: u8) -> Result<Option<EventState>> {
-        if let Some(s) = self.edits.get(&slot) {
-            return Ok(s.clone());
-        }
-        let st = self.raw_state(slot)?;
-        self.orig.entry(slot).or_insert_with(|| st.as_ref().map(counter_key));
-        Ok(st)
+        let st = match self.edits.get(&slot) {
+            Some(s) => s.clone(),
+            None => {
+                let st = self.raw_state(slot)?;
+                self.orig.entry(slot).or_insert_with(|| st.as_ref().map(counter_key));
+                st
+            }
+        };
+        self.with_log(slot, st)
     }
 
     /// Slots holding an event, ascending.
@@ -377,9 +426,15 @@ impl Page {
         Ok(())
     }
 
-    /// Replaces the state of a slot.
-    pub fn put_state(&mut self, slot: u8, st: EventState) -> Result<()> {
+    /// Replaces the state of a slot; its delivery log is written too when it changed.
+    pub fn put_state(&mut self, slot: u8, mut st: EventState) -> Result<()> {
         self.note_orig(slot)?;
+        if let Some(log) = st.log.take() {
+            let same = (self.logs.is_some() || self.log_edits.contains_key(&slot)) && self.log(slot)?.as_ref() == Some(&log);
+            if !same {
+                self.log_edits.insert(slot, Some(log));
+            }
+        }
         self.edits.insert(slot, Some(st));
         Ok(())
     }
@@ -497,7 +552,7 @@ impl Page {
                 self.rewritten.insert(keys::message_key(self.id, first), Some(text.to_string()));
                 self.load_record(rec, text.to_string())?;
             }
-            PageRecord::State => return Err(internal(self.id, "a state page is not copied whole")),
+            PageRecord::State | PageRecord::Logs => return Err(internal(self.id, "a state page is not copied whole")),
         }
         self.summary_changed = true;
         Ok(())
@@ -529,6 +584,7 @@ impl Page {
             if slot < limit {
                 self.note_orig(slot)?;
                 self.edits.insert(slot, None);
+                self.log_edits.insert(slot, None);
             }
         }
         let id = self.id;
@@ -554,7 +610,11 @@ impl Page {
 
     /// Slots whose event the step changed or added (not removed).
     pub fn changed_slots(&self) -> Vec<u8> {
-        self.edits.iter().filter(|(_, s)| s.is_some()).map(|(k, _)| *k).collect()
+        let mut v: Vec<u8> = self.edits.iter().filter(|(_, s)| s.is_some()).map(|(k, _)| *k).collect();
+        v.extend(self.log_edits.iter().filter(|(_, l)| l.is_some()).map(|(k, _)| *k));
+        v.sort_unstable();
+        v.dedup();
+        v
     }
 
     /// Writes what changed; returns the counter deltas the caller applies to the instance (or
@@ -571,6 +631,7 @@ impl Page {
                 }
             }
             writes.del(keys::state_key(id));
+            writes.del(keys::log_key(id));
             writes.del(keys::summary_key(id));
             for first in &summary.d {
                 writes.del(keys::data_key(id, *first));
@@ -630,7 +691,7 @@ impl Page {
                     match rec {
                         PageRecord::Data(f) => summary.d.retain(|x| *x != f),
                         PageRecord::Message(f) => summary.m.retain(|x| *x != f),
-                        PageRecord::State => {}
+                        PageRecord::State | PageRecord::Logs => {}
                     }
                     self.summary_changed = true;
                 }
@@ -685,6 +746,37 @@ impl Page {
                 }
             }
         }
+        if !self.log_edits.is_empty() {
+            let empty = Lines::default();
+            let lines = self.logs.as_ref().unwrap_or(&empty);
+            let top = self.log_edits.keys().next_back().map_or(0, |s| usize::from(*s) + 1).max(lines.len());
+            let mut buf: Vec<u8> = Vec::with_capacity(lines.text.len() + 256 * self.log_edits.len());
+            let mut last_live = 0usize;
+            for slot in 0..top {
+                if slot > 0 {
+                    buf.push(b'\n');
+                }
+                match self.log_edits.get(&(slot as u8)) {
+                    Some(Some(l)) => {
+                        write_json(&mut buf, l);
+                        last_live = buf.len();
+                    }
+                    Some(None) => {}
+                    None => {
+                        if let Some(line) = lines.get(slot) {
+                            buf.extend_from_slice(line.as_bytes());
+                            last_live = buf.len();
+                        }
+                    }
+                }
+            }
+            buf.truncate(last_live);
+            if buf.is_empty() {
+                writes.del(keys::log_key(id));
+            } else {
+                writes.put(keys::log_key(id), utf8(buf)?);
+            }
+        }
         if self.summary_changed {
             if let Some(summary) = &self.summary {
                 if summary.n == 0 && summary.d.is_empty() && summary.m.is_empty() {
@@ -698,15 +790,15 @@ impl Page {
     }
 }
 
-/// Every line of a state page or data fragment is one of our JSON objects (they all start with
-/// their queue), and there are at most `max`.
-fn check_lines(lines: &Lines, max: usize, key: KeyOf) -> Result<()> {
+/// Every line of a state page, delivery-log page or data fragment is one of our JSON objects
+/// (each kind starts with the same field), and there are at most `max`.
+fn check_lines(lines: &Lines, max: usize, start: &str, key: KeyOf) -> Result<()> {
     if lines.len() > max {
         return Err(corrupt(key, &format!("{} lines, more than the {max} slots it can hold", lines.len())));
     }
     for i in 0..lines.len() {
         if let Some(l) = lines.get(i) {
-            if !l.starts_with("{\"q\":") || !l.ends_with('}') {
+            if !l.starts_with(start) || !l.ends_with('}') {
                 return Err(corrupt(key, &format!("line {} is not an event record: {}", i + 1, crate::ctx::excerpt(l))));
             }
         }

@@ -151,74 +151,54 @@ pub(crate) fn address_of<'a>(channel: Channel, email: Option<&'a str>, phone: Op
 }
 
 /// One status change of an event: what, when, and which workflow run (or call) made it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct StatusChange {
     /// The new status.
-    #[serde(rename = "s", with = "code")]
     pub status: EventStatus,
     /// When (ms since the epoch, virtual clock).
-    #[serde(rename = "a")]
     pub at: i64,
     /// `PushEvent`, `PushEvents`, or `<workflow>#<run>`.
-    #[serde(rename = "b")]
     pub by: String,
     /// Why, when there is something to say (routing failure, error…).
-    #[serde(rename = "n", default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
 }
 
 /// The mutable part of an event (a line of a state page): its status, dates, errors, template,
 /// history and delivery log, plus the few immutable fields that steps decide on and counters are
 /// kept by (queue, type, channel, created), so that a step needs the data pages only to render.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct EventState {
     /// Queue.
-    #[serde(rename = "q", with = "code")]
     pub queue: Queue,
     /// Event type.
-    #[serde(rename = "t")]
     pub event_type: String,
     /// Wished channel.
-    #[serde(rename = "c", with = "code")]
     pub channel: Channel,
     /// `@created`.
-    #[serde(rename = "d")]
     pub created: i64,
     /// `@status`.
-    #[serde(rename = "s", with = "code")]
     pub status: EventStatus,
     /// "Process requested on": next (re)processing time while Pending.
-    #[serde(rename = "p")]
     pub process_requested_on: i64,
     /// `@processing`: when a processing workflow last took it.
-    #[serde(rename = "g", default, skip_serializing_if = "Option::is_none")]
     pub processing: Option<i64>,
     /// `@processed`: when it reached a final status.
-    #[serde(rename = "z", default, skip_serializing_if = "Option::is_none")]
     pub processed: Option<i64>,
     /// `@lastModified`.
-    #[serde(rename = "m")]
     pub last_modified: i64,
     /// "Number of errors".
-    #[serde(rename = "e", default, skip_serializing_if = "is_zero_u32")]
     pub errors: u32,
     /// The last processing error.
-    #[serde(rename = "le", default, skip_serializing_if = "Option::is_none")]
     pub last_error: Option<String>,
     /// Internal name of the published template copy used (`<name>_rt` / `<name>_batch`).
-    #[serde(rename = "tp", default, skip_serializing_if = "Option::is_none")]
     pub template: Option<String>,
     /// Internal name of the execution delivery it is attached to.
-    #[serde(rename = "dl", default, skip_serializing_if = "Option::is_none")]
     pub delivery: Option<String>,
     /// Every status it went through.
-    #[serde(rename = "h")]
     pub history: Vec<StatusChange>,
-    /// Its delivery log, once routed.
-    #[serde(rename = "b", default, skip_serializing_if = "Option::is_none")]
+    /// Its delivery log, once routed (stored apart, in the delivery-log page).
     pub log: Option<DeliveryLog>,
     /// On the control: when archiving last copied it.
-    #[serde(rename = "a", default, skip_serializing_if = "Option::is_none")]
     pub archived: Option<i64>,
 }
 
@@ -246,97 +226,332 @@ pub(crate) enum LogKind {
 }
 
 /// One line of a delivery log's story, kept structured (the text is written by `views.rs`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct LogLine {
     /// When.
-    #[serde(rename = "a")]
     pub at: i64,
     /// Which run acted (`rtEventsProcessing#3`, `mta#12`).
-    #[serde(rename = "b")]
     pub by: String,
     /// What happened.
-    #[serde(rename = "k")]
     pub kind: LogKind,
     /// The delivery log's status after the action.
-    #[serde(rename = "s", with = "code")]
     pub status: BroadLogStatus,
     /// Tries made so far.
-    #[serde(rename = "n", default, skip_serializing_if = "is_zero_u32")]
     pub tries: u32,
     /// The next action planned then (first attempt, retry, bounce).
-    #[serde(rename = "x", default, skip_serializing_if = "Option::is_none")]
     pub next: Option<i64>,
     /// The reason, for a failure or an ignored message.
-    #[serde(rename = "r", default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
 }
 
 /// A delivery log (`NmsBroadLogRtEvent` / `NmsBroadLogBatchEvent`), one per routed event, same id.
 /// Its template and delivery are the event's; its rendered message is in a message fragment.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct DeliveryLog {
     /// `@status`.
-    #[serde(rename = "s", with = "code")]
     pub status: BroadLogStatus,
     /// Send attempts made.
-    #[serde(rename = "n", default, skip_serializing_if = "is_zero_u32")]
     pub tries: u32,
     /// Next MTA action time, while one is planned.
-    #[serde(rename = "x", default, skip_serializing_if = "Option::is_none")]
     pub next_action: Option<i64>,
     /// When it was sent.
-    #[serde(rename = "t", default, skip_serializing_if = "Option::is_none")]
     pub sent_at: Option<i64>,
     /// An asynchronous bounce planned at this time (after "Sent").
-    #[serde(rename = "o", default, skip_serializing_if = "Option::is_none")]
     pub bounce_at: Option<i64>,
     /// Why it failed or was ignored.
-    #[serde(rename = "f", default, skip_serializing_if = "Option::is_none", with = "code_opt")]
     pub failure_type: Option<FailureType>,
     /// The failure reason, in words.
-    #[serde(rename = "r", default, skip_serializing_if = "Option::is_none")]
     pub failure_reason: Option<String>,
     /// Address used (email, phone number, push token).
-    #[serde(rename = "a")]
     pub address: String,
     /// Channel used.
-    #[serde(rename = "c", with = "code")]
     pub channel: Channel,
     /// The event's expiration, copied so the MTA can cancel.
-    #[serde(rename = "e", default, skip_serializing_if = "Option::is_none")]
     pub expiration: Option<i64>,
     /// `@created`.
-    #[serde(rename = "d")]
     pub created: i64,
     /// `@lastModified`.
-    #[serde(rename = "m")]
     pub last_modified: i64,
     /// One line per action, for the event's story.
-    #[serde(rename = "l")]
     pub log: Vec<LogLine>,
 }
 
-/// What the MTA needs to know of a state line before it reads the quarantine (parsed without the
-/// rest of the line).
-#[derive(Debug, Deserialize)]
-pub(crate) struct LogProbe {
-    /// The delivery log.
-    #[serde(rename = "b", default)]
-    pub log: Option<LogProbeInner>,
+// The stored forms of the state and delivery-log lines. Times after the line's own creation time
+// are stored as deltas from it (a few digits instead of thirteen): every step that touches a page
+// rewrites its lines, and their size is what storage pays for. `archived` stays the last field of
+// a state line (archiving compares lines by prefix).
+
+fn is_none<T>(v: &Option<T>) -> bool {
+    v.is_none()
 }
 
-/// The delivery-log part of a `LogProbe`.
-#[derive(Debug, Deserialize)]
-pub(crate) struct LogProbeInner {
-    /// `@status`.
-    #[serde(rename = "s", with = "code")]
-    pub status: BroadLogStatus,
-    /// Address used.
-    #[serde(rename = "a")]
-    pub address: String,
-    /// An asynchronous bounce planned.
-    #[serde(rename = "o", default)]
-    pub bounce_at: Option<i64>,
+fn rel(t: i64, base: i64) -> i64 {
+    t.wrapping_sub(base)
+}
+
+fn abs(d: i64, base: i64) -> i64 {
+    d.wrapping_add(base)
+}
+
+#[derive(Serialize)]
+struct ChangeOut<'a> {
+    #[serde(with = "code")]
+    s: EventStatus,
+    a: i64,
+    b: &'a str,
+    #[serde(skip_serializing_if = "is_none")]
+    n: Option<&'a str>,
+}
+
+#[derive(Deserialize)]
+struct ChangeIn {
+    #[serde(with = "code")]
+    s: EventStatus,
+    a: i64,
+    b: String,
+    #[serde(default)]
+    n: Option<String>,
+}
+
+#[derive(Serialize)]
+struct StateOut<'a> {
+    #[serde(with = "code")]
+    q: Queue,
+    t: &'a str,
+    #[serde(with = "code")]
+    c: Channel,
+    d: i64,
+    #[serde(with = "code")]
+    s: EventStatus,
+    p: i64,
+    #[serde(skip_serializing_if = "is_none")]
+    g: Option<i64>,
+    #[serde(skip_serializing_if = "is_none")]
+    z: Option<i64>,
+    m: i64,
+    #[serde(skip_serializing_if = "is_zero_u32")]
+    e: u32,
+    #[serde(skip_serializing_if = "is_none")]
+    le: Option<&'a str>,
+    #[serde(skip_serializing_if = "is_none")]
+    tp: Option<&'a str>,
+    #[serde(skip_serializing_if = "is_none")]
+    dl: Option<&'a str>,
+    h: Vec<ChangeOut<'a>>,
+    #[serde(skip_serializing_if = "is_none")]
+    a: Option<i64>,
+}
+
+#[derive(Deserialize)]
+struct StateIn {
+    #[serde(with = "code")]
+    q: Queue,
+    t: String,
+    #[serde(with = "code")]
+    c: Channel,
+    d: i64,
+    #[serde(with = "code")]
+    s: EventStatus,
+    p: i64,
+    #[serde(default)]
+    g: Option<i64>,
+    #[serde(default)]
+    z: Option<i64>,
+    m: i64,
+    #[serde(default)]
+    e: u32,
+    #[serde(default)]
+    le: Option<String>,
+    #[serde(default)]
+    tp: Option<String>,
+    #[serde(default)]
+    dl: Option<String>,
+    h: Vec<ChangeIn>,
+    #[serde(default)]
+    a: Option<i64>,
+}
+
+impl Serialize for EventState {
+    fn serialize<S: Serializer>(&self, ser: S) -> std::result::Result<S::Ok, S::Error> {
+        let d = self.created;
+        StateOut {
+            q: self.queue,
+            t: &self.event_type,
+            c: self.channel,
+            d,
+            s: self.status,
+            p: rel(self.process_requested_on, d),
+            g: self.processing.map(|t| rel(t, d)),
+            z: self.processed.map(|t| rel(t, d)),
+            m: rel(self.last_modified, d),
+            e: self.errors,
+            le: self.last_error.as_deref(),
+            tp: self.template.as_deref(),
+            dl: self.delivery.as_deref(),
+            h: self.history.iter().map(|h| ChangeOut { s: h.status, a: rel(h.at, d), b: &h.by, n: h.note.as_deref() }).collect(),
+            a: self.archived.map(|t| rel(t, d)),
+        }
+        .serialize(ser)
+    }
+}
+
+impl<'de> Deserialize<'de> for EventState {
+    fn deserialize<D: Deserializer<'de>>(de: D) -> std::result::Result<EventState, D::Error> {
+        let w = StateIn::deserialize(de)?;
+        let d = w.d;
+        Ok(EventState {
+            queue: w.q,
+            event_type: w.t,
+            channel: w.c,
+            created: d,
+            status: w.s,
+            process_requested_on: abs(w.p, d),
+            processing: w.g.map(|t| abs(t, d)),
+            processed: w.z.map(|t| abs(t, d)),
+            last_modified: abs(w.m, d),
+            errors: w.e,
+            last_error: w.le,
+            template: w.tp,
+            delivery: w.dl,
+            history: w.h.into_iter().map(|h| StatusChange { status: h.s, at: abs(h.a, d), by: h.b, note: h.n }).collect(),
+            log: None,
+            archived: w.a.map(|t| abs(t, d)),
+        })
+    }
+}
+
+#[derive(Serialize)]
+struct LineOut<'a> {
+    a: i64,
+    b: &'a str,
+    k: LogKind,
+    #[serde(with = "code")]
+    s: BroadLogStatus,
+    #[serde(skip_serializing_if = "is_zero_u32")]
+    n: u32,
+    #[serde(skip_serializing_if = "is_none")]
+    x: Option<i64>,
+    #[serde(skip_serializing_if = "is_none")]
+    r: Option<&'a str>,
+}
+
+#[derive(Deserialize)]
+struct LineIn {
+    a: i64,
+    b: String,
+    k: LogKind,
+    #[serde(with = "code")]
+    s: BroadLogStatus,
+    #[serde(default)]
+    n: u32,
+    #[serde(default)]
+    x: Option<i64>,
+    #[serde(default)]
+    r: Option<String>,
+}
+
+#[derive(Serialize)]
+struct LogOut<'a> {
+    #[serde(with = "code")]
+    s: BroadLogStatus,
+    #[serde(skip_serializing_if = "is_zero_u32")]
+    n: u32,
+    #[serde(skip_serializing_if = "is_none")]
+    x: Option<i64>,
+    #[serde(skip_serializing_if = "is_none")]
+    t: Option<i64>,
+    #[serde(skip_serializing_if = "is_none")]
+    o: Option<i64>,
+    #[serde(skip_serializing_if = "is_none", with = "code_opt")]
+    f: Option<FailureType>,
+    #[serde(skip_serializing_if = "is_none")]
+    r: Option<&'a str>,
+    a: &'a str,
+    #[serde(with = "code")]
+    c: Channel,
+    #[serde(skip_serializing_if = "is_none")]
+    e: Option<i64>,
+    d: i64,
+    m: i64,
+    l: Vec<LineOut<'a>>,
+}
+
+#[derive(Deserialize)]
+struct LogIn {
+    #[serde(with = "code")]
+    s: BroadLogStatus,
+    #[serde(default)]
+    n: u32,
+    #[serde(default)]
+    x: Option<i64>,
+    #[serde(default)]
+    t: Option<i64>,
+    #[serde(default)]
+    o: Option<i64>,
+    #[serde(default, with = "code_opt")]
+    f: Option<FailureType>,
+    #[serde(default)]
+    r: Option<String>,
+    a: String,
+    #[serde(with = "code")]
+    c: Channel,
+    #[serde(default)]
+    e: Option<i64>,
+    d: i64,
+    m: i64,
+    l: Vec<LineIn>,
+}
+
+impl Serialize for DeliveryLog {
+    fn serialize<S: Serializer>(&self, ser: S) -> std::result::Result<S::Ok, S::Error> {
+        let d = self.created;
+        LogOut {
+            s: self.status,
+            n: self.tries,
+            x: self.next_action.map(|t| rel(t, d)),
+            t: self.sent_at.map(|t| rel(t, d)),
+            o: self.bounce_at.map(|t| rel(t, d)),
+            f: self.failure_type,
+            r: self.failure_reason.as_deref(),
+            a: &self.address,
+            c: self.channel,
+            e: self.expiration,
+            d,
+            m: rel(self.last_modified, d),
+            l: self
+                .log
+                .iter()
+                .map(|l| LineOut { a: rel(l.at, d), b: &l.by, k: l.kind, s: l.status, n: l.tries, x: l.next.map(|t| rel(t, d)), r: l.reason.as_deref() })
+                .collect(),
+        }
+        .serialize(ser)
+    }
+}
+
+impl<'de> Deserialize<'de> for DeliveryLog {
+    fn deserialize<D: Deserializer<'de>>(de: D) -> std::result::Result<DeliveryLog, D::Error> {
+        let w = LogIn::deserialize(de)?;
+        let d = w.d;
+        Ok(DeliveryLog {
+            status: w.s,
+            tries: w.n,
+            next_action: w.x.map(|t| abs(t, d)),
+            sent_at: w.t.map(|t| abs(t, d)),
+            bounce_at: w.o.map(|t| abs(t, d)),
+            failure_type: w.f,
+            failure_reason: w.r,
+            address: w.a,
+            channel: w.c,
+            expiration: w.e,
+            created: d,
+            last_modified: abs(w.m, d),
+            log: w
+                .l
+                .into_iter()
+                .map(|l| LogLine { at: abs(l.a, d), by: l.b, kind: l.k, status: l.s, tries: l.n, next: l.x.map(|t| abs(t, d)), reason: l.r })
+                .collect(),
+        })
+    }
 }
 
 /// A rendered message (a line of a message fragment: `[slot, subject, html, text]`).
@@ -508,7 +723,12 @@ mod tests {
         };
         let s = to_json(&st);
         assert!(!s.contains('\n'));
-        assert_eq!(from_json::<EventState>(&"k", &s).unwrap(), st);
+        let mut without_log = st.clone();
+        without_log.log = None;
+        assert_eq!(from_json::<EventState>(&"k", &s).unwrap(), without_log, "the delivery log is stored apart");
+        let l = to_json(st.log.as_ref().unwrap());
+        assert!(l.starts_with(r#"{"s":1,"#), "{l}");
+        assert_eq!(from_json::<DeliveryLog>(&"k", &l).unwrap(), st.log.clone().unwrap());
         assert!(s.starts_with(r#"{"q":0,"t":"order","c":0,"d":1,"s":2"#), "{s}");
         let bad = s.replace(r#""s":2"#, r#""s":99"#);
         let e = from_json::<EventState>(&"e/01/x/s", &bad).unwrap_err();

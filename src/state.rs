@@ -435,6 +435,9 @@ pub struct InstMeta {
     /// Every event of a lower sequence is purged.
     #[serde(default)]
     pub purged_below: u64,
+    /// Quarantine and denylist entries written (a bound: an entry written twice counts twice).
+    #[serde(default)]
+    pub quarantined: u64,
 }
 
 impl InstMeta {

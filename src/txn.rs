@@ -60,6 +60,8 @@ pub(crate) struct TxnLog {
     pub writes: Writes,
     /// Pages of execution events changed, per instance: the step's change record.
     pub changes: BTreeMap<u8, BTreeSet<u64>>,
+    /// Ranges the operation knows held no record before it (pages it creates), for the cache.
+    pub empty: Vec<(String, String)>,
 }
 
 /// The transaction an operation works in.
@@ -67,13 +69,13 @@ pub(crate) struct Txn<'a> {
     st: &'a mut State,
     log: &'a mut TxnLog,
     /// Parsed templates (not part of the state: derived from it).
-    pub cache: &'a mut Cache,
+    pub templates: &'a mut Cache,
 }
 
 impl<'a> Txn<'a> {
     /// A transaction over the state.
-    pub fn new(st: &'a mut State, log: &'a mut TxnLog, cache: &'a mut Cache) -> Txn<'a> {
-        Txn { st, log, cache }
+    pub fn new(st: &'a mut State, log: &'a mut TxnLog, templates: &'a mut Cache) -> Txn<'a> {
+        Txn { st, log, templates }
     }
 
     /// The state as it stands in the transaction.
@@ -198,6 +200,12 @@ impl<'a> Txn<'a> {
     pub fn control_mut(&mut self) -> &mut Control {
         self.touch(Rec::Control);
         &mut self.st.control
+    }
+
+    /// Tells that `[gte, lt)` held no record before this operation (a page it creates): once it
+    /// commits, the engine's cache knows the whole range.
+    pub fn known_empty(&mut self, gte: String, lt: String) {
+        self.log.empty.push((gte, lt));
     }
 
     /// Puts a record that is not small state.

@@ -9,6 +9,7 @@ use common::*;
 use message_center::driver::MemDriver;
 use message_center::engine::Step;
 use serde_json::{json, Value};
+use message_center::ErrorCode;
 
 /// A store with work of every kind waiting: due real-time and batch events, MTA retries and a
 /// bounce, delivery-log changes for updateEventsStatus, a change log for archiving, archived
@@ -176,6 +177,8 @@ fn rolling_back_done_operations_one_after_another() {
 #[test]
 fn one_operation_at_a_time() {
     let mut d = build(500);
+    // A reopened engine: its cache is empty, the step reads storage.
+    d.reopen().unwrap();
     let op = json!({"op": "runWorkflow", "instance": "exec1", "name": "rtEventsProcessing"});
     let step = d.eng.begin(request(&op)).unwrap();
     assert!(matches!(step, Step::Read(_)));
@@ -200,9 +203,10 @@ fn one_operation_at_a_time() {
 #[test]
 fn bad_read_results_abandon_the_operation() {
     let op = json!({"op": "runWorkflow", "instance": "exec1", "name": "rtEventsProcessing"});
-    // Phase 0 of rtEventsProcessing asks for two ranges: wrong part counts and odd entries.
-    for bad in ["not two parts", "a\u{3}b\u{3}c", "k\u{1}v\u{1}k2\u{3}", "\u{3}k", "\u{3}\u{3}"] {
+    // Phase 0 of rtEventsProcessing reads its queue, one range: wrong part counts and odd entries.
+    for bad in ["two\u{3}parts", "a\u{3}b\u{3}c", "k\u{1}v\u{1}k2\u{3}", "\u{3}k", "\u{3}\u{3}", "k\u{1}v\u{1}k2", "k\u{2}\u{1}v"] {
         let mut d = build(500);
+        d.reopen().unwrap();
         let mut twin = build(500);
         let store = d.store.clone();
         let snap = snapshot(&d);
@@ -218,6 +222,7 @@ fn bad_read_results_abandon_the_operation() {
     // operation too: a garbled state page, a garbled queue record.
     for (what, garble) in [("state page", "/s"), ("due record", "d/01/r/")] {
         let mut d = build(500);
+        d.reopen().unwrap();
         let snap = snapshot(&d);
         let Step::Read(reqs) = d.eng.begin(request(&op)).unwrap() else { panic!() };
         let mut store = d.store.clone();
@@ -396,4 +401,45 @@ fn stores_of_another_format_or_garbled_are_refused_at_open() {
     assert_eq!(code(d.run(&json!({"op": "open", "seed": "2"}))), "INVALID_ARGUMENT");
     let mut d = MemDriver { store: good.store.clone(), ..MemDriver::default() };
     ok(&mut d, json!({"op": "open", "seed": "1"}));
+}
+
+#[test]
+fn the_engine_cache_changes_no_byte() {
+    // The same scenario with the cache off (every read goes to storage) and on: the same store,
+    // the same state, and the cache answers most reads.
+    let run = |cache: u64| {
+        let mut d = build(3);
+        d.reopen_with(&json!({"op": "open", "cacheBytes": cache})).unwrap();
+        let (h0, m0) = d.eng.cache_stats();
+        for h in 1..=6 {
+            let evs: String = (0..30).map(|i| rt_xml(&format!("p{h}x{i}@example.com"))).collect();
+            push_xml(&mut d, "loadBalancer", &format!("<E>{evs}</E>")).unwrap();
+            push1(&mut d, "exec1", &format!("bounce-1m+{h}@mc-sim.test"));
+            advance(&mut d, 20 * MIN);
+        }
+        advance(&mut d, 2 * HOUR);
+        let (h1, m1) = d.eng.cache_stats();
+        let (hits, misses) = (h1 - h0, m1 - m0);
+        (d, hits, misses)
+    };
+    let (off, hits_off, _) = run(0);
+    let (on, hits, misses) = run(16 << 20);
+    assert_same_store(&off.store, &on.store, "cache on");
+    assert_eq!(snapshot(&off), snapshot(&on));
+    check_integrity(&on);
+    assert_eq!(hits_off, 0);
+    assert!(hits > misses, "the cache answers most read phases: {hits} hits, {misses} misses");
+}
+
+#[test]
+fn the_cache_budget_is_an_option_of_open() {
+    let mut d = build(3);
+    let e = d.reopen_with(&json!({"op": "open", "cacheBytes": (1u64 << 30) + 1})).unwrap_err();
+    assert_eq!(e.code, ErrorCode::InvalidArgument);
+    assert!(e.message.contains("cacheBytes must be at most 1073741824"), "{}", e.message);
+    let e = d.reopen_with(&json!({"op": "open", "cacheBytes": -1})).unwrap_err();
+    assert_eq!(e.code, ErrorCode::InvalidArgument);
+    // The configuration knows nothing of it.
+    let e = d.run(&json!({"op": "configure", "config": {"cacheBytes": 0}})).unwrap_err();
+    assert_eq!(e.code, ErrorCode::InvalidArgument);
 }

@@ -76,7 +76,17 @@ pub struct OpenRequest {
     /// The boundary format version the shell speaks (see `boundary.rs`).
     #[serde(default)]
     pub boundary: Option<u32>,
+    /// Bytes of committed records this engine keeps in memory so as not to read again what it
+    /// wrote or read (default `DEFAULT_CACHE_BYTES`; 0: none). A setting of this engine, not of
+    /// the store: it changes no byte written.
+    #[serde(default)]
+    pub cache_bytes: Option<u64>,
 }
+
+/// The record cache's budget when `open` names none: 16 MiB.
+pub const DEFAULT_CACHE_BYTES: u64 = 16 * 1024 * 1024;
+/// The largest record cache `open` accepts: 1 GiB.
+pub const MAX_CACHE_BYTES: u64 = 1024 * 1024 * 1024;
 
 /// What `addExecutionInstance` takes: an external account of type "Execution instance".
 #[derive(Debug, Clone, PartialEq, Deserialize, TS)]

@@ -32,7 +32,8 @@ pub struct PushRequest {
     pub target: Option<String>,
     /// `xml` or `json`.
     pub format: String,
-    /// The document.
+    /// The document (the binding layer may pass it aside, as bytes).
+    #[serde(default)]
     pub text: String,
     /// Queue for JSON events that do not say (`rt` default).
     #[serde(default)]
@@ -50,6 +51,8 @@ pub struct PushOp {
     account: String,
     first: u64,
     single: bool,
+    /// Whether the first page holds earlier events.
+    appends: bool,
 }
 
 fn pick_instance(txn: &mut Txn<'_>, target: &str) -> Result<u8> {
@@ -116,11 +119,11 @@ pub fn begin(txn: &mut Txn<'_>, p: PushRequest) -> Result<Next> {
     let first = m.seq + 1;
     let purged_below = m.purged_below;
     m.seq += total as u64;
-    let op = PushOp { events, ii, account, first, single: p.single };
     let pg = first / PAGE;
     let page = PageId { scope: Scope::Exec, ii, pg };
     // The first page holds earlier events unless this call starts it (or they were all purged).
     let earlier = first - 1 >= purged_below.max(pg * PAGE).max(1);
+    let op = PushOp { events, ii, account, first, single: p.single, appends: earlier };
     if earlier {
         Ok(Next::Read(OpState::Push(op), vec![ReadReq::Get { keys: vec![keys::state_key(page), keys::summary_key(page)] }]))
     } else {
@@ -150,13 +153,17 @@ fn finish(txn: &mut Txn<'_>, op: PushOp, first_state: Option<String>, first_summ
         let page = match pages.entry(pg) {
             std::collections::btree_map::Entry::Occupied(e) => e.into_mut(),
             std::collections::btree_map::Entry::Vacant(e) => {
-                let mut p = Page::new(PageId { scope: Scope::Exec, ii: op.ii, pg });
-                if pg == first_pg {
+                let id = PageId { scope: Scope::Exec, ii: op.ii, pg };
+                let mut p = Page::new(id);
+                if pg == first_pg && op.appends {
                     p.load_state(first_state.clone())?;
                     p.load_summary(first_summary.as_deref())?;
                 } else {
+                    // A page no event was ever pushed into (or all of whose events are purged):
+                    // it holds no record.
                     p.load_state(None)?;
                     p.load_summary(None)?;
+                    txn.known_empty(keys::page_prefix(id), keys::page_run_end(id));
                 }
                 e.insert(p)
             }

@@ -81,16 +81,28 @@ impl WasmEngine {
         WasmEngine { inner: Engine::new() }
     }
 
-    /// Starts an operation (a request object); returns a step.
-    pub fn begin(&mut self, request: JsValue) -> Result<JsValue, JsValue> {
-        let req: Request = from_js("request", request)?;
+    /// Starts an operation (a request object); returns a step. A pushed document crosses as
+    /// UTF-8 bytes in `text` (a typed array: one native copy, where a string would be copied
+    /// character by character).
+    pub fn begin(&mut self, request: JsValue, text: Option<Vec<u8>>) -> Result<JsValue, JsValue> {
+        let mut req: Request = from_js("request", request)?;
+        if let (Request::Push(p), Some(bytes)) = (&mut req, text) {
+            p.text = String::from_utf8(bytes).map_err(|_| js_error(Error::new(ErrorCode::InvalidArgument, "the document is not UTF-8")))?;
+        }
         let step = self.inner.begin(req);
         self.out(step)
     }
 
-    /// Continues with read results in the boundary format; returns a step.
-    pub fn resume(&mut self, results: &str) -> Result<JsValue, JsValue> {
-        let step = self.inner.resume_encoded(results);
+    /// Continues with read results in the boundary format, as UTF-8 bytes (a typed array, for the
+    /// same reason); returns a step.
+    pub fn resume(&mut self, results: &[u8]) -> Result<JsValue, JsValue> {
+        let step = match std::str::from_utf8(results) {
+            Ok(text) => self.inner.resume_encoded(text),
+            Err(_) => {
+                self.inner.rollback();
+                Err(Error::new(ErrorCode::InvalidArgument, "read results are not UTF-8"))
+            }
+        };
         self.out(step)
     }
 

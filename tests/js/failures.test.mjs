@@ -241,7 +241,14 @@ test('a read failure while reopening an existing storage leaves it intact', asyn
   const faulty = createFaultyStorage(inner, { failOnRead: 1 });
   await assert.rejects(MessageCenter.open({ storage: faulty }), { code: 'STORAGE_FAILED', message: 'injected failure on read 1' });
   assert.equal(digest(await dump(inner)), r.digest);
-  const mc = await MessageCenter.open({ storage: faulty, seed: SEED });
+  // The engine's record cache answers repeated reads without storage: with it, the second listing
+  // reads nothing; without it (cacheBytes 0), every call reads.
+  const cached = await MessageCenter.open({ storage: faulty, seed: SEED });
+  await cached.listEvents({ instance: 'control', limit: 10 });
+  const readsBefore = faulty.reads;
+  await cached.listEvents({ instance: 'control', limit: 10 });
+  assert.equal(faulty.reads, readsBefore, 'a repeated listing is answered from the cache');
+  const mc = await MessageCenter.open({ storage: faulty, seed: SEED, cacheBytes: 0 });
   assert.equal(mc.now(), Date.parse('2026-03-02T05:30:00Z'));
   // A failing read in the middle of listEvents / getEvent / journal: the call fails, the next works.
   const first = await mc.listEvents({ instance: 'control', limit: 10 });

@@ -176,13 +176,28 @@ pub(crate) fn bump(c: &mut RunCounts, k: RunCount) {
     *c.entry(k).or_insert(0) += 1;
 }
 
-/// Reads the records of a timed queue due at or before `now` (bounded), and the first one after.
-pub(crate) fn due_reads(prefix: &str, now: i64) -> Vec<ReadReq> {
-    let split = keys::timed_after(prefix, now);
-    vec![
-        ReadReq::Range { gte: prefix.to_string(), lt: split.clone(), limit: RECORDS_PER_STEP },
-        ReadReq::Range { gte: split, lt: keys::prefix_end(prefix), limit: 1 },
-    ]
+/// Reads a timed queue (bounded): the first records, in time order. The whole queue in one range,
+/// so that the engine's cache can answer it the next time.
+pub(crate) fn queue_read(prefix: &str) -> Vec<ReadReq> {
+    vec![ReadReq::Range { gte: prefix.to_string(), lt: keys::prefix_end(prefix), limit: RECORDS_PER_STEP }]
+}
+
+/// The records of a timed queue read with `queue_read` that are due at or before `now`; the time
+/// of the first one after; whether due records may remain unread.
+pub(crate) fn due_records(mut records: Vec<(String, String)>, now: i64) -> Result<(Vec<(String, String)>, Option<i64>, bool)> {
+    let full = records.len() >= RECORDS_PER_STEP as usize;
+    let mut cut = records.len();
+    let mut next_at = None;
+    for (i, (k, _)) in records.iter().enumerate() {
+        let (t, _) = keys::parse_timed(k).ok_or_else(|| Error::new(ErrorCode::StorageCorrupt, format!("stored key {k} is not a queue record")))?;
+        if t > now {
+            cut = i;
+            next_at = Some(t);
+            break;
+        }
+    }
+    records.truncate(cut);
+    Ok((records, next_at, full && next_at.is_none()))
 }
 
 /// Takes the entries of a range read.
@@ -225,9 +240,9 @@ pub(crate) struct Taken {
 
 /// Takes ids from queue records, in key order, while the step's bounds allow (events and pages);
 /// writes the consumed records away (a record partly taken is rewritten with what is left).
-pub(crate) fn take(txn: &mut Txn<'_>, ctx: &StepCtx, records: Vec<(String, String)>, timed: bool) -> Result<Taken> {
+pub(crate) fn take(txn: &mut Txn<'_>, ctx: &StepCtx, records: Vec<(String, String)>, timed: bool, unread: bool) -> Result<Taken> {
     let mut t = Taken::default();
-    let full_read = records.len() >= RECORDS_PER_STEP as usize;
+    let full_read = unread;
     let mut stopped = false;
     for (key, value) in records {
         if stopped {
@@ -313,6 +328,9 @@ pub(crate) fn load_pages(
         if !p.has_state() {
             p.load_state(None)?;
         }
+        if !p.has_logs() {
+            p.load_logs(None)?;
+        }
     }
     Ok(out)
 }
@@ -347,6 +365,20 @@ pub(crate) fn load_states(scope: Scope, ii: u8, pages: &BTreeSet<u64>, values: V
             Ok((id, p))
         })
         .collect()
+}
+
+/// The delivery-log page keys of pages.
+pub(crate) fn log_keys(scope: Scope, ii: u8, pages: &BTreeSet<u64>) -> Vec<String> {
+    pages.iter().map(|pg| keys::log_key(PageId { scope, ii, pg: *pg })).collect()
+}
+
+/// Loads delivery-log pages read with `log_keys` (into the pages, created when missing).
+pub(crate) fn load_logs(scope: Scope, ii: u8, pages: &mut BTreeMap<PageId, Page>, set: &BTreeSet<u64>, values: Vec<Option<String>>) -> Result<()> {
+    for (pg, v) in set.iter().zip(values) {
+        let id = PageId { scope, ii, pg: *pg };
+        pages.entry(id).or_insert_with(|| Page::new(id)).load_logs(v)?;
+    }
+    Ok(())
 }
 
 /// The page and slot of a sequence.

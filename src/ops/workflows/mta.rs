@@ -12,7 +12,7 @@ use crate::mta::{self, Attempt};
 use crate::ops::schedule::mta_tick;
 use crate::ops::workflows::{self as wf, bump, QueuedId, Step, StepCtx, StepNext};
 use crate::pages::Page;
-use crate::records::{IdList, LogKind, LogLine, LogProbe, QuarantineEntry, QuarantineKind};
+use crate::records::{IdList, LogKind, LogLine, QuarantineEntry, QuarantineKind};
 use crate::state::{RunCount, RunCounts};
 use crate::txn::Txn;
 
@@ -47,13 +47,16 @@ pub(crate) enum Phase {
     },
 }
 
+/// Quarantines smaller than this are read whole.
+const QUARANTINE_RANGE: u64 = 4096;
+
 fn ii(ctx: &StepCtx) -> Result<u8> {
     ctx.ii.ok_or_else(|| Error::new(ErrorCode::Internal, "the MTA works on an execution instance"))
 }
 
 /// Reads the waves due.
 pub(crate) fn begin(ctx: StepCtx) -> Result<StepNext> {
-    let reads = wf::due_reads(&keys::wave_prefix(ii(&ctx)?), ctx.now);
+    let reads = wf::queue_read(&keys::wave_prefix(ii(&ctx)?));
     Ok(StepNext::Read(Step::Mta(ctx, Phase::Queue), reads))
 }
 
@@ -62,36 +65,56 @@ pub(crate) fn resume(txn: &mut Txn<'_>, ctx: StepCtx, phase: Phase, mut r: Vec<R
     let ii = ii(&ctx)?;
     match phase {
         Phase::Queue => {
-            let records = wf::entries(&mut r, 0);
-            let next_at = wf::entries(&mut r, 1).first().and_then(|(k, _)| keys::parse_timed(k)).map(|(t, _)| t);
-            let taken = wf::take(txn, &ctx, records, true)?;
+            let (records, next_at, unread) = wf::due_records(wf::entries(&mut r, 0), ctx.now)?;
+            let taken = wf::take(txn, &ctx, records, true, unread)?;
             if taken.ids.is_empty() {
                 return attempt(txn, ctx, Vec::new(), BTreeMap::new(), BTreeMap::new(), taken.more, next_at);
             }
-            let reads = vec![ReadReq::Get { keys: wf::state_keys(Scope::Exec, ii, &taken.pages) }];
+            let reads = vec![ReadReq::Get { keys: wf::log_keys(Scope::Exec, ii, &taken.pages) }];
             Ok(StepNext::Read(Step::Mta(ctx, Phase::Pages { ids: taken.ids, pages: taken.pages, more: taken.more, next_at }), reads))
         }
         Phase::Pages { ids, pages: set, more, next_at } => {
-            let pages = wf::load_states(Scope::Exec, ii, &set, wf::values(&mut r, 0))?;
+            let mut pages = BTreeMap::new();
+            wf::load_logs(Scope::Exec, ii, &mut pages, &set, wf::values(&mut r, 0))?;
             // Messages still pending check the quarantine; a bounce coming due must not overwrite
             // an existing entry (a denylist entry, an earlier quarantine).
             let mut addrs = BTreeSet::new();
             for q in &ids {
                 let (pid, slot) = wf::at(Scope::Exec, ii, q.seq);
-                let probe: Option<LogProbe> = pages.get(&pid).map(|p| p.probe(slot)).transpose()?.flatten();
-                if let Some(b) = probe.and_then(|s| s.log) {
+                if let Some(b) = pages.get(&pid).map(|p| p.log(slot)).transpose()?.flatten() {
                     if b.status == BroadLogStatus::Pending || b.bounce_at.is_some() {
                         addrs.insert(keys::quarantine_key(ii, &b.address));
                     }
                 }
             }
             let qkeys: Vec<String> = addrs.into_iter().collect();
-            let reads = vec![ReadReq::Get { keys: qkeys.clone() }];
+            // A small quarantine is read whole (one range: the engine's cache then answers the
+            // next steps); a large one key by key.
+            let small = txn.st().inst.get(&ii).is_none_or(|m| m.quarantined < QUARANTINE_RANGE);
+            let p = keys::quarantine_prefix(ii);
+            let reads = if small && !qkeys.is_empty() {
+                vec![ReadReq::Range { lt: keys::prefix_end(&p), gte: p, limit: QUARANTINE_RANGE as u32 }]
+            } else {
+                vec![ReadReq::Get { keys: qkeys.clone() }]
+            };
             Ok(StepNext::Read(Step::Mta(ctx, Phase::Quarantine { ids, pages, qkeys, more, next_at }), reads))
         }
         Phase::Quarantine { ids, pages, qkeys, more, next_at } => {
             let mut quarantined = BTreeMap::new();
-            for (k, v) in qkeys.into_iter().zip(wf::values(&mut r, 0)) {
+            let values: Vec<Option<String>> = match r.pop() {
+                Some(ReadResult::Values(v)) => v,
+                Some(ReadResult::Entries(es)) => {
+                    if es.len() >= QUARANTINE_RANGE as usize {
+                        // More than expected: key by key after all.
+                        let reads = vec![ReadReq::Get { keys: qkeys.clone() }];
+                        return Ok(StepNext::Read(Step::Mta(ctx, Phase::Quarantine { ids, pages, qkeys, more, next_at }), reads));
+                    }
+                    let all: BTreeMap<String, String> = es.into_iter().collect();
+                    qkeys.iter().map(|k| all.get(k).cloned()).collect()
+                }
+                None => Vec::new(),
+            };
+            for (k, v) in qkeys.into_iter().zip(values) {
                 if let Some(v) = v {
                     let e: QuarantineEntry = crate::records::from_json(&k, &v)?;
                     quarantined.insert(k, e.reason);
@@ -123,11 +146,7 @@ fn attempt(
     for q in ids {
         let (pid, slot) = wf::at(Scope::Exec, ii, q.seq);
         let page = pages.get_mut(&pid).ok_or_else(|| Error::new(ErrorCode::Internal, "a page of the step was not read"))?;
-        let Some(mut st) = page.take_state(slot)? else {
-            bump(&mut counts, RunCount::Stale);
-            continue;
-        };
-        let Some(mut b) = st.log.take() else {
+        let Some(mut b) = page.log(slot)? else {
             bump(&mut counts, RunCount::Stale);
             continue;
         };
@@ -235,13 +254,13 @@ fn attempt(
         if b.status != old_status {
             changed.push(q.seq);
         }
-        st.log = Some(b);
-        page.put_state(slot, st)?;
+        page.put_log(slot, b);
     }
     for (k, address) in new_quarantine {
         if !quarantined.contains_key(&k) {
             let e = QuarantineEntry { address, kind: QuarantineKind::Quarantine, reason: "Address on quarantine".into(), since: now };
             txn.put(k, crate::records::to_json(&e));
+            txn.inst_mut(ii).quarantined += 1;
         }
     }
     txn.finish_pages(pages)?;

@@ -46,7 +46,7 @@ fn ii(ctx: &StepCtx) -> Result<u8> {
 
 /// Reads the due queue.
 pub(crate) fn begin(ctx: StepCtx) -> Result<StepNext> {
-    let reads = wf::due_reads(&keys::due_prefix(ii(&ctx)?, queue_of(&ctx)), ctx.now);
+    let reads = wf::queue_read(&keys::due_prefix(ii(&ctx)?, queue_of(&ctx)));
     Ok(StepNext::Read(Step::Processing(ctx, Phase::Queue), reads))
 }
 
@@ -55,9 +55,8 @@ pub(crate) fn resume(txn: &mut Txn<'_>, ctx: StepCtx, phase: Phase, mut r: Vec<R
     let ii = ii(&ctx)?;
     match phase {
         Phase::Queue => {
-            let records = wf::entries(&mut r, 0);
-            let next_at = wf::entries(&mut r, 1).first().and_then(|(k, _)| keys::parse_timed(k)).map(|(t, _)| t);
-            let taken = wf::take(txn, &ctx, records, true)?;
+            let (records, next_at, unread) = wf::due_records(wf::entries(&mut r, 0), ctx.now)?;
+            let taken = wf::take(txn, &ctx, records, true, unread)?;
             if taken.ids.is_empty() {
                 return route(txn, ctx, Vec::new(), BTreeMap::new(), taken.more, next_at);
             }
@@ -188,7 +187,7 @@ fn route(
                 continue;
             }
         }
-        let parsed = match txn.cache.lookup(copy_seq) {
+        let parsed = match txn.templates.lookup(copy_seq) {
             Some(p) => p,
             None => {
                 let c = txn
@@ -198,7 +197,7 @@ fn route(
                     .and_then(|m| m.get(&copy_name))
                     .ok_or_else(|| Error::new(ErrorCode::Internal, "the published copy vanished"))?;
                 let (subject, html, text) = (c.subject.clone(), c.html.clone(), c.text.clone());
-                txn.cache.get(copy_seq, &subject, &html, &text)?
+                txn.templates.get(copy_seq, &subject, &html, &text)?
             }
         };
         let rendered = parsed.render(&EventRef::new(id, &data));

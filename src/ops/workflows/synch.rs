@@ -87,16 +87,19 @@ pub(crate) fn resume(txn: &mut Txn<'_>, ctx: StepCtx, phase: Phase, mut r: Vec<R
             }
             let mut reads = wf::page_reads(Scope::Exec, ii, &pages);
             reads.push(ReadReq::Get { keys: wf::state_keys(Scope::Histo, ii, &pages) });
+            reads.push(ReadReq::Get { keys: wf::log_keys(Scope::Histo, ii, &pages) });
             reads.push(ReadReq::Get { keys: wf::summary_keys(Scope::Histo, ii, &pages) });
             Ok(StepNext::Read(Step::Synch(ctx, Phase::Pages { pages, more, last_n }), reads))
         }
         Phase::Pages { pages: set, more, last_n } => {
             let n = r.len();
             let summaries = wf::values(&mut r, n - 1);
-            let states = wf::values(&mut r, n - 2);
-            let ranges = r.into_iter().take(n - 2).map(|x| if let ReadResult::Entries(e) = x { e } else { Vec::new() }).collect();
+            let logs = wf::values(&mut r, n - 2);
+            let states = wf::values(&mut r, n - 3);
+            let ranges = r.into_iter().take(n - 3).map(|x| if let ReadResult::Entries(e) = x { e } else { Vec::new() }).collect();
             let exec = wf::load_pages(Scope::Exec, ii, &set, ranges)?;
             let mut histo = wf::load_states(Scope::Histo, ii, &set, states)?;
+            wf::load_logs(Scope::Histo, ii, &mut histo, &set, logs)?;
             wf::load_summaries(&mut histo, summaries)?;
             archive(txn, ctx, exec, histo, more, last_n)
         }
@@ -136,7 +139,7 @@ fn archive(
                 continue;
             }
             let (Some(line), hline) = (e.raw_line(slot), h.raw_line(slot)) else { continue };
-            if hline.is_some_and(|hl| is_copy_of(hl, line)) {
+            if hline.is_some_and(|hl| is_copy_of(hl, line)) && e.raw_log_line(slot) == h.raw_log_line(slot) {
                 continue;
             }
             let Some(mut st) = e.state(slot)? else { continue };
@@ -149,7 +152,7 @@ fn archive(
                 h.summary().is_some_and(|s| match rec {
                     PageRecord::Data(f) => s.has_data_fragment(f),
                     PageRecord::Message(f) => s.has_message_fragment(f),
-                    PageRecord::State => true,
+                    PageRecord::State | PageRecord::Logs => true,
                 })
             };
             if let Some((first, _)) = spans.iter().find(|(a, b)| *a <= slot && slot <= *b) {

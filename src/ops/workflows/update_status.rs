@@ -44,19 +44,23 @@ pub(crate) fn resume(txn: &mut Txn<'_>, ctx: StepCtx, phase: Phase, mut r: Vec<R
     let ii = ii(&ctx)?;
     match phase {
         Phase::Queue => {
-            let taken = wf::take(txn, &ctx, wf::entries(&mut r, 0), true)?;
+            let records = wf::entries(&mut r, 0);
+            let unread = records.len() >= RECORDS_PER_STEP as usize;
+            let taken = wf::take(txn, &ctx, records, true, unread)?;
             if taken.ids.is_empty() {
                 return update(txn, ctx, Vec::new(), Default::default(), taken.more);
             }
             let reads = vec![
                 ReadReq::Get { keys: wf::state_keys(Scope::Exec, ii, &taken.pages) },
+                ReadReq::Get { keys: wf::log_keys(Scope::Exec, ii, &taken.pages) },
                 ReadReq::Get { keys: wf::summary_keys(Scope::Exec, ii, &taken.pages) },
             ];
             Ok(StepNext::Read(Step::Update(ctx, Phase::Pages { ids: taken.ids, pages: taken.pages, more: taken.more }), reads))
         }
         Phase::Pages { ids, pages: set, more } => {
             let mut pages = wf::load_states(Scope::Exec, ii, &set, wf::values(&mut r, 0))?;
-            wf::load_summaries(&mut pages, wf::values(&mut r, 1))?;
+            wf::load_logs(Scope::Exec, ii, &mut pages, &set, wf::values(&mut r, 1))?;
+            wf::load_summaries(&mut pages, wf::values(&mut r, 2))?;
             update(txn, ctx, ids, pages, more)
         }
     }
