@@ -1,11 +1,12 @@
 // The core benchmark on both sides: `message_center::bench::route_and_derive` natively (the cargo
 // example examples/bench_core.rs) and the same function compiled to wasm (`benchCore`, from
-// dist/wasm/), timed under Node. Same events, same seed, best of `repeats` after one warm-up.
+// dist/bench/, a build beside the package's), timed under Node. Same events, same seed, best of
+// `repeats` after one warm-up.
 
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
-import { benchCore, initSync } from '../dist/wasm/message_center.js';
+import { benchCore, initSync } from '../dist/bench/message_center.js';
 
 const root = new URL('..', import.meta.url).pathname;
 let ready = false;
@@ -16,7 +17,7 @@ let ready = false;
  */
 export function wasmCore(events, repeats = 5, seed = 1) {
   if (!ready) {
-    initSync({ module: readFileSync(new URL('../dist/wasm/message_center_bg.wasm', import.meta.url)) });
+    initSync({ module: readFileSync(new URL('../dist/bench/message_center_bg.wasm', import.meta.url)) });
     ready = true;
   }
   let recordsWritten = benchCore(events, seed);

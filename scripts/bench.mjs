@@ -5,7 +5,7 @@
 //
 // Options: --events=N (core, default 20000), --e2e=N (end to end, default 2000), --repeats=N (5).
 
-import { build } from './build.mjs';
+import { buildBench } from './build.mjs';
 
 const opt = (name, def) => {
   const a = process.argv.find((x) => x.startsWith(`--${name}=`));
@@ -15,7 +15,7 @@ const CORE_EVENTS = opt('events', 20_000);
 const E2E_EVENTS = opt('e2e', 2000);
 const REPEATS = opt('repeats', 5);
 
-build();
+buildBench();
 // Imported after the build: they load dist/wasm/.
 const { nativeCore, wasmCore } = await import('../bench/core.mjs');
 const { endToEnd } = await import('../bench/end-to-end.mjs');

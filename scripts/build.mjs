@@ -1,6 +1,11 @@
-// Builds the package: the Rust core to wasm32 (profile `wasm`), wasm-bindgen (pinned CLI), wasm-opt (npm
-// binaryen), and the CommonJS build of the Node entry. Prints the raw and gzipped wasm size.
-// Skips the work when nothing changed since the last build.
+// Builds the package: the Rust core to wasm32 (cargo profile `wasm`), wasm-bindgen (pinned CLI),
+// wasm-opt (npm binaryen), and the CommonJS build of the Node entry. Prints the raw and gzipped wasm
+// size. Skips the work when nothing changed since the last build.
+//
+// Two other wasm builds live beside the package, never in it (see `package.json` "files"):
+// - `dist/bench/`: the same core with `--features bench` (`benchCore`, for `npm run bench`);
+// - `dist/faults/`: with `--features fault-injection` (an event type that panics, for the shell's
+//   trap-recovery test), unoptimized.
 
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -16,28 +21,87 @@ function newest(dir) {
   return t;
 }
 
+const dist = join(root, 'dist');
+
+function inputs() {
+  return Math.max(newest(join(root, 'src')), newest(join(root, 'js')), statSync(join(root, 'Cargo.toml')).mtimeMs, statSync(join(root, 'Cargo.lock')).mtimeMs);
+}
+
+function fresh(stamp, ...outputs) {
+  return existsSync(stamp) && statSync(stamp).mtimeMs >= inputs() && outputs.every((o) => existsSync(o));
+}
+
+/** Sizes of a wasm file: raw and gzipped (level 9), in KiB. */
+export function wasmSize(file) {
+  const bytes = readFileSync(file);
+  return { kib: bytes.length / 1024, gzipKib: gzipSync(bytes, { level: 9 }).length / 1024 };
+}
+
+/**
+ * One wasm build: cargo (`profile`, `features`), wasm-bindgen into `outDir`, wasm-opt `-Oz` unless
+ * `optimize` is false. Separate cargo target directories keep the builds from invalidating each
+ * other.
+ */
+function buildWasm({ outDir, profile, features = [], optimize = true, targetDir = 'target' }) {
+  const args = ['build', '--profile', profile, '--lib', '--target', 'wasm32-unknown-unknown', '--target-dir', targetDir];
+  if (features.length) args.push('--features', features.join(','));
+  sh('cargo', args);
+  const dir = profile === 'dev' ? 'debug' : profile;
+  const raw = join(root, targetDir, 'wasm32-unknown-unknown', dir, 'message_center.wasm');
+  mkdirSync(outDir, { recursive: true });
+  sh('wasm-bindgen', [raw, '--out-dir', outDir, '--out-name', 'message_center', '--target', 'web']);
+  const bg = join(outDir, 'message_center_bg.wasm');
+  const before = statSync(bg).size;
+  if (optimize) {
+    sh(join(root, 'node_modules/.bin/wasm-opt'), ['-Oz', '--enable-bulk-memory', '--enable-nontrapping-float-to-int', '--enable-sign-ext', '--enable-mutable-globals', bg, '-o', bg]);
+  }
+  return { before, bg };
+}
+
+/** sorted-btree (MIT, from node_modules at the version of the lock file) as an ES module. */
+function vendor() {
+  const license = readFileSync(join(root, 'node_modules/sorted-btree/LICENSE'), 'utf8').trim();
+  const version = JSON.parse(readFileSync(join(root, 'node_modules/sorted-btree/package.json'), 'utf8')).version;
+  sh(join(root, 'node_modules/.bin/esbuild'), [
+    'scripts/vendor/sorted-btree.mjs', '--bundle', '--format=esm', '--outfile=dist/vendor/sorted-btree.js', '--log-level=warning',
+    `--banner:js=/*! sorted-btree ${version} (https://github.com/qwertie/btree-typescript)\n${license.replace(/\*\//g, '* /')}\n*/`,
+  ]);
+}
+
+/** The package: dist/wasm/, dist/vendor/ and dist/node.cjs. */
 export function build({ force = false } = {}) {
   ensureNodeModules();
-  const dist = join(root, 'dist');
   const stamp = join(dist, '.stamp');
-  const inputs = Math.max(newest(join(root, 'src')), newest(join(root, 'js')), statSync(join(root, 'Cargo.toml')).mtimeMs, statSync(join(root, 'Cargo.lock')).mtimeMs);
-  if (!force && existsSync(stamp) && statSync(stamp).mtimeMs >= inputs && existsSync(join(dist, 'node.cjs'))) return;
+  if (!force && fresh(stamp, join(dist, 'node.cjs'), join(dist, 'wasm', 'message_center_bg.wasm'), join(dist, 'vendor', 'sorted-btree.js'))) return;
   ensureRustTools();
-  sh('cargo', ['build', '--profile', 'wasm', '--lib', '--target', 'wasm32-unknown-unknown']);
-  const raw = join(root, 'target/wasm32-unknown-unknown/wasm/message_center.wasm');
-  mkdirSync(join(dist, 'wasm'), { recursive: true });
-  sh('wasm-bindgen', [raw, '--out-dir', join(dist, 'wasm'), '--out-name', 'message_center', '--target', 'web']);
-  const bg = join(dist, 'wasm', 'message_center_bg.wasm');
-  const before = statSync(bg).size;
-  sh(join(root, 'node_modules/.bin/wasm-opt'), ['-O3', '--enable-bulk-memory', '--enable-nontrapping-float-to-int', '--enable-sign-ext', '--enable-mutable-globals', bg, '-o', bg]);
-  const bytes = readFileSync(bg);
-  console.log(`wasm: ${(before / 1024).toFixed(1)} KiB from wasm-bindgen, ${(bytes.length / 1024).toFixed(1)} KiB after wasm-opt, ${(gzipSync(bytes, { level: 9 }).length / 1024).toFixed(1)} KiB gzipped`);
+  vendor();
+  const { before, bg } = buildWasm({ outDir: join(dist, 'wasm'), profile: 'wasm' });
+  const size = wasmSize(bg);
+  console.log(`wasm: ${(before / 1024).toFixed(1)} KiB from wasm-bindgen, ${size.kib.toFixed(1)} KiB after wasm-opt, ${size.gzipKib.toFixed(1)} KiB gzipped`);
   sh(join(root, 'node_modules/.bin/esbuild'), [
     'js/node.js', '--bundle', '--platform=node', '--format=cjs', '--outfile=dist/node.cjs',
     '--define:import.meta.url=__mc_import_meta_url',
     "--banner:js=const __mc_import_meta_url = require('node:url').pathToFileURL(__filename).href;",
     '--log-level=warning',
   ]);
+  writeFileSync(stamp, new Date().toISOString());
+}
+
+/** The benchmark's wasm (dist/bench/): the shipped build plus `benchCore`. */
+export function buildBench() {
+  build();
+  const stamp = join(dist, 'bench', '.stamp');
+  if (fresh(stamp, join(dist, 'bench', 'message_center_bg.wasm'))) return;
+  buildWasm({ outDir: join(dist, 'bench'), profile: 'wasm', features: ['bench'], targetDir: 'target/bench' });
+  writeFileSync(stamp, new Date().toISOString());
+}
+
+/** The trap-recovery test's wasm (dist/faults/): a dev build with `fault-injection`. */
+export function buildFaults() {
+  build();
+  const stamp = join(dist, 'faults', '.stamp');
+  if (fresh(stamp, join(dist, 'faults', 'message_center_bg.wasm'))) return;
+  buildWasm({ outDir: join(dist, 'faults'), profile: 'dev', features: ['fault-injection'], optimize: false, targetDir: 'target/faults' });
   writeFileSync(stamp, new Date().toISOString());
 }
 

@@ -198,8 +198,11 @@ impl RecordCache {
         }
         for (a, b) in empty {
             // The range held nothing: what it holds now is what was just written.
-            let old: Vec<String> =
-                self.map.range::<str, _>((std::ops::Bound::Included(a.as_str()), std::ops::Bound::Excluded(b.as_str()))).map(|(k, _)| k.clone()).collect();
+            let old: Vec<String> = self
+                .map
+                .range::<str, _>((std::ops::Bound::Included(a.as_str()), std::ops::Bound::Excluded(b.as_str())))
+                .map(|(k, _)| k.clone())
+                .collect();
             for k in old {
                 self.set(&k, None);
             }

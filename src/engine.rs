@@ -11,10 +11,10 @@ use std::collections::{BTreeSet, HashMap};
 
 use serde::Serialize;
 
+use crate::cache::RecordCache;
 use crate::error::{err, Error, ErrorCode, Result};
 use crate::keys::Rec;
 use crate::ops::{self, Continuation, Next, OpState, Query, QueryResult, Request};
-use crate::cache::RecordCache;
 use crate::render::Cache;
 use crate::state::State;
 use crate::txn::{TxnLog, Writes};
@@ -113,7 +113,10 @@ impl Engine {
             (Request::Open(o), false) => {
                 let bytes = o.cache_bytes.unwrap_or(ops::DEFAULT_CACHE_BYTES);
                 if bytes > ops::MAX_CACHE_BYTES {
-                    return err(ErrorCode::InvalidArgument, format!("cacheBytes must be at most {} (1 GiB), got {bytes}", ops::MAX_CACHE_BYTES));
+                    return err(
+                        ErrorCode::InvalidArgument,
+                        format!("cacheBytes must be at most {} (1 GiB), got {bytes}", ops::MAX_CACHE_BYTES),
+                    );
                 }
                 self.cache_limit = usize::try_from(bytes).unwrap_or(usize::MAX);
                 self.opening = true;

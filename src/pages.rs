@@ -11,7 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::error::{Error, ErrorCode, Result};
 use crate::keys::{self, PageId, PageRecord, PAGE};
-use crate::model::{Channel, EventStatus, Queue};
+use crate::model::{BroadLogStatus, Channel, EventStatus, Queue};
 use crate::records::{code, from_json, write_json, DeliveryLog, EventData, EventState, MessageLine, Rendered};
 use crate::state::CounterKey;
 
@@ -42,11 +42,9 @@ impl Lines {
         let mut ranges = Vec::with_capacity(PAGE as usize);
         let mut start = 0usize;
         let bytes = text.as_bytes();
-        for (i, b) in bytes.iter().enumerate() {
-            if *b == b'\n' {
-                ranges.push((start as u32, i as u32));
-                start = i + 1;
-            }
+        for i in memchr::memchr_iter(b'\n', bytes) {
+            ranges.push((start as u32, i as u32));
+            start = i + 1;
         }
         if !text.is_empty() {
             ranges.push((start as u32, bytes.len() as u32));
@@ -284,6 +282,22 @@ impl Page {
         }
     }
 
+    /// The status and failure reason of a slot's delivery log (None: no delivery log), without
+    /// decoding the rest of it.
+    pub fn log_head(&self, slot: u8) -> Result<Option<(BroadLogStatus, Option<String>)>> {
+        if let Some(l) = self.log_edits.get(&slot) {
+            return Ok(l.as_ref().map(|l| (l.status, l.failure_reason.clone())));
+        }
+        let lines = self.logs.as_ref().ok_or_else(|| internal(self.id, "the delivery-log page was not read"))?;
+        match lines.get(usize::from(slot)) {
+            None => Ok(None),
+            Some(line) => {
+                let h: crate::records::LogHead<'_> = from_json(&KeyOf(self.id, PageRecord::Logs), line)?;
+                Ok(Some((h.s, h.r.map(std::borrow::Cow::into_owned))))
+            }
+        }
+    }
+
     /// The delivery-log line of a slot as read (None: none, or changed by the step).
     pub fn raw_log_line(&self, slot: u8) -> Option<&str> {
         if self.log_edits.contains_key(&slot) {
@@ -400,6 +414,22 @@ impl Page {
             }
         };
         self.with_log(slot, st)
+    }
+
+    /// The state of a slot without its delivery log, to change and put back (the log stays as it
+    /// is): parsed once, its counter key noted.
+    pub fn take_bare_state(&mut self, slot: u8) -> Result<Option<EventState>> {
+        match self.edits.get(&slot) {
+            Some(s) => Ok(s.clone().map(|mut s| {
+                s.log = None;
+                s
+            })),
+            None => {
+                let st = self.raw_state(slot)?;
+                self.orig.entry(slot).or_insert_with(|| st.as_ref().map(counter_key));
+                Ok(st)
+            }
+        }
     }
 
     /// Slots holding an event, ascending.

@@ -476,6 +476,18 @@ struct LogOut<'a> {
     l: Vec<LineOut<'a>>,
 }
 
+/// What `updateEventsStatus` reads of a delivery-log line: its status and failure reason (the
+/// rest is skipped, not decoded).
+#[derive(Deserialize)]
+pub(crate) struct LogHead<'a> {
+    /// Status.
+    #[serde(with = "code")]
+    pub s: BroadLogStatus,
+    /// Failure reason.
+    #[serde(default, borrow)]
+    pub r: Option<std::borrow::Cow<'a, str>>,
+}
+
 #[derive(Deserialize)]
 struct LogIn {
     #[serde(with = "code")]
@@ -521,7 +533,15 @@ impl Serialize for DeliveryLog {
             l: self
                 .log
                 .iter()
-                .map(|l| LineOut { a: rel(l.at, d), b: &l.by, k: l.kind, s: l.status, n: l.tries, x: l.next.map(|t| rel(t, d)), r: l.reason.as_deref() })
+                .map(|l| LineOut {
+                    a: rel(l.at, d),
+                    b: &l.by,
+                    k: l.kind,
+                    s: l.status,
+                    n: l.tries,
+                    x: l.next.map(|t| rel(t, d)),
+                    r: l.reason.as_deref(),
+                })
                 .collect(),
         }
         .serialize(ser)
@@ -548,7 +568,15 @@ impl<'de> Deserialize<'de> for DeliveryLog {
             log: w
                 .l
                 .into_iter()
-                .map(|l| LogLine { at: abs(l.a, d), by: l.b, kind: l.k, status: l.s, tries: l.n, next: l.x.map(|t| abs(t, d)), reason: l.r })
+                .map(|l| LogLine {
+                    at: abs(l.a, d),
+                    by: l.b,
+                    kind: l.k,
+                    status: l.s,
+                    tries: l.n,
+                    next: l.x.map(|t| abs(t, d)),
+                    reason: l.r,
+                })
                 .collect(),
         })
     }

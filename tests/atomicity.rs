@@ -8,8 +8,8 @@ mod common;
 use common::*;
 use message_center::driver::MemDriver;
 use message_center::engine::Step;
-use serde_json::{json, Value};
 use message_center::ErrorCode;
+use serde_json::{json, Value};
 
 /// A store with work of every kind waiting: due real-time and batch events, MTA retries and a
 /// bounce, delivery-log changes for updateEventsStatus, a change log for archiving, archived

@@ -1,48 +1,12 @@
 // In-memory storage adapter: the reference implementation of the StorageAdapter contract
 // (see adapter.js), used by tests, the simulator and anywhere persistence is not wanted.
 //
-// Values live in a Map; the keys are also kept in a sorted array maintained by binary-search
-// insertion/removal, so `range` costs O(log n + k). Large batches are merged instead of spliced
-// key by key. A write validates the whole batch before applying any of it, so it is atomic.
+// Records live in a B+ tree (the npm package sorted-btree, vendored as an ES module at build
+// time): get, put and delete cost O(log n), a range O(log n + k). A write validates the whole
+// batch before applying any of it, so it is atomic.
 
+import { BTree, simpleComparator } from '../../dist/vendor/sorted-btree.js';
 import { checkKeys, checkRange, checkWrite, storageError, STORAGE_FAILED } from './adapter.js';
-
-/** Above this many inserted/deleted keys in one batch, rebuild the sorted array instead of splicing. */
-const SPLICE_LIMIT = 64;
-
-/**
- * Index of the first element of sorted `arr` that is ≥ `key`.
- *
- * @param {string[]} arr
- * @param {string} key
- */
-function lowerBound(arr, key) {
-  let lo = 0;
-  let hi = arr.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (arr[mid] < key) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
-/**
- * Merge two sorted, disjoint arrays of keys.
- *
- * @param {string[]} a
- * @param {string[]} b
- */
-function merge(a, b) {
-  const out = new Array(a.length + b.length);
-  let i = 0;
-  let j = 0;
-  let k = 0;
-  while (i < a.length && j < b.length) out[k++] = a[i] < b[j] ? a[i++] : b[j++];
-  while (i < a.length) out[k++] = a[i++];
-  while (j < b.length) out[k++] = b[j++];
-  return out;
-}
 
 /**
  * Create an empty in-memory storage adapter.
@@ -50,10 +14,8 @@ function merge(a, b) {
  * @returns {import('./adapter.js').StorageAdapter}
  */
 export function createMemoryStorage() {
-  /** @type {Map<string, string>} */
-  const values = new Map();
-  /** @type {string[]} sorted ascending, same key set as `values` */
-  let sorted = [];
+  /** Keys in UTF-16 code unit order (`<`), as IndexedDB compares strings. */
+  let tree = new BTree(undefined, simpleComparator);
   let closed = false;
 
   function checkOpen() {
@@ -64,7 +26,7 @@ export function createMemoryStorage() {
     async get(keys) {
       checkKeys(keys);
       checkOpen();
-      return keys.map((k) => values.get(k));
+      return keys.map((k) => tree.get(k));
     },
 
     async range(r) {
@@ -72,10 +34,10 @@ export function createMemoryStorage() {
       checkOpen();
       /** @type {Array<[string, string]>} */
       const out = [];
-      for (let i = lowerBound(sorted, gte); i < sorted.length && out.length < limit; i++) {
-        const k = sorted[i];
-        if (k >= lt) break;
-        out.push([k, /** @type {string} */ (values.get(k))]);
+      // (Not `getRange(gte, lt, false, limit)`: sorted-btree 2.1.0 returns limit + 1 pairs.)
+      for (const pair of tree.entries(gte)) {
+        if (!(pair[0] < lt) || out.length >= limit) break;
+        out.push(pair);
       }
       return out;
     },
@@ -84,35 +46,13 @@ export function createMemoryStorage() {
       // Validate everything first; after this point nothing can fail, so the batch is atomic.
       const { put, del } = checkWrite(batch);
       checkOpen();
-
-      let deleted = 0;
-      for (const k of del) if (values.delete(k)) deleted++;
-      if (deleted > SPLICE_LIMIT) {
-        sorted = sorted.filter((k) => values.has(k));
-      } else if (deleted > 0) {
-        for (const k of del) {
-          const i = lowerBound(sorted, k);
-          if (sorted[i] === k && !values.has(k)) sorted.splice(i, 1);
-        }
-      }
-
-      /** @type {string[]} */
-      const added = [];
-      for (const [k, v] of put) {
-        if (!values.has(k)) added.push(k);
-        values.set(k, v);
-      }
-      if (added.length > SPLICE_LIMIT) {
-        sorted = merge(sorted, added.sort());
-      } else {
-        for (const k of added) sorted.splice(lowerBound(sorted, k), 0, k);
-      }
+      for (const k of del) tree.delete(k);
+      for (const [k, v] of put) tree.set(k, v);
     },
 
     async close() {
       closed = true;
-      values.clear();
-      sorted = [];
+      tree = new BTree(undefined, simpleComparator);
     },
   };
 }

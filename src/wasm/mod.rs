@@ -37,6 +37,12 @@ fn to_js<T: Serialize>(v: &T) -> Result<JsValue, JsValue> {
     v.serialize(&serializer()).map_err(|e| js_error(Error::new(ErrorCode::Internal, format!("result: {e}"))))
 }
 
+/// A request or query object. `Request` and `Query` are internally tagged (`op`, `q`), which serde
+/// decodes by buffering the whole object (its `Content`) first; that costs the wasm about 30 KiB
+/// gzipped (measured against external tagging) and is kept on purpose: serde-wasm-bindgen reads a
+/// struct by asking the JS object for the struct's own fields only, so with external tagging
+/// `deny_unknown_fields` never sees a misspelt option (RReverser/serde-wasm-bindgen#39), and
+/// going through `serde_json::Value` instead loses NaN and infinities (and was larger).
 fn from_js<T: serde::de::DeserializeOwned>(what: &str, v: JsValue) -> Result<T, JsValue> {
     serde_wasm_bindgen::from_value(v).map_err(|e| js_error(Error::new(ErrorCode::InvalidArgument, format!("{what}: {e}"))))
 }

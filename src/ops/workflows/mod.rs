@@ -189,7 +189,8 @@ pub(crate) fn due_records(mut records: Vec<(String, String)>, now: i64) -> Resul
     let mut cut = records.len();
     let mut next_at = None;
     for (i, (k, _)) in records.iter().enumerate() {
-        let (t, _) = keys::parse_timed(k).ok_or_else(|| Error::new(ErrorCode::StorageCorrupt, format!("stored key {k} is not a queue record")))?;
+        let (t, _) =
+            keys::parse_timed(k).ok_or_else(|| Error::new(ErrorCode::StorageCorrupt, format!("stored key {k} is not a queue record")))?;
         if t > now {
             cut = i;
             next_at = Some(t);
@@ -373,7 +374,13 @@ pub(crate) fn log_keys(scope: Scope, ii: u8, pages: &BTreeSet<u64>) -> Vec<Strin
 }
 
 /// Loads delivery-log pages read with `log_keys` (into the pages, created when missing).
-pub(crate) fn load_logs(scope: Scope, ii: u8, pages: &mut BTreeMap<PageId, Page>, set: &BTreeSet<u64>, values: Vec<Option<String>>) -> Result<()> {
+pub(crate) fn load_logs(
+    scope: Scope,
+    ii: u8,
+    pages: &mut BTreeMap<PageId, Page>,
+    set: &BTreeSet<u64>,
+    values: Vec<Option<String>>,
+) -> Result<()> {
     for (pg, v) in set.iter().zip(values) {
         let id = PageId { scope, ii, pg: *pg };
         pages.entry(id).or_insert_with(|| Page::new(id)).load_logs(v)?;

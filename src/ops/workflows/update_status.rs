@@ -80,22 +80,21 @@ fn update(
     for seq in seqs {
         let (pid, slot) = wf::at(Scope::Exec, ii, seq);
         let page = pages.get_mut(&pid).ok_or_else(|| Error::new(ErrorCode::Internal, "a page of the step was not read"))?;
-        let Some(mut st) = page.take_state(slot)? else {
+        let Some(mut st) = page.take_bare_state(slot)? else {
             bump(&mut counts, RunCount::Stale);
             continue;
         };
-        let Some(b) = &st.log else {
+        let Some((log_status, reason)) = page.log_head(slot)? else {
             bump(&mut counts, RunCount::Stale);
             continue;
         };
-        let Some(derived) = b.status.event_status() else { continue };
+        let Some(derived) = log_status.event_status() else { continue };
         let movable =
             st.status == EventStatus::PendingDelivery || (st.status == EventStatus::Sent && derived == EventStatus::DeliveryFailed);
         if derived == st.status || !movable {
             continue;
         }
-        let note = b.failure_reason.clone();
-        st.change_status(derived, now, &ctx.by, note);
+        st.change_status(derived, now, &ctx.by, reason);
         page.put_state(slot, st)?;
         bump(&mut counts, RunCount::of_status(derived));
     }
