@@ -81,6 +81,7 @@ export function bindMessageCenter(loadEngine) {
     #queue = Promise.resolve();
     #closed = false;
     #cacheBytes = null;
+    #rebuilding = false;
 
     /** Use `MessageCenter.open`. */
     constructor(engine, storage, token) {
@@ -180,20 +181,24 @@ export function bindMessageCenter(loadEngine) {
     async #failed(e) {
       if (isCoded(e)) return e;
       try {
-        const wasm = await loadEngine({ fresh: true });
-        const engine = new wasm.WasmEngine();
-        const old = this.#engine;
-        this.#engine = engine;
-        try {
-          await this.#op({ op: 'open', boundary: BOUNDARY, cacheBytes: this.#cacheBytes });
-        } catch (rebuild) {
-          this.#engine = old;
-          throw rebuild;
-        }
+        await this.#rebuild();
       } catch (rebuild) {
         return mcError('INTERNAL', `the engine failed (${e?.message ?? e}) and could not be rebuilt from storage: ${rebuild?.message ?? rebuild}`, e);
       }
       return mcError('INTERNAL', `the engine failed (${e?.message ?? e}); it was rebuilt from storage, and the operation was not applied`, e);
+    }
+
+    /** A new engine (in a fresh wasm instance) opened on the storage, in place of a trapped one. */
+    async #rebuild() {
+      const wasm = await loadEngine({ fresh: true });
+      const old = this.#engine;
+      this.#engine = new wasm.WasmEngine();
+      try {
+        await this.#op({ op: 'open', boundary: BOUNDARY, cacheBytes: this.#cacheBytes });
+      } catch (e) {
+        this.#engine = old;
+        throw e;
+      }
     }
 
     #run(request, text) {
@@ -209,8 +214,23 @@ export function bindMessageCenter(loadEngine) {
       });
     }
 
+    /**
+     * A query (synchronous). A trap in it is reported as INTERNAL and the engine is rebuilt from
+     * storage before the next call runs; queries until then fail with INTERNAL too.
+     */
     #query(q) {
-      return this.#engine.query(q);
+      if (this.#rebuilding) throw mcError('INTERNAL', 'the engine failed and is being rebuilt from storage: await the next call first');
+      try {
+        return this.#engine.query(q);
+      } catch (e) {
+        if (isCoded(e)) throw e;
+        this.#rebuilding = true;
+        const rebuilt = this.#queue.then(() => this.#rebuild());
+        this.#queue = rebuilt.catch(() => {}).finally(() => {
+          this.#rebuilding = false;
+        });
+        throw mcError('INTERNAL', `the engine failed (${e?.message ?? e}); it is being rebuilt from storage`, e);
+      }
     }
 
     // ---- settings and clock ----

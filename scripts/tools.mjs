@@ -31,6 +31,13 @@ export function pinnedWasmBindgen() {
 }
 
 export function ensureRustTools() {
+  const components = out('rustup', ['component', 'list', '--installed']);
+  for (const c of ['clippy', 'rustfmt']) {
+    if (!components.split('\n').some((l) => l.startsWith(`${c}-`))) {
+      console.log(`> rustup component add ${c}`);
+      sh('rustup', ['component', 'add', c]);
+    }
+  }
   if (!out('rustup', ['target', 'list', '--installed']).split('\n').includes('wasm32-unknown-unknown')) {
     console.log('> rustup target add wasm32-unknown-unknown');
     sh('rustup', ['target', 'add', 'wasm32-unknown-unknown']);

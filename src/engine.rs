@@ -60,8 +60,10 @@ pub struct Done {
     pub next: Option<Continuation>,
 }
 
-/// The engine's answer to `begin` / `resume`.
+/// The engine's answer to `begin` / `resume`. (`Done` is much larger than `Read`; a step is
+/// returned once per read phase and moved once, so it is not boxed.)
 #[derive(Debug, Clone, PartialEq)]
+#[allow(clippy::large_enum_variant)]
 pub enum Step {
     /// Read these, then call `resume`.
     Read(Vec<ReadReq>),

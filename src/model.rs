@@ -155,12 +155,12 @@ impl EventStatus {
     /// Whether the product's state machine (reference §4.6) allows `self → to`.
     pub fn may_become(self, to: EventStatus) -> bool {
         use EventStatus::*;
-        match (self, to) {
-            (Pending, PendingDelivery | NotTakenIntoAccount | Expired) => true,
-            (PendingDelivery, Sent | Ignored | DeliveryFailed) => true,
-            (Sent, DeliveryFailed) => true,
-            _ => false,
-        }
+        matches!(
+            (self, to),
+            (Pending, PendingDelivery | NotTakenIntoAccount | Expired)
+                | (PendingDelivery, Sent | Ignored | DeliveryFailed)
+                | (Sent, DeliveryFailed)
+        )
     }
 }
 

@@ -69,14 +69,8 @@ struct SummaryCount(#[serde(with = "code")] Queue, String, #[serde(with = "code"
 
 /// A 2048-bit Bloom filter of the (lower-cased) addresses of a page's events: the status list
 /// skips pages that cannot hold an address it looks for.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub(crate) struct Bloom([u64; 32]);
-
-impl Default for Bloom {
-    fn default() -> Self {
-        Bloom([0; 32])
-    }
-}
 
 impl Bloom {
     fn bits(address: &str) -> [usize; 3] {
@@ -211,6 +205,9 @@ struct MessageFragment {
     lines: Lines,
     slots: Vec<u8>,
 }
+
+/// Raw fragment records of a page by first slot.
+pub(crate) type Fragments<'a> = Vec<(u8, &'a str)>;
 
 /// One page, as a step holds it.
 #[derive(Debug, Clone)]
@@ -546,7 +543,7 @@ impl Page {
 
     /// Raw records of the page as read, for copying it elsewhere (archiving): the data and
     /// message fragments by first slot.
-    pub fn fragments(&self) -> (Vec<(u8, &str)>, Vec<(u8, &str)>) {
+    pub fn fragments(&self) -> (Fragments<'_>, Fragments<'_>) {
         (
             self.data.iter().map(|(k, l)| (*k, l.text.as_str())).collect(),
             self.messages.iter().map(|(k, f)| (*k, f.lines.text.as_str())).collect(),

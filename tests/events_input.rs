@@ -415,3 +415,49 @@ fn value_and_nesting_limits() {
     assert_eq!(e.code.as_str(), "INPUT_TOO_LARGE");
     assert_eq!(d.store, before);
 }
+
+#[test]
+fn characters_xml_cannot_carry_are_refused_in_json_and_xml() {
+    // NUL, the other C0 controls but tab/newline/CR, U+FFFE/U+FFFF: an event holding one would make
+    // every XML export and SOAP reply of it malformed.
+    let mut d = setup(1);
+    let before = d.store.clone();
+    let json_cases: Vec<(serde_json::Value, &str)> = vec![
+        (json!({"type": "order", "email": "a@example.com", "ctx": {"n": "a\u{0}b"}}), "ctx holds U+0000"),
+        (json!({"type": "order", "email": "a@example.com", "ctx": {"@n": "a\u{1}b"}}), "ctx holds U+0001"),
+        (json!({"type": "order", "email": "a@example.com", "ctx": {"n": {"m": "\u{1f}"}}}), "ctx holds U+001F"),
+        (json!({"type": "order", "email": "a@example.com", "ctx": {"n": "\u{fffe}"}}), "ctx holds U+FFFE"),
+        (json!({"type": "order", "email": "a@example.com", "ctx": {"n": "\u{ffff}"}}), "ctx holds U+FFFF"),
+        (json!({"type": "order", "email": "a@example.com", "ctx": "<ctx><n>a\u{0}</n></ctx>"}), "ctx holds U+0000"),
+        (json!({"type": "order", "email": "a\u{0}@example.com", "ctx": {}}), "email holds U+0000"),
+        (json!({"type": "order", "email": "a@example.com", "externalId": "x\u{7}", "ctx": {}}), "externalId holds U+0007"),
+        (json!({"type": "order", "email": "a@example.com", "origin": "\u{b}", "ctx": {}}), "origin holds U+000B"),
+    ];
+    for (ev, needle) in &json_cases {
+        let e = error(d.run(&json!({"op": "push", "target": "exec1", "format": "json", "text": ev.to_string(), "single": true})));
+        assert_eq!(e.code.as_str(), "INVALID_EVENT", "{ev}: {}", e.message);
+        assert!(e.message.contains(needle) && e.message.contains("a character XML 1.0 cannot carry"), "{ev}: {}", e.message);
+        // An escaped form in the JSON text is the same character.
+        assert_eq!(d.store, before);
+    }
+    let e = error(d.run(&json!({"op": "push", "target": "exec1", "format": "json", "text": r#"{"type":"order","email":"a@example.com","ctx":{"n":"\u0000"}}"#, "single": true})));
+    assert_eq!(e.code.as_str(), "INVALID_EVENT", "{}", e.message);
+    // In XML: a raw control character is refused, a character reference to one is malformed XML.
+    for (xml, code, needle) in [
+        ("<rtEvent type='order' email='a@example.com'><ctx><n>a\u{1}b</n></ctx></rtEvent>", "INVALID_EVENT", "U+0001"),
+        ("<rtEvent type='order' email='a@example.com'><ctx><n a='\u{fffe}'/></ctx></rtEvent>", "INVALID_EVENT", "U+FFFE"),
+        ("<rtEvent type='order' email='a@example.com'><ctx><n>a&#0;b</n></ctx></rtEvent>", "MALFORMED_XML", "&#0;"),
+        ("<rtEvent type='order' email='a@example.com'><ctx><n>a&#x1;b</n></ctx></rtEvent>", "MALFORMED_XML", "&#x1;"),
+        ("<rtEvent type='order' email='a@example.com'><ctx><n>&#xFFFF;</n></ctx></rtEvent>", "MALFORMED_XML", "&#xFFFF;"),
+        // (an attribute of the event is decoded first, then checked as a field)
+        ("<rtEvent type='order' email='a@example.com' externalId='&#7;'><ctx/></rtEvent>", "INVALID_EVENT", "externalId holds U+0007"),
+    ] {
+        let e = error(d.run(&json!({"op": "push", "target": "exec1", "format": "xml", "text": xml, "single": true})));
+        assert_eq!(e.code.as_str(), code, "{xml}: {}", e.message);
+        assert!(e.message.contains(needle), "{xml}: {}", e.message);
+        assert_eq!(d.store, before);
+    }
+    // Tab, newline and CR are text XML carries: accepted, and kept (CR as a character reference).
+    let ok = d.run(&json!({"op": "push", "target": "exec1", "format": "json", "text": json!({"type": "order", "email": "a@example.com", "ctx": {"n": "t\tn\nr\r"}}).to_string(), "single": true}));
+    assert!(ok.is_ok(), "{ok:?}");
+}

@@ -226,7 +226,7 @@ fn list_reflects_status_changes() {
     let mut d = running(1);
     let id = push1(&mut d, "exec1", "sent@mc-sim.test");
     let l = ok(&mut d, json!({"op": "listEvents", "filter": {"instance": "exec1", "status": "pending"}}));
-    assert_eq!(ids_of(l["events"].as_array().unwrap()), [id.clone()]);
+    assert_eq!(ids_of(l["events"].as_array().unwrap()), std::slice::from_ref(&id));
     advance(&mut d, 2 * MIN);
     let l = ok(&mut d, json!({"op": "listEvents", "filter": {"instance": "exec1", "status": "pending"}}));
     assert_eq!(l["events"], json!([]));

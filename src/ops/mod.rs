@@ -395,9 +395,10 @@ impl Continuation {
     }
 }
 
-/// Every answer of a query.
+/// Every answer of a query (answered once and serialized at once: not boxed).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
+#[allow(clippy::large_enum_variant)]
 pub enum QueryResult {
     /// `settings`.
     Settings(views::SettingsView),
@@ -501,7 +502,11 @@ pub(crate) fn query(st: &crate::state::State, q: Query) -> Result<QueryResult> {
         Query::Accounts => QueryResult::Accounts(st.accounts.values().map(|a| AccountView::of(st, a)).collect()),
         Query::EventTypes => QueryResult::EventTypes(st.event_types.values().cloned().collect()),
         Query::Templates => QueryResult::Templates(st.templates.values().map(TemplateView::of).collect()),
-        Query::Template { name } => QueryResult::Template(Box::new(TemplateView::of(catalogue::get_template(st, &name)?))),
+        Query::Template { name } => {
+            #[cfg(feature = "fault-injection")]
+            crate::faults::check(&name);
+            QueryResult::Template(Box::new(TemplateView::of(catalogue::get_template(st, &name)?)))
+        }
         Query::Preview { name, seed } => QueryResult::Preview(catalogue::preview(st, &name, seed.as_deref())?),
         Query::Published { instance } => {
             let ii = admin::exec_id(st, &instance)?;

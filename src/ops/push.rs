@@ -122,7 +122,7 @@ pub fn begin(txn: &mut Txn<'_>, p: PushRequest) -> Result<Next> {
     let pg = first / PAGE;
     let page = PageId { scope: Scope::Exec, ii, pg };
     // The first page holds earlier events unless this call starts it (or they were all purged).
-    let earlier = first - 1 >= purged_below.max(pg * PAGE).max(1);
+    let earlier = first > purged_below.max(pg * PAGE).max(1);
     let op = PushOp { events, ii, account, first, single: p.single, appends: earlier };
     if earlier {
         Ok(Next::Read(OpState::Push(op), vec![ReadReq::Get { keys: vec![keys::state_key(page), keys::summary_key(page)] }]))

@@ -278,7 +278,7 @@ pub fn events(d: &MemDriver, scope: char) -> BTreeMap<u64, Value> {
     let mut out = BTreeMap::new();
     for (k, v) in &d.store {
         let parts: Vec<&str> = k.split('/').collect();
-        if parts.len() != 4 || parts[0].chars().next() != Some(scope) || parts[0].len() != 1 {
+        if parts.len() != 4 || parts[0].len() != 1 || !parts[0].starts_with(scope) {
             continue;
         }
         let ii = u64::from_str_radix(parts[1], 16).unwrap();

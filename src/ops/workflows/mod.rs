@@ -182,9 +182,12 @@ pub(crate) fn queue_read(prefix: &str) -> Vec<ReadReq> {
     vec![ReadReq::Range { gte: prefix.to_string(), lt: keys::prefix_end(prefix), limit: RECORDS_PER_STEP }]
 }
 
+/// Records as read: key and value.
+pub(crate) type Records = Vec<(String, String)>;
+
 /// The records of a timed queue read with `queue_read` that are due at or before `now`; the time
 /// of the first one after; whether due records may remain unread.
-pub(crate) fn due_records(mut records: Vec<(String, String)>, now: i64) -> Result<(Vec<(String, String)>, Option<i64>, bool)> {
+pub(crate) fn due_records(mut records: Records, now: i64) -> Result<(Records, Option<i64>, bool)> {
     let full = records.len() >= RECORDS_PER_STEP as usize;
     let mut cut = records.len();
     let mut next_at = None;

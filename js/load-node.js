@@ -1,0 +1,26 @@
+// How the Node entry loads a wasm build of the core (internal; the trap-recovery test loads the
+// fault-injection build through it too). Synchronous compilation, so that `require` works.
+
+import { readFileSync } from 'node:fs';
+
+/**
+ * A loader for `bindMessageCenter`: the glue module (already imported) with its wasm, and on
+ * demand a fresh instance (a second copy of the glue module, so that nothing of a trapped
+ * instance is shared).
+ *
+ * @param {any} glue the imported wasm-bindgen glue module
+ * @param {URL} glueUrl where it is (to import fresh copies)
+ * @param {URL} wasmUrl its wasm
+ */
+export function nodeEngineLoader(glue, glueUrl, wasmUrl) {
+  const module = new WebAssembly.Module(readFileSync(wasmUrl));
+  glue.initSync({ module });
+  let instances = 0;
+  return async function loadEngine({ fresh = false } = {}) {
+    if (!fresh) return glue;
+    instances++;
+    const other = await import(`${glueUrl.href}?instance=${instances}`);
+    other.initSync({ module });
+    return other;
+  };
+}
