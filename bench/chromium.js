@@ -1,8 +1,10 @@
-// Module script of bench/chromium.html. Exposes window.bench.{rawPuts, endToEnd} for
-// bench/chromium.mjs to call one at a time; each returns figures measured in this page.
+// Module script of bench/chromium.html. Exposes window.bench.{rawPuts, run} for bench/chromium.mjs
+// to call one at a time; each returns figures measured in this page (the JS heap is Chromium's
+// performance.memory, precise with --enable-precise-memory-info; the wasm memory is sampled).
 
+import init from '/dist/wasm/message_center.js';
 import { MessageCenter, openIndexedDBStorage, deleteIndexedDBStorage } from '/js/browser.js';
-import { endToEnd } from '/bench/workload.mjs';
+import { endToEnd, statusList } from '/bench/workload.mjs';
 
 const out = document.getElementById('out');
 
@@ -45,17 +47,46 @@ async function rawPuts({ records = 20_000, bytes = 500, perTx = 100 } = {}) {
   return { records, bytes, perTx, seconds, putsPerSecond: records / seconds, megabytesPerSecond: (records * bytes * 2) / seconds / 1e6 };
 }
 
-window.bench = {
-  rawPuts,
-  async endToEnd({ events = 10_000 } = {}) {
-    const name = `e2e-${Date.now()}`;
+async function wasmMemoryBytes() {
+  return (await init()).memory.buffer.byteLength;
+}
+
+let wasmBytes = 0;
+const sample = () => ({ wasmBytes, heapBytes: performance.memory?.usedJSHeapSize ?? 0 });
+
+/**
+ * The end-to-end workload on real IndexedDB (a new database), then the status list timed on it
+ * (warm, and after reopening the storage: an empty record cache). The database is deleted after.
+ */
+async function run({ events = 10_000, life = false, list = false } = {}) {
+  const name = `e2e-${Date.now()}-${Math.random()}`;
+  const tick = setInterval(async () => { wasmBytes = await wasmMemoryBytes(); }, 200);
+  try {
     const { result, mc } = await endToEnd(MessageCenter, () => openIndexedDBStorage({ name }), {
       events,
+      life,
+      sample,
       onProgress: (p) => { out.textContent = `${p.phase} ${p.done}/${events}`; },
     });
-    await mc.close();
+    wasmBytes = await wasmMemoryBytes();
+    result.peakWasmBytes = Math.max(result.peakWasmBytes, wasmBytes);
+    if (list) {
+      const timings = await statusList(mc, async () => {
+        await mc.close();
+        return MessageCenter.open({ storage: await openIndexedDBStorage({ name }) });
+      });
+      await timings.fresh.close();
+      delete timings.fresh;
+      result.statusList = timings;
+    } else {
+      await mc.close();
+    }
+    return result;
+  } finally {
+    clearInterval(tick);
     await deleteIndexedDBStorage({ name });
-    return { ...result, jsHeapBytes: performance.memory?.usedJSHeapSize ?? null };
-  },
-};
+  }
+}
+
+window.bench = { rawPuts, run };
 window.benchReady = true;

@@ -1,8 +1,12 @@
 // The end-to-end workload shared by the Node benchmark (bench/end-to-end.mjs) and the Chromium one
 // (bench/chromium.js): events pushed with PushEvents of `batch`, routed, sent by the simulated MTA
 // and their status copied back ("Sent"), every step persisted through a storage adapter wrapped to
-// count the records written (puts + deletes) and the transactions (write() calls). Runs on any
-// host: it only needs the package's MessageCenter and `performance.now()`.
+// count the records written (puts + deletes) and the transactions (write() calls). Optionally the
+// rest of their life: archived to the control (mcSynch), then purged from the execution instance
+// and from the history (cleanup). Runs on any host: it only needs the package's MessageCenter and
+// `performance.now()`.
+
+const HOUR = 3_600_000;
 
 /**
  * Wraps a storage adapter to count write() calls and the records they carry.
@@ -24,16 +28,25 @@ export function countingStorage(inner) {
   };
 }
 
-/**
- * Pushes `events` events in PushEvents calls of `batch`, then advances the clock a minute at a
- * time until every one is Sent (outcome rates set to zero so that all of them are).
- * @param {any} MessageCenter the package's class
- * @param {() => Promise<import('../js/index.d.ts').StorageAdapter>} makeStorage
- */
-export async function endToEnd(MessageCenter, makeStorage, { events = 2000, batch = 100, onProgress } = {}) {
-  const storage = countingStorage(await makeStorage());
+/** The largest of each field of the samples taken (`sample()` returns `{ wasmBytes, heapBytes }`). */
+function peaks(sample) {
+  const peak = { wasmBytes: 0, heapBytes: 0 };
+  return {
+    peak,
+    take() {
+      if (!sample) return;
+      const s = sample();
+      peak.wasmBytes = Math.max(peak.wasmBytes, s.wasmBytes ?? 0);
+      peak.heapBytes = Math.max(peak.heapBytes, s.heapBytes ?? 0);
+    },
+  };
+}
+
+/** Opens a Message Center on `storage` set up for the workload (outcome rates zero: all Sent). */
+async function setUp(MessageCenter, storage, { life }) {
   const zero = { hardPpm: 0, softPpm: 0, asyncBouncePpm: 0 };
-  const mc = await MessageCenter.open({ storage, seed: 1, now: '2026-03-02T08:00:00Z', config: { email: zero } });
+  const config = { email: zero, ...(life ? { eventPurgeDelayMs: HOUR, eventHistoPurgeDelayMs: HOUR } : {}) };
+  const mc = await MessageCenter.open({ storage, seed: 1, now: '2026-03-02T08:00:00Z', config });
   await mc.addExecutionInstance({ name: 'mcExec1', executionInstanceId: 1 });
   await mc.addEventType('order_confirmation');
   await mc.createTemplate({
@@ -45,6 +58,22 @@ export async function endToEnd(MessageCenter, makeStorage, { events = 2000, batc
   });
   await mc.publish('orderConfirmation');
   for (const wf of ['rtEventsProcessing', 'updateEventsStatus']) await mc.startWorkflow('mcExec1', wf);
+  if (life) await mc.createArchivingWorkflow('mcExec1');
+  return mc;
+}
+
+/**
+ * Pushes `events` events in PushEvents calls of `batch`, then advances the clock a minute at a
+ * time until every one is Sent. With `life`, then advances until every event is archived and
+ * purged from both the execution instance and the history, counting the records of the whole life.
+ * @param {any} MessageCenter the package's class
+ * @param {() => Promise<import('../js/index.d.ts').StorageAdapter>} makeStorage
+ * @param {{ events?: number, batch?: number, life?: boolean, onProgress?: (p: object) => void, sample?: () => { wasmBytes?: number, heapBytes?: number } }} options
+ */
+export async function endToEnd(MessageCenter, makeStorage, { events = 2000, batch = 100, life = false, onProgress, sample } = {}) {
+  const storage = countingStorage(await makeStorage());
+  const mc = await setUp(MessageCenter, storage, { life });
+  const memory = peaks(sample);
   const before = { ...storage.stats };
 
   const t = performance.now();
@@ -54,7 +83,10 @@ export async function endToEnd(MessageCenter, makeStorage, { events = 2000, batc
       list.push({ type: 'order_confirmation', email: `customer${j}@example.com`, ctx: { order: { '@number': `CN${j}` }, customer: { '@firstName': 'Ada' } } });
     }
     await mc.pushEvents(list, { instance: 'mcExec1' });
-    if (onProgress && (i / batch) % 100 === 0) onProgress({ phase: 'push', done: i });
+    if ((i / batch) % 100 === 0) {
+      memory.take();
+      onProgress?.({ phase: 'push', done: i });
+    }
   }
   const pushMs = performance.now() - t;
   let sent = 0;
@@ -63,10 +95,12 @@ export async function endToEnd(MessageCenter, makeStorage, { events = 2000, batc
     await mc.advance(60_000);
     minutes++;
     sent = mc.countEvents({ instance: 'mcExec1' }).byStatus.sent;
-    if (onProgress) onProgress({ phase: 'advance', done: sent });
+    memory.take();
+    onProgress?.({ phase: 'advance', done: sent });
     if (minutes > 24 * 60) throw new Error(`only ${sent} of ${events} events Sent after a day of virtual time`);
   }
   const seconds = (performance.now() - t) / 1000;
+  memory.take();
   const result = {
     events,
     seconds,
@@ -75,6 +109,48 @@ export async function endToEnd(MessageCenter, makeStorage, { events = 2000, batc
     transactions: storage.stats.transactions - before.transactions,
     records: storage.stats.records - before.records,
     bytes: storage.stats.bytes - before.bytes,
+    peakWasmBytes: memory.peak.wasmBytes,
+    peakHeapBytes: memory.peak.heapBytes,
   };
-  return { result, mc };
+  if (life) {
+    // Archived within the hour (mcSynch), purged by the daily cleanup once an hour old, on the
+    // execution instance and then from the history: two days of virtual time covers both.
+    const lt = performance.now();
+    await mc.advance(2 * 24 * HOUR);
+    const left = { execution: mc.countEvents({ instance: 'mcExec1' }).total, history: mc.countEvents({ instance: 'control' }).total };
+    if (left.execution || left.history) throw new Error(`after two days, ${left.execution} events left on the execution instance and ${left.history} in the history`);
+    result.life = {
+      seconds: (performance.now() - lt) / 1000,
+      transactions: storage.stats.transactions - before.transactions,
+      records: storage.stats.records - before.records,
+    };
+  }
+  return { result, mc, storage };
+}
+
+/**
+ * The status list as a user pages and filters it, on a Message Center the workload filled: the
+ * first page (newest first, 50 events), the next page, then a status filter changed (Sent, then
+ * Pending, which no event has), in ms. `reopen` gives a new Message Center on the same storage, so
+ * that the first page is also timed with an empty record cache (as after a reload).
+ */
+export async function statusList(mc, reopen) {
+  const time = async (fn) => {
+    const t = performance.now();
+    const r = await fn();
+    return { ms: performance.now() - t, r };
+  };
+  const out = {};
+  const first = await time(() => mc.listEvents({ instance: 'mcExec1', limit: 50 }));
+  out.firstPageMs = first.ms;
+  out.nextPageMs = (await time(() => mc.listEvents({ instance: 'mcExec1', limit: 50, after: first.r.next }))).ms;
+  out.filterSentMs = (await time(() => mc.listEvents({ instance: 'mcExec1', limit: 50, status: 'sent' }))).ms;
+  out.filterPendingMs = (await time(() => mc.listEvents({ instance: 'mcExec1', limit: 50, status: 'pending' }))).ms;
+  if (reopen) {
+    const fresh = await reopen();
+    out.firstPageColdMs = (await time(() => fresh.listEvents({ instance: 'mcExec1', limit: 50 }))).ms;
+    out.filterSentColdMs = (await time(() => fresh.listEvents({ instance: 'mcExec1', limit: 50, status: 'sent' }))).ms;
+    out.fresh = fresh;
+  }
+  return out;
 }

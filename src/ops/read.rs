@@ -114,6 +114,22 @@ struct Filter {
 }
 
 impl Filter {
+    /// Events the counters hold under keys this filter accepts: an upper bound of what it can
+    /// find (exact without a date or address filter).
+    fn counted(&self, counters: &crate::state::Counters) -> i64 {
+        counters
+            .0
+            .iter()
+            .filter(|(k, _)| {
+                self.queue.is_none_or(|q| q == k.queue)
+                    && self.status.is_none_or(|s| s == k.status)
+                    && self.event_type.as_deref().is_none_or(|t| t == k.event_type)
+                    && self.channel.is_none_or(|c| c == k.channel)
+            })
+            .map(|(_, n)| *n)
+            .sum()
+    }
+
     fn page_may_match(&self, s: &Summary) -> bool {
         if s.live() == 0 {
             return false;
@@ -304,6 +320,15 @@ pub(crate) fn list_begin(txn: &mut Txn<'_>, f: ListFilter) -> Result<Next> {
                 None => return Err(bad()),
             }
         }
+    }
+    // Nothing counted under the filter's keys: nothing to find, and no page to read.
+    let counters = if scope == Scope::Histo {
+        Some(&st.control.counters)
+    } else {
+        streams.first().and_then(|(ii, _, _)| st.inst.get(ii)).map(|m| &m.counters)
+    };
+    if counters.is_none_or(|c| filter.counted(c) <= 0) {
+        return Ok(Next::Done(OpResult::List(ListPage { events: Vec::new(), next: None, scanned: 0 }), None));
     }
     let streams = streams
         .into_iter()

@@ -150,3 +150,42 @@ pub fn boundary_version() -> u32 {
 pub fn bench_core(n: u32, seed: u32) -> Result<f64, JsValue> {
     crate::bench::route_and_derive(n, u64::from(seed)).map(|w| w as f64).map_err(js_error)
 }
+
+/// Bulk boundary, read direction (`--features bench` builds only): entries as the shell sends them
+/// (framed UTF-8 bytes, see `boundary.rs`), decoded as the core decodes read results; their count.
+#[cfg(feature = "bench")]
+#[wasm_bindgen(js_name = benchReadFramed)]
+pub fn bench_read_framed(bytes: &[u8]) -> Result<u32, JsValue> {
+    let text = std::str::from_utf8(bytes).map_err(|_| js_error(Error::new(ErrorCode::InvalidArgument, "not UTF-8")))?;
+    let es = crate::boundary::decode_entries(text, None).map_err(js_error)?;
+    Ok(es.len() as u32)
+}
+
+/// The same entries as a JS array of `[key, value]` pairs read with serde-wasm-bindgen.
+#[cfg(feature = "bench")]
+#[wasm_bindgen(js_name = benchReadObjects)]
+pub fn bench_read_objects(entries: JsValue) -> Result<u32, JsValue> {
+    let es: Vec<(String, String)> =
+        serde_wasm_bindgen::from_value(entries).map_err(|e| js_error(Error::new(ErrorCode::InvalidArgument, e.to_string())))?;
+    Ok(es.len() as u32)
+}
+
+#[cfg(feature = "bench")]
+fn bench_entries(n: u32, bytes: u32) -> Vec<(String, String)> {
+    (0..n).map(|i| (format!("e/01/{i:013x}/s"), "x".repeat(bytes as usize))).collect()
+}
+
+/// Bulk boundary, write direction: `n` records of `bytes` characters encoded as the core encodes a
+/// step's writes (one framed string).
+#[cfg(feature = "bench")]
+#[wasm_bindgen(js_name = benchWriteFramed)]
+pub fn bench_write_framed(n: u32, bytes: u32) -> String {
+    crate::boundary::encode_entries(&bench_entries(n, bytes))
+}
+
+/// The same records as a JS array of `[key, value]` pairs written with serde-wasm-bindgen.
+#[cfg(feature = "bench")]
+#[wasm_bindgen(js_name = benchWriteObjects)]
+pub fn bench_write_objects(n: u32, bytes: u32) -> Result<JsValue, JsValue> {
+    to_js(&bench_entries(n, bytes))
+}

@@ -82,15 +82,16 @@ export async function startServer(root = REPO_ROOT) {
 }
 
 /**
- * Launch headless Debian Chromium.
+ * Launch headless Debian Chromium (with `extraArgs` added to its command line).
  *
+ * @param {string[]} [extraArgs]
  * @returns {Promise<import('playwright-core').Browser>}
  */
-export function launchChromium() {
+export function launchChromium(extraArgs = []) {
   return chromium.launch({
     executablePath: CHROMIUM_PATH,
     headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', ...extraArgs],
   });
 }
 
@@ -118,10 +119,10 @@ export function requireChromium(t) {
  * @param {import('node:test').TestContext} t
  * @returns {Promise<{ page: import('playwright-core').Page, problems: string[], server: Awaited<ReturnType<typeof startServer>> }>}
  */
-export async function openPage(t, root = REPO_ROOT) {
+export async function openPage(t, root = REPO_ROOT, { args = [] } = {}) {
   const server = await startServer(root);
   t.after(() => server.close());
-  const browser = await launchChromium();
+  const browser = await launchChromium(args);
   t.after(() => browser.close());
   const page = await (await browser.newContext()).newPage();
   /** @type {string[]} */
