@@ -38,7 +38,7 @@ export function wasmSize(file) {
 }
 
 /**
- * One wasm build: cargo (`profile`, `features`), wasm-bindgen into `outDir`, wasm-opt `-Oz` unless
+ * One wasm build: cargo (`profile`, `features`), wasm-bindgen into `outDir`, wasm-opt `-O3` unless
  * `optimize` is false. Separate cargo target directories keep the builds from invalidating each
  * other.
  */
@@ -53,7 +53,7 @@ function buildWasm({ outDir, profile, features = [], optimize = true, targetDir 
   const bg = join(outDir, 'message_center_bg.wasm');
   const before = statSync(bg).size;
   if (optimize) {
-    sh(join(root, 'node_modules/.bin/wasm-opt'), ['-Oz', '--enable-bulk-memory', '--enable-nontrapping-float-to-int', '--enable-sign-ext', '--enable-mutable-globals', bg, '-o', bg]);
+    sh(join(root, 'node_modules/.bin/wasm-opt'), ['-O3', '--enable-bulk-memory', '--enable-nontrapping-float-to-int', '--enable-sign-ext', '--enable-mutable-globals', bg, '-o', bg]);
   }
   return { before, bg };
 }

@@ -210,3 +210,36 @@ fn wait_explains_what_blocks() {
     assert_eq!(code(wait(&mut d, "12", "sent")), "UNKNOWN_EVENT");
     assert_eq!(code(wait(&mut d, "x", "sent")), "INVALID_EVENT_ID");
 }
+
+#[test]
+fn update_events_status_takes_the_statuses_to_copy_page_by_page() {
+    // 1,280 events (10 pages) routed at once: their messages go out over several one-second MTA
+    // waves (the send jitter), each wave holding events of every page. updateEventsStatus takes
+    // the statuses to copy lowest id first across the waves, so that each step's events share
+    // pages: each state page is rewritten about once, not once per wave.
+    let mut d = running(1);
+    ok(&mut d, json!({"op": "configure", "config": {"batchSize": 256, "email": {"hardPpm": 0, "softPpm": 0, "asyncBouncePpm": 0}}}));
+    for k in 0..10 {
+        let evs: String = (0..128).map(|i| rt_xml(&format!("p{k}x{i}@example.com"))).collect();
+        push_xml(&mut d, "exec1", &format!("<E>{evs}</E>")).unwrap();
+    }
+    ok(&mut d, json!({"op": "stopWorkflow", "instance": "exec1", "name": "updateEventsStatus"}));
+    advance(&mut d, MIN);
+    let waves = keys(&d, "u/01/").len();
+    assert!(waves >= 3, "{waves} MTA waves");
+    ok(&mut d, json!({"op": "startWorkflow", "instance": "exec1", "name": "updateEventsStatus"}));
+    let mut state_writes = 0;
+    loop {
+        let before = records(&d, "e/01/");
+        let r = run_wf(&mut d, "exec1", "updateEventsStatus").unwrap();
+        let after = records(&d, "e/01/");
+        state_writes += after.iter().filter(|(k, v)| k.ends_with("/s") && before.get(*k) != Some(*v)).count();
+        if r["more"] != true {
+            break;
+        }
+    }
+    let sent = q(&d, json!({"q": "counts", "instance": "exec1"}))["byStatus"]["sent"].as_u64().unwrap();
+    assert_eq!(sent, 1280);
+    assert!(state_writes <= 10 + 5, "{state_writes} state-page writes for 10 pages over {waves} waves");
+    check_integrity(&d);
+}

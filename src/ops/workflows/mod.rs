@@ -285,6 +285,51 @@ pub(crate) fn take(txn: &mut Txn<'_>, ctx: &StepCtx, records: Vec<(String, Strin
     Ok(t)
 }
 
+/// Takes ids from every queue record read, lowest sequence first (not record by record), while
+/// the step's bounds allow: for a queue whose order does not matter (the statuses to copy), so
+/// that a step's events share pages. Every record read is consumed; what is left of them is
+/// rewritten as one record under the first one's key.
+pub(crate) fn take_by_page(txn: &mut Txn<'_>, ctx: &StepCtx, records: Vec<(String, String)>, unread: bool) -> Result<Taken> {
+    let mut t = Taken::default();
+    let mut all: Vec<u64> = Vec::new();
+    let mut first_key = None;
+    for (key, value) in records {
+        let (_, n) = keys::parse_timed(&key)
+            .ok_or_else(|| Error::new(ErrorCode::StorageCorrupt, format!("stored key {key} is not a queue record")))?;
+        all.extend(IdList::decode(&key, &value)?.0);
+        t.last_n = Some(t.last_n.map_or(n, |m| m.max(n)));
+        if first_key.is_none() {
+            first_key = Some(key);
+        } else {
+            txn.del(key);
+        }
+    }
+    let Some(first_key) = first_key else {
+        t.more = unread;
+        return Ok(t);
+    };
+    all.sort_unstable();
+    all.dedup();
+    let mut used = 0;
+    for seq in &all {
+        let pg = seq / PAGE;
+        if t.ids.len() >= ctx.batch || (!t.pages.contains(&pg) && t.pages.len() >= ctx.pages) {
+            break;
+        }
+        t.pages.insert(pg);
+        t.ids.push(QueuedId { seq: *seq, at: 0 });
+        used += 1;
+    }
+    if used == all.len() {
+        txn.del(first_key);
+    } else {
+        txn.put(first_key, IdList(all[used..].to_vec()).encode());
+        t.more = true;
+    }
+    t.more |= unread;
+    Ok(t)
+}
+
 /// Contiguous runs of pages, as (first, last).
 pub(crate) fn runs(pages: &BTreeSet<u64>) -> Vec<(u64, u64)> {
     let mut out: Vec<(u64, u64)> = Vec::new();

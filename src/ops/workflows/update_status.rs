@@ -46,7 +46,7 @@ pub(crate) fn resume(txn: &mut Txn<'_>, ctx: StepCtx, phase: Phase, mut r: Vec<R
         Phase::Queue => {
             let records = wf::entries(&mut r, 0);
             let unread = records.len() >= RECORDS_PER_STEP as usize;
-            let taken = wf::take(txn, &ctx, records, true, unread)?;
+            let taken = wf::take_by_page(txn, &ctx, records, unread)?;
             if taken.ids.is_empty() {
                 return update(txn, ctx, Vec::new(), Default::default(), taken.more);
             }
