@@ -41,6 +41,12 @@ export function mcError(code, message, cause) {
   return e;
 }
 
+/** A storage adapter's rejection as the API reports it: coded errors as they are, others as STORAGE_FAILED. */
+function storageFailed(what, e) {
+  if (isCoded(e)) return e;
+  return mcError('STORAGE_FAILED', `storage ${what} failed: ${e?.message ?? e}`, e);
+}
+
 /** Whether an error carries one of our codes (the core's, a storage adapter's, ours). */
 function isCoded(e) {
   return e instanceof Error && typeof e.code === 'string';
@@ -81,6 +87,11 @@ export function bindMessageCenter(loadEngine) {
     #queue = Promise.resolve();
     #closed = false;
     #cacheBytes = null;
+    /** The trap that left the engine unusable, until a rebuild succeeds. */
+    #broken = null;
+    /** The rebuild queued by a query or a commit that trapped. */
+    #recovering = null;
+    /** Whether a rebuild is opening its new engine. */
     #rebuilding = false;
 
     /** Use `MessageCenter.open`. */
@@ -132,72 +143,124 @@ export function bindMessageCenter(loadEngine) {
     }
 
     async #read(r) {
-      if (r.op === 'get') {
-        const values = await this.#storage.get(r.keys);
-        return values.map((v) => (v === undefined ? ABSENT : v)).join(SEP);
+      try {
+        if (r.op === 'get') {
+          const values = await this.#storage.get(r.keys);
+          return values.map((v) => (v === undefined ? ABSENT : v)).join(SEP);
+        }
+        const entries = await this.#storage.range({ gte: r.gte, lt: r.lt, limit: r.limit });
+        const out = new Array(entries.length * 2);
+        for (let i = 0; i < entries.length; i++) {
+          out[2 * i] = entries[i][0];
+          out[2 * i + 1] = entries[i][1];
+        }
+        return out.join(SEP);
+      } catch (e) {
+        throw storageFailed(r.op, e);
       }
-      const entries = await this.#storage.range({ gte: r.gte, lt: r.lt, limit: r.limit });
-      const out = new Array(entries.length * 2);
-      for (let i = 0; i < entries.length; i++) {
-        out[2 * i] = entries[i][0];
-        out[2 * i + 1] = entries[i][1];
-      }
-      return out.join(SEP);
     }
 
-    /** Runs one operation (one transaction): `{ result, next }`; a push's document aside, as `text`. */
-    async #op(request, text) {
+    /**
+     * Runs one operation (one transaction): `{ result, next }`; a push's document aside, as `text`.
+     * Before the write, a trap (a non-coded error of the engine: a bug in the core) means the
+     * operation was not applied; after it, the operation is durable whatever the engine does.
+     */
+    async #op(request, text, { recovering = false } = {}) {
+      if (this.#broken && !recovering) await this.#recoverOrThrow();
       const engine = this.#engine;
       let step;
       try {
         step = engine.begin(request, text === undefined ? undefined : utf8.encode(text));
       } catch (e) {
-        throw await this.#failed(e);
+        if (isCoded(e)) throw e;
+        throw await this.#trapped(e, recovering);
       }
       try {
         while (step.kind === 'read') {
           const parts = await Promise.all(step.reads.map((r) => this.#read(r)));
           step = engine.resume(utf8.encode(parts.join(PART)));
         }
-        const { put, del } = decodeWrites(step.writes);
-        if (put.length || del.length) await this.#storage.write({ put, del });
-        engine.commit();
-        return { result: step.result, next: step.next };
       } catch (e) {
-        if (isCoded(e)) {
-          engine.rollback();
-          throw e;
-        }
-        throw await this.#failed(e);
+        if (!isCoded(e)) throw await this.#trapped(e, recovering);
+        this.#rollback(engine);
+        throw e;
+      }
+      const { put, del } = decodeWrites(step.writes);
+      try {
+        if (put.length || del.length) await this.#storage.write({ put, del });
+      } catch (e) {
+        this.#rollback(engine);
+        throw storageFailed('write', e);
+      }
+      // Durable. If the engine cannot take the commit, storage holds the operation: it stands, and
+      // the engine is rebuilt from storage before the next call.
+      try {
+        engine.commit();
+      } catch (e) {
+        this.#broke(e);
+      }
+      return { result: step.result, next: step.next };
+    }
+
+    #rollback(engine) {
+      try {
+        engine.rollback();
+      } catch (e) {
+        this.#broke(e);
       }
     }
 
     /**
-     * An error of the engine itself: a coded one is the operation's answer; anything else is a
-     * trap (a bug in the core), after which the engine is unusable. The engine is then rebuilt
-     * from storage, which holds every committed operation, and the error is reported once as
-     * INTERNAL.
+     * A trap before the write: the operation was not applied. The engine is rebuilt from storage
+     * (which holds every committed operation) and the error is reported once, as INTERNAL. While
+     * rebuilding, a trap is the rebuild's failure, reported to it as it is.
      */
-    async #failed(e) {
-      if (isCoded(e)) return e;
+    async #trapped(e, recovering) {
+      this.#broken ??= e;
+      if (recovering) return e;
       try {
-        await this.#rebuild();
-      } catch (rebuild) {
-        return mcError('INTERNAL', `the engine failed (${e?.message ?? e}) and could not be rebuilt from storage: ${rebuild?.message ?? rebuild}`, e);
+        await this.#recover();
+      } catch (r) {
+        return mcError('INTERNAL', `the engine failed (${e?.message ?? e}) and could not be rebuilt from storage yet (${r?.message ?? r}); the operation was not applied, and the next call tries again`, e);
       }
       return mcError('INTERNAL', `the engine failed (${e?.message ?? e}); it was rebuilt from storage, and the operation was not applied`, e);
     }
 
-    /** A new engine (in a fresh wasm instance) opened on the storage, in place of a trapped one. */
-    async #rebuild() {
-      const wasm = await loadEngine({ fresh: true });
-      const old = this.#engine;
-      this.#engine = new wasm.WasmEngine();
+    /** The engine is unusable: rebuild it before the next call (in the call queue). */
+    #broke(e) {
+      this.#broken ??= e;
+      this.#recovering ??= this.#serial(() => (this.#broken ? this.#recover() : undefined))
+        .catch(() => {})
+        .finally(() => {
+          this.#recovering = null;
+        });
+    }
+
+    async #recoverOrThrow() {
+      const e = this.#broken;
       try {
-        await this.#op({ op: 'open', boundary: BOUNDARY, cacheBytes: this.#cacheBytes });
+        await this.#recover();
+      } catch (r) {
+        throw mcError('INTERNAL', `the engine failed (${e?.message ?? e}) and could not be rebuilt from storage yet (${r?.message ?? r}); the next call tries again`, e);
+      }
+    }
+
+    /** One attempt: a new engine, in a fresh wasm instance, opened on the storage. */
+    async #recover() {
+      const wasm = await loadEngine({ fresh: true });
+      const [old, trap] = [this.#engine, this.#broken];
+      this.#engine = new wasm.WasmEngine();
+      // Cleared before the open, so that a trap of the new engine (even in its commit) shows.
+      this.#broken = null;
+      this.#rebuilding = true;
+      try {
+        await this.#op({ op: 'open', boundary: BOUNDARY, cacheBytes: this.#cacheBytes }, undefined, { recovering: true });
       } catch (e) {
         this.#engine = old;
+        this.#broken = trap ?? e;
         throw e;
+      } finally {
+        this.#rebuilding = false;
       }
     }
 
@@ -220,15 +283,15 @@ export function bindMessageCenter(loadEngine) {
      */
     #query(q) {
       if (this.#rebuilding) throw mcError('INTERNAL', 'the engine failed and is being rebuilt from storage: await the next call first');
+      if (this.#broken) {
+        this.#broke(this.#broken);
+        throw mcError('INTERNAL', `the engine failed (${this.#broken?.message ?? this.#broken}) and is being rebuilt from storage: await the next call first`, this.#broken);
+      }
       try {
         return this.#engine.query(q);
       } catch (e) {
         if (isCoded(e)) throw e;
-        this.#rebuilding = true;
-        const rebuilt = this.#queue.then(() => this.#rebuild());
-        this.#queue = rebuilt.catch(() => {}).finally(() => {
-          this.#rebuilding = false;
-        });
+        this.#broke(e);
         throw mcError('INTERNAL', `the engine failed (${e?.message ?? e}); it is being rebuilt from storage`, e);
       }
     }

@@ -23,8 +23,10 @@ function newest(dir) {
 
 const dist = join(root, 'dist');
 
+/** The newest of everything a build reads: sources, manifests and lock files, this script. */
 function inputs() {
-  return Math.max(newest(join(root, 'src')), newest(join(root, 'js')), statSync(join(root, 'Cargo.toml')).mtimeMs, statSync(join(root, 'Cargo.lock')).mtimeMs);
+  const files = ['Cargo.toml', 'Cargo.lock', 'package-lock.json', 'scripts/build.mjs'].map((f) => statSync(join(root, f)).mtimeMs);
+  return Math.max(newest(join(root, 'src')), newest(join(root, 'js')), newest(join(root, 'scripts/vendor')), ...files);
 }
 
 function fresh(stamp, ...outputs) {

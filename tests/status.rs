@@ -243,3 +243,31 @@ fn update_events_status_takes_the_statuses_to_copy_page_by_page() {
     assert!(state_writes <= 10 + 5, "{state_writes} state-page writes for 10 pages over {waves} waves");
     check_integrity(&d);
 }
+
+#[test]
+fn a_status_copy_step_rewrites_only_the_queue_records_it_took_from() {
+    // Statuses to copy of 4 pages, queued page after page (updateEventsStatus stopped): a step of
+    // one page's worth takes the lowest ids and leaves the records of the other pages as they were,
+    // so that a step costs what it takes, whatever the backlog.
+    let mut d = running(1);
+    ok(&mut d, json!({"op": "configure", "config": {"batchSize": 128, "email": {"hardPpm": 0, "softPpm": 0, "asyncBouncePpm": 0}}}));
+    ok(&mut d, json!({"op": "stopWorkflow", "instance": "exec1", "name": "updateEventsStatus"}));
+    for k in 0..4 {
+        let evs: String = (0..128).map(|i| rt_xml(&format!("q{k}x{i}@example.com"))).collect();
+        push_xml(&mut d, "exec1", &format!("<E>{evs}</E>")).unwrap();
+        advance(&mut d, MIN);
+    }
+    ok(&mut d, json!({"op": "startWorkflow", "instance": "exec1", "name": "updateEventsStatus"}));
+    let before = records(&d, "u/01/");
+    assert!(before.len() >= 8, "{} records", before.len());
+    let r = run_wf(&mut d, "exec1", "updateEventsStatus").unwrap();
+    assert_eq!(r["more"], true);
+    let after = records(&d, "u/01/");
+    let kept = before.iter().filter(|(k, v)| after.get(*k) == Some(*v)).count();
+    assert!(kept >= before.len() / 2, "{kept} of {} records untouched", before.len());
+    assert_eq!(q(&d, json!({"q": "counts", "instance": "exec1"}))["byStatus"]["sent"], 128, "the first page, lowest ids first");
+    run_all(&mut d, "exec1", "updateEventsStatus").unwrap();
+    assert_eq!(q(&d, json!({"q": "counts", "instance": "exec1"}))["byStatus"]["sent"], 512);
+    assert!(records(&d, "u/01/").is_empty());
+    check_integrity(&d);
+}

@@ -39,7 +39,7 @@ test('open({ now }) with a date without a zone starts the clock at the same inst
   for (const tz of ZONES) assert.deepEqual(under(tz, body), expected, `TZ=${tz}`);
 });
 
-test('every date argument (advanceTo, listEvents from/to, ctx dates) reads the same in every zone', () => {
+test('every date argument (advanceTo, listEvents from/to, an event\'s scheduled date) reads the same in every zone', () => {
   const body = `async (MessageCenter) => {
     const mc = await MessageCenter.open({ seed: 1, now: '2026-03-02T08:00:00Z' });
     await mc.addEventType('order');

@@ -287,45 +287,45 @@ pub(crate) fn take(txn: &mut Txn<'_>, ctx: &StepCtx, records: Vec<(String, Strin
 
 /// Takes ids from every queue record read, lowest sequence first (not record by record), while
 /// the step's bounds allow: for a queue whose order does not matter (the statuses to copy), so
-/// that a step's events share pages. Every record read is consumed; what is left of them is
-/// rewritten as one record under the first one's key.
+/// that a step's events share pages. Each record that gave ids is rewritten with what is left of
+/// it (or deleted); the others are not touched, so a step costs what it reads, whatever the
+/// backlog.
 pub(crate) fn take_by_page(txn: &mut Txn<'_>, ctx: &StepCtx, records: Vec<(String, String)>, unread: bool) -> Result<Taken> {
     let mut t = Taken::default();
+    let mut lists = Vec::with_capacity(records.len());
     let mut all: Vec<u64> = Vec::new();
-    let mut first_key = None;
     for (key, value) in records {
         let (_, n) = keys::parse_timed(&key)
             .ok_or_else(|| Error::new(ErrorCode::StorageCorrupt, format!("stored key {key} is not a queue record")))?;
-        all.extend(IdList::decode(&key, &value)?.0);
-        t.last_n = Some(t.last_n.map_or(n, |m| m.max(n)));
-        if first_key.is_none() {
-            first_key = Some(key);
-        } else {
-            txn.del(key);
-        }
+        let list = IdList::decode(&key, &value)?;
+        all.extend_from_slice(&list.0);
+        lists.push((key, n, list.0));
     }
-    let Some(first_key) = first_key else {
-        t.more = unread;
-        return Ok(t);
-    };
     all.sort_unstable();
     all.dedup();
-    let mut used = 0;
+    let mut chosen: BTreeSet<u64> = BTreeSet::new();
     for seq in &all {
         let pg = seq / PAGE;
-        if t.ids.len() >= ctx.batch || (!t.pages.contains(&pg) && t.pages.len() >= ctx.pages) {
+        if chosen.len() >= ctx.batch || (!t.pages.contains(&pg) && t.pages.len() >= ctx.pages) {
+            t.more = true;
             break;
         }
         t.pages.insert(pg);
-        t.ids.push(QueuedId { seq: *seq, at: 0 });
-        used += 1;
+        chosen.insert(*seq);
     }
-    if used == all.len() {
-        txn.del(first_key);
-    } else {
-        txn.put(first_key, IdList(all[used..].to_vec()).encode());
-        t.more = true;
+    for (key, n, ids) in lists {
+        let left: Vec<u64> = ids.iter().copied().filter(|s| !chosen.contains(s)).collect();
+        if left.len() == ids.len() {
+            continue;
+        }
+        t.last_n = Some(t.last_n.map_or(n, |m| m.max(n)));
+        if left.is_empty() {
+            txn.del(key);
+        } else {
+            txn.put(key, IdList(left).encode());
+        }
     }
+    t.ids = chosen.into_iter().map(|seq| QueuedId { seq, at: 0 }).collect();
     t.more |= unread;
     Ok(t)
 }

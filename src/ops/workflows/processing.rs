@@ -127,6 +127,8 @@ fn route(
             )
         })?;
         let id = keys::id_of(ii, q.seq);
+        #[cfg(feature = "fault-injection")]
+        crate::faults::check_late(&data.event_type);
         st.processing = Some(now);
         st.last_modified = now;
         bump(&mut counts, RunCount::Processed);
