@@ -287,9 +287,19 @@ pub fn update_prefix(ii: u8) -> String {
     s
 }
 
-/// A status-update record: delivery logs whose status `updateEventsStatus` has to copy.
-pub fn update_key(ii: u8, time: i64, n: u64) -> String {
-    timed(update_prefix(ii), time, n)
+/// A status-update record: delivery logs of one page whose status `updateEventsStatus` has to
+/// copy. Keyed by page, so that the step takes them page after page.
+pub fn update_key(ii: u8, pg: u64, n: u64) -> String {
+    let mut s = update_prefix(ii);
+    push_hex(&mut s, pg, 13);
+    s.push('/');
+    push_hex(&mut s, n, 16);
+    s
+}
+
+/// The record sequence (`<n>`, the last part) of a queue record key.
+pub fn parse_queue_seq(k: &str) -> Option<u64> {
+    parse_hex(k.rsplit('/').next()?, 16)
 }
 
 /// The change log of an instance, read by its `mcSynch_<account>`.
@@ -553,10 +563,10 @@ pub const LAYOUT: &[LayoutRow] = &[
         when: "one per step and tick",
     },
     LayoutRow {
-        key: "u/<ii>/<time>/<n>",
-        value: "ids of delivery logs whose status updateEventsStatus has to copy",
+        key: "u/<ii>/<pg>/<n>",
+        value: "ids of delivery logs of one page whose status updateEventsStatus has to copy (by page, so that its steps take them page after page)",
         writer: "MTA (updateEventsStatus consumes)",
-        when: "one per MTA step",
+        when: "one per page an MTA step changed",
     },
     LayoutRow {
         key: "c/<ii>/<time>/<n>",

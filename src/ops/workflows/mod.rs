@@ -253,9 +253,9 @@ pub(crate) fn take(txn: &mut Txn<'_>, ctx: &StepCtx, records: Vec<(String, Strin
             t.more = true;
             break;
         }
-        let (at, n) = keys::parse_timed(&key)
-            .ok_or_else(|| Error::new(ErrorCode::StorageCorrupt, format!("stored key {key} is not a queue record")))?;
-        let at = if timed { at } else { 0 };
+        let not_queue = || Error::new(ErrorCode::StorageCorrupt, format!("stored key {key} is not a queue record"));
+        let (at, n) =
+            if timed { keys::parse_timed(&key).ok_or_else(not_queue)? } else { (0, keys::parse_queue_seq(&key).ok_or_else(not_queue)?) };
         let list = IdList::decode(&key, &value)?;
         let mut used = 0;
         for seq in &list.0 {
@@ -282,51 +282,6 @@ pub(crate) fn take(txn: &mut Txn<'_>, ctx: &StepCtx, records: Vec<(String, Strin
     if full_read && !stopped {
         t.more = true;
     }
-    Ok(t)
-}
-
-/// Takes ids from every queue record read, lowest sequence first (not record by record), while
-/// the step's bounds allow: for a queue whose order does not matter (the statuses to copy), so
-/// that a step's events share pages. Each record that gave ids is rewritten with what is left of
-/// it (or deleted); the others are not touched, so a step costs what it reads, whatever the
-/// backlog.
-pub(crate) fn take_by_page(txn: &mut Txn<'_>, ctx: &StepCtx, records: Vec<(String, String)>, unread: bool) -> Result<Taken> {
-    let mut t = Taken::default();
-    let mut lists = Vec::with_capacity(records.len());
-    let mut all: Vec<u64> = Vec::new();
-    for (key, value) in records {
-        let (_, n) = keys::parse_timed(&key)
-            .ok_or_else(|| Error::new(ErrorCode::StorageCorrupt, format!("stored key {key} is not a queue record")))?;
-        let list = IdList::decode(&key, &value)?;
-        all.extend_from_slice(&list.0);
-        lists.push((key, n, list.0));
-    }
-    all.sort_unstable();
-    all.dedup();
-    let mut chosen: BTreeSet<u64> = BTreeSet::new();
-    for seq in &all {
-        let pg = seq / PAGE;
-        if chosen.len() >= ctx.batch || (!t.pages.contains(&pg) && t.pages.len() >= ctx.pages) {
-            t.more = true;
-            break;
-        }
-        t.pages.insert(pg);
-        chosen.insert(*seq);
-    }
-    for (key, n, ids) in lists {
-        let left: Vec<u64> = ids.iter().copied().filter(|s| !chosen.contains(s)).collect();
-        if left.len() == ids.len() {
-            continue;
-        }
-        t.last_n = Some(t.last_n.map_or(n, |m| m.max(n)));
-        if left.is_empty() {
-            txn.del(key);
-        } else {
-            txn.put(key, IdList(left).encode());
-        }
-    }
-    t.ids = chosen.into_iter().map(|seq| QueuedId { seq, at: 0 }).collect();
-    t.more |= unread;
     Ok(t)
 }
 

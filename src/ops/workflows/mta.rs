@@ -272,9 +272,15 @@ fn attempt(
     }
     if !changed.is_empty() {
         let m = txn.inst_mut(ii);
-        let n = m.next_qseq();
         m.upd_since = Some(m.upd_since.map_or(now, |t| t.min(now)));
-        txn.put(keys::update_key(ii, now, n), IdList(changed).encode());
+        let mut by_page: BTreeMap<u64, Vec<u64>> = BTreeMap::new();
+        for seq in changed {
+            by_page.entry(seq / keys::PAGE).or_default().push(seq);
+        }
+        for (pg, seqs) in by_page {
+            let n = txn.inst_mut(ii).next_qseq();
+            txn.put(keys::update_key(ii, pg, n), IdList(seqs).encode());
+        }
     }
     txn.inst_mut(ii).mta_next = hint;
     wf::finish(txn, &ctx, more, counts, Vec::new())

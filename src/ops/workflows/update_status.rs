@@ -46,7 +46,8 @@ pub(crate) fn resume(txn: &mut Txn<'_>, ctx: StepCtx, phase: Phase, mut r: Vec<R
         Phase::Queue => {
             let records = wf::entries(&mut r, 0);
             let unread = records.len() >= RECORDS_PER_STEP as usize;
-            let taken = wf::take_by_page(txn, &ctx, records, unread)?;
+            // Records are keyed by page: taken in key order, a step's events share pages.
+            let taken = wf::take(txn, &ctx, records, false, unread)?;
             if taken.ids.is_empty() {
                 return update(txn, ctx, Vec::new(), Default::default(), taken.more);
             }
