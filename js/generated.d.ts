@@ -731,3 +731,13 @@ export type Deleted = {
   /** Internal name of the deleted template. */
   deleted: string;
 };
+
+/** The next workflow step due (`nextDue`). */
+export type DueStep = {
+  /** When, ms since the epoch. */
+  at: number;
+  /** `control` or the account name. */
+  instance: string;
+  /** Workflow internal name. */
+  name: string;
+};

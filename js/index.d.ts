@@ -33,6 +33,7 @@ import type {
   ListFilter,
   ListPage,
   McPing,
+  DueStep,
   Preview,
   PublishedCopy,
   PublishResult,
@@ -382,6 +383,12 @@ export declare class MessageCenter {
   getEvent(id: string | bigint): Promise<EventStory>;
   /** mcPing of an execution instance. */
   mcPing(instance: string): McPing;
+
+  /**
+   * The next workflow step due (which workflow, on which instance, when), at or before `until`
+   * (default: whenever it is); null if none is. `advanceTo(next.at)` runs it.
+   */
+  nextDue(options?: { until?: TimeArg }): DueStep | null;
   /**
    * Advances the clock until event `id` has `status`; rejects with WAIT_BLOCKED when it never can
    * (a final status, a workflow not started) or WAIT_TIMEOUT after `maxMs` (default `waitLimitMs`).

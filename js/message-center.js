@@ -522,6 +522,12 @@ export function bindMessageCenter(loadEngine) {
       return this.#query({ q: 'mcPing', instance: name('instance', instance) });
     }
 
+    /** The next workflow step due, at or before `until` (default: whenever); null if none. */
+    nextDue(options = {}) {
+      object('options', options);
+      return this.#query({ q: 'nextDue', until: options.until === undefined ? null : time('until', options.until) });
+    }
+
     /**
      * Advances the clock until event `id` has `status`, and says why it gave up otherwise.
      * @returns {Promise<object>} the event

@@ -194,6 +194,7 @@ pub fn generated() -> String {
         decl::<RunResult>(),
         decl::<AdvanceResult>(),
         decl::<Deleted>(),
+        decl::<DueStep>(),
     ] {
         out.push('\n');
         out.push_str(&d);

@@ -346,8 +346,9 @@ pub enum Query {
     },
     /// The next workflow step due at or before `until`.
     NextDue {
-        /// Horizon.
-        until: TimeInput,
+        /// Horizon (default: none, the largest time).
+        #[serde(default)]
+        until: Option<TimeInput>,
     },
 }
 
@@ -539,7 +540,10 @@ pub(crate) fn query(st: &crate::state::State, q: Query) -> Result<QueryResult> {
             QueryResult::McPing(mc_ping(st, pending))
         }
         Query::NextDue { until } => {
-            let until = until.ms("until")?;
+            let until = match until {
+                Some(t) => t.ms("until")?,
+                None => crate::keys::MAX_TIME,
+            };
             if until < st.clock {
                 return Err(admin::backwards(st.clock, until));
             }

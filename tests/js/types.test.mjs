@@ -155,6 +155,7 @@ test('the declared result shapes have exactly the fields the engine returns', as
   assert.deepEqual(keys(counts), members(dts, 'Counts'));
   assert.deepEqual(keys(counts.byStatus), ['deliveryFailed', 'expired', 'ignored', 'notTakenIntoAccount', 'pending', 'pendingDelivery', 'sent']);
   assert.deepEqual(keys(mc.mcPing('mcExec1')), members(dts, 'McPing'));
+  assert.deepEqual(keys(mc.nextDue()), members(dts, 'DueStep'));
   const journal = await mc.journal('mcExec1', 'rtEventsProcessing');
   assert.deepEqual(keys(journal), members(dts, 'Journal'));
   assert.deepEqual(keys(journal.runs[0]), members(dts, 'RunLog'));

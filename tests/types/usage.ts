@@ -32,6 +32,7 @@ import type {
   ListPage,
   McError,
   McPing,
+  DueStep,
   Preview,
   PublishResult,
   PublishedCopy,
@@ -163,6 +164,8 @@ async function main(): Promise<void> {
   const rest: RestStatus = ev.restStatus;
   const channel: ChannelName = ev.wishedChannel;
   const ping: McPing = mc.mcPing('mcExec1');
+  const due: DueStep | null = mc.nextDue({ until: '2026-03-03T00:00:00Z' });
+  if (due) await mc.advanceTo(due.at);
   const ok: boolean = ping.status === 'Ok';
   const done: EventView = await mc.waitForStatus(id, 'sent', { maxMs: 3_600_000 });
   await mc.waitForStatus(BigInt(id), 'Event expired');

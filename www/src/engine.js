@@ -1,0 +1,78 @@
+// The page's side of the engine worker (worker.js): calls as promises, events as signals.
+// `mc.method(...args)` calls the open sandbox's MessageCenter in the worker.
+
+import { signal } from '@preact/signals';
+
+const worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
+let nextId = 1;
+const pending = new Map();
+const jobs = new Map();
+
+/** Bumped whenever the engine changed something: views that read the engine depend on it. */
+export const version = signal(0);
+/** The virtual clock (ms) as last reported, and the clock runner's state. */
+export const now = signal(null);
+export const clock = signal({ running: false, speed: 60 });
+/** Errors the worker reports outside a call (the clock runner's). */
+export const workerError = signal(null);
+export const ready = new Promise((resolve) => {
+  worker.addEventListener('message', function first({ data }) {
+    if (data.event === 'ready') {
+      worker.removeEventListener('message', first);
+      resolve();
+    }
+  });
+});
+
+worker.onmessage = ({ data }) => {
+  if (data.re !== undefined) {
+    const p = pending.get(data.re);
+    pending.delete(data.re);
+    if (!p) return;
+    if (data.err) p.reject(Object.assign(new Error(data.err.message), { code: data.err.code }));
+    else p.resolve(data.ok);
+    return;
+  }
+  switch (data.event) {
+    case 'changed':
+      now.value = data.now;
+      clock.value = data.clock;
+      version.value = data.version;
+      break;
+    case 'progress':
+    case 'chunk':
+      jobs.get(data.job)?.(data);
+      break;
+    case 'error':
+      workerError.value = data.error;
+      break;
+    case 'closed':
+      workerError.value = { code: 'CLOSED', message: data.reason };
+      break;
+  }
+};
+
+/** One call to the worker. */
+export function call(name, params = {}) {
+  const id = nextId++;
+  return new Promise((resolve, reject) => {
+    pending.set(id, { resolve, reject });
+    worker.postMessage({ id, call: name, ...params });
+  });
+}
+
+/** A long call with progress: `onEvent` receives its progress and chunk events. */
+export function job(name, params, onEvent) {
+  const jobId = `job-${nextId++}`;
+  jobs.set(jobId, onEvent);
+  const done = call(name, { ...params, job: jobId }).finally(() => jobs.delete(jobId));
+  return { id: jobId, done, cancel: () => call('cancel', { job: jobId }) };
+}
+
+/** The MessageCenter of the open sandbox, method by method. */
+export const mc = new Proxy(
+  {},
+  {
+    get: (_, method) => (...args) => call('mc', { method, args }),
+  },
+);

@@ -1,0 +1,112 @@
+// Shared pieces of the views: reading the engine, buttons that show what their call answered,
+// form fields with their error, times as the console shows them.
+
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { html } from './html.js';
+import { version } from './engine.js';
+
+/**
+ * Reads from the engine, again whenever it changed (`version`) or `deps` change. Keeps the last
+ * data while a new read is in flight, so that live views do not flicker.
+ */
+export function useQuery(fn, deps = []) {
+  const [state, setState] = useState({ data: undefined, error: null, loading: true });
+  const v = version.value;
+  const seq = useRef(0);
+  useEffect(() => {
+    const mine = ++seq.current;
+    setState((s) => ({ ...s, loading: true }));
+    Promise.resolve()
+      .then(fn)
+      .then(
+        (data) => mine === seq.current && setState({ data, error: null, loading: false }),
+        (error) => mine === seq.current && setState((s) => ({ data: s.data, error, loading: false })),
+      );
+  }, [v, ...deps]);
+  return state;
+}
+
+/** A time of the virtual clock (ISO 8601 from the engine) as the console shows it. */
+export function when(iso) {
+  if (!iso) return '';
+  return iso.replace('T', ' ').replace(/(\.\d+)?Z$/, '');
+}
+
+/** The engine's error, next to what caused it. */
+export function ErrorText({ error, id }) {
+  if (!error) return null;
+  return html`<p class="error" role="alert" id=${id}><span class="code">${error.code ?? 'ERROR'}</span> ${error.message}</p>`;
+}
+
+/**
+ * A button that runs an async action: disabled while it runs, its error shown beside it (or given
+ * to `onError`).
+ */
+export function Action({ run, children, kind = '', title, onError, disabled, label }) {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState(null);
+  const click = async (e) => {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      await run();
+    } catch (err) {
+      if (onError) onError(err);
+      else setError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return html`<span class="action">
+    <button type="button" class=${kind} title=${title} aria-label=${label} disabled=${busy || disabled} onClick=${click}>${children}</button>
+    ${!onError && html`<${ErrorText} error=${error} />`}
+  </span>`;
+}
+
+let fieldIds = 0;
+
+/**
+ * A labelled form field: `children(id, describedBy)` renders the control with that id, so that
+ * the label and the error are tied to it.
+ */
+export function Field({ label, children, hint, error }) {
+  const [id] = useState(() => `f${++fieldIds}`);
+  const describedBy = [hint && `${id}-hint`, error && `${id}-err`].filter(Boolean).join(' ') || undefined;
+  return html`<div class=${`field${error ? ' invalid' : ''}`}>
+    <label for=${id}>${label}</label>
+    ${children(id, describedBy)}
+    ${hint && html`<small class="hint" id=${`${id}-hint`}>${hint}</small>`}
+    <${ErrorText} error=${error} id=${`${id}-err`} />
+  </div>`;
+}
+
+/** A page's title bar, with its path in the explorer. */
+export function Title({ path = [], children, actions }) {
+  return html`<header class="page-title">
+    <div>
+      ${path.length > 0 && html`<p class="crumbs">${path.join(' › ')}</p>`}
+      <h1>${children}</h1>
+    </div>
+    ${actions && html`<div class="page-actions">${actions}</div>`}
+  </header>`;
+}
+
+/** A simple table: `columns` are `[label, (row) => cell]`. */
+export function Table({ columns, rows, empty = 'Nothing yet.', caption, rowKey = (_, i) => i }) {
+  if (!rows || rows.length === 0) return html`<p class="empty">${empty}</p>`;
+  return html`<table class="grid">
+    ${caption && html`<caption>${caption}</caption>`}
+    <thead><tr>${columns.map(([label]) => html`<th scope="col">${label}</th>`)}</tr></thead>
+    <tbody>${rows.map((r, i) => html`<tr key=${rowKey(r, i)}>${columns.map(([, cell]) => html`<td>${cell(r)}</td>`)}</tr>`)}</tbody>
+  </table>`;
+}
+
+/** Loading and error states of a query, then `children(data)`. */
+export function Loaded({ query, children }) {
+  if (query.data === undefined) {
+    if (query.error) return html`<${ErrorText} error=${query.error} />`;
+    return html`<p class="loading">Loading…</p>`;
+  }
+  return html`${query.error && html`<${ErrorText} error=${query.error} />`}${children(query.data)}`;
+}

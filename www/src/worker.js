@@ -1,0 +1,240 @@
+// The app's engine: a Web Worker that holds the Message Center of the open sandbox (the package,
+// imported as any user imports it, on IndexedDB), so that long work never blocks the page. The page
+// talks to it by messages (see engine.js): calls of the public API, the sandbox registry, the
+// clock runner, export and import. It decides nothing about events: every answer is the engine's.
+
+import { MessageCenter, openIndexedDBStorage, deleteIndexedDBStorage } from 'message-center';
+import { sandboxes } from './registry.js';
+
+/** The open sandbox: `{ id, mc, storage }`, or null. */
+let current = null;
+/** The clock runner: running, its speed (virtual ms per real ms), the timer. */
+const clock = { running: false, speed: 60, timer: null, busy: false, lastTick: 0 };
+/** Cancellation flags of long jobs (generator, export, import), by job id. */
+const cancelled = new Set();
+/** A change counter: the page re-reads what it shows when it moves. */
+let version = 0;
+
+const post = (m) => self.postMessage(m);
+
+function changed() {
+  version++;
+  post({ event: 'changed', version, now: current ? current.mc.now() : null, clock: { running: clock.running, speed: clock.speed } });
+}
+
+function mc() {
+  if (!current) throw Object.assign(new Error('no sandbox is open'), { code: 'NO_SANDBOX' });
+  return current.mc;
+}
+
+const dbName = (id) => `message-center-sandbox-${id}`;
+
+async function close() {
+  pause();
+  if (current) {
+    const c = current;
+    current = null;
+    await c.mc.close();
+  }
+}
+
+async function openSandbox(id, options = {}) {
+  await close();
+  const entry = await sandboxes.get(id);
+  if (!entry) throw Object.assign(new Error(`there is no sandbox ${id}`), { code: 'NO_SANDBOX' });
+  const storage = await openIndexedDBStorage({ name: dbName(id), onVersionChange: () => post({ event: 'closed', reason: 'the sandbox was changed in another tab' }) });
+  try {
+    const m = await MessageCenter.open({ storage, ...options });
+    current = { id, mc: m };
+  } catch (e) {
+    await storage.close();
+    throw e;
+  }
+  await sandboxes.touch(id);
+  changed();
+  return { id, name: entry.name, settings: current.mc.settings() };
+}
+
+// ---- the clock runner: the virtual clock moves `speed` times faster than real time, in slices
+// that never pile up (a slice that takes longer than its interval delays the next one).
+
+const TICK_MS = 250;
+
+function play(speed) {
+  if (speed !== undefined) clock.speed = speed;
+  if (clock.running) return changed();
+  clock.running = true;
+  clock.lastTick = performance.now();
+  schedule();
+  changed();
+}
+
+function pause() {
+  clock.running = false;
+  if (clock.timer) clearTimeout(clock.timer);
+  clock.timer = null;
+  if (current) changed();
+}
+
+function schedule() {
+  clock.timer = setTimeout(tick, TICK_MS);
+}
+
+async function tick() {
+  if (!clock.running || !current || clock.busy) return;
+  clock.busy = true;
+  const t = performance.now();
+  const real = Math.min(t - clock.lastTick, 4 * TICK_MS);
+  clock.lastTick = t;
+  try {
+    await current.mc.advance(Math.max(1, Math.round(real * clock.speed)));
+  } catch (e) {
+    clock.running = false;
+    post({ event: 'error', error: wire(e) });
+  } finally {
+    clock.busy = false;
+  }
+  changed();
+  if (clock.running) schedule();
+}
+
+// ---- export and import of a sandbox: its records as JSON lines (a header, then one [key, value]
+// per line), streamed in chunks so that a big sandbox never sits whole in memory.
+
+const EXPORT_FORMAT = 'message-center-sandbox/1';
+const CHUNK = 1000;
+
+async function exportSandbox(job, id) {
+  const wasOpen = current?.id === id;
+  if (wasOpen) await close();
+  const entry = await sandboxes.get(id);
+  const storage = await openIndexedDBStorage({ name: dbName(id) });
+  try {
+    post({ event: 'chunk', job, text: `${JSON.stringify({ format: EXPORT_FORMAT, name: entry.name })}\n` });
+    let gte = '';
+    let n = 0;
+    for (;;) {
+      if (cancelled.has(job)) throw Object.assign(new Error('export cancelled'), { code: 'CANCELLED' });
+      const rows = await storage.range({ gte, lt: '\uffff', limit: CHUNK });
+      if (rows.length === 0) break;
+      post({ event: 'chunk', job, text: rows.map((r) => JSON.stringify(r)).join('\n') + '\n' });
+      n += rows.length;
+      post({ event: 'progress', job, done: n });
+      if (rows.length < CHUNK) break;
+      gte = `${rows.at(-1)[0]}\u0000`;
+    }
+    return { records: n };
+  } finally {
+    await storage.close();
+    if (wasOpen) await openSandbox(id);
+  }
+}
+
+/** Imports records (lines from the page, in order) into a new sandbox; nothing is left if it fails. */
+async function importSandbox(job, { name, lines }) {
+  const header = JSON.parse(lines[0] ?? 'null');
+  if (!header || header.format !== EXPORT_FORMAT) {
+    throw Object.assign(new Error(`this file is not a sandbox export (its first line should name the format ${EXPORT_FORMAT})`), { code: 'INVALID_ARGUMENT' });
+  }
+  const entry = await sandboxes.create(name || header.name || 'Imported sandbox');
+  const storage = await openIndexedDBStorage({ name: dbName(entry.id) });
+  try {
+    for (let i = 1; i < lines.length; i += CHUNK) {
+      if (cancelled.has(job)) throw Object.assign(new Error('import cancelled'), { code: 'CANCELLED' });
+      const put = [];
+      for (const line of lines.slice(i, i + CHUNK)) {
+        if (line === '') continue;
+        const r = JSON.parse(line);
+        if (!Array.isArray(r) || r.length !== 2 || typeof r[0] !== 'string' || typeof r[1] !== 'string') {
+          throw Object.assign(new Error(`line ${i + 1} of the file is not a record`), { code: 'INVALID_ARGUMENT' });
+        }
+        put.push(r);
+      }
+      await storage.write({ put });
+      post({ event: 'progress', job, done: Math.min(lines.length - 1, i + CHUNK - 1), total: lines.length - 1 });
+    }
+    await storage.close();
+    // The engine checks what it was given (its format first) by opening it.
+    await openSandbox(entry.id);
+    return { id: entry.id, name: entry.name };
+  } catch (e) {
+    await storage.close().catch(() => {});
+    await deleteIndexedDBStorage({ name: dbName(entry.id) }).catch(() => {});
+    await sandboxes.remove(entry.id);
+    throw e;
+  }
+}
+
+// ---- the message protocol ----
+
+/** An error as it crosses to the page: its code and message. */
+function wire(e) {
+  return { code: typeof e?.code === 'string' ? e.code : 'INTERNAL', message: e?.message ?? String(e) };
+}
+
+const handlers = {
+  /** A method of the open sandbox's MessageCenter. */
+  async mc({ method, args = [] }) {
+    const m = mc();
+    if (typeof m[method] !== 'function' || method.startsWith('_') || method === 'close') {
+      throw Object.assign(new Error(`no such call: ${method}`), { code: 'INVALID_ARGUMENT' });
+    }
+    const r = await m[method](...args);
+    return r;
+  },
+  sandboxes: () => sandboxes.list(),
+  current: () => (current ? { id: current.id } : null),
+  async createSandbox({ name, seed, now }) {
+    const entry = await sandboxes.create(name);
+    try {
+      return await openSandbox(entry.id, { seed, now });
+    } catch (e) {
+      await sandboxes.remove(entry.id);
+      throw e;
+    }
+  },
+  openSandbox: ({ id }) => openSandbox(id),
+  renameSandbox: ({ id, name }) => sandboxes.rename(id, name),
+  async resetSandbox({ id }) {
+    const open = current?.id === id;
+    const seed = open ? current.mc.settings().seed : undefined;
+    if (open) await close();
+    await deleteIndexedDBStorage({ name: dbName(id) });
+    return open ? openSandbox(id, { seed }) : null;
+  },
+  async deleteSandbox({ id }) {
+    if (current?.id === id) await close();
+    await deleteIndexedDBStorage({ name: dbName(id) });
+    await sandboxes.remove(id);
+    return null;
+  },
+  exportSandbox: ({ job, id }) => exportSandbox(job, id),
+  importSandbox: ({ job, name, lines }) => importSandbox(job, { name, lines }),
+  cancel: ({ job }) => {
+    cancelled.add(job);
+    return null;
+  },
+  play: ({ speed }) => play(speed),
+  pause: () => pause(),
+  clock: () => ({ running: clock.running, speed: clock.speed, now: current ? current.mc.now() : null }),
+};
+
+/** Calls that change the sandbox: the page is told when they are done. */
+const MUTATING = new Set(['createSandbox', 'openSandbox', 'resetSandbox', 'deleteSandbox', 'importSandbox']);
+const READS = new Set(['settings', 'now', 'executionInstances', 'eventTypes', 'templates', 'getTemplate', 'preview', 'publishedTemplates', 'deliveries', 'workflows', 'journal', 'listEvents', 'countEvents', 'getEvent', 'mcPing']);
+
+self.onmessage = async ({ data }) => {
+  const { id, call, ...params } = data;
+  try {
+    const handler = handlers[call];
+    if (!handler) throw Object.assign(new Error(`no such call: ${call}`), { code: 'INVALID_ARGUMENT' });
+    const result = await handler(params);
+    post({ re: id, ok: result ?? null });
+    if (MUTATING.has(call) || (call === 'mc' && !READS.has(params.method))) changed();
+  } catch (e) {
+    post({ re: id, err: wire(e) });
+  } finally {
+    if (params.job) cancelled.delete(params.job);
+  }
+};
+post({ event: 'ready' });
