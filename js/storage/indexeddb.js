@@ -89,12 +89,12 @@ export async function openIndexedDBStorage({
 } = {}) {
   if (!indexedDB) throw storageError(STORAGE_FAILED, 'IndexedDB is not available in this environment');
   if (!IDBKeyRange) throw storageError(STORAGE_FAILED, 'IDBKeyRange is not available; pass the one matching options.indexedDB');
-  const release = exclusive && locks ? await acquireLock(locks, name) : () => {};
+  const release = exclusive && locks ? await acquireLock(locks, name) : async () => {};
   let db;
   try {
     db = await openDatabase(indexedDB, name, onBlocked);
   } catch (e) {
-    release();
+    await release();
     throw e;
   }
   /** @type {string | null} why the connection is unusable, or null while open */
@@ -209,7 +209,7 @@ export async function openIndexedDBStorage({
     async close() {
       if (closedReason === null) closedReason = `IndexedDB database "${name}" is closed`;
       db.close();
-      release();
+      await release();
     },
   };
 }
@@ -226,16 +226,21 @@ export const STORAGE_LOCKED = 'STORAGE_LOCKED';
  */
 function acquireLock(locks, name) {
   return new Promise((resolve, reject) => {
-    locks
+    const granted = locks
       .request(`message-center:${name}`, { ifAvailable: true }, (lock) => {
         if (!lock) {
           reject(storageError(STORAGE_LOCKED, `IndexedDB database "${name}" is open in another tab or window: close it there first (one Message Center works on a storage at a time)`));
           return undefined;
         }
-        // Held until the returned promise settles, i.e. until close() calls release.
-        return new Promise((release) => resolve(() => release()));
-      })
-      .catch((e) => reject(storageError(STORAGE_FAILED, `cannot take the lock of IndexedDB database "${name}": ${describeError(e)}`, e)));
+        // Held until the returned promise settles, i.e. until close() calls release. The lock
+        // manager lets go of the lock after that, and only then settles `granted`: release waits for
+        // it, so that once close() resolves another tab can take the lock at once.
+        return new Promise((settle) => resolve(() => {
+          settle();
+          return granted.then(() => undefined, () => undefined);
+        }));
+      });
+    granted.catch((e) => reject(storageError(STORAGE_FAILED, `cannot take the lock of IndexedDB database "${name}": ${describeError(e)}`, e)));
   });
 }
 
