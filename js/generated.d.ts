@@ -20,7 +20,7 @@ export type ChannelCode = 0 | 1 | 2 | 3 | 4 | 5 | 20 | 25 | 40 | 41 | 42 | 120;
 export type TemplateChannel = 'email' | 'sms' | 'mobileApp' | 'ios' | 'android';
 
 /** Stable error codes of the core (src/error.rs). */
-export type CoreErrorCode = 'INVALID_EVENT' | 'MISSING_EVENT_TYPE' | 'UNKNOWN_EVENT_TYPE' | 'UNKNOWN_CHANNEL' | 'INVALID_EMAIL' | 'INVALID_PHONE' | 'INVALID_DATE' | 'MALFORMED_XML' | 'XML_DTD_REFUSED' | 'INVALID_JSON' | 'CTX_TOO_LARGE' | 'INPUT_TOO_LARGE' | 'UNKNOWN_INSTANCE' | 'DUPLICATE_INSTANCE' | 'NO_INSTANCE_AVAILABLE' | 'DUPLICATE_EVENT_TYPE' | 'DUPLICATE_TEMPLATE' | 'UNKNOWN_TEMPLATE' | 'TEMPLATE_SYNTAX' | 'TEMPLATE_NOT_PUBLISHABLE' | 'TEMPLATE_PUBLISHED' | 'UNKNOWN_SEED' | 'UNKNOWN_EVENT' | 'INVALID_EVENT_ID' | 'CLOCK_BACKWARDS' | 'UNKNOWN_WORKFLOW' | 'WORKFLOW_EXISTS' | 'WORKFLOW_STATE' | 'INVALID_ARGUMENT' | 'STORAGE_CORRUPT' | 'STORAGE_FORMAT' | 'BUSY' | 'WAIT_BLOCKED' | 'WAIT_TIMEOUT' | 'INTERNAL';
+export type CoreErrorCode = 'INVALID_EVENT' | 'MISSING_EVENT_TYPE' | 'UNKNOWN_EVENT_TYPE' | 'UNKNOWN_CHANNEL' | 'INVALID_EMAIL' | 'INVALID_PHONE' | 'INVALID_DATE' | 'MALFORMED_XML' | 'XML_DTD_REFUSED' | 'INVALID_JSON' | 'CTX_TOO_LARGE' | 'INPUT_TOO_LARGE' | 'UNKNOWN_INSTANCE' | 'DUPLICATE_INSTANCE' | 'NO_INSTANCE_AVAILABLE' | 'DUPLICATE_EVENT_TYPE' | 'DUPLICATE_TEMPLATE' | 'UNKNOWN_TEMPLATE' | 'TEMPLATE_SYNTAX' | 'TEMPLATE_NOT_PUBLISHABLE' | 'TEMPLATE_PUBLISHED' | 'UNKNOWN_SEED' | 'UNKNOWN_EVENT' | 'INVALID_QUERY' | 'INVALID_EVENT_ID' | 'CLOCK_BACKWARDS' | 'UNKNOWN_WORKFLOW' | 'WORKFLOW_EXISTS' | 'WORKFLOW_STATE' | 'INVALID_ARGUMENT' | 'STORAGE_CORRUPT' | 'STORAGE_FORMAT' | 'BUSY' | 'WAIT_BLOCKED' | 'WAIT_TIMEOUT' | 'INTERNAL';
 
 /** Which queue an event goes to: `nms:rtEvent` or `nms:batchEvent`. */
 export type Queue = "rt" | "batch";
@@ -138,6 +138,12 @@ export type Config = {
   journalRunsKept: number;
   /** Longest `waitForStatus` may advance the clock by default. */
   waitLimitMs: number;
+  /**
+   * Whether the SOAP `PushEventsResponse` lists the ids of the events (`<plId>` elements, in
+   * the order of the collection) ([U]: the product's reply is not documented; the reference
+   * suggests an empty element, the default).
+   */
+  soapPushEventsIds: boolean;
 };
 
 /** Clock, seed and configuration. */
@@ -583,6 +589,16 @@ export type ListFilter = {
   limit?: number | null;
   /** The `next` of the previous page, with the same filter. */
   after?: string | null;
+  /**
+   * The search syntax (`status:sent type:order -status:pending after:08:00`, see the README),
+   * combined with the other fields (all must hold).
+   */
+  query?: string | null;
+  /**
+   * Matching events to skip first, newest first (a virtual list's position); with `after`,
+   * counted from there.
+   */
+  offset?: number | null;
 };
 
 /** A page of the status list, newest first. */
@@ -593,6 +609,11 @@ export type ListPage = {
   next: string | null;
   /** Events examined to build the page. */
   scanned: number;
+  /**
+   * How many events match the filter in all (not only after the cursor), when the counters
+   * know it exactly (no date or address term); else null.
+   */
+  total: number | null;
 };
 
 /** Filter of `countEvents`. */
@@ -605,6 +626,12 @@ export type CountFilter = {
   type?: string | null;
   /** Wished channel. */
   channel?: ChannelInput | null;
+  /**
+   * The search syntax, as the status list takes it; its status terms are ignored (the counts
+   * are the breakdown by status), and its date and address terms too (counters cannot answer
+   * them: `exact` is then false).
+   */
+  query?: string | null;
 };
 
 /** Counts of each status. */
@@ -631,6 +658,11 @@ export type Counts = {
   byStatus: StatusCounts;
   /** Their sum. */
   total: number;
+  /**
+   * False when the filter's query has a date or address term, which the counts ignore
+   * (counters cannot answer them).
+   */
+  exact: boolean;
 };
 
 /** mcPing of an execution instance (`/nl/jsp/mcPing.jsp`). */
@@ -740,4 +772,67 @@ export type DueStep = {
   instance: string;
   /** Workflow internal name. */
   name: string;
+};
+
+/** A value of an enumeration the console shows: the name programs use, the label people read. */
+export type EnumValue = {
+  /** Our name (`pendingDelivery`, `sms`). */
+  name: string;
+  /** The console label ("Pending delivery", "Mobile (SMS)"). */
+  label: string;
+  /** The numeric value (`@status`, `messageType`). */
+  code: number;
+};
+
+/** An outcome-directed test address (see the README), as the push form offers it. */
+export type TestAddress = {
+  /** Channel it is for (`email`, `sms`). */
+  channel: string;
+  /** An example address. */
+  address: string;
+  /** What the simulated MTA does with it. */
+  outcome: string;
+};
+
+/**
+ * The enumerations the console shows (`enumerations`): event statuses, channels, queues, and the
+ * outcome-directed test addresses.
+ */
+export type Enumerations = {
+  /** Event statuses, in the order of their codes. */
+  statuses: Array<EnumValue>;
+  /** Wished channels (`messageType`). */
+  channels: Array<EnumValue>;
+  /** Channels a transactional message template can have. */
+  templateChannels: Array<EnumValue>;
+  /** Queues: `rt` "Real time events", `batch` "Batch events". */
+  queues: Array<EnumValue>;
+  /** Outcome-directed test addresses. */
+  testAddresses: Array<TestAddress>;
+};
+
+/** A SOAP fault, as data (`soap` result). */
+export type SoapFaultView = {
+  /** `faultcode`: `SOAP-ENV:Client` or `SOAP-ENV:Server`. */
+  faultcode: string;
+  /** `faultstring`. */
+  faultstring: string;
+  /** `detail` (without the echoed request). */
+  detail: string;
+  /** The engine's error code behind it. */
+  code: CoreErrorCode;
+};
+
+/** What `soap` answers: the HTTP status and body Campaign would send, and the events pushed. */
+export type SoapReply = {
+  /** HTTP status: 200, or 500 for a fault. */
+  status: number;
+  /** Always `text/xml; charset=utf-8`. */
+  contentType: string;
+  /** The response envelope. */
+  body: string;
+  /** The events pushed (none after a fault). */
+  events: Array<PushedEvent>;
+  /** The fault, when it is one. */
+  fault: SoapFaultView | null;
 };

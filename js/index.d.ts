@@ -34,6 +34,8 @@ import type {
   ListPage,
   McPing,
   DueStep,
+  Enumerations,
+  SoapReply,
   Preview,
   PublishedCopy,
   PublishResult,
@@ -93,6 +95,12 @@ export interface McError extends Error {
   code: ErrorCode;
   /** The underlying error, when there is one (storage failures). */
   cause?: unknown;
+  /** For errors that point into a text (`TEMPLATE_SYNTAX`, `TEMPLATE_NOT_PUBLISHABLE`): the input field (`subject`, `html`, `text`). */
+  field?: string;
+  /** With `field`: the 1-based line. */
+  line?: number;
+  /** With `field`: the 1-based column, in characters. */
+  column?: number;
 }
 
 /** Builds an `Error` with a `code` (as the package does). */
@@ -355,6 +363,11 @@ export declare class MessageCenter {
   pushEvent(event: EventInput | string, options?: PushOptions): Promise<PushedEvent>;
   /** PushEvents: several events (an array, or XML with any wrapper element); all or nothing. */
   pushEvents(events: EventInput[] | string, options?: PushOptions): Promise<PushedEvent[]>;
+  /**
+   * A SOAP `PushEvent` / `PushEvents` envelope as integrators post it to `/nl/jsp/soaprouter.jsp`:
+   * the HTTP status and body Campaign would answer (`plId`, or a SOAP fault that pushes nothing).
+   */
+  soap(envelope: string, options?: { instance?: 'loadBalancer' | (string & {}); soapAction?: string | null }): Promise<SoapReply>;
 
   // workflows
 
@@ -389,6 +402,8 @@ export declare class MessageCenter {
    * (default: whenever it is); null if none is. `advanceTo(next.at)` runs it.
    */
   nextDue(options?: { until?: TimeArg }): DueStep | null;
+  /** Event statuses, channels, queues and outcome-directed test addresses, with their console labels. */
+  enumerations(): Enumerations;
   /**
    * Advances the clock until event `id` has `status`; rejects with WAIT_BLOCKED when it never can
    * (a final status, a workflow not started) or WAIT_TIMEOUT after `maxMs` (default `waitLimitMs`).

@@ -455,6 +455,22 @@ export function bindMessageCenter(loadEngine) {
       return r.events;
     }
 
+    /**
+     * A SOAP `PushEvent` / `PushEvents` envelope, as an integrator's code posts it to
+     * `/nl/jsp/soaprouter.jsp`: resolves to the HTTP status and body Campaign would answer (the
+     * response with `plId`, or a SOAP fault; a fault pushes nothing) and the events pushed.
+     * `soapAction` is the HTTP `SOAPAction` header, if any.
+     * @returns {Promise<import('./index.js').SoapReply>}
+     */
+    soap(envelope, options) {
+      if (typeof envelope !== 'string') return Promise.reject(mcError('INVALID_ARGUMENT', 'soap takes the envelope as a string'));
+      if (options !== undefined) object('options', options);
+      const { instance, soapAction } = options ?? {};
+      if (instance !== undefined && typeof instance !== 'string') return Promise.reject(mcError('INVALID_ARGUMENT', 'instance must be a string'));
+      if (soapAction !== undefined && soapAction !== null && typeof soapAction !== 'string') return Promise.reject(mcError('INVALID_ARGUMENT', 'soapAction must be a string'));
+      return this.#run({ op: 'soap', target: instance ?? null, soapAction: soapAction ?? null }, envelope);
+    }
+
     // ---- workflows ----
 
     /** Workflows (of one instance: `control` or an account name; or all). */
@@ -520,6 +536,11 @@ export function bindMessageCenter(loadEngine) {
     /** Health in the mcPing form. */
     mcPing(instance) {
       return this.#query({ q: 'mcPing', instance: name('instance', instance) });
+    }
+
+    /** Event statuses, channels, queues and outcome-directed test addresses, with their console labels. */
+    enumerations() {
+      return this.#query({ q: 'enumerations' });
     }
 
     /** The next workflow step due, at or before `until` (default: whenever); null if none. */

@@ -6,8 +6,12 @@
 // - `dist/bench/`: the same core with `--features bench` (`benchCore`, for `npm run bench`);
 // - `dist/faults/`: with `--features fault-injection` (an event type that panics, for the shell's
 //   trap-recovery test), unoptimized.
+//
+// And the browser app (`buildWww`, into the git-ignored www/dist/): www/src bundled by esbuild
+// (the page, app.js + app.css, and the engine's worker, worker.js, which imports the package as
+// any user does), with the package's wasm copied beside them.
 
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { ensureNodeModules, ensureRustTools, root, sh } from './tools.mjs';
@@ -107,4 +111,32 @@ export function buildFaults() {
   writeFileSync(stamp, new Date().toISOString());
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) build({ force: process.argv.includes('--force') });
+/**
+ * The browser app (www/dist/): the page bundle and the worker bundle, minified, with the wasm the
+ * package's glue looks for beside the worker (its first instance) and under wasm/ (the fresh
+ * instance the shell loads after a trap). Prints the gzipped size of what a first visit loads.
+ */
+export function buildWww({ force = false } = {}) {
+  build();
+  const out = join(root, 'www', 'dist');
+  const stamp = join(out, '.stamp');
+  const www = Math.max(newest(join(root, 'www', 'src')), statSync(join(root, 'www', 'index.html')).mtimeMs, statSync(join(dist, '.stamp')).mtimeMs);
+  const outputs = ['app.js', 'app.css', 'worker.js', 'message_center_bg.wasm', 'wasm/message_center.js', 'wasm/message_center_bg.wasm'].map((f) => join(out, f));
+  if (!force && existsSync(stamp) && statSync(stamp).mtimeMs >= www && statSync(stamp).mtimeMs >= inputs() && outputs.every((o) => existsSync(o))) return;
+  mkdirSync(join(out, 'wasm'), { recursive: true });
+  sh(join(root, 'node_modules/.bin/esbuild'), [
+    'app=www/src/main.js', 'worker=www/src/worker.js', '--bundle', '--format=esm', '--platform=browser', '--minify', '--sourcemap',
+    '--target=chrome110,firefox115,safari16', '--outdir=www/dist', '--log-level=warning',
+  ]);
+  for (const f of ['message_center_bg.wasm']) copyFileSync(join(dist, 'wasm', f), join(out, f));
+  for (const f of ['message_center.js', 'message_center_bg.wasm']) copyFileSync(join(dist, 'wasm', f), join(out, 'wasm', f));
+  const gz = (f) => gzipSync(readFileSync(join(out, f)), { level: 9 }).length / 1024;
+  console.log(`app: ${gz('app.js').toFixed(1)} KiB page + ${gz('app.css').toFixed(1)} KiB css + ${gz('worker.js').toFixed(1)} KiB worker + ${gz('message_center_bg.wasm').toFixed(1)} KiB wasm, gzipped`);
+  writeFileSync(stamp, new Date().toISOString());
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const force = process.argv.includes('--force');
+  build({ force });
+  if (process.argv.includes('--www')) buildWww({ force });
+}

@@ -1,4 +1,4 @@
-// The `npm start` demo: a control instance and two execution instances in memory, on a virtual
+// The `npm run demo` demo: a control instance and two execution instances in memory, on a virtual
 // clock with a fixed seed (the same output every run). It sets up what a Campaign administrator
 // sets up (external accounts, archiving workflows, event types, templates, publication, the
 // execution workflows), pushes about forty events (through the load balancer and to named

@@ -136,6 +136,10 @@ pub struct Config {
     pub journal_runs_kept: u32,
     /// Longest `waitForStatus` may advance the clock by default.
     pub wait_limit_ms: i64,
+    /// Whether the SOAP `PushEventsResponse` lists the ids of the events (`<plId>` elements, in
+    /// the order of the collection) ([U]: the product's reply is not documented; the reference
+    /// suggests an empty element, the default).
+    pub soap_push_events_ids: bool,
 }
 
 impl Default for Config {
@@ -180,6 +184,7 @@ impl Default for Config {
             rt_queue_warning: 100,
             journal_runs_kept: 100,
             wait_limit_ms: 7 * DAY,
+            soap_push_events_ids: false,
         }
     }
 }

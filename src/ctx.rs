@@ -395,6 +395,7 @@ pub fn parse_xml(xml: &str, limits: &Limits) -> Result<Node> {
             max_depth: limits.max_depth.saturating_add(1),
             max_value_bytes: limits.max_value_bytes,
             max_collection: None,
+            qualified: false,
         },
     )?;
     if node.name != "ctx" {

@@ -55,6 +55,8 @@ pub enum ErrorCode {
     UnknownSeed,
     /// No event with that id.
     UnknownEvent,
+    /// The status list's search query does not parse; the message carries the column.
+    InvalidQuery,
     /// The event id is not a decimal 64-bit unsigned integer.
     InvalidEventId,
     /// The clock cannot move backwards.
@@ -85,7 +87,7 @@ pub enum ErrorCode {
 
 impl ErrorCode {
     /// Every code.
-    pub const ALL: [ErrorCode; 35] = {
+    pub const ALL: [ErrorCode; 36] = {
         use ErrorCode::*;
         [
             InvalidEvent,
@@ -111,6 +113,7 @@ impl ErrorCode {
             TemplatePublished,
             UnknownSeed,
             UnknownEvent,
+            InvalidQuery,
             InvalidEventId,
             ClockBackwards,
             UnknownWorkflow,
@@ -153,6 +156,7 @@ impl ErrorCode {
             TemplatePublished => "TEMPLATE_PUBLISHED",
             UnknownSeed => "UNKNOWN_SEED",
             UnknownEvent => "UNKNOWN_EVENT",
+            InvalidQuery => "INVALID_QUERY",
             InvalidEventId => "INVALID_EVENT_ID",
             ClockBackwards => "CLOCK_BACKWARDS",
             UnknownWorkflow => "UNKNOWN_WORKFLOW",
@@ -180,6 +184,21 @@ pub struct Error {
     pub code: ErrorCode,
     /// What people read; says what was wrong and, where it helps, where.
     pub message: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    /// Where in the input, for errors that point into a text (template syntax errors): the page
+    /// shows them next to that field, at that line and column.
+    pub at: Option<ErrorAt>,
+}
+
+/// The place in an input text an error points to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ErrorAt {
+    /// The input field (`subject`, `html`, `text`, …).
+    pub field: String,
+    /// 1-based line.
+    pub line: u32,
+    /// 1-based column, in characters.
+    pub column: u32,
 }
 
 impl Error {
@@ -192,7 +211,13 @@ impl Error {
             message.truncate(cut);
             message.push('…');
         }
-        Error { code, message }
+        Error { code, message, at: None }
+    }
+
+    /// The same error, pointing at `line` and `column` of input field `field`.
+    pub fn at(mut self, field: &str, line: u32, column: u32) -> Self {
+        self.at = Some(ErrorAt { field: field.to_owned(), line, column });
+        self
     }
 }
 

@@ -24,6 +24,8 @@ pub(crate) mod pages;
 pub(crate) mod personalization;
 pub(crate) mod records;
 pub(crate) mod render;
+pub(crate) mod search;
+pub(crate) mod soap;
 pub mod state;
 pub(crate) mod txn;
 pub mod views;

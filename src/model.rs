@@ -312,6 +312,11 @@ impl Channel {
         (Channel::Other, 120, "other", "Other"),
     ];
 
+    /// Every channel, in the order of their `messageType` values.
+    pub fn all() -> impl Iterator<Item = Channel> {
+        Self::TABLE.iter().map(|r| r.0)
+    }
+
     fn row(self) -> &'static (Channel, u8, &'static str, &'static str) {
         // TABLE lists every variant in declaration order.
         &Self::TABLE[self as usize]

@@ -16,6 +16,25 @@ use crate::error::{err, ErrorCode, Result};
 /// The reserved domain of outcome-directed test addresses (`.test` is reserved by RFC 2606).
 pub const SIM_DOMAIN: &str = "mc-sim.test";
 
+/// Examples of every outcome-directed test address, with what it asks for, as the push form and
+/// the generator offer them: (channel, address, outcome). Each parses to a directive (tested).
+pub const TEST_ADDRESSES: &[(&str, &str, &str)] = &[
+    ("email", "sent@mc-sim.test", "Sent at the first attempt"),
+    ("email", "ignored@mc-sim.test", "Ignored by the delivery"),
+    ("email", "hard@mc-sim.test", "Hard bounce: Delivery failed, address quarantined"),
+    ("email", "soft@mc-sim.test", "Soft bounce at every try: Delivery failed after the last try"),
+    ("email", "soft-2@mc-sim.test", "2 soft bounces, then Sent"),
+    ("email", "bounce-10m@mc-sim.test", "Sent, then an asynchronous bounce 10 minutes later"),
+    ("email", "delay-5m@mc-sim.test", "Sent after a 5-minute sending delay"),
+    ("email", "procerr@mc-sim.test", "A processing error at every try: Event expired"),
+    ("email", "procerr-2@mc-sim.test", "2 processing errors (retried later), then processed"),
+    ("sms", "+99900000001", "Sent"),
+    ("sms", "+99910000001", "Ignored by the delivery"),
+    ("sms", "+99920000001", "Hard bounce: Delivery failed"),
+    ("sms", "+99930000001", "Soft bounce at every try: Delivery failed"),
+    ("sms", "+99940000001", "Sent, then an asynchronous bounce"),
+];
+
 /// What a test address asks for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Directive {
@@ -218,5 +237,12 @@ mod tests {
         assert_eq!(attempt(&cfg, 1, 1, 0, &cfg.email, d), Attempt::Soft);
         assert_eq!(attempt(&cfg, 1, 1, 1, &cfg.email, d), Attempt::Soft);
         assert_eq!(attempt(&cfg, 1, 1, 2, &cfg.email, d), Attempt::Sent);
+    }
+
+    #[test]
+    fn every_listed_test_address_is_a_directive() {
+        for (_, address, _) in TEST_ADDRESSES {
+            assert!(directive(address).unwrap().is_some(), "{address}");
+        }
     }
 }

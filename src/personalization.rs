@@ -93,8 +93,19 @@ impl TemplateError {
         self.into_error_with(ErrorCode::TemplateNotPublishable, field)
     }
 
+    /// `field` is the template's field as the API names it (`subject`, `html`, `text`); the
+    /// message names it as people do ("HTML body"), and the error's `at` as the API does.
     fn into_error_with(self, code: ErrorCode, field: &str) -> Error {
-        Error::new(code, format!("{}: line {}, column {}: {}", field, self.line, self.column, self.message))
+        let label = match field {
+            "html" => "HTML body",
+            "text" => "text body",
+            other => other,
+        };
+        Error::new(code, format!("{}: line {}, column {}: {}", label, self.line, self.column, self.message)).at(
+            field,
+            self.line,
+            self.column,
+        )
     }
 }
 
@@ -1018,14 +1029,17 @@ mod tests {
 
     #[test]
     fn into_error_format() {
-        let e = err("\n  <%= nope('x') %>").into_error("htmlBody");
+        let e = err("\n  <%= nope('x') %>").into_error("html");
         assert_eq!(e.code, ErrorCode::TemplateSyntax);
-        assert!(e.message.starts_with("htmlBody: line 2, column 7: unknown function 'nope'"), "{}", e.message);
+        assert!(e.message.starts_with("HTML body: line 2, column 7: unknown function 'nope'"), "{}", e.message);
+        let at = e.at.expect("a syntax error says where it is");
+        assert_eq!((at.field.as_str(), at.line, at.column), ("html", 2, 7));
         let te = TemplateError { line: 3, column: 4, message: "boom".into() };
         assert_eq!(te.to_string(), "line 3, column 4: boom");
         let e = te.into_unpublishable_error("subject");
         assert_eq!(e.code, ErrorCode::TemplateNotPublishable);
         assert_eq!(e.message, "subject: line 3, column 4: boom");
+        assert_eq!(e.at.map(|a| (a.field, a.line, a.column)), Some(("subject".to_owned(), 3, 4)));
     }
 
     // ---- paths and references ----
@@ -1084,7 +1098,7 @@ mod tests {
 
         let e = parse("\n\n<%= rtEvent.Email %>").unwrap().check_references().unwrap_err().into_unpublishable_error("text");
         assert_eq!(e.code, ErrorCode::TemplateNotPublishable);
-        assert!(e.message.starts_with("text: line 3, column 5: unknown event field 'Email'"), "{}", e.message);
+        assert!(e.message.starts_with("text body: line 3, column 5: unknown event field 'Email'"), "{}", e.message);
     }
 
     // ---- hostile input ----

@@ -92,16 +92,16 @@ impl Parsed {
     pub fn parse(subject: &str, html: &str, text: &str) -> Result<Parsed> {
         Ok(Parsed {
             subject: personalization::parse(subject).map_err(|e| e.into_error("subject"))?,
-            html: personalization::parse(html).map_err(|e| e.into_error("HTML body"))?,
-            text: personalization::parse(text).map_err(|e| e.into_error("text body"))?,
+            html: personalization::parse(html).map_err(|e| e.into_error("html"))?,
+            text: personalization::parse(text).map_err(|e| e.into_error("text"))?,
         })
     }
 
     /// Publication-time reference check.
     pub fn check_references(&self) -> Result<()> {
         self.subject.check_references().map_err(|e| e.into_unpublishable_error("subject"))?;
-        self.html.check_references().map_err(|e| e.into_unpublishable_error("HTML body"))?;
-        self.text.check_references().map_err(|e| e.into_unpublishable_error("text body"))?;
+        self.html.check_references().map_err(|e| e.into_unpublishable_error("html"))?;
+        self.text.check_references().map_err(|e| e.into_unpublishable_error("text"))?;
         Ok(())
     }
 

@@ -195,6 +195,11 @@ pub fn generated() -> String {
         decl::<AdvanceResult>(),
         decl::<Deleted>(),
         decl::<DueStep>(),
+        decl::<EnumValue>(),
+        decl::<TestAddress>(),
+        decl::<Enumerations>(),
+        decl::<SoapFaultView>(),
+        decl::<SoapReply>(),
     ] {
         out.push('\n');
         out.push_str(&d);

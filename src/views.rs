@@ -598,6 +598,10 @@ pub struct ListPage {
     pub next: Option<String>,
     /// Events examined to build the page.
     pub scanned: u32,
+    /// How many events match the filter in all (not only after the cursor), when the counters
+    /// know it exactly (no date or address term); else null.
+    #[ts(type = "number | null")]
+    pub total: Option<u64>,
 }
 
 /// Counts of each status.
@@ -643,6 +647,9 @@ pub struct Counts {
     pub by_status: StatusCounts,
     /// Their sum.
     pub total: i64,
+    /// False when the filter's query has a date or address term, which the counts ignore
+    /// (counters cannot answer them).
+    pub exact: bool,
 }
 
 /// mcPing of an execution instance (`/nl/jsp/mcPing.jsp`).
@@ -834,6 +841,100 @@ pub struct DueStep {
     pub name: String,
 }
 
+/// A value of an enumeration the console shows: the name programs use, the label people read.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct EnumValue {
+    /// Our name (`pendingDelivery`, `sms`).
+    pub name: String,
+    /// The console label ("Pending delivery", "Mobile (SMS)").
+    pub label: String,
+    /// The numeric value (`@status`, `messageType`).
+    pub code: u32,
+}
+
+/// An outcome-directed test address (see the README), as the push form offers it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct TestAddress {
+    /// Channel it is for (`email`, `sms`).
+    pub channel: String,
+    /// An example address.
+    pub address: String,
+    /// What the simulated MTA does with it.
+    pub outcome: String,
+}
+
+/// The enumerations the console shows (`enumerations`): event statuses, channels, queues, and the
+/// outcome-directed test addresses.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct Enumerations {
+    /// Event statuses, in the order of their codes.
+    pub statuses: Vec<EnumValue>,
+    /// Wished channels (`messageType`).
+    pub channels: Vec<EnumValue>,
+    /// Channels a transactional message template can have.
+    pub template_channels: Vec<EnumValue>,
+    /// Queues: `rt` "Real time events", `batch` "Batch events".
+    pub queues: Vec<EnumValue>,
+    /// Outcome-directed test addresses.
+    pub test_addresses: Vec<TestAddress>,
+}
+
+/// A SOAP fault, as data (`soap` result).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct SoapFaultView {
+    /// `faultcode`: `SOAP-ENV:Client` or `SOAP-ENV:Server`.
+    pub faultcode: String,
+    /// `faultstring`.
+    pub faultstring: String,
+    /// `detail` (without the echoed request).
+    pub detail: String,
+    /// The engine's error code behind it.
+    #[ts(type = "CoreErrorCode")]
+    pub code: String,
+}
+
+/// What `soap` answers: the HTTP status and body Campaign would send, and the events pushed.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct SoapReply {
+    /// HTTP status: 200, or 500 for a fault.
+    pub status: u16,
+    /// Always `text/xml; charset=utf-8`.
+    pub content_type: String,
+    /// The response envelope.
+    pub body: String,
+    /// The events pushed (none after a fault).
+    pub events: Vec<PushedEvent>,
+    /// The fault, when it is one.
+    pub fault: Option<SoapFaultView>,
+}
+
+impl SoapReply {
+    pub(crate) fn ok(r: crate::soap::Reply, events: Vec<PushedEvent>) -> Self {
+        SoapReply { status: r.status, content_type: crate::soap::CONTENT_TYPE.into(), body: r.body, events, fault: None }
+    }
+
+    pub(crate) fn fault(f: &crate::soap::Fault) -> Self {
+        let r = crate::soap::fault_reply(f);
+        SoapReply {
+            status: r.status,
+            content_type: crate::soap::CONTENT_TYPE.into(),
+            body: r.body,
+            events: Vec::new(),
+            fault: Some(SoapFaultView {
+                faultcode: f.code.into(),
+                faultstring: f.string.clone(),
+                detail: f.detail.clone(),
+                code: f.error.as_str().into(),
+            }),
+        }
+    }
+}
+
 /// Every result of an operation.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
@@ -860,6 +961,8 @@ pub enum OpResult {
     Publish(PublishResult),
     /// `push`.
     Push(PushResult),
+    /// `soap`.
+    Soap(SoapReply),
     /// `runWorkflow`.
     Run(RunResult),
     /// `denylist`.

@@ -246,17 +246,161 @@ fn a_filter_the_counters_hold_nothing_for_reads_no_page() {
         push_xml(&mut d, "exec1", &format!("<E>{evs}</E>")).unwrap();
     }
     d.reopen().unwrap();
-    for filter in [
-        json!({"instance": "exec1", "status": "sent"}),
-        json!({"instance": "exec1", "type": "nope"}),
-        json!({"instance": "exec1", "queue": "batch", "address": "c1x1@example.com"}),
+    for (filter, total) in [
+        (json!({"instance": "exec1", "status": "sent"}), json!(0)),
+        (json!({"instance": "exec1", "type": "nope"}), json!(0)),
+        (json!({"instance": "exec1", "queue": "batch", "address": "c1x1@example.com"}), json!(null)),
     ] {
         let op = json!({"op": "listEvents", "filter": filter});
         assert_eq!(read_phases(&mut d, &op), 0, "{filter}");
-        assert_eq!(ok(&mut d, op), json!({"events": [], "next": null, "scanned": 0}), "{filter}");
+        assert_eq!(ok(&mut d, op), json!({"events": [], "next": null, "scanned": 0, "total": total}), "{filter}");
     }
     // What the counters hold is still read page by page.
     let op = json!({"op": "listEvents", "filter": {"instance": "exec1", "status": "pending", "limit": 10}});
     assert!(read_phases(&mut d, &op) > 0);
     assert_eq!(ok(&mut d, op)["events"].as_array().unwrap().len(), 10);
+}
+
+/// A predicate over a flattened event.
+type Keep = Box<dyn Fn(&Value) -> bool>;
+
+/// The ids of a scan that pass `keep`, newest first.
+fn scan_where(d: &MemDriver, keep: impl Fn(&Value) -> bool) -> Vec<String> {
+    ids_of(&scan(d).into_iter().filter(|e| keep(e)).collect::<Vec<_>>())
+}
+
+#[test]
+fn the_search_query_filters_as_a_scan_does() {
+    let mut d = dataset();
+    let email = |e: &Value| e["email"].as_str().unwrap_or("").to_ascii_lowercase();
+    let created = |e: &Value| e["created"].as_i64().unwrap();
+    let mid = t0() + 20 * 97 * SEC;
+    let cases: Vec<(String, Keep)> = vec![
+        ("status:sent".into(), Box::new(|e: &Value| e["status"] == "sent")),
+        ("-status:sent".into(), Box::new(|e: &Value| e["status"] != "sent")),
+        (
+            "status:sent,ignored type:order".into(),
+            Box::new(|e: &Value| (e["status"] == "sent" || e["status"] == "ignored") && e["type"] == "order"),
+        ),
+        (
+            "-type:order channel:email queue:rt".into(),
+            Box::new(|e: &Value| e["type"] != "order" && e["wishedChannel"] == "email" && e["queue"] == "rt"),
+        ),
+        ("email:PERSON@example.com".into(), Box::new(move |e: &Value| email(e) == "person@example.com")),
+        (format!("after:{} -status:pending", iso(mid)), Box::new(move |e: &Value| created(e) >= mid && e["status"] != "pending")),
+        (format!("before:{}", iso(mid)), Box::new(move |e: &Value| created(e) <= mid)),
+    ];
+    for (query, keep) in cases {
+        let want = scan_where(&d, keep);
+        assert!(!want.is_empty(), "{query} finds something");
+        for limit in [1, 7, 500] {
+            assert_eq!(all_pages(&mut d, json!({"instance": "exec1", "query": query}), limit), want, "{query} by {limit}");
+        }
+        let page = ok(&mut d, json!({"op": "listEvents", "filter": {"instance": "exec1", "query": query, "limit": 1}}));
+        let exact = !query.contains("after:") && !query.contains("before:") && !query.contains("email:");
+        assert_eq!(page["total"], if exact { json!(want.len()) } else { json!(null) }, "{query}");
+    }
+    // A query and a field must both hold.
+    let both = all_pages(&mut d, json!({"instance": "exec1", "query": "type:order", "status": "sent"}), 50);
+    assert_eq!(both, scan_where(&d, |e| e["type"] == "order" && e["status"] == "sent"));
+    let none = ok(&mut d, json!({"op": "listEvents", "filter": {"instance": "exec1", "query": "status:sent", "status": "ignored"}}));
+    assert_eq!(none["events"], json!([]), "sent and ignored at once: nothing");
+    // Counts honour the type, channel and queue terms, ignore the status terms, and say when
+    // they ignore a date or address term.
+    let c = q(&d, json!({"q": "counts", "instance": "exec1", "query": "type:order -channel:sms status:sent"}));
+    let n = scan_where(&d, |e| e["type"] == "order" && e["wishedChannel"] != "sms").len();
+    assert_eq!((c["total"].as_u64().unwrap() as usize, &c["exact"]), (n, &json!(true)));
+    let c = q(&d, json!({"q": "counts", "instance": "exec1", "query": "email:a@example.com"}));
+    assert_eq!(c["exact"], false);
+}
+
+#[test]
+fn a_malformed_query_is_an_error_with_its_column_not_an_empty_list() {
+    let mut d = dataset();
+    let before = snapshot(&d);
+    let e = error(d.run(&json!({"op": "listEvents", "filter": {"instance": "exec1", "query": "status:sent colour:red"}})));
+    assert_eq!(e.code.as_str(), "INVALID_QUERY");
+    assert!(e.message.starts_with("column 13: unknown key 'colour'"), "{}", e.message);
+    assert_eq!(e.at.map(|a| (a.field, a.column)), Some(("query".to_string(), 13)));
+    assert_eq!(code(d.query(&json!({"q": "counts", "instance": "exec1", "query": "status:"}))), "INVALID_QUERY");
+    assert_eq!(snapshot(&d), before);
+}
+
+#[test]
+fn offset_gives_the_rows_paging_gives_and_skips_whole_pages() {
+    // 1,000 events over eight pages: an offset lands on the same row as paging there, with or
+    // without a filter, and an unfiltered offset reads only the page it lands in.
+    let mut d = running(3);
+    for k in 0..10 {
+        let evs: String = (0..100)
+            .map(|i| {
+                if i % 3 == 0 {
+                    format!("<batchEvent type='reset' email='b{k}x{i}@example.com'><ctx/></batchEvent>")
+                } else {
+                    rt_xml(&format!("c{k}x{i}@example.com"))
+                }
+            })
+            .collect();
+        push_xml(&mut d, "exec1", &format!("<E>{evs}</E>")).unwrap();
+        advance(&mut d, SEC);
+    }
+    for filter in [
+        json!({"instance": "exec1"}),
+        json!({"instance": "exec1", "query": "queue:batch"}),
+        json!({"instance": "exec1", "query": "-type:reset"}),
+    ] {
+        let all = all_pages(&mut d, filter.clone(), 500);
+        for offset in [0usize, 1, 127, 128, 129, 500, all.len() - 1, all.len(), all.len() + 5] {
+            let mut f = filter.clone();
+            f["offset"] = json!(offset);
+            f["limit"] = json!(20);
+            let got = all_pages_from(&mut d, f, 20);
+            assert_eq!(got, all[offset.min(all.len())..].to_vec(), "{filter} offset {offset}");
+        }
+    }
+    d.reopen().unwrap();
+    let op = json!({"op": "listEvents", "filter": {"instance": "exec1", "offset": 700, "limit": 10}});
+    assert_eq!(read_phases(&mut d, &op), 2, "the summaries, then the one page");
+    // On the control's history (several streams merged), offset skips event by event.
+    let mut d = setup_instances(4, &[("exec1", 1), ("exec2", 2)]);
+    for n in ["exec1", "exec2"] {
+        start_exec(&mut d, n);
+        ok(&mut d, json!({"op": "createArchivingWorkflow", "account": n}));
+        start(&mut d, "control", &format!("mcSynch_{n}"));
+    }
+    for k in 0..6 {
+        for n in ["exec1", "exec2"] {
+            let evs: String = (0..30).map(|i| rt_xml(&format!("{n}k{k}x{i}@example.com"))).collect();
+            push_xml(&mut d, n, &format!("<E>{evs}</E>")).unwrap();
+            advance(&mut d, SEC);
+        }
+    }
+    advance(&mut d, 2 * HOUR);
+    let all = all_pages(&mut d, json!({"instance": "control"}), 500);
+    assert_eq!(all.len(), 360);
+    for offset in [0usize, 1, 59, 200, 359, 360] {
+        let got = all_pages_from(&mut d, json!({"instance": "control", "offset": offset, "limit": 50}), 50);
+        assert_eq!(got, all[offset..].to_vec(), "control offset {offset}");
+    }
+}
+
+/// Every page from a filter that may carry an offset, following `next`.
+fn all_pages_from(d: &mut MemDriver, filter: Value, limit: u32) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut after: Option<String> = None;
+    for _ in 0..1000 {
+        let mut f = filter.clone();
+        f["limit"] = json!(limit);
+        if let Some(a) = &after {
+            f["after"] = json!(a);
+            f.as_object_mut().unwrap().remove("offset");
+        }
+        let page = ok(d, json!({"op": "listEvents", "filter": f}));
+        out.extend(ids_of(page["events"].as_array().unwrap()));
+        match page["next"].as_str() {
+            Some(n) => after = Some(n.to_string()),
+            None => return out,
+        }
+    }
+    panic!("paging does not end");
 }

@@ -42,6 +42,9 @@ pub(crate) struct TreeLimits {
     /// When set and the root is not an `rtEvent`/`batchEvent` element, the most child elements
     /// the root may have (events of a collection), checked as they come.
     pub max_collection: Option<usize>,
+    /// Keep element names as written (`urn:PushEvent`), for a reader that resolves namespaces
+    /// (the SOAP module); otherwise their local part.
+    pub qualified: bool,
 }
 
 /// 1-based line and column (in characters) of a byte offset of `text`.
@@ -63,7 +66,8 @@ fn line_col(text: &str, offset: usize) -> (usize, usize) {
 /// A [`ErrorCode::MalformedXml`] error at byte `offset` of `xml`.
 fn malformed(xml: &str, offset: usize, what: impl AsRef<str>) -> Error {
     let (line, col) = line_col(xml, offset);
-    Error::new(ErrorCode::MalformedXml, format!("line {line}, column {col}: {}", what.as_ref()))
+    let (l, c) = (u32::try_from(line).unwrap_or(u32::MAX), u32::try_from(col).unwrap_or(u32::MAX));
+    Error::new(ErrorCode::MalformedXml, format!("line {line}, column {col}: {}", what.as_ref())).at("xml", l, c)
 }
 
 /// `where` text for limit errors: "at line L, column C".
@@ -183,7 +187,7 @@ fn element_of(xml: &str, offset: usize, e: &BytesStart<'_>, tl: &TreeLimits) -> 
     if !is_xml_name(qname) || !is_xml_name(local) {
         return Err(malformed(xml, offset, format!("'{}' is not a valid element name", excerpt(qname))));
     }
-    let mut node = Node { name: local.to_string(), ..Node::default() };
+    let mut node = Node { name: if tl.qualified { qname } else { local }.to_string(), ..Node::default() };
     for attr in e.attributes() {
         let attr = attr.map_err(|a| malformed(xml, attr_error_offset(offset, &a), attr_error_text(&a)))?;
         let key = attr.key.into_inner();
@@ -476,16 +480,17 @@ pub fn parse_events(xml: &str, limits: &Limits) -> Result<Vec<RawEvent>> {
             max_depth: limits.max_depth.saturating_add(EVENTS_DEPTH_ALLOWANCE),
             max_value_bytes: limits.max_value_bytes,
             max_collection: Some(limits.max_events_per_batch),
+            qualified: false,
         },
     )?;
     events_from_node(root, limits)
 }
 
-/// Parses any XML document (a SOAP envelope…) into a [`Node`] tree with local element names,
-/// with the refusals and limits of [`parse_events`]; nesting may go
-/// `limits.max_depth + 8` levels deep, room for an envelope around an event's ctx. Pass the
-/// event part to [`events_from_node`] to get the events.
-#[allow(dead_code)] // the SOAP module parses envelopes with it (issue 6)
+/// Parses any XML document (a SOAP envelope…) into a [`Node`] tree with element names as
+/// written (prefixes kept, for the caller to resolve), with the refusals and limits of
+/// [`parse_events`]; nesting may go `limits.max_depth + 8` levels deep, room for an envelope
+/// around an event's ctx. Give the event part, with local names ([`localize`]), to
+/// [`events_from_node`] to get the events.
 pub fn parse_document(xml: &str, limits: &Limits) -> Result<Node> {
     check_document_size(xml, limits)?;
     parse_tree(
@@ -494,8 +499,20 @@ pub fn parse_document(xml: &str, limits: &Limits) -> Result<Node> {
             max_depth: limits.max_depth.saturating_add(DOCUMENT_DEPTH_ALLOWANCE),
             max_value_bytes: limits.max_value_bytes,
             max_collection: None,
+            qualified: true,
         },
     )
+}
+
+/// Gives every element of a tree its local name (`urn:rtEvent` → `rtEvent`), without recursion.
+pub fn localize(node: &mut Node) {
+    let mut stack: Vec<&mut Node> = vec![node];
+    while let Some(n) = stack.pop() {
+        if let Some((_, local)) = n.name.split_once(':') {
+            n.name = local.to_string();
+        }
+        stack.extend(n.children.iter_mut());
+    }
 }
 
 #[cfg(test)]
@@ -662,7 +679,10 @@ mod tests {
     </urn:PushEvents>
   </soapenv:Body>
 </soapenv:Envelope>"#;
-        let env = parse_document(soap, &limits()).unwrap();
+        let mut env = parse_document(soap, &limits()).unwrap();
+        // Names as written (the SOAP module resolves the prefixes), local once localized.
+        assert_eq!(env.name, "soapenv:Envelope");
+        localize(&mut env);
         assert_eq!(env.name, "Envelope");
         assert_eq!(env.attr("xmlns:soapenv"), Some("http://schemas.xmlsoap.org/soap/envelope/"));
         let method = env.child("Body").and_then(|b| b.child("PushEvents")).unwrap();

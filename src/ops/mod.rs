@@ -242,6 +242,8 @@ pub enum Request {
     },
     /// Pushes events (PushEvent / PushEvents).
     Push(PushRequest),
+    /// A SOAP `PushEvent` / `PushEvents` envelope, answered as Campaign answers it.
+    Soap(push::SoapRequest),
     /// Runs one step of a workflow (at `at`, moving the clock there, or now); the result says
     /// whether the run goes on.
     RunWorkflow {
@@ -344,6 +346,8 @@ pub enum Query {
         /// Account name.
         instance: String,
     },
+    /// Event statuses, channels, queues and test addresses, with their console labels.
+    Enumerations,
     /// The next workflow step due at or before `until`.
     NextDue {
         /// Horizon (default: none, the largest time).
@@ -425,6 +429,8 @@ pub enum QueryResult {
     McPing(views::McPing),
     /// `nextDue`.
     NextDue(Option<views::DueStep>),
+    /// `enumerations`.
+    Enumerations(views::Enumerations),
 }
 
 /// The operation in progress, between reads.
@@ -475,6 +481,7 @@ pub(crate) fn begin(txn: &mut Txn<'_>, req: Request) -> Result<Next> {
             done(admin::schedule_workflow(txn, &instance, &name, period_ms, offset_ms)?)
         }
         Request::Push(p) => push::begin(txn, p),
+        Request::Soap(p) => push::soap_begin(txn, p),
         Request::RunWorkflow { instance, name, at } => commands::run_workflow(txn, &instance, &name, at),
         Request::Denylist { instance, address } => done(admin::denylist(txn, &instance, &address)?),
         Request::ListEvents { filter } => read::list_begin(txn, filter),
@@ -539,6 +546,7 @@ pub(crate) fn query(st: &crate::state::State, q: Query) -> Result<QueryResult> {
             });
             QueryResult::McPing(mc_ping(st, pending))
         }
+        Query::Enumerations => QueryResult::Enumerations(enumerations()),
         Query::NextDue { until } => {
             let until = match until {
                 Some(t) => t.ms("until")?,
@@ -553,4 +561,34 @@ pub(crate) fn query(st: &crate::state::State, q: Query) -> Result<QueryResult> {
             }))
         }
     })
+}
+
+/// The enumerations the console shows, from the model's tables.
+fn enumerations() -> views::Enumerations {
+    use crate::model::{Channel, EventStatus, Queue};
+    use views::{EnumValue, TestAddress};
+    let channel = |c: Channel| EnumValue { name: c.name().into(), label: c.label().into(), code: c.code().into() };
+    views::Enumerations {
+        statuses: EventStatus::ALL
+            .iter()
+            .map(|s| EnumValue { name: s.name().into(), label: s.label().into(), code: s.code().into() })
+            .collect(),
+        channels: Channel::all().map(channel).collect(),
+        template_channels: Channel::all().filter(|c| c.has_template()).map(channel).collect(),
+        queues: Queue::ALL
+            .iter()
+            .map(|q| EnumValue {
+                name: q.name().into(),
+                label: match q {
+                    Queue::Rt => "Real time events".into(),
+                    Queue::Batch => "Batch events".into(),
+                },
+                code: q.code().into(),
+            })
+            .collect(),
+        test_addresses: crate::mta::TEST_ADDRESSES
+            .iter()
+            .map(|(c, a, o)| TestAddress { channel: (*c).into(), address: (*a).into(), outcome: (*o).into() })
+            .collect(),
+    }
 }

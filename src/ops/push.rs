@@ -16,8 +16,9 @@ use crate::model::{EventStatus, Queue};
 use crate::ops::{Next, OpState};
 use crate::pages::Page;
 use crate::records::{EventData, EventState, IdList, StatusChange};
+use crate::soap;
 use crate::txn::Txn;
-use crate::views::{OpResult, PushResult, PushedEvent};
+use crate::views::{OpResult, PushResult, PushedEvent, SoapReply};
 
 /// The target that spreads calls over the enabled execution instances (round robin, one call to
 /// one instance, as a load balancer in front of the execution cluster does with HTTP requests).
@@ -43,9 +44,26 @@ pub struct PushRequest {
     pub single: bool,
 }
 
+/// A SOAP request: the envelope, as an integrator's code posts it.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct SoapRequest {
+    /// Account name of an execution instance, or `loadBalancer` (the default).
+    #[serde(default)]
+    pub target: Option<String>,
+    /// The HTTP `SOAPAction` header, if any.
+    #[serde(default)]
+    pub soap_action: Option<String>,
+    /// The envelope (the binding layer may pass it aside, as bytes).
+    #[serde(default)]
+    pub text: String,
+}
+
 /// A push waiting for the page it appends to.
 #[derive(Debug)]
 pub struct PushOp {
+    /// Answer as SOAP, for this service.
+    soap: Option<soap::Service>,
     events: Vec<ValidEvent>,
     ii: u8,
     account: String,
@@ -93,10 +111,48 @@ pub fn begin(txn: &mut Txn<'_>, p: PushRequest) -> Result<Next> {
         "json" => input::json::parse_events(&p.text, &limits)?,
         f => return err(ErrorCode::InvalidArgument, format!("format '{}' is neither 'xml' nor 'json'", crate::ctx::excerpt(f))),
     };
-    if p.single && raws.len() != 1 {
+    push_events(txn, raws, p.target.as_deref(), p.single, default_queue, None)
+}
+
+/// A SOAP envelope: read it (a fault if it cannot be), push its events (a fault if the engine
+/// refuses one, and nothing is pushed), and answer as Campaign does.
+pub fn soap_begin(txn: &mut Txn<'_>, p: SoapRequest) -> Result<Next> {
+    let limits = txn.config().limits();
+    let fault = |f: &soap::Fault| Ok(Next::Done(OpResult::Soap(SoapReply::fault(f)), None));
+    let call = match soap::parse(&p.text, p.soap_action.as_deref(), &limits) {
+        Ok(c) => c,
+        Err(f) => return fault(&f),
+    };
+    let (single, doc) = match (&call.method, call.document) {
+        (soap::Method::PushEvent, Some(d)) => (true, d),
+        (soap::Method::PushEvents, Some(d)) => (false, d),
+        // A method name other than PushEvent/PushEvents: plId 0 (reference §3.5).
+        _ => return Ok(Next::Done(OpResult::Soap(SoapReply::ok(soap::push_event_reply(call.service, 0), Vec::new())), None)),
+    };
+    let method = call.method.name().to_string();
+    // Every error of reading and validating the events comes before anything is changed (the
+    // instance is picked and ids taken last), so answering it as a fault writes nothing.
+    let pushed = input::xml::events_from_node(doc, &limits)
+        .and_then(|raws| push_events(txn, raws, p.target.as_deref(), single, call.service.queue(), Some(call.service)));
+    match pushed {
+        Ok(next) => Ok(next),
+        Err(e) => fault(&soap::refused_fault(call.service, &method, &e)),
+    }
+}
+
+/// Validates the events, then asks for the page they are appended to (if it holds events).
+fn push_events(
+    txn: &mut Txn<'_>,
+    raws: Vec<input::RawEvent>,
+    target: Option<&str>,
+    single: bool,
+    default_queue: Queue,
+    soap: Option<soap::Service>,
+) -> Result<Next> {
+    if single && raws.len() != 1 {
         return err(ErrorCode::InvalidEvent, format!("PushEvent takes one event, the document holds {}", raws.len()));
     }
-    let target = p.target.as_deref().unwrap_or(LOAD_BALANCER);
+    let target = target.unwrap_or(LOAD_BALANCER);
     if target != LOAD_BALANCER && !txn.st().accounts.contains_key(target) {
         return err(ErrorCode::UnknownInstance, format!("no execution instance named '{}'", crate::ctx::excerpt(target)));
     }
@@ -104,7 +160,7 @@ pub fn begin(txn: &mut Txn<'_>, p: PushRequest) -> Result<Next> {
     let mut events: Vec<ValidEvent> = Vec::with_capacity(total);
     for (i, raw) in raws.into_iter().enumerate() {
         let v = validate(txn.st(), raw, default_queue).map_err(|e| {
-            if p.single {
+            if single {
                 e
             } else {
                 Error::new(e.code, format!("event {} of {total}: {}", i + 1, e.message))
@@ -123,7 +179,7 @@ pub fn begin(txn: &mut Txn<'_>, p: PushRequest) -> Result<Next> {
     let page = PageId { scope: Scope::Exec, ii, pg };
     // The first page holds earlier events unless this call starts it (or they were all purged).
     let earlier = first > purged_below.max(pg * PAGE).max(1);
-    let op = PushOp { events, ii, account, first, single: p.single, appends: earlier };
+    let op = PushOp { soap, events, ii, account, first, single, appends: earlier };
     if earlier {
         Ok(Next::Read(OpState::Push(op), vec![ReadReq::Get { keys: vec![keys::state_key(page), keys::summary_key(page)] }]))
     } else {
@@ -219,5 +275,17 @@ fn finish(txn: &mut Txn<'_>, op: PushOp, first_state: Option<String>, first_summ
     for (_, p) in pages {
         txn.finish_page(p)?;
     }
-    Ok(Next::Done(OpResult::Push(PushResult { events: out }), None))
+    let result = match op.soap {
+        None => OpResult::Push(PushResult { events: out }),
+        Some(service) => {
+            let ids: Vec<u64> = (0..out.len() as u64).map(|i| keys::id_of(op.ii, op.first + i)).collect();
+            let reply = if op.single {
+                soap::push_event_reply(service, ids[0])
+            } else {
+                soap::push_events_reply(service, &ids, txn.config().soap_push_events_ids)
+            };
+            OpResult::Soap(SoapReply::ok(reply, out))
+        }
+    };
+    Ok(Next::Done(result, None))
 }

@@ -20,6 +20,7 @@ use crate::ops::workflows as wf;
 use crate::ops::{Next, OpState, TimeInput};
 use crate::pages::{Page, Summary};
 use crate::records::{EventData, EventState};
+use crate::search::{self, Set};
 use crate::state::State;
 use crate::txn::Txn;
 use crate::views::{BroadLogView, Counts, EventStory, EventView, Journal, ListPage, OpResult, RunLogView, TemplateRef};
@@ -67,6 +68,16 @@ pub struct ListFilter {
     #[serde(default)]
     #[ts(optional, type = "string | null")]
     pub after: Option<String>,
+    /// The search syntax (`status:sent type:order -status:pending after:08:00`, see the README),
+    /// combined with the other fields (all must hold).
+    #[serde(default)]
+    #[ts(optional, type = "string | null")]
+    pub query: Option<String>,
+    /// Matching events to skip first, newest first (a virtual list's position); with `after`,
+    /// counted from there.
+    #[serde(default)]
+    #[ts(optional, type = "number | null")]
+    pub offset: Option<u32>,
 }
 
 /// Filter of `countEvents`.
@@ -88,6 +99,12 @@ pub struct CountFilter {
     #[serde(default)]
     #[ts(optional, type = "ChannelInput | null")]
     pub channel: Option<Value>,
+    /// The search syntax, as the status list takes it; its status terms are ignored (the counts
+    /// are the breakdown by status), and its date and address terms too (counters cannot answer
+    /// them: `exact` is then false).
+    #[serde(default)]
+    #[ts(optional, type = "string | null")]
+    pub query: Option<String>,
 }
 
 /// A read-only operation between reads.
@@ -101,33 +118,64 @@ pub(crate) enum ReadOp {
     Journal,
 }
 
-/// The filter of a status list, parsed.
+/// The filter of a status list, parsed: the fields and the query's terms, all of which must hold.
 #[derive(Debug, Clone)]
 struct Filter {
-    queue: Option<Queue>,
-    status: Option<EventStatus>,
-    event_type: Option<String>,
-    channel: Option<Channel>,
+    queue: Set<Queue>,
+    status: Set<EventStatus>,
+    event_type: Set<String>,
+    channel: Set<Channel>,
     from: Option<i64>,
     to: Option<i64>,
-    address: Option<String>,
+    address: Set<String>,
+}
+
+/// Both sets must accept.
+fn both<T: PartialEq + Clone>(a: Set<T>, b: Set<T>) -> Set<T> {
+    let mut none_of = a.none_of;
+    for v in b.none_of {
+        if !none_of.contains(&v) {
+            none_of.push(v);
+        }
+    }
+    let any_of = match (a.any_of.is_empty(), b.any_of.is_empty()) {
+        (true, _) => b.any_of,
+        (_, true) => a.any_of,
+        _ => {
+            let common: Vec<T> = a.any_of.iter().filter(|v| b.any_of.contains(v)).cloned().collect();
+            if common.is_empty() {
+                // Nothing is in both: a set that accepts nothing.
+                none_of.extend(a.any_of.iter().cloned());
+                a.any_of
+            } else {
+                common
+            }
+        }
+    };
+    Set { any_of, none_of }
+}
+
+fn one<T: PartialEq>(v: Option<T>) -> Set<T> {
+    Set { any_of: v.into_iter().collect(), none_of: Vec::new() }
 }
 
 impl Filter {
+    /// Whether the counters answer it exactly (no date and no address term).
+    fn exact(&self) -> bool {
+        self.from.is_none() && self.to.is_none() && self.address.is_any()
+    }
+
+    fn keys_match(&self, q: Queue, t: &str, c: Channel, st: EventStatus) -> bool {
+        self.queue.accepts(&q)
+            && self.status.accepts(&st)
+            && (self.event_type.is_any() || self.event_type.accepts(&t.to_string()))
+            && self.channel.accepts(&c)
+    }
+
     /// Events the counters hold under keys this filter accepts: an upper bound of what it can
-    /// find (exact without a date or address filter).
+    /// find (exact without a date or address term).
     fn counted(&self, counters: &crate::state::Counters) -> i64 {
-        counters
-            .0
-            .iter()
-            .filter(|(k, _)| {
-                self.queue.is_none_or(|q| q == k.queue)
-                    && self.status.is_none_or(|s| s == k.status)
-                    && self.event_type.as_deref().is_none_or(|t| t == k.event_type)
-                    && self.channel.is_none_or(|c| c == k.channel)
-            })
-            .map(|(_, n)| *n)
-            .sum()
+        counters.0.iter().filter(|(k, _)| self.keys_match(k.queue, &k.event_type, k.channel, k.status)).map(|(_, n)| *n).sum()
     }
 
     fn page_may_match(&self, s: &Summary) -> bool {
@@ -138,33 +186,35 @@ impl Filter {
         if self.from.is_some_and(|f| hi < f) || self.to.is_some_and(|t| lo > t) {
             return false;
         }
-        if let Some(a) = &self.address {
-            if !s.may_have_address(a) {
-                return false;
-            }
+        if !self.address.any_of.is_empty() && !self.address.any_of.iter().any(|a| s.may_have_address(a)) {
+            return false;
         }
-        s.count_where(|q, t, c, st| {
-            self.queue.is_none_or(|x| x == q)
-                && self.event_type.as_deref().is_none_or(|x| x == t)
-                && self.channel.is_none_or(|x| x == c)
-                && self.status.is_none_or(|x| x == st)
-        }) > 0
+        s.count_where(|q, t, c, st| self.keys_match(q, t, c, st)) > 0
+    }
+
+    /// How many events of the page match, when its summary says so exactly: no address term,
+    /// and the page's events all inside the date range.
+    fn page_exact_count(&self, s: &Summary) -> Option<u32> {
+        if !self.address.is_any() {
+            return None;
+        }
+        let (lo, hi) = s.created();
+        if s.live() > 0 && (self.from.is_some_and(|f| lo < f) || self.to.is_some_and(|t| hi > t)) {
+            return None;
+        }
+        Some(s.count_where(|q, t, c, st| self.keys_match(q, t, c, st)))
     }
 
     fn state_matches(&self, s: &EventState) -> bool {
-        self.queue.is_none_or(|q| q == s.queue)
-            && self.status.is_none_or(|x| x == s.status)
-            && self.event_type.as_ref().is_none_or(|t| *t == s.event_type)
-            && self.channel.is_none_or(|c| c == s.channel)
+        self.keys_match(s.queue, &s.event_type, s.channel, s.status)
             && self.from.is_none_or(|f| s.created >= f)
             && self.to.is_none_or(|t| s.created <= t)
     }
 
     fn data_matches(&self, d: &EventData) -> bool {
-        self.address.as_ref().is_none_or(|a| {
-            d.email.as_ref().is_some_and(|e| e.eq_ignore_ascii_case(a))
-                || d.mobile_phone.as_ref().is_some_and(|p| p.eq_ignore_ascii_case(a))
-        })
+        let addresses = [d.email.as_deref(), d.mobile_phone.as_deref()];
+        let has = |a: &String| addresses.iter().flatten().any(|x| x.eq_ignore_ascii_case(a));
+        (self.address.any_of.is_empty() || self.address.any_of.iter().any(has)) && !self.address.none_of.iter().any(has)
     }
 }
 
@@ -175,6 +225,8 @@ struct Stream {
     instance: String,
     /// Events of this sequence and above are behind the cursor.
     bound: u64,
+    /// The newest sequence of the instance when the call began.
+    top: u64,
     /// The next page whose summary is to be looked at (None: done).
     next_pg: Option<u64>,
     /// Matching events read and not yet emitted, newest first: (created, id, view).
@@ -199,6 +251,10 @@ pub(crate) struct ListOp {
     summaries_seen: u32,
     pages_read: u32,
     fingerprint: String,
+    /// Matching events still to skip (`offset`).
+    skip: u64,
+    /// Exact number of matches, when the counters know it.
+    total: Option<u64>,
     /// What the pending reads are for: (stream index, page) of each page read, or the streams
     /// whose summaries are read.
     waiting: Waiting,
@@ -268,14 +324,17 @@ pub(crate) fn list_begin(txn: &mut Txn<'_>, f: ListFilter) -> Result<Next> {
             return err(ErrorCode::InvalidArgument, "from is after to");
         }
     }
+    let q = search::parse(f.query.as_deref().unwrap_or(""), st.clock)?;
+    let from = [from, q.from].into_iter().flatten().max();
+    let to = [to, q.to].into_iter().flatten().min();
     let filter = Filter {
-        queue: parse_queue(&f.queue)?,
-        status,
-        event_type: f.event_type.clone(),
-        channel: parse_channel(&f.channel)?,
+        queue: both(one(parse_queue(&f.queue)?), q.queue),
+        status: both(one(status), q.status),
+        event_type: both(one(f.event_type.clone()), q.event_type),
+        channel: both(one(parse_channel(&f.channel)?), q.channel),
         from,
         to,
-        address,
+        address: both(one(address), q.address),
     };
     let (scope, streams): (Scope, Vec<(u8, String, u64)>) = if f.instance == CONTROL {
         (
@@ -299,6 +358,7 @@ pub(crate) fn list_begin(txn: &mut Txn<'_>, f: ListFilter) -> Result<Next> {
         "{}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}",
         f.instance, filter.queue, filter.status, filter.event_type, filter.channel, filter.address, filter.from, filter.to
     ));
+    let mut skip = u64::from(f.offset.unwrap_or(0));
     let mut bounds: Vec<(u8, u64)> = streams.iter().map(|(ii, _, top)| (*ii, top + 1)).collect();
     if let Some(token) = &f.after {
         let bad = || {
@@ -311,6 +371,14 @@ pub(crate) fn list_begin(txn: &mut Txn<'_>, f: ListFilter) -> Result<Next> {
         if tfp != fp {
             return Err(bad());
         }
+        // Events still to skip when the previous call stopped while skipping: `<streams>+<n>`.
+        let body = match body.rsplit_once('+') {
+            Some((b, n)) => {
+                skip += n.parse::<u64>().map_err(|_| bad())?;
+                b
+            }
+            None => body,
+        };
         for part in body.split(',').filter(|p| !p.is_empty()) {
             let (a, b) = part.split_once(':').ok_or_else(bad)?;
             let ii = u8::from_str_radix(a, 16).map_err(|_| bad())?;
@@ -327,16 +395,19 @@ pub(crate) fn list_begin(txn: &mut Txn<'_>, f: ListFilter) -> Result<Next> {
     } else {
         streams.first().and_then(|(ii, _, _)| st.inst.get(ii)).map(|m| &m.counters)
     };
-    if counters.is_none_or(|c| filter.counted(c) <= 0) {
-        return Ok(Next::Done(OpResult::List(ListPage { events: Vec::new(), next: None, scanned: 0 }), None));
+    let counted = counters.map_or(0, |c| filter.counted(c)).max(0);
+    let total = filter.exact().then_some(counted as u64);
+    if counted == 0 {
+        return Ok(Next::Done(OpResult::List(ListPage { events: Vec::new(), next: None, scanned: 0, total }), None));
     }
     let streams = streams
         .into_iter()
         .zip(bounds)
-        .map(|((ii, instance, _), (_, bound))| Stream {
+        .map(|((ii, instance, top), (_, bound))| Stream {
             ii,
             instance,
             bound,
+            top,
             next_pg: (bound > 1).then(|| (bound - 1) / PAGE),
             buffer: VecDeque::new(),
         })
@@ -351,6 +422,8 @@ pub(crate) fn list_begin(txn: &mut Txn<'_>, f: ListFilter) -> Result<Next> {
         summaries_seen: 0,
         pages_read: 0,
         fingerprint: fp,
+        skip,
+        total,
         waiting: Waiting::Nothing,
     };
     list_step(op)
@@ -361,12 +434,13 @@ fn token(op: &ListOp) -> Option<String> {
         return None;
     }
     let body: Vec<String> = op.streams.iter().map(|s| format!("{:02x}:{}", s.ii, if s.exhausted() { 0 } else { s.bound })).collect();
-    Some(format!("{}#{}", body.join(","), op.fingerprint))
+    let skip = if op.skip > 0 { format!("+{}", op.skip) } else { String::new() };
+    Some(format!("{}{skip}#{}", body.join(","), op.fingerprint))
 }
 
 fn done(op: ListOp) -> Result<Next> {
     let next = token(&op);
-    Ok(Next::Done(OpResult::List(ListPage { events: op.out, next, scanned: op.scanned }), None))
+    Ok(Next::Done(OpResult::List(ListPage { events: op.out, next, scanned: op.scanned, total: op.total }), None))
 }
 
 /// Emits what can be emitted, then asks for what the merge needs next.
@@ -404,7 +478,11 @@ fn list_step(mut op: ListOp) -> Result<Next> {
         let s = &mut op.streams[i];
         if let Some((_, _, view)) = s.buffer.pop_front() {
             s.bound = keys::locate(id).seq;
-            op.out.push(view);
+            if op.skip > 0 {
+                op.skip -= 1;
+            } else {
+                op.out.push(view);
+            }
         }
     }
 }
@@ -413,6 +491,7 @@ fn list_resume(mut op: ListOp, r: Vec<ReadResult>) -> Result<Next> {
     match std::mem::take(&mut op.waiting) {
         Waiting::Nothing => err(ErrorCode::Internal, "list: nothing was read"),
         Waiting::Summaries(idx) => {
+            let single = op.streams.len() == 1;
             let mut page_reads = Vec::new();
             let mut waiting_pages = Vec::new();
             for (i, res) in idx.into_iter().zip(r) {
@@ -431,6 +510,17 @@ fn list_resume(mut op: ListOp, r: Vec<ReadResult>) -> Result<Next> {
                         // Older pages only hold older events.
                         last_pg = None;
                         break;
+                    }
+                    // Skipping a single stream: a page whose matches the summary counts exactly,
+                    // and all of which are to be skipped, is passed without being read.
+                    if op.skip > 0 && single && s.buffer.is_empty() && ((pg + 1) * PAGE <= s.bound || s.bound > s.top) {
+                        if let Some(n) = op.filter.page_exact_count(&sum) {
+                            if u64::from(n) <= op.skip {
+                                op.skip -= u64::from(n);
+                                s.bound = pg * PAGE;
+                                continue;
+                            }
+                        }
                     }
                     if op.filter.page_may_match(&sum) {
                         found = Some(pg);
@@ -612,23 +702,23 @@ pub(crate) fn resume(txn: &mut Txn<'_>, r: ReadOp, res: Vec<ReadResult>) -> Resu
 
 /// Counts per status, from counters.
 pub(crate) fn counts(st: &State, f: &CountFilter) -> Result<Counts> {
-    let queue = parse_queue(&f.queue)?;
-    let channel = parse_channel(&f.channel)?;
+    let q = search::parse(f.query.as_deref().unwrap_or(""), st.clock)?;
+    let exact = !q.needs_scan();
+    let queue = both(one(parse_queue(&f.queue)?), q.queue);
+    let channel = both(one(parse_channel(&f.channel)?), q.channel);
+    let event_type = both(one(f.event_type.clone()), q.event_type);
     let counters = if f.instance == CONTROL {
         &st.control.counters
     } else {
         let ii = crate::ops::admin::exec_id(st, &f.instance)?;
         match st.inst.get(&ii) {
             Some(m) => &m.counters,
-            None => return Ok(Counts::default()),
+            None => return Ok(Counts { exact, ..Counts::default() }),
         }
     };
-    let mut out = Counts::default();
+    let mut out = Counts { exact, ..Counts::default() };
     for (k, n) in &counters.0 {
-        if queue.is_some_and(|x| x != k.queue)
-            || f.event_type.as_deref().is_some_and(|x| x != k.event_type)
-            || channel.is_some_and(|x| x != k.channel)
-        {
+        if !queue.accepts(&k.queue) || !event_type.accepts(&k.event_type) || !channel.accepts(&k.channel) {
             continue;
         }
         *out.by_status.of_mut(k.status) += n;

@@ -26,6 +26,11 @@ export type WasmStep =
 fn js_error(e: Error) -> JsValue {
     let err = js_sys::Error::new(&e.message);
     let _ = js_sys::Reflect::set(&err, &JsValue::from_str("code"), &JsValue::from_str(e.code.as_str()));
+    if let Some(at) = &e.at {
+        let _ = js_sys::Reflect::set(&err, &JsValue::from_str("field"), &JsValue::from_str(&at.field));
+        let _ = js_sys::Reflect::set(&err, &JsValue::from_str("line"), &JsValue::from_f64(at.line.into()));
+        let _ = js_sys::Reflect::set(&err, &JsValue::from_str("column"), &JsValue::from_f64(at.column.into()));
+    }
     err.into()
 }
 
@@ -92,8 +97,13 @@ impl WasmEngine {
     /// character by character).
     pub fn begin(&mut self, request: JsValue, text: Option<Vec<u8>>) -> Result<JsValue, JsValue> {
         let mut req: Request = from_js("request", request)?;
-        if let (Request::Push(p), Some(bytes)) = (&mut req, text) {
-            p.text = String::from_utf8(bytes).map_err(|_| js_error(Error::new(ErrorCode::InvalidArgument, "the document is not UTF-8")))?;
+        let slot = match &mut req {
+            Request::Push(p) => Some(&mut p.text),
+            Request::Soap(p) => Some(&mut p.text),
+            _ => None,
+        };
+        if let (Some(slot), Some(bytes)) = (slot, text) {
+            *slot = String::from_utf8(bytes).map_err(|_| js_error(Error::new(ErrorCode::InvalidArgument, "the document is not UTF-8")))?;
         }
         let step = self.inner.begin(req);
         self.out(step)

@@ -299,6 +299,13 @@ test('catalogue errors: duplicate template, syntax with line/column, unpublishab
   await expectError(fx, () => fx.mc.createTemplate({ name: 't2', eventType: 'order', subject: 'Hi <%= rtEvent.ctx.a' }), 'TEMPLATE_SYNTAX', /^subject: line 1, column \d+: /);
   await expectError(fx, () => fx.mc.createTemplate({ name: 't2', eventType: 'order', subject: 's', text: 'a\nb\n<% if (x) { %>' }), 'TEMPLATE_SYNTAX', /^text body: line 3, column 1: JavaScript scriptlets are not supported by the simulator/);
   await expectError(fx, () => fx.mc.updateTemplate('orderConf', { html: '<%= nope(rtEvent.email) %>' }), 'TEMPLATE_SYNTAX', /^HTML body: line 1, column \d+: /);
+  // The error says where, as data too: the field as the API names it, the line and the column.
+  const at = await fx.mc.createTemplate({ name: 't2', eventType: 'order', subject: 's', html: '<p>\n  <%= rtEvent.ctx. %></p>' }).catch((e) => e);
+  assert.deepEqual({ code: at.code, field: at.field, line: at.line, column: at.column }, { code: 'TEMPLATE_SYNTAX', field: 'html', line: 2, column: 20 });
+  const subject = await fx.mc.updateTemplate('orderConf', { subject: 'Hi\n\n <%= rtEvent.ctx.a' }).catch((e) => e);
+  assert.deepEqual([subject.field, subject.line], ['subject', 3]);
+  const other = await fx.mc.createTemplate({ name: '1bad', subject: 's' }).catch((e) => e);
+  assert.equal('field' in other, false, 'errors that point at no text carry no position');
   assert.equal(fx.mc.getTemplate('orderConf').html, '<p><%= escapeXMLString(rtEvent.ctx.name) %></p>', 'a failed update changes nothing');
   await expectError(fx, () => fx.mc.createTemplate({ name: '1bad', subject: 's' }), 'INVALID_ARGUMENT', "template '1bad' is not a valid internal name (letters, digits and _, not starting with a digit, at most 64)");
   await expectError(fx, () => fx.mc.createTemplate({ name: 't2', eventType: 'nope' }), 'UNKNOWN_EVENT_TYPE', "event type 'nope' is not a value of the eventType enumeration");
@@ -588,4 +595,45 @@ test('a closed MessageCenter refuses every call with CLOSED', async () => {
   await assert.rejects(fx.mc.advance(1000), { code: 'CLOSED' });
   await assert.rejects(fx.mc.listEvents({ instance: 'exec1' }), { code: 'CLOSED' });
   await assert.rejects(fx.mc.close(), { code: 'CLOSED' });
+});
+
+test('enumerations: the console labels of statuses and channels, and test addresses that do what they say', async () => {
+  const fx = await fixture();
+  const e = fx.mc.enumerations();
+  assert.deepEqual(e.statuses.map((s) => s.label), ['Pending', 'Pending delivery', 'Sent', 'Ignored by the delivery', 'Delivery failed', 'Event not taken into account', 'Event expired']);
+  assert.deepEqual(e.channels.find((c) => c.name === 'sms'), { name: 'sms', label: 'Mobile (SMS)', code: 1 });
+  assert.deepEqual(e.templateChannels.map((c) => c.name), ['email', 'sms', 'mobileApp', 'ios', 'android']);
+  assert.deepEqual(e.queues.map((q) => q.label), ['Real time events', 'Batch events']);
+  // Each listed email test address is accepted at push, and "hard@" does fail as it says.
+  for (const t of e.testAddresses.filter((a) => a.channel === 'email')) await fx.mc.pushEvent({ type: 'order', email: t.address, ctx: {} }, { instance: 'exec1' });
+  const hard = e.testAddresses.find((a) => a.address.startsWith('hard@'));
+  assert.match(hard.outcome, /Hard bounce/);
+  for (const w of ['rtEventsProcessing', 'mta', 'updateEventsStatus']) await fx.mc.startWorkflow('exec1', w).catch(() => {});
+  const { id } = await fx.mc.pushEvent({ type: 'order', email: hard.address, ctx: {} }, { instance: 'exec1' });
+  assert.equal((await fx.mc.waitForStatus(id, 'deliveryFailed')).status, 'deliveryFailed');
+});
+
+test('soap: an envelope as integrators post it, the reply Campaign gives, and faults that push nothing', async () => {
+  const fx = await fixture({ config: { maxDocumentBytes: 4096 } });
+  const envelope = (email) => `<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" xmlns:urn="urn:nms:rtEvent"><soapenv:Body>
+    <urn:PushEvent><urn:sessiontoken>mc/</urn:sessiontoken><urn:domEvent><rtEvent type="order" email="${email}" wishedChannel="0"><ctx><order number="7"/></ctx></rtEvent></urn:domEvent></urn:PushEvent>
+    </soapenv:Body></soapenv:Envelope>`;
+  const r = await fx.mc.soap(envelope('ada@example.com'), { instance: 'exec1', soapAction: 'nms:rtEvent#PushEvent' });
+  assert.equal(r.status, 200);
+  assert.equal(r.events.length, 1);
+  assert.ok(r.body.includes(`<plId xsi:type="xsd:long">${r.events[0].id}</plId>`), r.body);
+  assert.equal((await fx.mc.getEvent(r.events[0].id)).event.email, 'ada@example.com');
+
+  const before = await dump(fx.storage);
+  const bad = await fx.mc.soap(envelope('ada@'), { instance: 'exec1' });
+  assert.deepEqual([bad.status, bad.fault.faultcode, bad.fault.code, bad.events], [500, 'SOAP-ENV:Client', 'INVALID_EMAIL', []]);
+  assert.match(bad.body, /<SOAP-ENV:Fault>/);
+  const big = await fx.mc.soap(envelope('x'.repeat(5000)), { instance: 'exec1' });
+  assert.deepEqual([big.status, big.fault.code], [500, 'INPUT_TOO_LARGE']);
+  const hostile = await fx.mc.soap('<!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]><Envelope><Body>&e;</Body></Envelope>');
+  assert.equal(hostile.fault.code, 'XML_DTD_REFUSED');
+  assert.deepEqual(await dump(fx.storage), before, 'faults write nothing');
+  await assert.rejects(fx.mc.soap({ envelope: 'x' }), { code: 'INVALID_ARGUMENT' });
+  await assert.rejects(fx.mc.soap('<x/>', { soapAction: 5 }), { code: 'INVALID_ARGUMENT' });
+  await fx.stillWorks();
 });

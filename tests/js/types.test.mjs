@@ -156,6 +156,14 @@ test('the declared result shapes have exactly the fields the engine returns', as
   assert.deepEqual(keys(counts.byStatus), ['deliveryFailed', 'expired', 'ignored', 'notTakenIntoAccount', 'pending', 'pendingDelivery', 'sent']);
   assert.deepEqual(keys(mc.mcPing('mcExec1')), members(dts, 'McPing'));
   assert.deepEqual(keys(mc.nextDue()), members(dts, 'DueStep'));
+  const ok = await mc.soap('<Envelope><Body><PushEvent xmlns="urn:nms:rtEvent"><t/><e><rtEvent type="order" email="s@example.com"><ctx/></rtEvent></e></PushEvent></Body></Envelope>');
+  assert.deepEqual(keys(ok), members(dts, 'SoapReply'));
+  const fault = await mc.soap('<Envelope/>');
+  assert.deepEqual(keys(fault.fault), members(dts, 'SoapFaultView'));
+  const enums = mc.enumerations();
+  assert.deepEqual(keys(enums), members(dts, 'Enumerations'));
+  assert.deepEqual(keys(enums.statuses[0]), members(dts, 'EnumValue'));
+  assert.deepEqual(keys(enums.testAddresses[0]), members(dts, 'TestAddress'));
   const journal = await mc.journal('mcExec1', 'rtEventsProcessing');
   assert.deepEqual(keys(journal), members(dts, 'Journal'));
   assert.deepEqual(keys(journal.runs[0]), members(dts, 'RunLog'));

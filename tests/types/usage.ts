@@ -33,6 +33,9 @@ import type {
   McError,
   McPing,
   DueStep,
+  Enumerations,
+  SoapReply,
+  TestAddress,
   Preview,
   PublishResult,
   PublishedCopy,
@@ -144,6 +147,9 @@ async function main(): Promise<void> {
     { instance: 'loadBalancer', queue: 'rt' },
   );
   await mc.pushEvents('<Events><batchEvent type="order" email="c@example.com"><ctx/></batchEvent></Events>');
+  const reply: SoapReply = await mc.soap('<Envelope/>', { instance: 'mcExec1', soapAction: 'nms:rtEvent#PushEvent' });
+  const httpStatus: number = reply.status;
+  const faultCode: string | undefined = reply.fault?.faultcode;
   const id: string = pushed.id;
 
   // reading
@@ -165,6 +171,9 @@ async function main(): Promise<void> {
   const channel: ChannelName = ev.wishedChannel;
   const ping: McPing = mc.mcPing('mcExec1');
   const due: DueStep | null = mc.nextDue({ until: '2026-03-03T00:00:00Z' });
+  const enums: Enumerations = mc.enumerations();
+  const firstStatus: string = enums.statuses[0].label;
+  const testAddress: TestAddress = enums.testAddresses[0];
   if (due) await mc.advanceTo(due.at);
   const ok: boolean = ping.status === 'Ok';
   const done: EventView = await mc.waitForStatus(id, 'sent', { maxMs: 3_600_000 });
