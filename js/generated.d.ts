@@ -565,6 +565,13 @@ export type EventStory = {
   template: TemplateRef | null;
   /** Whether an asynchronous bounce is still to come on its delivery log. */
   bouncePending: boolean;
+  /**
+   * Its timeline: time in the queue, routing, time at the MTA, time to the status copy,
+   * archiving, each with its duration and the workflow run that ended it.
+   */
+  timeline: Array<TimelineStep>;
+  /** "Why?": what it waits for, in plain words, while something is still to come; else null. */
+  why: string | null;
 };
 
 /** Filter and page of the status list. */
@@ -835,4 +842,23 @@ export type SoapReply = {
   events: Array<PushedEvent>;
   /** The fault, when it is one. */
   fault: SoapFaultView | null;
+};
+
+/** One step of an event's timeline (`getEvent`), in virtual time. */
+export type TimelineStep = {
+  /**
+   * What the event went through ("Time in the queue", "Routing", "Time at the MTA", "Time to
+   * the status copy", "Archiving (to the control's event history)").
+   */
+  label: string;
+  /** Start. */
+  from: string;
+  /** End, once over. */
+  to: string | null;
+  /** How long it took, or has taken so far. */
+  durationMs: number;
+  /** Whether it is still going on. */
+  ongoing: boolean;
+  /** The workflow run that ended it (`rtEventsProcessing#12`). */
+  by: string | null;
 };

@@ -200,6 +200,7 @@ pub fn generated() -> String {
         decl::<Enumerations>(),
         decl::<SoapFaultView>(),
         decl::<SoapReply>(),
+        decl::<TimelineStep>(),
     ] {
         out.push('\n');
         out.push_str(&d);

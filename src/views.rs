@@ -568,6 +568,25 @@ pub struct TemplateRef {
     pub published_at: String,
 }
 
+/// One step of an event's timeline (`getEvent`), in virtual time.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct TimelineStep {
+    /// What the event went through ("Time in the queue", "Routing", "Time at the MTA", "Time to
+    /// the status copy", "Archiving (to the control's event history)").
+    pub label: String,
+    /// Start.
+    pub from: String,
+    /// End, once over.
+    pub to: Option<String>,
+    /// How long it took, or has taken so far.
+    pub duration_ms: i64,
+    /// Whether it is still going on.
+    pub ongoing: bool,
+    /// The workflow run that ended it (`rtEventsProcessing#12`).
+    pub by: Option<String>,
+}
+
 /// One event's whole story (`getEvent`).
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
@@ -586,6 +605,11 @@ pub struct EventStory {
     pub template: Option<TemplateRef>,
     /// Whether an asynchronous bounce is still to come on its delivery log.
     pub bounce_pending: bool,
+    /// Its timeline: time in the queue, routing, time at the MTA, time to the status copy,
+    /// archiving, each with its duration and the workflow run that ended it.
+    pub timeline: Vec<TimelineStep>,
+    /// "Why?": what it waits for, in plain words, while something is still to come; else null.
+    pub why: Option<String>,
 }
 
 /// A page of the status list, newest first.

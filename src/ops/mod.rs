@@ -5,6 +5,7 @@
 pub(crate) mod admin;
 pub(crate) mod catalogue;
 pub(crate) mod commands;
+pub(crate) mod explain;
 pub(crate) mod open;
 pub(crate) mod push;
 pub(crate) mod read;

@@ -659,7 +659,12 @@ pub(crate) fn story(st: &State, id: u64, r: Vec<ReadResult>) -> Result<EventStor
             published_at: crate::dates::format_iso(c.published_at),
         })
     });
+    let archived_at = h.as_ref().and_then(|(_, st)| st.archived).map(|t| (t, None));
+    let timeline = crate::ops::explain::timeline(main_s, archived_at, st.clock);
+    let why = if e.is_some() { crate::ops::explain::why(st, main_s, &instance, st.config.max_processing_errors) } else { None };
     Ok(EventStory {
+        timeline,
+        why,
         event: EventView::of(id, &instance, main_d, main_s),
         purged_from_execution: e.is_none(),
         broad_log: exec_log.or_else(|| histo_log.clone()),
