@@ -862,3 +862,39 @@ export type TimelineStep = {
   /** The workflow run that ended it (`rtEventsProcessing#12`). */
   by: string | null;
 };
+
+/** A generator's progress (each step of `generate`). */
+export type GenerateProgress = {
+  /** Events pushed so far. */
+  pushed: number;
+  /** Events it pushes in all. */
+  total: number;
+  /** Transactions so far (pushes and workflow steps). */
+  steps: number;
+  /** The clock. */
+  now: string;
+  /** When it ends. */
+  end: string;
+  /** Whether it is over. */
+  done: boolean;
+};
+
+/** What to generate. */
+export type GenerateSpec = {
+  /** Events per hour of virtual time (up to 3,600,000: a thousand a second). */
+  ratePerHour: number;
+  /** How long, in ms of virtual time, from now. */
+  durationMs: number;
+  /** Account name of an execution instance, or `loadBalancer` (the default). */
+  target?: string | null;
+  /** Queue (`rt` default). */
+  queue?: Queue | null;
+  /** Event types to draw from, equally (default: every value of the enumeration). */
+  types?: string[] | null;
+  /** Wished channels to draw from, equally (default: email). Email and SMS get addresses. */
+  channels?: ChannelInput[] | null;
+  /** Share (0–1) of events sent to an outcome-directed test address (default 0.1). */
+  testShare?: number | null;
+  /** Seed of the draws (default: the engine's seed); the same seed gives the same events. */
+  seed?: number | null;
+};

@@ -36,6 +36,8 @@ import type {
   DueStep,
   Enumerations,
   SoapReply,
+  GenerateSpec,
+  GenerateProgress,
   Preview,
   PublishedCopy,
   PublishResult,
@@ -368,6 +370,11 @@ export declare class MessageCenter {
    * the HTTP status and body Campaign would answer (`plId`, or a SOAP fault that pushes nothing).
    */
   soap(envelope: string, options?: { instance?: 'loadBalancer' | (string & {}); soapAction?: string | null }): Promise<SoapReply>;
+  /**
+   * Generates `ratePerHour` events an hour over `durationMs` of virtual time, the workflows running
+   * in between, one transaction per step; `signal` (an `AbortSignal`) stops it between two steps.
+   */
+  generate(spec: GenerateSpec, options?: { onProgress?: (progress: GenerateProgress) => void; signal?: { readonly aborted: boolean } }): Promise<GenerateProgress>;
 
   // workflows
 

@@ -471,6 +471,29 @@ export function bindMessageCenter(loadEngine) {
       return this.#run({ op: 'soap', target: instance ?? null, soapAction: soapAction ?? null }, envelope);
     }
 
+    /**
+     * The event generator: `spec.ratePerHour` events an hour over `spec.durationMs` of virtual
+     * time from now, with a mix of types, channels and addresses drawn from the seed; the
+     * workflows due in between run as the clock moves. One transaction per step; other calls can
+     * run between two steps. `onProgress` receives each step's progress; once `signal` is aborted
+     * it stops after the step in progress (everything pushed so far stays). Resolves to the last
+     * progress (`done` false if it was stopped).
+     * @returns {Promise<import('./index.js').GenerateProgress>}
+     */
+    async generate(spec, options = {}) {
+      object('spec', spec);
+      object('options', options);
+      const { onProgress, signal } = options;
+      if (onProgress !== undefined && typeof onProgress !== 'function') throw mcError('INVALID_ARGUMENT', 'onProgress must be a function');
+      let request = { op: 'generate', spec };
+      for (;;) {
+        const { result, next } = await this.#serial(() => this.#op(request));
+        onProgress?.(result);
+        if (!next || signal?.aborted) return result;
+        request = next;
+      }
+    }
+
     // ---- workflows ----
 
     /** Workflows (of one instance: `control` or an account name; or all). */

@@ -201,6 +201,8 @@ pub fn generated() -> String {
         decl::<SoapFaultView>(),
         decl::<SoapReply>(),
         decl::<TimelineStep>(),
+        decl::<GenerateProgress>(),
+        decl::<crate::ops::generate::GenerateSpec>(),
     ] {
         out.push('\n');
         out.push_str(&d);

@@ -959,6 +959,27 @@ impl SoapReply {
     }
 }
 
+/// A generator's progress (each step of `generate`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct GenerateProgress {
+    /// Events pushed so far.
+    #[ts(type = "number")]
+    pub pushed: u64,
+    /// Events it pushes in all.
+    #[ts(type = "number")]
+    pub total: u64,
+    /// Transactions so far (pushes and workflow steps).
+    #[ts(type = "number")]
+    pub steps: u64,
+    /// The clock.
+    pub now: String,
+    /// When it ends.
+    pub end: String,
+    /// Whether it is over.
+    pub done: bool,
+}
+
 /// Every result of an operation.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
@@ -987,6 +1008,8 @@ pub enum OpResult {
     Push(PushResult),
     /// `soap`.
     Soap(SoapReply),
+    /// `generate` (one step).
+    Generate(GenerateProgress),
     /// `runWorkflow`.
     Run(RunResult),
     /// `denylist`.

@@ -25,6 +25,13 @@ pub(crate) enum After {
         /// Steps so far.
         steps: u64,
     },
+    /// A generator: its progress, and on.
+    Generate {
+        /// What it generates.
+        spec: Box<crate::ops::generate::GenerateSpec>,
+        /// Where it is.
+        state: crate::ops::generate::GenerateState,
+    },
     /// `waitForStatus`: look at the event again.
     Wait {
         /// Decimal id.
@@ -64,6 +71,7 @@ fn step_next(txn: &mut Txn<'_>, s: StepNext, after: After) -> Result<Next> {
                 OpResult::Advance(AdvanceResult { steps: steps + 1, now: crate::dates::format_iso(txn.now()) }),
                 Some(Continuation::Advance { to, steps: steps + 1 }),
             ),
+            After::Generate { spec, state } => return crate::ops::generate::after_step(txn, *spec, state),
             After::Wait { id, status, deadline } => {
                 Next::Done(OpResult::Wait(None), Some(Continuation::WaitForStatus { id, status, deadline }))
             }
@@ -81,6 +89,12 @@ pub(crate) fn step_resume(txn: &mut Txn<'_>, op: StepOp, r: Vec<ReadResult>) -> 
 pub(crate) fn run_workflow(txn: &mut Txn<'_>, instance: &str, name: &str, at: Option<i64>) -> Result<Next> {
     let s = workflows::start(txn, instance, name, at)?;
     step_next(txn, s, After::Run)
+}
+
+/// Runs the next workflow step due at or before `until`, for another command (None: nothing is
+/// due).
+pub(crate) fn step_due(txn: &mut Txn<'_>, until: i64, after: After) -> Result<Option<Next>> {
+    next_step(txn, until, after)
 }
 
 /// Runs the next workflow step due at or before `until` (None: nothing is due).

@@ -6,6 +6,7 @@ pub(crate) mod admin;
 pub(crate) mod catalogue;
 pub(crate) mod commands;
 pub(crate) mod explain;
+pub(crate) mod generate;
 pub(crate) mod open;
 pub(crate) mod push;
 pub(crate) mod read;
@@ -245,6 +246,14 @@ pub enum Request {
     Push(PushRequest),
     /// A SOAP `PushEvent` / `PushEvents` envelope, answered as Campaign answers it.
     Soap(push::SoapRequest),
+    /// Generates events at a rate over a duration of virtual time (one step per transaction).
+    Generate {
+        /// What to generate.
+        spec: Box<generate::GenerateSpec>,
+        /// Where it is (none at the first call).
+        #[serde(default)]
+        state: Option<generate::GenerateState>,
+    },
     /// Runs one step of a workflow (at `at`, moving the clock there, or now); the result says
     /// whether the run goes on.
     RunWorkflow {
@@ -375,6 +384,13 @@ pub enum Continuation {
         /// Internal name.
         name: String,
     },
+    /// The next step of a generator.
+    Generate {
+        /// What it generates.
+        spec: Box<generate::GenerateSpec>,
+        /// Where it is.
+        state: generate::GenerateState,
+    },
     /// `waitForStatus` until `deadline`.
     WaitForStatus {
         /// Decimal id.
@@ -394,6 +410,7 @@ impl Continuation {
             Continuation::RunWorkflow { instance, name } => {
                 Request::RunWorkflow { instance: instance.clone(), name: name.clone(), at: None }
             }
+            Continuation::Generate { spec, state } => Request::Generate { spec: spec.clone(), state: Some(state.clone()) },
             Continuation::WaitForStatus { id, status, deadline } => {
                 Request::WaitForStatus { id: id.clone(), status: status.clone(), max_ms: None, deadline: Some(*deadline) }
             }
@@ -483,6 +500,7 @@ pub(crate) fn begin(txn: &mut Txn<'_>, req: Request) -> Result<Next> {
         }
         Request::Push(p) => push::begin(txn, p),
         Request::Soap(p) => push::soap_begin(txn, p),
+        Request::Generate { spec, state } => generate::step(txn, *spec, state),
         Request::RunWorkflow { instance, name, at } => commands::run_workflow(txn, &instance, &name, at),
         Request::Denylist { instance, address } => done(admin::denylist(txn, &instance, &address)?),
         Request::ListEvents { filter } => read::list_begin(txn, filter),

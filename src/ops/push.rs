@@ -13,7 +13,7 @@ use crate::events::{validate, ValidEvent};
 use crate::input;
 use crate::keys::{self, PageId, Scope, PAGE};
 use crate::model::{EventStatus, Queue};
-use crate::ops::{Next, OpState};
+use crate::ops::{Continuation, Next, OpState};
 use crate::pages::Page;
 use crate::records::{EventData, EventState, IdList, StatusChange};
 use crate::soap;
@@ -64,6 +64,8 @@ pub struct SoapRequest {
 pub struct PushOp {
     /// Answer as SOAP, for this service.
     soap: Option<soap::Service>,
+    /// Answer this instead, and go on there (a generator's step).
+    then: Option<(OpResult, Continuation)>,
     events: Vec<ValidEvent>,
     ii: u8,
     account: String,
@@ -111,7 +113,19 @@ pub fn begin(txn: &mut Txn<'_>, p: PushRequest) -> Result<Next> {
         "json" => input::json::parse_events(&p.text, &limits)?,
         f => return err(ErrorCode::InvalidArgument, format!("format '{}' is neither 'xml' nor 'json'", crate::ctx::excerpt(f))),
     };
-    push_events(txn, raws, p.target.as_deref(), p.single, default_queue, None)
+    push_events(txn, raws, p.target.as_deref(), p.single, default_queue, None, None)
+}
+
+/// A generator's events (one PushEvents call): answered with the generator's progress.
+pub(crate) fn push_generated(
+    txn: &mut Txn<'_>,
+    raws: Vec<input::RawEvent>,
+    target: Option<&str>,
+    queue: Queue,
+    then: Continuation,
+    result: OpResult,
+) -> Result<Next> {
+    push_events(txn, raws, target, false, queue, None, Some((result, then)))
 }
 
 /// A SOAP envelope: read it (a fault if it cannot be), push its events (a fault if the engine
@@ -133,7 +147,7 @@ pub fn soap_begin(txn: &mut Txn<'_>, p: SoapRequest) -> Result<Next> {
     // Every error of reading and validating the events comes before anything is changed (the
     // instance is picked and ids taken last), so answering it as a fault writes nothing.
     let pushed = input::xml::events_from_node(doc, &limits)
-        .and_then(|raws| push_events(txn, raws, p.target.as_deref(), single, call.service.queue(), Some(call.service)));
+        .and_then(|raws| push_events(txn, raws, p.target.as_deref(), single, call.service.queue(), Some(call.service), None));
     match pushed {
         Ok(next) => Ok(next),
         Err(e) => fault(&soap::refused_fault(call.service, &method, &e)),
@@ -148,6 +162,7 @@ fn push_events(
     single: bool,
     default_queue: Queue,
     soap: Option<soap::Service>,
+    then: Option<(OpResult, Continuation)>,
 ) -> Result<Next> {
     if single && raws.len() != 1 {
         return err(ErrorCode::InvalidEvent, format!("PushEvent takes one event, the document holds {}", raws.len()));
@@ -179,7 +194,7 @@ fn push_events(
     let page = PageId { scope: Scope::Exec, ii, pg };
     // The first page holds earlier events unless this call starts it (or they were all purged).
     let earlier = first > purged_below.max(pg * PAGE).max(1);
-    let op = PushOp { soap, events, ii, account, first, single, appends: earlier };
+    let op = PushOp { soap, then, events, ii, account, first, single, appends: earlier };
     if earlier {
         Ok(Next::Read(OpState::Push(op), vec![ReadReq::Get { keys: vec![keys::state_key(page), keys::summary_key(page)] }]))
     } else {
@@ -274,6 +289,9 @@ fn finish(txn: &mut Txn<'_>, op: PushOp, first_state: Option<String>, first_summ
     }
     for (_, p) in pages {
         txn.finish_page(p)?;
+    }
+    if let Some((result, cont)) = op.then {
+        return Ok(Next::Done(result, Some(cont)));
     }
     let result = match op.soap {
         None => OpResult::Push(PushResult { events: out }),

@@ -637,3 +637,24 @@ test('soap: an envelope as integrators post it, the reply Campaign gives, and fa
   await assert.rejects(fx.mc.soap('<x/>', { soapAction: 5 }), { code: 'INVALID_ARGUMENT' });
   await fx.stillWorks();
 });
+
+test('generate: progress at each step, stopped by a signal between two steps, and a bad spec refused', async () => {
+  const fx = await fixture();
+  for (const w of ['rtEventsProcessing', 'updateEventsStatus']) await fx.mc.startWorkflow('exec1', w);
+  const seen = [];
+  const r = await fx.mc.generate({ ratePerHour: 7200, durationMs: 60_000, target: 'exec1' }, { onProgress: (p) => seen.push(p.pushed) });
+  assert.deepEqual([r.pushed, r.total, r.done], [120, 120, true]);
+  assert.ok(seen.length > 10 && seen.every((n, i) => i === 0 || n >= seen[i - 1]), String(seen));
+  assert.equal(fx.mc.countEvents({ instance: 'exec1' }).total, 120);
+  const stop = new AbortController();
+  const part = await fx.mc.generate({ ratePerHour: 7200, durationMs: 600_000, target: 'exec1' }, { onProgress: (p) => p.pushed >= 30 && stop.abort(), signal: stop.signal });
+  assert.equal(part.done, false);
+  assert.ok(part.pushed >= 30 && part.pushed < 1200, String(part.pushed));
+  assert.equal(fx.mc.countEvents({ instance: 'exec1' }).total, 120 + part.pushed, 'what was pushed before the stop stays');
+  const before = await dump(fx.storage);
+  await assert.rejects(fx.mc.generate({ ratePerHour: 60, durationMs: 3_600_000, types: ['nope'] }), { code: 'UNKNOWN_EVENT_TYPE' });
+  await assert.rejects(fx.mc.generate({ ratePerHour: 'fast', durationMs: 1 }), { code: 'INVALID_ARGUMENT' });
+  await assert.rejects(fx.mc.generate(null), { code: 'INVALID_ARGUMENT' });
+  assert.deepEqual(await dump(fx.storage), before);
+  await fx.stillWorks();
+});

@@ -160,6 +160,8 @@ test('the declared result shapes have exactly the fields the engine returns', as
   assert.deepEqual(keys(ok), members(dts, 'SoapReply'));
   const fault = await mc.soap('<Envelope/>');
   assert.deepEqual(keys(fault.fault), members(dts, 'SoapFaultView'));
+  const gen = await mc.generate({ ratePerHour: 600, durationMs: 60_000 });
+  assert.deepEqual(keys(gen), members(dts, 'GenerateProgress'));
   const enums = mc.enumerations();
   assert.deepEqual(keys(enums), members(dts, 'Enumerations'));
   assert.deepEqual(keys(enums.statuses[0]), members(dts, 'EnumValue'));

@@ -35,6 +35,7 @@ import type {
   DueStep,
   Enumerations,
   SoapReply,
+  GenerateProgress,
   TestAddress,
   Preview,
   PublishResult,
@@ -150,6 +151,9 @@ async function main(): Promise<void> {
   const reply: SoapReply = await mc.soap('<Envelope/>', { instance: 'mcExec1', soapAction: 'nms:rtEvent#PushEvent' });
   const httpStatus: number = reply.status;
   const faultCode: string | undefined = reply.fault?.faultcode;
+  const stop = { aborted: false };
+  const gen: GenerateProgress = await mc.generate({ ratePerHour: 600, durationMs: 60_000, types: ['order'], channels: ['email'], testShare: 0.5 }, { onProgress: (p) => p.pushed, signal: stop });
+  const genDone: boolean = gen.done;
   const id: string = pushed.id;
 
   // reading
