@@ -65,7 +65,7 @@ pub struct PushOp {
     /// Answer as SOAP, for this service.
     soap: Option<soap::Service>,
     /// Answer this instead, and go on there (a generator's step).
-    then: Option<(OpResult, Continuation)>,
+    then: Option<Box<(OpResult, Continuation)>>,
     events: Vec<ValidEvent>,
     ii: u8,
     account: String,
@@ -125,7 +125,7 @@ pub(crate) fn push_generated(
     then: Continuation,
     result: OpResult,
 ) -> Result<Next> {
-    push_events(txn, raws, target, false, queue, None, Some((result, then)))
+    push_events(txn, raws, target, false, queue, None, Some(Box::new((result, then))))
 }
 
 /// A SOAP envelope: read it (a fault if it cannot be), push its events (a fault if the engine
@@ -162,7 +162,7 @@ fn push_events(
     single: bool,
     default_queue: Queue,
     soap: Option<soap::Service>,
-    then: Option<(OpResult, Continuation)>,
+    then: Option<Box<(OpResult, Continuation)>>,
 ) -> Result<Next> {
     if single && raws.len() != 1 {
         return err(ErrorCode::InvalidEvent, format!("PushEvent takes one event, the document holds {}", raws.len()));
@@ -290,7 +290,8 @@ fn finish(txn: &mut Txn<'_>, op: PushOp, first_state: Option<String>, first_summ
     for (_, p) in pages {
         txn.finish_page(p)?;
     }
-    if let Some((result, cont)) = op.then {
+    if let Some(then) = op.then {
+        let (result, cont) = *then;
         return Ok(Next::Done(result, Some(cont)));
     }
     let result = match op.soap {

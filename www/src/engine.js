@@ -29,7 +29,7 @@ worker.onmessage = ({ data }) => {
     const p = pending.get(data.re);
     pending.delete(data.re);
     if (!p) return;
-    if (data.err) p.reject(Object.assign(new Error(data.err.message), { code: data.err.code }));
+    if (data.err) p.reject(Object.assign(new Error(data.err.message), data.err));
     else p.resolve(data.ok);
     return;
   }

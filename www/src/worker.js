@@ -169,7 +169,10 @@ async function importSandbox(job, { name, lines }) {
 
 /** An error as it crosses to the page: its code and message. */
 function wire(e) {
-  return { code: typeof e?.code === 'string' ? e.code : 'INTERNAL', message: e?.message ?? String(e) };
+  const w = { code: typeof e?.code === 'string' ? e.code : 'INTERNAL', message: e?.message ?? String(e) };
+  // Where the error points, for errors that point into a text (a template's syntax error).
+  if (typeof e?.field === 'string') Object.assign(w, { field: e.field, line: e.line, column: e.column });
+  return w;
 }
 
 const handlers = {
@@ -215,13 +218,19 @@ const handlers = {
     return null;
   },
   play: ({ speed }) => play(speed),
+  speed: ({ speed }) => {
+    if (!(Number.isFinite(speed) && speed > 0 && speed <= 86_400)) throw Object.assign(new Error('the speed is a number from 1 to 86,400'), { code: 'INVALID_ARGUMENT' });
+    clock.speed = speed;
+    changed();
+    return null;
+  },
   pause: () => pause(),
   clock: () => ({ running: clock.running, speed: clock.speed, now: current ? current.mc.now() : null }),
 };
 
 /** Calls that change the sandbox: the page is told when they are done. */
 const MUTATING = new Set(['createSandbox', 'openSandbox', 'resetSandbox', 'deleteSandbox', 'importSandbox']);
-const READS = new Set(['settings', 'now', 'executionInstances', 'eventTypes', 'templates', 'getTemplate', 'preview', 'publishedTemplates', 'deliveries', 'workflows', 'journal', 'listEvents', 'countEvents', 'getEvent', 'mcPing']);
+const READS = new Set(['settings', 'now', 'executionInstances', 'eventTypes', 'templates', 'getTemplate', 'preview', 'publishedTemplates', 'deliveries', 'workflows', 'journal', 'listEvents', 'countEvents', 'getEvent', 'mcPing', 'nextDue']);
 
 self.onmessage = async ({ data }) => {
   const { id, call, ...params } = data;
