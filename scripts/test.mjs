@@ -3,7 +3,7 @@
 // (cargo test) and the JavaScript and browser tests (node --test, under a non-UTC time zone).
 
 import { readdirSync } from 'node:fs';
-import { build, buildFaults } from './build.mjs';
+import { build, buildFaults, buildWww } from './build.mjs';
 import { ensureChromium, ensureRustTools, root, sh } from './tools.mjs';
 
 ensureRustTools();
@@ -14,6 +14,7 @@ sh('cargo', ['clippy', '--quiet', '--all-targets', '--features', 'driver,bench,f
 sh('cargo', ['clippy', '--quiet', '--lib', '--target', 'wasm32-unknown-unknown', '--', '-D', 'warnings']);
 build();
 buildFaults();
+buildWww();
 ensureChromium();
 sh('cargo', ['test', '--quiet']);
 const files = [];

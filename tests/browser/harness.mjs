@@ -61,12 +61,12 @@ export function requireChromium(t) {
  * @param {import('node:test').TestContext} t
  * @returns {Promise<{ page: import('playwright-core').Page, problems: string[], server: Awaited<ReturnType<typeof startServer>> }>}
  */
-export async function openPage(t, root = REPO_ROOT, { args = [] } = {}) {
+export async function openPage(t, root = REPO_ROOT, { args = [], viewport } = {}) {
   const server = await startServer(root);
   t.after(() => server.close());
   const browser = await launchChromium(args);
   t.after(() => browser.close());
-  const page = await (await browser.newContext()).newPage();
+  const page = await (await browser.newContext(viewport ? { viewport } : {})).newPage();
   /** @type {string[]} */
   const problems = [];
   page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));

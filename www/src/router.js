@@ -17,7 +17,10 @@ addEventListener('hashchange', () => {
 
 /** The hash of a route. */
 export function href({ sandbox = route.value.sandbox, instance = '', page = '', rest = [], params = {} } = {}) {
-  const path = [sandbox, instance, page, ...rest].filter((x) => x !== '').map(encodeURIComponent).join('/');
+  // Empty segments stay (`#/<sandbox>//push`: a page of no instance), trailing ones go.
+  const parts = [sandbox, instance, page, ...rest];
+  while (parts.length > 1 && parts.at(-1) === '') parts.pop();
+  const path = parts.map(encodeURIComponent).join('/');
   const q = new URLSearchParams(Object.entries(params).filter(([, v]) => v !== undefined && v !== null && v !== '')).toString();
   return `#/${path}${q ? `?${q}` : ''}`;
 }

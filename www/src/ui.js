@@ -32,6 +32,16 @@ export function when(iso) {
   return iso.replace('T', ' ').replace(/(\.\d+)?Z$/, '');
 }
 
+/**
+ * A time for a dense column: the time of day when it is on the virtual clock's day (`today`, the
+ * engine's ISO text of now), else the date and the minute. Text is compared, never parsed.
+ */
+export function whenShort(iso, today) {
+  if (!iso) return '';
+  const t = when(iso);
+  return today && iso.slice(0, 10) === today.slice(0, 10) ? t.slice(11) : t.slice(0, 16);
+}
+
 /** The engine's error, next to what caused it. */
 export function ErrorText({ error, id }) {
   if (!error) return null;

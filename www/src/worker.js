@@ -10,8 +10,10 @@ import { sandboxes } from './registry.js';
 let current = null;
 /** The clock runner: running, its speed (virtual ms per real ms), the timer. */
 const clock = { running: false, speed: 60, timer: null, busy: false, lastTick: 0 };
-/** Cancellation flags of long jobs (generator, export, import), by job id. */
+/** Cancellation flags of long jobs (export, import), by job id. */
 const cancelled = new Set();
+/** The abort controllers of running generators, by job id. */
+const aborts = new Map();
 /** A change counter: the page re-reads what it shows when it moves. */
 let version = 0;
 
@@ -215,7 +217,30 @@ const handlers = {
   importSandbox: ({ job, name, lines }) => importSandbox(job, { name, lines }),
   cancel: ({ job }) => {
     cancelled.add(job);
+    aborts.get(job)?.abort();
     return null;
+  },
+  /** The generator, with its progress as events and a cancel between two steps. */
+  async generate({ job, spec }) {
+    const stop = new AbortController();
+    aborts.set(job, stop);
+    let last = 0;
+    try {
+      return await mc().generate(spec, {
+        signal: stop.signal,
+        onProgress: (p) => {
+          post({ event: 'progress', job, ...p });
+          // The page re-reads what it shows at most every 250 ms while a generator runs.
+          const t = performance.now();
+          if (t - last > 250) {
+            last = t;
+            changed();
+          }
+        },
+      });
+    } finally {
+      aborts.delete(job);
+    }
   },
   play: ({ speed }) => play(speed),
   speed: ({ speed }) => {
@@ -229,8 +254,8 @@ const handlers = {
 };
 
 /** Calls that change the sandbox: the page is told when they are done. */
-const MUTATING = new Set(['createSandbox', 'openSandbox', 'resetSandbox', 'deleteSandbox', 'importSandbox']);
-const READS = new Set(['settings', 'now', 'executionInstances', 'eventTypes', 'templates', 'getTemplate', 'preview', 'publishedTemplates', 'deliveries', 'workflows', 'journal', 'listEvents', 'countEvents', 'getEvent', 'mcPing', 'nextDue']);
+const MUTATING = new Set(['createSandbox', 'openSandbox', 'resetSandbox', 'deleteSandbox', 'importSandbox', 'generate']);
+const READS = new Set(['settings', 'now', 'executionInstances', 'eventTypes', 'templates', 'getTemplate', 'preview', 'publishedTemplates', 'deliveries', 'workflows', 'journal', 'listEvents', 'countEvents', 'getEvent', 'mcPing', 'nextDue', 'enumerations']);
 
 self.onmessage = async ({ data }) => {
   const { id, call, ...params } = data;

@@ -1,0 +1,72 @@
+// The app's frame: the sandbox bar and the virtual clock on top, the explorer on the left, the
+// page of the route in the middle. Which sandbox is open follows the URL.
+
+import { useEffect, useState } from 'preact/hooks';
+import { signal } from '@preact/signals';
+import { html } from './html.js';
+import { call, ready, workerError } from './engine.js';
+import { route, go } from './router.js';
+import { ErrorText } from './ui.js';
+import { Clock } from './clock.js';
+import { Explorer } from './explorer.js';
+import { Sandboxes } from './sandboxes.js';
+import { pageFor } from './pages.js';
+
+/** The open sandbox `{ id, name }`, null while none is, and the error that kept it from opening. */
+export const sandbox = signal(null);
+export const openError = signal(null);
+
+async function openFromRoute() {
+  await ready;
+  const wanted = route.value.sandbox;
+  if (sandbox.value && sandbox.value.id === wanted) return;
+  openError.value = null;
+  try {
+    const list = await call('sandboxes');
+    let target = wanted && list.find((s) => s.id === wanted);
+    if (!target && list.length > 0 && !wanted) target = list[0];
+    let opened;
+    if (target) opened = await call('openSandbox', { id: target.id });
+    else if (!wanted || list.length === 0) opened = await call('createSandbox', { name: 'My first sandbox' });
+    else throw Object.assign(new Error(`there is no sandbox ${wanted} in this browser`), { code: 'NO_SANDBOX' });
+    sandbox.value = { id: opened.id, name: opened.name };
+    if (route.value.sandbox !== opened.id) go({ sandbox: opened.id, instance: '', page: 'topology' }, { replace: true });
+  } catch (e) {
+    sandbox.value = null;
+    openError.value = e;
+  }
+}
+
+export function App() {
+  const r = route.value;
+  useEffect(() => {
+    openFromRoute();
+  }, [r.sandbox]);
+  const [menu, setMenu] = useState(false);
+  const sb = sandbox.value;
+  const Page = pageFor(r);
+  return html`
+    <div class="app">
+      <header class="top">
+        <a class="brand" href="#/">Message Center <span>simulator</span></a>
+        <div class="sandbox-bar">
+          <button type="button" class="sandbox-button" aria-haspopup="dialog" aria-expanded=${menu} onClick=${() => setMenu(!menu)}>
+            <span class="muted">Sandbox</span> ${sb ? sb.name : '—'} ▾
+          </button>
+        </div>
+        ${sb && html`<${Clock} />`}
+      </header>
+      ${menu && html`<${Sandboxes} current=${sb} onClose=${() => setMenu(false)} onRenamed=${(s) => (sandbox.value = s)} />`}
+      ${workerError.value && html`<div class="banner" role="alert"><${ErrorText} error=${workerError.value} /><button type="button" onClick=${() => (workerError.value = null)}>Dismiss</button></div>`}
+      ${openError.value && html`<div class="banner" role="alert">
+        ${openError.value.code === 'STORAGE_LOCKED'
+          ? html`<p><strong>This sandbox is open in another tab.</strong> A sandbox works in one tab at a time, so that two tabs never write beside each other. Close it there, or open another sandbox.</p>`
+          : html`<${ErrorText} error=${openError.value} />`}
+        <button type="button" onClick=${() => setMenu(true)}>Choose a sandbox</button>
+      </div>`}
+      <div class="body">
+        <nav class="explorer" aria-label="Explorer">${sb && html`<${Explorer} key=${sb.id} />`}</nav>
+        <main class="page" id="main">${sb ? html`<${Page} key=${`${r.instance}/${r.page}`} />` : !openError.value && html`<p class="loading">Opening the sandbox…</p>`}</main>
+      </div>
+    </div>`;
+}

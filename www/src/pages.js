@@ -1,0 +1,32 @@
+// Which view a route shows (see router.js for the routes the explorer links to).
+
+import { html } from './html.js';
+import { Topology } from './views/topology.js';
+import { PushPage } from './views/push.js';
+import { Accounts, EventTypes } from './views/admin.js';
+import { Workflows } from './views/workflows.js';
+import { Templates, Published, Deliveries } from './views/templates.js';
+import { EventsPage } from './views/events.js';
+// Reports: see views/reports.js (to come)
+
+function NotFound() {
+  return html`<p class="empty">There is no such page here. Choose one in the explorer.</p>`;
+}
+
+const PAGES = {
+  topology: Topology,
+  push: PushPage,
+  accounts: Accounts,
+  eventTypes: EventTypes,
+  workflows: Workflows,
+  templates: Templates,
+  published: Published,
+  deliveries: Deliveries,
+  events: EventsPage,
+
+};
+
+/** The view of a route. */
+export function pageFor(route) {
+  return PAGES[route.page || 'topology'] ?? NotFound;
+}

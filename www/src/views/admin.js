@@ -1,0 +1,103 @@
+// Administration > Platform on the control: the external accounts of type "Execution instance"
+// (with "Create the archiving workflow" and the product's warning while it is missing) and the
+// `eventType` enumeration.
+
+import { useState } from 'preact/hooks';
+import { html } from '../html.js';
+import { mc } from '../engine.js';
+import { Action, ErrorText, Field, Loaded, Table, Title, useQuery } from '../ui.js';
+
+function AccountForm() {
+  const [f, setF] = useState({ label: '', name: '', url: '', executionInstanceId: '', enabled: true });
+  const [error, setError] = useState(null);
+  const [done, setDone] = useState(null);
+  const set = (k) => (e) => setF({ ...f, [k]: e.currentTarget.type === 'checkbox' ? e.currentTarget.checked : e.currentTarget.value });
+  const submit = async (e) => {
+    e.preventDefault();
+    setError(null);
+    setDone(null);
+    try {
+      const input = { name: f.name, executionInstanceId: f.executionInstanceId === '' ? NaN : Number(f.executionInstanceId), enabled: f.enabled };
+      if (f.label) input.label = f.label;
+      if (f.url) input.url = f.url;
+      const a = await mc.addExecutionInstance(input);
+      setDone(a);
+      setF({ label: '', name: '', url: '', executionInstanceId: '', enabled: true });
+    } catch (err) {
+      setError(err);
+    }
+  };
+  return html`<form class="card" onSubmit=${submit} aria-label="New external account">
+    <h2>New external account</h2>
+    <p class="hint">Type: <strong>Execution instance</strong>. "Execution instance ID will automatically be defined on first use or by account initialization" in Campaign; here you choose it (0–255): it is the top byte of the ids of the events the instance receives.</p>
+    <div class="row">
+      <${Field} label="Label">${(id) => html`<input id=${id} value=${f.label} onInput=${set('label')} placeholder="Execution instance 1" />`}</${Field}>
+      <${Field} label="Internal name">${(id) => html`<input id=${id} required value=${f.name} onInput=${set('name')} placeholder="mcExec1" />`}</${Field}>
+      <${Field} label="URL">${(id) => html`<input id=${id} value=${f.url} onInput=${set('url')} placeholder="http://mcexec1.example.com:8080" />`}</${Field}>
+      <${Field} label="Execution instance ID">${(id) => html`<input id=${id} required inputmode="numeric" value=${f.executionInstanceId} onInput=${set('executionInstanceId')} placeholder="1" />`}</${Field}>
+      <label class="check"><input type="checkbox" checked=${f.enabled} onChange=${set('enabled')} /> Enabled</label>
+    </div>
+    <button type="submit" class="primary">Add the execution instance</button>
+    <${ErrorText} error=${error} />
+    ${done && html`<p role="status">Added <strong>${done.label}</strong> (${done.name}). Its technical workflows are created stopped: start them from its Administration > Production > Message Center folder.</p>`}
+  </form>`;
+}
+
+export function Accounts() {
+  const q = useQuery(() => mc.executionInstances());
+  return html`<${Title} path=${['Control instance', 'Administration', 'Platform']}>External accounts</${Title}>
+    <${Loaded} query=${q}>${(accounts) => html`
+      <${Table}
+        caption="External accounts of type Execution instance"
+        empty="No execution instance is registered yet: add one below."
+        rows=${accounts}
+        rowKey=${(a) => a.name}
+        columns=${[
+          ['Label', (a) => a.label],
+          ['Internal name', (a) => html`<code>${a.name}</code>`],
+          ['Type', (a) => a.type],
+          ['Enabled', (a) => html`<label class="check"><input type="checkbox" checked=${a.enabled} aria-label=${`Enabled: ${a.label}`} onChange=${(e) => mc.updateExecutionInstance(a.name, { enabled: e.currentTarget.checked })} /></label>`],
+          ['URL', (a) => a.url],
+          ['Execution instance ID', (a) => a.executionInstanceId],
+          [
+            'Archiving',
+            (a) =>
+              a.warning
+                ? html`<p class="warning">⚠ ${a.warning}</p><${Action} kind="primary" run=${() => mc.createArchivingWorkflow(a.name)}>Create the archiving workflow</${Action}>`
+                : html`<code>${a.archivingWorkflow}</code>`,
+          ],
+        ]}
+      />`}</${Loaded}>
+    <${AccountForm} />`;
+}
+
+export function EventTypes() {
+  const q = useQuery(() => mc.eventTypes());
+  const [f, setF] = useState({ name: '', label: '' });
+  const [error, setError] = useState(null);
+  const submit = async (e) => {
+    e.preventDefault();
+    setError(null);
+    try {
+      await mc.addEventType(f.label ? { name: f.name, label: f.label } : f.name);
+      setF({ name: '', label: '' });
+    } catch (err) {
+      setError(err);
+    }
+  };
+  return html`<${Title} path=${['Control instance', 'Administration', 'Platform', 'Enumerations']}>Event type (eventType)</${Title}>
+    <p class="hint">The values of the <code>eventType</code> enumeration: what events carry in their <code>type</code> attribute, and what a transactional message template is for.</p>
+    <${Loaded} query=${q}>${(types) => html`<${Table} caption="Values of eventType" rows=${types} rowKey=${(t) => t.name} empty="No event type yet." columns=${[
+      ['Internal name', (t) => html`<code>${t.name}</code>`],
+      ['Label', (t) => t.label],
+    ]} />`}</${Loaded}>
+    <form class="card" onSubmit=${submit} aria-label="New event type">
+      <h2>New value</h2>
+      <div class="row">
+        <${Field} label="Internal name">${(id) => html`<input id=${id} required value=${f.name} onInput=${(e) => setF({ ...f, name: e.currentTarget.value })} placeholder="order_confirmation" />`}</${Field}>
+        <${Field} label="Label">${(id) => html`<input id=${id} value=${f.label} onInput=${(e) => setF({ ...f, label: e.currentTarget.value })} placeholder="Order confirmation" />`}</${Field}>
+      </div>
+      <button type="submit" class="primary">Add the event type</button>
+      <${ErrorText} error=${error} />
+    </form>`;
+}

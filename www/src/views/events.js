@@ -1,0 +1,260 @@
+// The status list: real-time or batch events of an execution instance, or the control's event
+// history. Filters (in the URL, so a view can be bookmarked): queue, status, event type, channel,
+// dates, address, and a search query the engine parses. Exact counts per status (counters) that
+// are also filters, and a chart of them over virtual time. A virtualised list read from the engine
+// block by block (by offset), never the whole set. j/k move, Enter opens, Esc goes back.
+
+import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { Virtualizer, elementScroll, observeElementOffset, observeElementRect } from '@tanstack/virtual-core';
+import { html } from '../html.js';
+import { job, mc, now, version } from '../engine.js';
+import { go, route } from '../router.js';
+import { ErrorText, Field, Title, useQuery, whenShort } from '../ui.js';
+import { StatusChart } from './chart.js';
+import { EventDetail } from './event.js';
+import { exportEvents } from './export.js';
+
+const ROW = 30;
+const BLOCK = 100;
+
+/** The filter of the route: what the URL holds, for the engine. */
+function filterOf(r) {
+  const p = r.params;
+  const f = { instance: r.instance };
+  for (const k of ['queue', 'status', 'type', 'channel', 'from', 'to', 'address']) if (p[k]) f[k] = p[k];
+  if (p.q) f.query = p.q;
+  return f;
+}
+
+const COLUMNS = [
+  ['Event type', (e) => e.type],
+  ['Channel', (e, L) => L.channel(e.wishedChannel)],
+  ['Process requested on', (e, L) => whenShort(e.processRequestedOn, L.today)],
+  ['Status', (e) => html`<span class=${`status ${e.status}`}>${e.statusLabel}</span>`],
+  ['Number of errors', (e) => e.errors],
+  ['Created', (e, L) => whenShort(e.created, L.today)],
+  ['Address', (e) => e.email ?? e.mobilePhone ?? e.registrationToken ?? ''],
+  ['Template', (e) => e.template ?? ''],
+];
+
+/**
+ * Rows by index, fetched in blocks of BLOCK by offset. A block is fetched again once the engine
+ * changed (live updates): the rows shown stay until it comes back.
+ */
+function useRows(filter, key) {
+  const blank = () => ({ rows: new Map(), total: null, end: null, error: null, fresh: new Set() });
+  const [state, setState] = useState(blank);
+  const inflight = useRef(new Set());
+  const gen = useRef(0);
+  const v = version.value;
+  useEffect(() => {
+    gen.current++;
+    inflight.current = new Set();
+    setState(blank());
+  }, [key]);
+  useEffect(() => {
+    gen.current++;
+    inflight.current = new Set();
+    setState((s) => ({ ...s, fresh: new Set() }));
+  }, [v]);
+  const fetchBlock = async (b) => {
+    const g = gen.current;
+    if (inflight.current.has(b)) return;
+    inflight.current.add(b);
+    try {
+      const got = [];
+      let after = null;
+      let total = null;
+      let ended = false;
+      // A page may come back short (a scan budget): go on from its token.
+      while (got.length < BLOCK) {
+        const page = await mc.listEvents(after ? { ...filter, after, limit: BLOCK - got.length } : { ...filter, offset: b * BLOCK, limit: BLOCK });
+        total = page.total;
+        got.push(...page.events);
+        if (!page.next) {
+          ended = true;
+          break;
+        }
+        after = page.next;
+      }
+      if (g !== gen.current) return;
+      setState((s) => {
+        const rows = new Map(s.rows);
+        for (let i = b * BLOCK; i < (b + 1) * BLOCK; i++) rows.delete(i);
+        got.forEach((e, i) => rows.set(b * BLOCK + i, e));
+        const end = ended ? b * BLOCK + got.length : s.end;
+        return { rows, total, end, error: null, fresh: new Set(s.fresh).add(b) };
+      });
+    } catch (error) {
+      if (g === gen.current) setState((s) => ({ ...s, error, fresh: new Set(s.fresh).add(b) }));
+    } finally {
+      inflight.current.delete(b);
+    }
+  };
+  return { ...state, fetchBlock };
+}
+
+function Counts({ filter, onStatus, active, labels }) {
+  const q = useQuery(() => mc.countEvents({ instance: filter.instance, queue: filter.queue ?? null, type: filter.type ?? null, channel: filter.channel ?? null, query: filter.query ?? null }), [JSON.stringify(filter)]);
+  if (!q.data) return q.error ? null : html`<p class="loading">Counting…</p>`;
+  const c = q.data;
+  return html`<div class="counts" role="group" aria-label="Counts per status (click one to filter)">
+    <button type="button" class=${!active ? 'count on' : 'count'} aria-pressed=${!active} onClick=${() => onStatus(null)}>All <strong>${c.total.toLocaleString('en-US')}</strong></button>
+    ${labels.statuses.map((s) => html`<button type="button" class=${`count ${active === s.name ? 'on' : ''}`} aria-pressed=${active === s.name} onClick=${() => onStatus(active === s.name ? null : s.name)}>
+      <span class=${`dot ${s.name}`} aria-hidden="true"></span>${s.label} <strong>${c.byStatus[s.name].toLocaleString('en-US')}</strong>
+    </button>`)}
+    ${!c.exact && html`<span class="hint">(the counts leave out the date and address terms)</span>`}
+  </div>`;
+}
+
+function Filters({ r, labels, types }) {
+  const p = r.params;
+  const [q, setQ] = useState(p.q ?? '');
+  useEffect(() => setQ(p.q ?? ''), [p.q]);
+  const set = (k, v) => go({ ...r, params: { ...p, [k]: v || undefined, event: undefined } }, { replace: true });
+  const select = (k, label, options) => html`<${Field} label=${label}>${(id) => html`<select id=${id} value=${p[k] ?? ''} onChange=${(e) => set(k, e.currentTarget.value)}>
+      <option value="">(all)</option>
+      ${options.map(([v, l]) => html`<option value=${v}>${l}</option>`)}
+    </select>`}</${Field}>`;
+  return html`<form class="filters" role="search" aria-label="Filter the events" onSubmit=${(e) => { e.preventDefault(); set('q', q.trim()); }}>
+    <div class="row">
+      <div class="field grow"><${Field} label="Search" hint="status:sent type:order_confirmation email:ada@example.com after:08:00 -status:pending">${(id, d) => html`<input id=${id} type="search" aria-describedby=${d} value=${q} onInput=${(e) => setQ(e.currentTarget.value)} placeholder="status:sent -type:reset after:08:00" />`}</${Field}></div>
+      <button type="submit">Search</button>
+    </div>
+    <div class="row">
+      ${r.instance === 'control' && select('queue', 'Queue', labels.queues.map((x) => [x.name, x.label]))}
+      ${select('status', 'Status', labels.statuses.map((s) => [s.name, s.label]))}
+      ${select('type', 'Event type', types.map((t) => [t.name, t.label]))}
+      ${select('channel', 'Channel', labels.channels.map((c) => [c.name, c.label]))}
+      <${Field} label="Created from (UTC)">${(id) => html`<input id=${id} value=${p.from ?? ''} onChange=${(e) => set('from', e.currentTarget.value.trim())} placeholder="2026-03-02T08:00:00Z" />`}</${Field}>
+      <${Field} label="Created to (UTC)">${(id) => html`<input id=${id} value=${p.to ?? ''} onChange=${(e) => set('to', e.currentTarget.value.trim())} />`}</${Field}>
+      <${Field} label="Address">${(id) => html`<input id=${id} value=${p.address ?? ''} onChange=${(e) => set('address', e.currentTarget.value.trim())} placeholder="ada@example.com" />`}</${Field}>
+    </div>
+  </form>`;
+}
+
+const INSTANCE = ['Execution instance', (e) => e.instance];
+
+function List({ filter, filterKey, labels, open, onOpen }) {
+  const columns = filter.instance === 'control' ? [INSTANCE, ...COLUMNS] : COLUMNS;
+  const { rows, total, error, end, fresh, fetchBlock } = useRows(filter, filterKey);
+  const known = rows.size > 0 ? Math.max(...rows.keys()) + 1 : 0;
+  const count = error ? 0 : (total ?? end ?? known + BLOCK);
+  const scroller = useRef(null);
+  const [, redraw] = useState(0);
+  const [focus, setFocus] = useState(0);
+  const virt = useMemo(
+    () =>
+      new Virtualizer({
+        count,
+        getScrollElement: () => scroller.current,
+        estimateSize: () => ROW,
+        scrollToFn: elementScroll,
+        observeElementRect,
+        observeElementOffset,
+        overscan: 10,
+        onChange: () => redraw((x) => x + 1),
+      }),
+    [],
+  );
+  virt.setOptions({ ...virt.options, count });
+  useLayoutEffect(() => virt._didMount(), []);
+  useLayoutEffect(() => virt._willUpdate());
+  const items = virt.getVirtualItems();
+  // Fetch the blocks in view that are not fresh.
+  const first = items[0]?.index ?? 0;
+  const last = items.at(-1)?.index ?? 0;
+  useEffect(() => {
+    for (let b = Math.floor(first / BLOCK); b <= Math.floor(last / BLOCK); b++) {
+      if (!fresh.has(b) && (end === null || b * BLOCK < end || b === 0)) fetchBlock(b);
+    }
+  }, [first, last, fresh, end]);
+  const focusRow = (i) => {
+    const n = Math.max(0, Math.min(count - 1, i));
+    setFocus(n);
+    virt.scrollToIndex(n, { align: 'auto' });
+    requestAnimationFrame(() => scroller.current?.querySelector(`[data-index="${n}"]`)?.focus());
+  };
+  const key = (e) => {
+    if (e.target.closest('[role=row]') === null) return;
+    if (e.key === 'j' || e.key === 'ArrowDown') {
+      e.preventDefault();
+      focusRow(focus + 1);
+    } else if (e.key === 'k' || e.key === 'ArrowUp') {
+      e.preventDefault();
+      focusRow(focus - 1);
+    } else if (e.key === 'Enter') {
+      const row = rows.get(focus);
+      if (row) onOpen(row.id, focus);
+    }
+  };
+  // Back from the detail: the focus goes to the row that was opened.
+  useEffect(() => {
+    const back = (e) => {
+      if (e.detail?.index !== undefined) focusRow(e.detail.index);
+    };
+    addEventListener('mc-list-focus', back);
+    return () => removeEventListener('mc-list-focus', back);
+  });
+  const shown = total !== null ? `${total.toLocaleString('en-US')} events` : end !== null ? `${end.toLocaleString('en-US')} events` : `${rows.size.toLocaleString('en-US')}+ events`;
+  return html`<div class="list" role="grid" aria-label="Events" aria-rowcount=${total ?? -1} onKeyDown=${key}>
+    <div class=${`list-head${columns.length > COLUMNS.length ? ' wide' : ''}`} role="row">${columns.map(([l]) => html`<span role="columnheader">${l}</span>`)}</div>
+    <div class="list-body" ref=${scroller} data-testid="event-list">
+      <div style=${`height:${virt.getTotalSize()}px;position:relative`}>
+        ${items.map((it) => {
+          const e = rows.get(it.index);
+          return html`<div role="row" key=${it.index} data-index=${it.index} aria-rowindex=${it.index + 2} tabindex=${it.index === focus ? 0 : -1}
+              class=${`list-row${e && e.id === open ? ' open' : ''}${columns.length > COLUMNS.length ? ' wide' : ''}`} style=${`transform:translateY(${it.start}px)`}
+              onClick=${() => e && (setFocus(it.index), onOpen(e.id, it.index))} onFocus=${() => setFocus(it.index)}>
+            ${e ? columns.map(([, cell]) => html`<span role="gridcell">${cell(e, labels)}</span>`) : html`<span role="gridcell" class="muted">…</span>`}
+          </div>`;
+        })}
+      </div>
+      ${count === 0 && html`<p class="empty">No event matches.</p>`}
+    </div>
+    <p class="list-foot muted" aria-live="polite">${shown}</p>
+    <${ErrorText} error=${error} />
+  </div>`;
+}
+
+export function EventsPage() {
+  const r = route.value;
+  const filter = filterOf(r);
+  const filterKey = JSON.stringify(filter);
+  const enums = useQuery(() => mc.enumerations());
+  const types = useQuery(() => mc.eventTypes());
+  const [exporting, setExporting] = useState(null);
+  const control = r.instance === 'control';
+  const where = control ? ['Control instance', 'Message Center'] : [r.instance, 'Message Center', 'Default'];
+  const title = control ? 'Event history' : r.params.queue === 'batch' ? 'Batch events' : 'Real time events';
+  if (!control && !r.params.queue) filter.queue = 'rt';
+  if (!enums.data) return html`<${Title} path=${where}>${title}</${Title}><p class="loading">Loading…</p>`;
+  const labels = {
+    ...enums.data,
+    today: now.value === null ? null : new Date(now.value).toISOString(),
+    channel: (name) => enums.data.channels.find((c) => c.name === name)?.label ?? name,
+  };
+  const setParam = (k, v) => go({ ...r, params: { ...r.params, [k]: v ?? undefined } }, { replace: k !== 'event' });
+  const open = (id, index) => {
+    sessionStorage.setItem('mc-open-index', String(index));
+    go({ ...r, params: { ...r.params, event: id } });
+  };
+  const close = () => {
+    const index = Number(sessionStorage.getItem('mc-open-index') ?? '0');
+    go({ ...r, params: { ...r.params, event: undefined } });
+    requestAnimationFrame(() => dispatchEvent(new CustomEvent('mc-list-focus', { detail: { index } })));
+  };
+  const startExport = (format) => {
+    const j = exportEvents(job, mc, filter, format, labels, (p) => setExporting({ ...p, format, cancel: j.cancel }));
+    j.done.finally(() => setExporting(null));
+  };
+  return html`<${Title} path=${where} actions=${html`
+      <button type="button" onClick=${() => startExport('csv')} disabled=${!!exporting}>Export CSV</button>
+      <button type="button" onClick=${() => startExport('json')} disabled=${!!exporting}>Export JSON</button>`}>${title}</${Title}>
+    ${exporting && html`<p role="status">Exporting ${exporting.format.toUpperCase()}: <progress max=${exporting.total ?? undefined} value=${exporting.done}></progress> ${exporting.done.toLocaleString('en-US')}${exporting.total !== null && exporting.total !== undefined ? ` of ${exporting.total.toLocaleString('en-US')}` : ''} events <button type="button" onClick=${() => exporting.cancel()}>Cancel</button></p>`}
+    <${Filters} r=${r} labels=${labels} types=${types.data ?? []} />
+    <${Counts} filter=${filter} labels=${labels} active=${r.params.status} onStatus=${(s) => setParam('status', s)} />
+    <${StatusChart} filter=${filter} labels=${labels} />
+    <${List} key=${filterKey} filter=${filter} filterKey=${filterKey} labels=${labels} open=${r.params.event} onOpen=${open} />
+    ${r.params.event && html`<${EventDetail} key=${r.params.event} id=${r.params.event} labels=${labels} onClose=${close} />`}`;
+}

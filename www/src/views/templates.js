@@ -1,0 +1,210 @@
+// Message Center > Transactional message templates on the control (create, edit with the
+// engine's syntax errors at their line and column, preview with a seed address in a sandboxed
+// iframe, publish and unpublish with the publication log), and on each execution instance the
+// published copies (<name>_rt, <name>_batch) and the execution deliveries.
+
+import { useEffect, useState } from 'preact/hooks';
+import { html } from '../html.js';
+import { mc } from '../engine.js';
+import { go, href, route } from '../router.js';
+import { Action, ErrorText, Field, Loaded, Table, Title, useQuery, when } from '../ui.js';
+
+const CHANNELS = [
+  ['email', 'Email'],
+  ['sms', 'Mobile (SMS)'],
+  ['mobileApp', 'Mobile application'],
+  ['ios', 'iOS'],
+  ['android', 'Android'],
+];
+
+/** A rendered message, shown only in a sandboxed iframe (no script, no same origin): never in the page. */
+export function MessageFrame({ source, title, narrow = false }) {
+  return html`<iframe class=${`message${narrow ? ' narrow' : ''}`} title=${title} sandbox="" referrerpolicy="no-referrer" srcdoc=${source}></iframe>`;
+}
+
+function TemplateList() {
+  const q = useQuery(() => mc.templates());
+  return html`<${Title} path=${['Control instance', 'Message Center']} actions=${html`<a class="button primary" href=${href({ instance: 'control', page: 'templates', rest: ['new'] })}>New template</a>`}>Transactional message templates</${Title}>
+    <${Loaded} query=${q}>${(list) => html`<${Table}
+      caption="Transactional message templates"
+      empty="No template yet: create one, give it an event type and content, then publish it."
+      rows=${list}
+      rowKey=${(t) => t.name}
+      columns=${[
+        ['Label', (t) => html`<a href=${href({ instance: 'control', page: 'templates', rest: [t.name] })}>${t.label}</a>`],
+        ['Internal name', (t) => html`<code>${t.name}</code>`],
+        ['Event type', (t) => t.eventType ?? '(None specified)'],
+        ['Channel', (t) => CHANNELS.find(([c]) => c === t.channel)?.[1] ?? t.channel],
+        ['Publication status', (t) => t.publication],
+        ['Last publication', (t) => when(t.publishedAt) || '—'],
+        ['Last modified', (t) => when(t.lastModified)],
+      ]} />`}</${Loaded}>`;
+}
+
+const emptyTemplate = { name: '', label: '', eventType: '', channel: 'email', subject: '', html: '', text: '', seeds: [] };
+const seedForm = (s) => ({ name: s.name ?? '', label: s.label ?? '', email: s.email ?? '', mobilePhone: s.mobilePhone ?? '', ctx: s.ctx ?? '<ctx/>' });
+
+function SeedEditor({ seeds, onChange }) {
+  const set = (i, k) => (e) => onChange(seeds.map((s, j) => (j === i ? { ...s, [k]: e.currentTarget.value } : s)));
+  return html`<fieldset class="card">
+    <legend>Seed addresses (each with its test data, the ctx a preview renders)</legend>
+    ${seeds.length === 0 && html`<p class="empty">No seed address: add one to preview the template.</p>`}
+    ${seeds.map((s, i) => html`<div class="row" key=${i}>
+      <${Field} label="Internal name">${(id) => html`<input id=${id} value=${s.name} onInput=${set(i, 'name')} placeholder=${`seed${i + 1}`} />`}</${Field}>
+      <${Field} label="Label">${(id) => html`<input id=${id} value=${s.label} onInput=${set(i, 'label')} />`}</${Field}>
+      <${Field} label="Email">${(id) => html`<input id=${id} value=${s.email} onInput=${set(i, 'email')} />`}</${Field}>
+      <${Field} label="Mobile phone">${(id) => html`<input id=${id} value=${s.mobilePhone} onInput=${set(i, 'mobilePhone')} />`}</${Field}>
+      <div class="field grow"><${Field} label="Test data (ctx XML)">${(id) => html`<textarea id=${id} rows="3" value=${s.ctx} onInput=${set(i, 'ctx')}></textarea>`}</${Field}></div>
+      <button type="button" class="danger" aria-label=${`Remove seed address ${i + 1}`} onClick=${() => onChange(seeds.filter((_, j) => j !== i))}>Remove</button>
+    </div>`)}
+    <button type="button" onClick=${() => onChange([...seeds, seedForm({ name: `seed${seeds.length + 1}`, email: `seed${seeds.length + 1}@example.com` })])}>Add a seed address</button>
+  </fieldset>`;
+}
+
+function Preview({ name, seeds }) {
+  const [seed, setSeed] = useState(seeds[0]?.name ?? '');
+  const [narrow, setNarrow] = useState(false);
+  const q = useQuery(() => (seed ? mc.preview(name, seed) : null), [name, seed]);
+  if (seeds.length === 0) return html`<p class="empty">Add a seed address and save to preview.</p>`;
+  return html`<section class="card" aria-label="Preview">
+    <h2>Preview</h2>
+    <div class="row">
+      <${Field} label="Seed address">${(id) => html`<select id=${id} value=${seed} onChange=${(e) => setSeed(e.currentTarget.value)}>${seeds.map((s) => html`<option value=${s.name}>${s.label} (${s.email || s.mobilePhone || s.name})</option>`)}</select>`}</${Field}>
+      <label class="check"><input type="checkbox" checked=${narrow} onChange=${(e) => setNarrow(e.currentTarget.checked)} /> Narrow (mobile width)</label>
+    </div>
+    <${Loaded} query=${q}>${(p) => p && html`
+      <p><span class="muted">Subject:</span> <strong>${p.subject}</strong></p>
+      <${MessageFrame} title=${`Preview of ${name} for ${p.seed}`} source=${p.html} narrow=${narrow} />
+      <h3>Text</h3><pre class="code">${p.text}</pre>`}</${Loaded}>
+  </section>`;
+}
+
+function TemplateEditor({ name }) {
+  const creating = name === 'new';
+  const types = useQuery(() => mc.eventTypes());
+  const existing = useQuery(() => (creating ? null : mc.getTemplate(name)), [name]);
+  const [f, setF] = useState(null);
+  const [error, setError] = useState(null);
+  const [saved, setSaved] = useState(null);
+  const [log, setLog] = useState(null);
+  useEffect(() => {
+    if (creating) setF({ ...emptyTemplate });
+    else if (existing.data && f === null) setF({ ...existing.data, eventType: existing.data.eventType ?? '', seeds: existing.data.seeds.map(seedForm) });
+  }, [existing.data, creating]);
+  if (!creating && existing.error && !existing.data) return html`<${ErrorText} error=${existing.error} />`;
+  if (!f) return html`<p class="loading">Loading…</p>`;
+  const set = (k) => (e) => setF({ ...f, [k]: e.currentTarget.value });
+  const fieldError = (k) => (error && error.field === k ? error : null);
+  const input = () => ({
+    label: f.label || f.name,
+    eventType: f.eventType || null,
+    channel: f.channel,
+    subject: f.subject,
+    html: f.html,
+    text: f.text,
+    seeds: f.seeds.map((s) => Object.fromEntries(Object.entries(s).filter(([, v]) => v !== ''))),
+  });
+  const save = async (e) => {
+    e?.preventDefault();
+    setError(null);
+    setSaved(null);
+    try {
+      if (creating) {
+        const t = await mc.createTemplate({ name: f.name, ...input() });
+        go({ instance: 'control', page: 'templates', rest: [t.name] }, { replace: true });
+      } else {
+        const t = await mc.updateTemplate(name, input());
+        setF({ ...t, eventType: t.eventType ?? '', seeds: t.seeds.map(seedForm) });
+        setSaved(`Saved at ${when(t.lastModified)}.`);
+      }
+    } catch (err) {
+      setError(err);
+    }
+  };
+  const publication = (fn) => async () => {
+    setLog(null);
+    const r = await fn(name);
+    setLog(r);
+    const t = await mc.getTemplate(name);
+    setF({ ...f, publication: t.publication, publishedAt: t.publishedAt });
+  };
+  const codeField = (k, label, rows) => html`<div class="field grow">
+    <${Field} label=${label} error=${fieldError(k)}>${(id, d) => html`<textarea id=${id} rows=${rows} aria-describedby=${d} aria-invalid=${fieldError(k) ? 'true' : undefined} value=${f[k]} onInput=${set(k)} spellcheck="false"></textarea>`}</${Field}>
+    ${fieldError(k) && html`<p class="hint">Line ${error.line}, column ${error.column}.</p>`}
+  </div>`;
+  return html`<${Title} path=${['Control instance', 'Message Center', 'Transactional message templates']}
+      actions=${!creating && html`
+        <${Action} kind="primary" run=${publication(mc.publish)} label="Publish">Publish</${Action}>
+        <${Action} disabled=${f.publication !== 'Published'} run=${publication(mc.unpublish)}>Unpublish</${Action}>
+        <${Action} kind="danger" run=${async () => { await mc.deleteTemplate(name); go({ instance: 'control', page: 'templates' }); }}>Delete</${Action}>`}>
+      ${creating ? 'New transactional message template' : f.label}
+    </${Title}>
+    ${!creating && html`<p class="muted">Publication status: <strong>${f.publication}</strong>${f.publishedAt ? ` (last published ${when(f.publishedAt)})` : ''}</p>`}
+    ${log && html`<section class="card" aria-label="Publication log"><h2>Publication log</h2><ul>${log.log.map((l) => html`<li>${l}</li>`)}</ul></section>`}
+    <form class="card" onSubmit=${save} aria-label="Template">
+      <div class="row">
+        <${Field} label="Label">${(id) => html`<input id=${id} value=${f.label} onInput=${set('label')} placeholder="Order confirmation" />`}</${Field}>
+        <${Field} label="Internal name">${(id) => html`<input id=${id} required=${creating} readOnly=${!creating} value=${f.name} onInput=${set('name')} placeholder="orderConfirmation" />`}</${Field}>
+        <${Field} label="Event type">${(id) => html`<select id=${id} value=${f.eventType} onChange=${set('eventType')}>
+          <option value="">(None specified)</option>
+          ${(types.data ?? []).map((t) => html`<option value=${t.name}>${t.label} (${t.name})</option>`)}
+        </select>`}</${Field}>
+        <${Field} label="Channel">${(id) => html`<select id=${id} value=${f.channel} onChange=${set('channel')}>${CHANNELS.map(([c, l]) => html`<option value=${c}>${l}</option>`)}</select>`}</${Field}>
+      </div>
+      <div class="row"><div class="field grow"><${Field} label="Subject" error=${fieldError('subject')}>${(id, d) => html`<input id=${id} aria-describedby=${d} value=${f.subject} onInput=${set('subject')} placeholder="Your order <%= rtEvent.ctx.order.@number %>" />`}</${Field}></div></div>
+      <p class="hint">Personalization: <code>${"<%= rtEvent.ctx.order.@number %>"}</code>, <code>${'<%= escapeXMLString(rtEvent.email) %>'}</code>, <code>${"<%@ include view='MirrorPage' %>"}</code>.</p>
+      <div class="row">${codeField('html', 'HTML body', 10)}${codeField('text', 'Text body', 10)}</div>
+      <${SeedEditor} seeds=${f.seeds} onChange=${(seeds) => setF({ ...f, seeds })} />
+      <button type="submit" class="primary">${creating ? 'Create the template' : 'Save'}</button>
+      ${error && !error.field && html`<${ErrorText} error=${error} />`}
+      ${saved && html`<p role="status">${saved}</p>`}
+    </form>
+    ${!creating && html`<${Preview} key=${f.lastModified} name=${name} seeds=${f.seeds.filter((s) => s.name)} />`}`;
+}
+
+export function Templates() {
+  const r = route.value;
+  if (r.rest[0]) return html`<${TemplateEditor} key=${r.rest[0]} name=${r.rest[0]} />`;
+  return html`<${TemplateList} />`;
+}
+
+export function Published() {
+  const instance = route.value.instance;
+  const q = useQuery(() => mc.publishedTemplates(instance), [instance]);
+  return html`<${Title} path=${[instance, 'Message Center', 'Default']}>Transactional message templates</${Title}>
+    <p class="hint">The copies the control published here: one for real-time events (<code>_rt</code>) and one for batch events (<code>_batch</code>).</p>
+    <${Loaded} query=${q}>${(list) => html`<${Table}
+      caption=${`Published templates on ${instance}`}
+      empty="Nothing published here yet: publish a template on the control."
+      rows=${list}
+      rowKey=${(t) => t.name}
+      columns=${[
+        ['Label', (t) => t.label],
+        ['Internal name', (t) => html`<code>${t.name}</code>`],
+        ['Queue', (t) => (t.queue === 'rt' ? 'Real time' : 'Batch')],
+        ['Event type', (t) => t.eventType],
+        ['Channel', (t) => CHANNELS.find(([c]) => c === t.channel)?.[1] ?? t.channel],
+        ['Status', (t) => t.publicationStatus],
+        ['Mode', (t) => t.mode],
+        ['Published', (t) => when(t.publishedAt)],
+      ]} />`}</${Loaded}>`;
+}
+
+export function Deliveries() {
+  const instance = route.value.instance;
+  const q = useQuery(() => mc.deliveries(instance), [instance]);
+  return html`<${Title} path=${[instance, 'Message Center', 'Default']}>Deliveries</${Title}>
+    <p class="hint">One execution delivery per published copy and month; every message sent is attached to one.</p>
+    <${Loaded} query=${q}>${(list) => html`<${Table}
+      caption=${`Deliveries on ${instance}`}
+      empty="No delivery yet: they are created when the first message of a month is routed."
+      rows=${list}
+      rowKey=${(d) => d.name}
+      columns=${[
+        ['Internal name', (d) => html`<code>${d.name}</code>`],
+        ['Template', (d) => d.template],
+        ['Month', (d) => d.month],
+        ['Created', (d) => when(d.created)],
+        ['Messages', (d) => html`<span class="num">${d.messages.toLocaleString('en-US')}</span>`],
+      ]} />`}</${Loaded}>`;
+}
