@@ -879,6 +879,82 @@ export type GenerateProgress = {
   done: boolean;
 };
 
+/** A report's figure, with its thresholds (§6.3) and the level they give it. */
+export type Kpi = {
+  /** Stable key (`errorRate`, `avgQueueTime`…). */
+  key: string;
+  /** The console's label. */
+  label: string;
+  /** Unit (`s`, `%`, `events/h`…). */
+  unit: string;
+  /** The value; null when there is nothing to measure. */
+  value: number | null;
+  /** `ok`, `warning` (orange), `alert` (red), or `none` (no threshold, or no value). */
+  level: 'ok' | 'warning' | 'alert' | 'none';
+  /** The warning threshold, if the KPI has one. */
+  warning: number | null;
+  /** The alert threshold (below the warning when lower is worse). */
+  alert: number | null;
+  /** The options that set them (`MC_RtEventErrorWarning / MC_RtEventErrorAlert`). */
+  options: string | null;
+};
+
+/** A row of the "History of Message Center events" pivot. */
+export type PivotRow = {
+  /** Day (`YYYY-MM-DD`, UTC) the events were created. */
+  day: string;
+  /** Event type. */
+  type: string;
+  /** Wished channel. */
+  channel: ChannelName;
+  /** Events received. */
+  events: number;
+  /** Of them, sent. */
+  sent: number;
+  /** Success (%): sent over events. */
+  success: number | null;
+};
+
+/** Sent messages and errors in one hour (the service-level chart). */
+export type ReportHour = {
+  /** Start of the hour. */
+  hour: string;
+  /** Events that became Sent in it. */
+  sent: number;
+  /** Events that failed in it (not taken into account, expired, delivery failed, ignored). */
+  errors: number;
+};
+
+/** The control's reports over a period (`report`). */
+export type Report = {
+  /** Start of the period. */
+  from: string;
+  /** End of the period. */
+  to: string;
+  /** "History of Message Center events": by day, event type and channel. */
+  pivot: Array<PivotRow>;
+  /** "Message Center service level". */
+  serviceLevel: Array<Kpi>;
+  /** "Message Center processing time" (real-time queue). */
+  processingTime: Array<Kpi>;
+  /** Sent messages and errors per hour. */
+  hours: Array<ReportHour>;
+};
+
+/** What a report covers. */
+export type ReportFilter = {
+  /** Created at or after (default: 24 hours before the clock, the console's "24 hour view"). */
+  from?: TimeArg | null;
+  /** Created before (default: the clock). */
+  to?: TimeArg | null;
+  /** Without `from`: the length of the period that ends at `to` (default 24 hours). */
+  periodMs?: number | null;
+  /** One execution instance (default: all). */
+  instance?: string | null;
+  /** One channel (default: all). */
+  channel?: ChannelInput | null;
+};
+
 /** What to generate. */
 export type GenerateSpec = {
   /** Events per hour of virtual time (up to 3,600,000: a thousand a second). */

@@ -36,6 +36,8 @@ import type {
   DueStep,
   Enumerations,
   SoapReply,
+  Report,
+  ReportFilter,
   GenerateSpec,
   GenerateProgress,
   Preview,
@@ -411,6 +413,8 @@ export declare class MessageCenter {
   nextDue(options?: { until?: TimeArg }): DueStep | null;
   /** Event statuses, channels, queues and outcome-directed test addresses, with their console labels. */
   enumerations(): Enumerations;
+  /** The control's reports over a period (default: the last 24 hours): pivot, service level, processing time, with thresholds. */
+  report(filter?: ReportFilter): Promise<Report>;
   /**
    * Advances the clock until event `id` has `status`; rejects with WAIT_BLOCKED when it never can
    * (a final status, a workflow not started) or WAIT_TIMEOUT after `maxMs` (default `waitLimitMs`).

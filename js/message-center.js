@@ -561,6 +561,19 @@ export function bindMessageCenter(loadEngine) {
       return this.#query({ q: 'mcPing', instance: name('instance', instance) });
     }
 
+    /**
+     * The control's reports over a period of its event history (default: the last 24 hours of
+     * virtual time): the pivot by day, event type and channel; service level; processing time;
+     * each figure with its thresholds and level.
+     * @returns {Promise<import('./index.js').Report>}
+     */
+    report(filter = {}) {
+      object('filter', filter);
+      const f = { ...filter };
+      for (const k of ['from', 'to']) if (f[k] !== undefined && f[k] !== null) f[k] = time(k, f[k]);
+      return this.#run({ op: 'report', filter: f });
+    }
+
     /** Event statuses, channels, queues and outcome-directed test addresses, with their console labels. */
     enumerations() {
       return this.#query({ q: 'enumerations' });

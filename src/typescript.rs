@@ -202,6 +202,11 @@ pub fn generated() -> String {
         decl::<SoapReply>(),
         decl::<TimelineStep>(),
         decl::<GenerateProgress>(),
+        decl::<Kpi>(),
+        decl::<PivotRow>(),
+        decl::<ReportHour>(),
+        decl::<Report>(),
+        decl::<crate::ops::report::ReportFilter>(),
         decl::<crate::ops::generate::GenerateSpec>(),
     ] {
         out.push('\n');

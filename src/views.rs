@@ -980,6 +980,83 @@ pub struct GenerateProgress {
     pub done: bool,
 }
 
+/// A report's figure, with its thresholds (§6.3) and the level they give it.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct Kpi {
+    /// Stable key (`errorRate`, `avgQueueTime`…).
+    pub key: String,
+    /// The console's label.
+    pub label: String,
+    /// Unit (`s`, `%`, `events/h`…).
+    pub unit: String,
+    /// The value; null when there is nothing to measure.
+    pub value: Option<f64>,
+    /// `ok`, `warning` (orange), `alert` (red), or `none` (no threshold, or no value).
+    #[ts(type = "'ok' | 'warning' | 'alert' | 'none'")]
+    pub level: String,
+    /// The warning threshold, if the KPI has one.
+    pub warning: Option<f64>,
+    /// The alert threshold (below the warning when lower is worse).
+    pub alert: Option<f64>,
+    /// The options that set them (`MC_RtEventErrorWarning / MC_RtEventErrorAlert`).
+    pub options: Option<String>,
+}
+
+/// A row of the "History of Message Center events" pivot.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct PivotRow {
+    /// Day (`YYYY-MM-DD`, UTC) the events were created.
+    pub day: String,
+    /// Event type.
+    #[serde(rename = "type")]
+    pub event_type: String,
+    /// Wished channel.
+    #[ts(type = "ChannelName")]
+    pub channel: String,
+    /// Events received.
+    #[ts(type = "number")]
+    pub events: u64,
+    /// Of them, sent.
+    #[ts(type = "number")]
+    pub sent: u64,
+    /// Success (%): sent over events.
+    pub success: Option<f64>,
+}
+
+/// Sent messages and errors in one hour (the service-level chart).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ReportHour {
+    /// Start of the hour.
+    pub hour: String,
+    /// Events that became Sent in it.
+    #[ts(type = "number")]
+    pub sent: u64,
+    /// Events that failed in it (not taken into account, expired, delivery failed, ignored).
+    #[ts(type = "number")]
+    pub errors: u64,
+}
+
+/// The control's reports over a period (`report`).
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct Report {
+    /// Start of the period.
+    pub from: String,
+    /// End of the period.
+    pub to: String,
+    /// "History of Message Center events": by day, event type and channel.
+    pub pivot: Vec<PivotRow>,
+    /// "Message Center service level".
+    pub service_level: Vec<Kpi>,
+    /// "Message Center processing time" (real-time queue).
+    pub processing_time: Vec<Kpi>,
+    /// Sent messages and errors per hour.
+    pub hours: Vec<ReportHour>,
+}
+
 /// Every result of an operation.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
@@ -1010,6 +1087,8 @@ pub enum OpResult {
     Soap(SoapReply),
     /// `generate` (one step).
     Generate(GenerateProgress),
+    /// `report`.
+    Report(Box<Report>),
     /// `runWorkflow`.
     Run(RunResult),
     /// `denylist`.

@@ -10,6 +10,7 @@ pub(crate) mod generate;
 pub(crate) mod open;
 pub(crate) mod push;
 pub(crate) mod read;
+pub(crate) mod report;
 pub(crate) mod schedule;
 pub(crate) mod workflows;
 
@@ -246,6 +247,11 @@ pub enum Request {
     Push(PushRequest),
     /// A SOAP `PushEvent` / `PushEvents` envelope, answered as Campaign answers it.
     Soap(push::SoapRequest),
+    /// The control's reports over a period.
+    Report {
+        /// What it covers.
+        filter: report::ReportFilter,
+    },
     /// Generates events at a rate over a duration of virtual time (one step per transaction).
     Generate {
         /// What to generate.
@@ -501,6 +507,7 @@ pub(crate) fn begin(txn: &mut Txn<'_>, req: Request) -> Result<Next> {
         Request::Push(p) => push::begin(txn, p),
         Request::Soap(p) => push::soap_begin(txn, p),
         Request::Generate { spec, state } => generate::step(txn, *spec, state),
+        Request::Report { filter } => report::begin(txn, filter),
         Request::RunWorkflow { instance, name, at } => commands::run_workflow(txn, &instance, &name, at),
         Request::Denylist { instance, address } => done(admin::denylist(txn, &instance, &address)?),
         Request::ListEvents { filter } => read::list_begin(txn, filter),

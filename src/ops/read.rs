@@ -116,6 +116,8 @@ pub(crate) enum ReadOp {
     Get(u64),
     /// Journal.
     Journal,
+    /// A report of the control.
+    Report(Box<crate::ops::report::ReportOp>),
 }
 
 /// The filter of a status list, parsed: the fields and the query's terms, all of which must hold.
@@ -690,6 +692,7 @@ pub(crate) fn journal_begin(txn: &mut Txn<'_>, instance: &str, name: &str, limit
 pub(crate) fn resume(txn: &mut Txn<'_>, r: ReadOp, res: Vec<ReadResult>) -> Result<Next> {
     match r {
         ReadOp::List(op) => list_resume(*op, res),
+        ReadOp::Report(op) => crate::ops::report::resume(*op, res),
         ReadOp::Get(id) => Ok(Next::Done(OpResult::Story(Box::new(story(txn.st(), id, res)?)), None)),
         ReadOp::Journal => {
             let mut runs: Vec<RunLogView> = match res.into_iter().next() {

@@ -7,53 +7,8 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { openPage, requireChromium, REPO_ROOT } from './harness.mjs';
-import { buildWww } from '../../scripts/build.mjs';
-
-export const SHOTS = join(REPO_ROOT, 'tmp', 'screenshots');
-
-/** Opens the app in a fresh browser context. */
-export async function openApp(t) {
-  buildWww();
-  const { page, problems, server } = await openPage(t, join(REPO_ROOT, 'www'), { viewport: { width: 1400, height: 1000 } });
-  await page.goto(server.url('/'));
-  await page.getByRole('heading', { name: 'Topology' }).waitFor();
-  return { page, problems, server };
-}
-
-export async function shot(page, name) {
-  mkdirSync(SHOTS, { recursive: true });
-  const path = join(SHOTS, `${name}.png`);
-  await page.screenshot({ path, fullPage: true });
-  return path;
-}
-
-/** A page of the explorer: its label, under an instance (`control`, an account name) or at the top. */
-export async function explore(page, ...path) {
-  const tree = page.getByRole('tree', { name: 'Instances and folders' });
-  const items = tree.getByRole('treeitem', { name: path.at(-1), exact: true });
-  await items.first().waitFor();
-  if (path.length === 1) return items.first().click();
-  const n = await items.count();
-  for (let i = 0; i < n; i++) {
-    const href = await items.nth(i).getAttribute('href');
-    if (href?.includes(`/${path[0]}/`)) return items.nth(i).click();
-  }
-  throw new Error(`no explorer item ${path.join(' > ')}`);
-}
-
-export async function addInstance(page, label, name, id) {
-  await explore(page, 'control', 'External accounts');
-  const form = page.getByRole('form', { name: 'New external account' });
-  await form.getByLabel('Label').fill(label);
-  await form.getByLabel('Internal name').fill(name);
-  await form.getByLabel('URL').fill(`http://${name.toLowerCase()}.example.com:8080`);
-  await form.getByLabel('Execution instance ID').fill(String(id));
-  await form.getByRole('button', { name: 'Add the execution instance' }).click();
-  await page.getByRole('status').filter({ hasText: `Added ${label}` }).waitFor();
-}
+import { requireChromium } from './harness.mjs';
+import { addInstance, explore, openApp, shot, SHOTS } from './app-helpers.mjs';
 
 test('a trainee\'s whole path, by clicks and typing', { timeout: 240_000 }, async (t) => {
   if (!requireChromium(t)) return;
@@ -191,11 +146,19 @@ test('a trainee\'s whole path, by clicks and typing', { timeout: 240_000 }, asyn
   await explore(page, 'control', 'Event history');
   await page.getByRole('grid', { name: 'Events' }).getByRole('row').filter({ hasText: 'Sent' }).first().waitFor();
   shots.push(await shot(page, '12-control-event-history'));
+  // The reports: service level with its thresholds, and the history pivot.
+  await explore(page, 'control', 'Reports');
+  const sl = page.getByRole('list', { name: 'Service level' });
+  await sl.getByText('Incoming (event vol)').waitFor();
+  const pivot = page.getByRole('table', { name: 'By date, event type and channel' });
+  await pivot.getByRole('row').filter({ hasText: 'order_confirmation' }).first().waitFor();
+  assert.match(await pivot.innerText(), /2026-01-01\s+order_confirmation\s+email\s+6\d/);
+  shots.push(await shot(page, '13-reports'));
   await explore(page, 'Topology');
   const svg = page.getByRole('group', { name: 'Topology of the platform' });
   await svg.getByText('mcSynch_mcExec1').waitFor();
   assert.equal(await svg.getByText(/^last run 2026-01-01 01:00:00$/).count(), 2, 'both archiving arrows with the time of their last run');
-  shots.push(await shot(page, '13-topology'));
+  shots.push(await shot(page, '14-topology'));
   t.diagnostic(`screenshots: ${SHOTS}`);
   assert.deepEqual(problems, []);
 });

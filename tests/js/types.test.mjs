@@ -162,6 +162,10 @@ test('the declared result shapes have exactly the fields the engine returns', as
   assert.deepEqual(keys(fault.fault), members(dts, 'SoapFaultView'));
   const gen = await mc.generate({ ratePerHour: 600, durationMs: 60_000 });
   assert.deepEqual(keys(gen), members(dts, 'GenerateProgress'));
+  const rep = await mc.report();
+  assert.deepEqual(keys(rep), members(dts, 'Report'));
+  assert.deepEqual(keys(rep.serviceLevel[0]), members(dts, 'Kpi'));
+  assert.deepEqual(keys(rep.pivot[0]), members(dts, 'PivotRow'));
   const enums = mc.enumerations();
   assert.deepEqual(keys(enums), members(dts, 'Enumerations'));
   assert.deepEqual(keys(enums.statuses[0]), members(dts, 'EnumValue'));

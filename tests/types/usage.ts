@@ -36,6 +36,7 @@ import type {
   Enumerations,
   SoapReply,
   GenerateProgress,
+  Report,
   TestAddress,
   Preview,
   PublishResult,
@@ -154,6 +155,8 @@ async function main(): Promise<void> {
   const stop = { aborted: false };
   const gen: GenerateProgress = await mc.generate({ ratePerHour: 600, durationMs: 60_000, types: ['order'], channels: ['email'], testShare: 0.5 }, { onProgress: (p) => p.pushed, signal: stop });
   const genDone: boolean = gen.done;
+  const report: Report = await mc.report({ from: '2026-03-02T00:00:00Z', instance: 'mcExec1', channel: 'email' });
+  const level: 'ok' | 'warning' | 'alert' | 'none' = report.serviceLevel[0].level;
   const id: string = pushed.id;
 
   // reading

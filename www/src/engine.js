@@ -4,6 +4,8 @@
 import { signal } from '@preact/signals';
 
 const worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
+// Leaving the page: the worker closes the sandbox (and lets go of its lock) at once.
+addEventListener('pagehide', () => worker.postMessage({ id: 0, call: 'closeSandbox', params: {} }));
 let nextId = 1;
 const pending = new Map();
 const jobs = new Map();
@@ -57,7 +59,7 @@ export function call(name, params = {}) {
   const id = nextId++;
   return new Promise((resolve, reject) => {
     pending.set(id, { resolve, reject });
-    worker.postMessage({ id, call: name, ...params });
+    worker.postMessage({ id, call: name, params });
   });
 }
 

@@ -7,7 +7,7 @@ import { Accounts, EventTypes } from './views/admin.js';
 import { Workflows } from './views/workflows.js';
 import { Templates, Published, Deliveries } from './views/templates.js';
 import { EventsPage } from './views/events.js';
-// Reports: see views/reports.js (to come)
+import { Reports } from './views/reports.js';
 
 function NotFound() {
   return html`<p class="empty">There is no such page here. Choose one in the explorer.</p>`;
@@ -23,6 +23,7 @@ const PAGES = {
   published: Published,
   deliveries: Deliveries,
   events: EventsPage,
+  reports: Reports,
 
 };
 

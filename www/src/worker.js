@@ -40,11 +40,28 @@ async function close() {
   }
 }
 
+/**
+ * Opens a sandbox's storage. A page that was just reloaded (or closed) lets go of its lock a
+ * moment after the new one asks: a refusal is tried again for a few seconds before it is
+ * reported (then the sandbox is really open in another tab).
+ */
+async function openLocked(id) {
+  const deadline = performance.now() + 3000;
+  for (let wait = 50; ; wait = Math.min(wait * 2, 400)) {
+    try {
+      return await openIndexedDBStorage({ name: dbName(id), onVersionChange: () => post({ event: 'closed', reason: 'the sandbox was changed in another tab' }) });
+    } catch (e) {
+      if (e?.code !== 'STORAGE_LOCKED' || performance.now() + wait > deadline) throw e;
+      await new Promise((r) => setTimeout(r, wait));
+    }
+  }
+}
+
 async function openSandbox(id, options = {}) {
   await close();
   const entry = await sandboxes.get(id);
   if (!entry) throw Object.assign(new Error(`there is no sandbox ${id}`), { code: 'NO_SANDBOX' });
-  const storage = await openIndexedDBStorage({ name: dbName(id), onVersionChange: () => post({ event: 'closed', reason: 'the sandbox was changed in another tab' }) });
+  const storage = await openLocked(id);
   try {
     const m = await MessageCenter.open({ storage, ...options });
     current = { id, mc: m };
@@ -110,7 +127,7 @@ async function exportSandbox(job, id) {
   const wasOpen = current?.id === id;
   if (wasOpen) await close();
   const entry = await sandboxes.get(id);
-  const storage = await openIndexedDBStorage({ name: dbName(id) });
+  const storage = await openLocked(id);
   try {
     post({ event: 'chunk', job, text: `${JSON.stringify({ format: EXPORT_FORMAT, name: entry.name })}\n` });
     let gte = '';
@@ -199,6 +216,7 @@ const handlers = {
     }
   },
   openSandbox: ({ id }) => openSandbox(id),
+  closeSandbox: () => close(),
   renameSandbox: ({ id, name }) => sandboxes.rename(id, name),
   async resetSandbox({ id }) {
     const open = current?.id === id;
@@ -258,7 +276,8 @@ const MUTATING = new Set(['createSandbox', 'openSandbox', 'resetSandbox', 'delet
 const READS = new Set(['settings', 'now', 'executionInstances', 'eventTypes', 'templates', 'getTemplate', 'preview', 'publishedTemplates', 'deliveries', 'workflows', 'journal', 'listEvents', 'countEvents', 'getEvent', 'mcPing', 'nextDue', 'enumerations']);
 
 self.onmessage = async ({ data }) => {
-  const { id, call, ...params } = data;
+  // A call's own id and its parameters apart (a parameter may be named `id`: a sandbox's).
+  const { id, call, params = {} } = data;
   try {
     const handler = handlers[call];
     if (!handler) throw Object.assign(new Error(`no such call: ${call}`), { code: 'INVALID_ARGUMENT' });

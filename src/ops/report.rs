@@ -1,0 +1,348 @@
+//! The control's reports (reference §6.2), over its event history: "History of Message Center
+//! events" (a pivot of events, sent and success rate by day, event type and channel), "Message
+//! Center service level" (incoming and outgoing volumes and throughputs, average sending time,
+//! error rate, sent and errors per hour) and "Message Center processing time" (real-time queue:
+//! average queuing, sending and processing times, max / min / average number of queued events),
+//! with the deployment wizard's warning and alert thresholds (§6.3).
+//!
+//! A read-only operation: the history's page summaries tell which pages hold events created in
+//! the period; those pages are read, a bounded number per read.
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+use ts_rs::TS;
+
+use crate::engine::{ReadReq, ReadResult};
+use crate::error::{err, Error, ErrorCode, Result};
+use crate::keys::{self, PageId, Scope, PAGE};
+use crate::model::{BroadLogStatus, Channel, EventStatus, Queue};
+use crate::ops::read::ReadOp;
+use crate::ops::workflows as wf;
+use crate::ops::{Next, OpState, TimeInput};
+use crate::pages::Summary;
+use crate::txn::Txn;
+use crate::views::{Kpi, OpResult, PivotRow, Report, ReportHour};
+
+/// What a report covers.
+#[derive(Debug, Clone, PartialEq, Deserialize, TS)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ReportFilter {
+    /// Created at or after (default: 24 hours before the clock, the console's "24 hour view").
+    #[serde(default)]
+    #[ts(optional, type = "TimeArg | null")]
+    pub from: Option<TimeInput>,
+    /// Created before (default: the clock).
+    #[serde(default)]
+    #[ts(optional, type = "TimeArg | null")]
+    pub to: Option<TimeInput>,
+    /// Without `from`: the length of the period that ends at `to` (default 24 hours).
+    #[serde(default)]
+    #[ts(optional, type = "number | null")]
+    pub period_ms: Option<i64>,
+    /// One execution instance (default: all).
+    #[serde(default)]
+    #[ts(optional, type = "string | null")]
+    pub instance: Option<String>,
+    /// One channel (default: all).
+    #[serde(default)]
+    #[ts(optional, type = "ChannelInput | null")]
+    pub channel: Option<String>,
+}
+
+/// Pages read per read.
+const PAGES_PER_READ: usize = 32;
+const HOUR: i64 = 3_600_000;
+const DAY: i64 = 86_400_000;
+
+/// A report in progress.
+#[derive(Debug)]
+pub(crate) struct ReportOp {
+    from: i64,
+    to: i64,
+    channel: Option<Channel>,
+    /// Instances (id) whose summaries are still to read.
+    summaries: Vec<u8>,
+    /// Pages to read: (instance id, page).
+    pages: Vec<(u8, u64)>,
+    /// Reading now: summaries of these instances, or these pages.
+    reading: Reading,
+    acc: Acc,
+}
+
+#[derive(Debug)]
+enum Reading {
+    Summaries(Vec<u8>),
+    Pages(Vec<(u8, u64)>),
+}
+
+#[derive(Debug, Default)]
+struct Acc {
+    /// (day, type, channel) → (events, sent).
+    pivot: BTreeMap<(i64, String, Channel), (u64, u64)>,
+    incoming: u64,
+    sent: u64,
+    errors: u64,
+    /// Per hour: (sent, errors).
+    hours: BTreeMap<i64, (u64, u64)>,
+    send_ms: (i64, u64),
+    /// Real-time queue: queuing (created → taken by processing), sending (taken → sent).
+    rt_queue_ms: (i64, u64),
+    rt_send_ms: (i64, u64),
+    /// Real-time events' time in the queue, as (created, left the queue).
+    rt_queued: Vec<(i64, i64)>,
+}
+
+pub(crate) fn begin(txn: &mut Txn<'_>, f: ReportFilter) -> Result<Next> {
+    let st = txn.st();
+    let to = match &f.to {
+        Some(t) => t.ms("to")?,
+        None => st.clock,
+    };
+    let from = match (&f.from, f.period_ms) {
+        (Some(_), Some(_)) => return err(ErrorCode::InvalidArgument, "a report takes either from or periodMs, not both"),
+        (Some(t), None) => t.ms("from")?,
+        (None, p) => to.saturating_sub(p.unwrap_or(DAY)),
+    };
+    if from >= to {
+        return err(ErrorCode::InvalidArgument, "the report's period is empty: from must be before to");
+    }
+    if to - from > 366 * DAY {
+        return err(ErrorCode::InvalidArgument, "the report's period is at most a year");
+    }
+    let channel = match &f.channel {
+        None => None,
+        Some(c) => Some(Channel::parse(c).ok_or_else(|| {
+            Error::new(ErrorCode::UnknownChannel, format!("channel '{}' is not a known channel", crate::ctx::excerpt(c)))
+        })?),
+    };
+    let mut instances: Vec<u8> = st.control.histo_top.keys().copied().collect();
+    if let Some(i) = &f.instance {
+        let ii = crate::ops::admin::exec_id(st, i)?;
+        instances.retain(|x| *x == ii);
+    }
+    let op = ReportOp {
+        from,
+        to,
+        channel,
+        summaries: instances,
+        pages: Vec::new(),
+        reading: Reading::Summaries(Vec::new()),
+        acc: Acc::default(),
+    };
+    next(op)
+}
+
+fn next(mut op: ReportOp) -> Result<Next> {
+    if !op.summaries.is_empty() {
+        let iis = std::mem::take(&mut op.summaries);
+        let reads = iis
+            .iter()
+            .map(|ii| {
+                let prefix = keys::summary_prefix(Scope::Histo, *ii);
+                ReadReq::Range { gte: prefix.clone(), lt: keys::prefix_end(&prefix), limit: 1_000_000 }
+            })
+            .collect();
+        op.reading = Reading::Summaries(iis);
+        return Ok(Next::Read(OpState::Read(ReadOp::Report(Box::new(op))), reads));
+    }
+    if !op.pages.is_empty() {
+        let n = op.pages.len().min(PAGES_PER_READ);
+        let batch: Vec<(u8, u64)> = op.pages.drain(..n).collect();
+        let reads = batch
+            .iter()
+            .map(|(ii, pg)| {
+                let id = PageId { scope: Scope::Histo, ii: *ii, pg: *pg };
+                ReadReq::Range { gte: keys::page_prefix(id), lt: keys::page_run_end(id), limit: (2 * PAGE + 1) as u32 }
+            })
+            .collect();
+        op.reading = Reading::Pages(batch);
+        return Ok(Next::Read(OpState::Read(ReadOp::Report(Box::new(op))), reads));
+    }
+    Ok(Next::Done(OpResult::Report(Box::new(finish(&op))), None))
+}
+
+pub(crate) fn resume(mut op: ReportOp, r: Vec<ReadResult>) -> Result<Next> {
+    match std::mem::replace(&mut op.reading, Reading::Pages(Vec::new())) {
+        Reading::Summaries(iis) => {
+            for (ii, res) in iis.into_iter().zip(r) {
+                let ReadResult::Entries(es) = res else { return err(ErrorCode::Internal, "report: summaries were not read") };
+                for (k, v) in &es {
+                    let pg = keys::summary_page(k)
+                        .ok_or_else(|| Error::new(ErrorCode::StorageCorrupt, format!("stored key {k} is not a page summary")))?;
+                    let sum: Summary = crate::records::from_json(k, v)?;
+                    let (lo, hi) = sum.created();
+                    if sum.live() > 0 && hi >= op.from && lo < op.to {
+                        op.pages.push((ii, pg));
+                    }
+                }
+            }
+        }
+        Reading::Pages(batch) => {
+            for ((ii, pg), res) in batch.into_iter().zip(r) {
+                let ReadResult::Entries(es) = res else { return err(ErrorCode::Internal, "report: a page was not read") };
+                let set = [pg].into();
+                let mut loaded = wf::load_pages(Scope::Histo, ii, &set, vec![es])?;
+                let Some(page) = loaded.remove(&PageId { scope: Scope::Histo, ii, pg }) else { continue };
+                for slot in page.live_slots()? {
+                    let Some(s) = page.state(slot)? else { continue };
+                    if s.created < op.from || s.created >= op.to || op.channel.is_some_and(|c| c != s.channel) {
+                        continue;
+                    }
+                    add(&mut op.acc, &s);
+                }
+            }
+        }
+    }
+    next(op)
+}
+
+fn add(a: &mut Acc, s: &crate::records::EventState) {
+    a.incoming += 1;
+    let sent = s.status == EventStatus::Sent;
+    let error =
+        matches!(s.status, EventStatus::NotTakenIntoAccount | EventStatus::Expired | EventStatus::DeliveryFailed | EventStatus::Ignored);
+    let day = s.created.div_euclid(DAY) * DAY;
+    let e = a.pivot.entry((day, s.event_type.clone(), s.channel)).or_default();
+    e.0 += 1;
+    if sent {
+        e.1 += 1;
+        a.sent += 1;
+    }
+    if error {
+        a.errors += 1;
+    }
+    let outcome_at = s.processed.unwrap_or(s.last_modified);
+    if sent || error {
+        let h = a.hours.entry(outcome_at.div_euclid(HOUR) * HOUR).or_default();
+        if sent {
+            h.0 += 1;
+        } else {
+            h.1 += 1;
+        }
+    }
+    let taken = s.history.iter().skip(1).find(|c| c.status != EventStatus::Pending).map(|c| c.at);
+    let sent_at = s.log.as_ref().filter(|l| l.status == BroadLogStatus::Sent || l.sent_at.is_some()).and_then(|l| l.sent_at);
+    if let (Some(t), Some(x)) = (taken, sent_at) {
+        a.send_ms.0 += x - t;
+        a.send_ms.1 += 1;
+    }
+    if s.queue == Queue::Rt {
+        if let Some(t) = taken {
+            a.rt_queue_ms.0 += t - s.created;
+            a.rt_queue_ms.1 += 1;
+            a.rt_queued.push((s.created, t));
+            if let Some(x) = sent_at {
+                a.rt_send_ms.0 += x - t;
+                a.rt_send_ms.1 += 1;
+            }
+        } else {
+            a.rt_queued.push((s.created, i64::MAX));
+        }
+    }
+}
+
+/// The deployment wizard's thresholds (§6.3): (KPI, warning, alert, option names). When the
+/// warning is above the alert, lower is worse.
+const THRESHOLDS: &[(&str, f64, f64, &str)] = &[
+    ("errorRate", 1.0, 5.0, "MC_RtEventErrorWarning / MC_RtEventErrorAlert"),
+    ("avgQueueTime", 4.0, 8.0, "MC_RtEventAvgQueueTimeWarning / MC_RtEventAvgQueueTimeAlert"),
+    ("avgSendingTime", 6.0, 12.0, "MC_RtEventAvgDeliveryTimeWarning / MC_RtEventAvgDeliveryTimeAlert"),
+    ("avgProcessingTime", 10.0, 20.0, "MC_RtEventAvgProcessTimeWarning / MC_RtEventAvgProcessTimeAlert"),
+    ("maxQueued", 100.0, 400.0, "MC_RtEventMaxQueueWarning / MC_RtEventMaxQueueAlert"),
+    ("minQueued", 100.0, 200.0, "MC_RtEventMinQueueWarning / MC_RtEventMinQueueAlert"),
+    ("avgQueued", 450.0, 250.0, "MC_RtEventAvgQueueWarning / MC_RtEventAvgQueueAlert"),
+];
+
+fn kpi(key: &str, label: &str, unit: &str, value: Option<f64>) -> Kpi {
+    let t = THRESHOLDS.iter().find(|t| t.0 == key);
+    let level = match (t, value) {
+        (Some((_, w, a, _)), Some(v)) => {
+            let lower_is_worse = w > a;
+            let past = |limit: f64| if lower_is_worse { v <= limit } else { v >= limit };
+            if past(*a) {
+                "alert"
+            } else if past(*w) {
+                "warning"
+            } else {
+                "ok"
+            }
+        }
+        _ => "none",
+    };
+    Kpi {
+        key: key.into(),
+        label: label.into(),
+        unit: unit.into(),
+        value,
+        level: level.into(),
+        warning: t.map(|t| t.1),
+        alert: t.map(|t| t.2),
+        options: t.map(|t| t.3.to_string()),
+    }
+}
+
+fn avg_s((sum, n): (i64, u64)) -> Option<f64> {
+    (n > 0).then(|| (sum as f64 / n as f64 / 1000.0 * 100.0).round() / 100.0)
+}
+
+fn finish(op: &ReportOp) -> Report {
+    let a = &op.acc;
+    let hours = (op.to - op.from) as f64 / HOUR as f64;
+    let round = |x: f64| (x * 100.0).round() / 100.0;
+    // Queued real-time events, sampled at each hour boundary of the period.
+    let mut samples = Vec::new();
+    let mut t = (op.from.div_euclid(HOUR) + 1) * HOUR;
+    while t <= op.to && samples.len() < 24 * 366 {
+        samples.push(a.rt_queued.iter().filter(|(c, l)| *c <= t && *l > t).count() as f64);
+        t += HOUR;
+    }
+    let (max_q, min_q, avg_q) = if samples.is_empty() {
+        (None, None, None)
+    } else {
+        (
+            samples.iter().copied().reduce(f64::max),
+            samples.iter().copied().reduce(f64::min),
+            Some(round(samples.iter().sum::<f64>() / samples.len() as f64)),
+        )
+    };
+    let queue = avg_s(a.rt_queue_ms);
+    let send = avg_s(a.rt_send_ms);
+    let processing = match (queue, send) {
+        (Some(q), Some(s)) => Some(round(q + s)),
+        _ => None,
+    };
+    Report {
+        from: crate::dates::format_iso(op.from),
+        to: crate::dates::format_iso(op.to),
+        pivot: a
+            .pivot
+            .iter()
+            .map(|((day, t, c), (events, sent))| PivotRow {
+                day: crate::dates::format_iso(*day)[..10].to_string(),
+                event_type: t.clone(),
+                channel: c.name().into(),
+                events: *events,
+                sent: *sent,
+                success: (*events > 0).then(|| round(*sent as f64 * 100.0 / *events as f64)),
+            })
+            .collect(),
+        service_level: vec![
+            kpi("incomingThroughput", "Incoming (throughput)", "events/h", Some(round(a.incoming as f64 / hours))),
+            kpi("incomingVolume", "Incoming (event vol)", "events", Some(a.incoming as f64)),
+            kpi("outgoingThroughput", "Outgoing (throughput)", "messages/h", Some(round(a.sent as f64 / hours))),
+            kpi("outgoingVolume", "Outgoing (msg vol)", "messages", Some(a.sent as f64)),
+            kpi("avgSendingTime", "Average sending time", "s", avg_s(a.send_ms)),
+            kpi("errorRate", "Error rate", "%", (a.incoming > 0).then(|| round(a.errors as f64 * 100.0 / a.incoming as f64))),
+        ],
+        processing_time: vec![
+            kpi("avgQueueTime", "Average queuing time", "s", queue),
+            kpi("avgSendingTime", "Average message sending time", "s", send),
+            kpi("avgProcessingTime", "Average processing time", "s", processing),
+            kpi("maxQueued", "Max number of queued events", "events", max_q),
+            kpi("minQueued", "Min number of queued events", "events", min_q),
+            kpi("avgQueued", "Average number of queued events", "events", avg_q),
+        ],
+        hours: a.hours.iter().map(|(h, (s, e))| ReportHour { hour: crate::dates::format_iso(*h), sent: *s, errors: *e }).collect(),
+    }
+}

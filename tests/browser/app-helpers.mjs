@@ -1,0 +1,50 @@
+// Helpers of the browser app's tests: open the app in Chromium, go to a page of the explorer,
+// register an execution instance, save a screenshot under tmp/screenshots/ (git-ignored).
+
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { openPage, REPO_ROOT } from './harness.mjs';
+import { buildWww } from '../../scripts/build.mjs';
+
+export const SHOTS = join(REPO_ROOT, 'tmp', 'screenshots');
+
+/** Opens the app in a fresh browser context. */
+export async function openApp(t) {
+  buildWww();
+  const { page, problems, server } = await openPage(t, join(REPO_ROOT, 'www'), { viewport: { width: 1400, height: 1000 } });
+  await page.goto(server.url('/'));
+  await page.getByRole('heading', { name: 'Topology' }).waitFor();
+  return { page, problems, server };
+}
+
+export async function shot(page, name) {
+  mkdirSync(SHOTS, { recursive: true });
+  const path = join(SHOTS, `${name}.png`);
+  await page.screenshot({ path, fullPage: true });
+  return path;
+}
+
+/** A page of the explorer: its label, under an instance (`control`, an account name) or at the top. */
+export async function explore(page, ...path) {
+  const tree = page.getByRole('tree', { name: 'Instances and folders' });
+  const items = tree.getByRole('treeitem', { name: path.at(-1), exact: true });
+  // The tree may be (re)loading: look again until the item is there.
+  for (const deadline = Date.now() + 15_000; Date.now() < deadline; await page.waitForTimeout(100)) {
+    const hrefs = await items.evaluateAll((els) => els.map((e) => e.getAttribute('href') ?? ''));
+    const i = path.length === 1 ? (hrefs.length > 0 ? 0 : -1) : hrefs.findIndex((h) => h.includes(`/${path[0]}/`));
+    if (i >= 0) return items.nth(i).click();
+  }
+  throw new Error(`no explorer item ${path.join(' > ')}`);
+}
+
+export async function addInstance(page, label, name, id) {
+  await explore(page, 'control', 'External accounts');
+  const form = page.getByRole('form', { name: 'New external account' });
+  await form.getByLabel('Label').fill(label);
+  await form.getByLabel('Internal name').fill(name);
+  await form.getByLabel('URL').fill(`http://${name.toLowerCase()}.example.com:8080`);
+  await form.getByLabel('Execution instance ID').fill(String(id));
+  await form.getByRole('button', { name: 'Add the execution instance' }).click();
+  await page.getByRole('status').filter({ hasText: `Added ${label}` }).waitFor();
+}
+

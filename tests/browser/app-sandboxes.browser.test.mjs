@@ -1,0 +1,118 @@
+// The browser app's sandboxes in real Chromium: a reload keeps everything; two sandboxes do not
+// see each other's data; export then import gives the same status list; a second tab on the same
+// sandbox is told so (and writes nothing).
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { requireChromium } from './harness.mjs';
+import { addInstance, explore, openApp, shot, SHOTS } from './app-helpers.mjs';
+
+async function addType(page, name) {
+  await explore(page, 'control', 'Enumerations (eventType)');
+  const form = page.getByRole('form', { name: 'New event type' });
+  await form.getByLabel('Internal name').fill(name);
+  await form.getByRole('button', { name: 'Add the event type' }).click();
+  await page.getByRole('table', { name: 'Values of eventType' }).getByRole('code').getByText(name, { exact: true }).waitFor();
+}
+
+async function pushOne(page, email) {
+  await explore(page, 'Push events');
+  const push = page.getByRole('form', { name: 'Push one event' });
+  await push.getByLabel('Event type').fill('order');
+  await push.getByLabel('Email').fill(email);
+  await push.getByRole('button', { name: 'Push the event' }).click();
+  await push.getByRole('status').getByText(/^Event \d+ on mcExec1/).first().waitFor();
+}
+
+/** The rows of the status list of mcExec1, as text. */
+async function rows(page) {
+  await explore(page, 'mcExec1', 'Real time events');
+  const list = page.getByRole('grid', { name: 'Events' });
+  await list.getByRole('row').nth(1).waitFor();
+  await page.getByText(/^\d+ events$/).waitFor();
+  return list.locator('.list-body [role=row]').allInnerTexts();
+}
+
+async function sandboxMenu(page) {
+  await page.getByRole('button', { name: /^Sandbox / }).click();
+  return page.getByRole('dialog', { name: 'Sandboxes' });
+}
+
+test('sandboxes: reload keeps everything, two do not see each other, export then import gives the same list, a second tab is told', { timeout: 240_000 }, async (t) => {
+  if (!requireChromium(t)) return;
+  const { page, problems } = await openApp(t);
+  await addInstance(page, 'Execution instance 1', 'mcExec1', 1);
+  await addType(page, 'order');
+  await pushOne(page, 'ada@example.com');
+  await pushOne(page, 'grace@example.com');
+  const before = await rows(page);
+  assert.equal(before.length, 2);
+  assert.match(before[0], /grace@example\.com/);
+
+  // A reload: the same sandbox, the same events.
+  const url = page.url();
+  await page.reload();
+  await page.getByRole('tree', { name: 'Instances and folders' }).waitFor({ timeout: 8000 }).catch(async (e) => {
+    await shot(page, 'debug-reload');
+    console.log(await page.locator('body').innerText());
+    throw e;
+  });
+  assert.equal(page.url(), url);
+  assert.deepEqual(await rows(page), before);
+
+  // A second sandbox sees none of it.
+  let menu = await sandboxMenu(page);
+  await menu.getByLabel('New sandbox').fill('Second class');
+  await menu.getByRole('button', { name: 'Create' }).click();
+  await page.getByRole('button', { name: 'Sandbox Second class ▾' }).waitFor();
+  await explore(page, 'control', 'External accounts');
+  await page.getByText('No execution instance is registered yet').waitFor();
+  assert.equal(await page.getByRole('tree').getByText('Execution instance 1').count(), 0);
+  await shot(page, 'sandbox-second');
+
+  // Back to the first, by the menu.
+  menu = await sandboxMenu(page);
+  await menu.getByRole('row').filter({ hasText: 'My first sandbox' }).getByRole('button', { name: 'Open' }).click();
+  await page.getByRole('button', { name: 'Sandbox My first sandbox ▾' }).waitFor();
+  assert.deepEqual(await rows(page), before);
+
+  // Export, then import: a third sandbox with the same status list.
+  menu = await sandboxMenu(page);
+  const downloading = page.waitForEvent('download');
+  await menu.getByRole('row').filter({ hasText: 'My first sandbox' }).getByRole('button', { name: 'Export' }).click();
+  const download = await downloading;
+  const file = join(SHOTS, '..', 'export.mcsandbox.jsonl');
+  await download.saveAs(file);
+  const lines = readFileSync(file, 'utf8').trim().split('\n');
+  assert.deepEqual(JSON.parse(lines[0]), { format: 'message-center-sandbox/1', name: 'My first sandbox' });
+  assert.ok(lines.length > 10);
+  await menu.getByLabel('Import a sandbox file').setInputFiles(file);
+  await page.waitForURL((u) => u.href !== url && !u.href.includes(new URL(url).hash.split('/')[1]));
+  await page.getByRole('tree').getByText('Execution instance 1').waitFor();
+  assert.deepEqual(await rows(page), before, 'the imported sandbox has the same status list');
+  const imported = page.url();
+  menu = await sandboxMenu(page);
+  await menu.getByRole('row').filter({ hasText: 'My first sandbox' }).nth(1).waitFor();
+  assert.equal(await menu.getByRole('row').filter({ hasText: 'My first sandbox' }).count(), 2, 'the original and the imported copy');
+  await menu.getByRole('button', { name: 'Close the sandbox list' }).click();
+
+  // A file that is not an export is refused, and nothing is left of it.
+  menu = await sandboxMenu(page);
+  await menu.getByLabel('Import a sandbox file').setInputFiles({ name: 'bad.jsonl', mimeType: 'application/x-ndjson', buffer: Buffer.from('{"hello":1}\n') });
+  await menu.getByRole('alert').getByText(/not a sandbox export/).waitFor();
+  await menu.getByRole('row').nth(3).waitFor();
+  assert.equal(await menu.getByRole('row').count(), 1 + 3, 'header and three sandboxes: nothing left of the refused file');
+  await menu.getByRole('button', { name: 'Close the sandbox list' }).click();
+
+  // A second tab on the open sandbox is told, and the first keeps working.
+  const second = await page.context().newPage();
+  await second.goto(imported);
+  await second.getByRole('alert').getByText('This sandbox is open in another tab.').waitFor();
+  await shot(second, 'sandbox-second-tab');
+  await second.close();
+  await pushOne(page, 'ken@example.com');
+  assert.equal((await rows(page)).length, 3);
+  assert.deepEqual(problems, []);
+});

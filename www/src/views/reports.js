@@ -1,0 +1,93 @@
+// The control's reports (Message Center > Reports): "History of Message Center events" (the
+// pivot of events, sent and success rate by day, event type and channel, as a table and a
+// chart), "Message Center service level" and "Message Center processing time", their figures
+// coloured by the deployment wizard's thresholds (orange: warning, red: alert). Every figure and
+// level is the engine's.
+
+import { useEffect, useRef, useState } from 'preact/hooks';
+import uPlot from 'uplot';
+import 'uplot/dist/uPlot.min.css';
+import { html } from '../html.js';
+import { mc } from '../engine.js';
+import { Field, Loaded, Table, Title, useQuery } from '../ui.js';
+
+const PERIODS = [
+  ['24 hour view', 86_400_000],
+  ['7 days', 7 * 86_400_000],
+  ['30 days', 30 * 86_400_000],
+];
+
+function Tiles({ kpis, label }) {
+  return html`<ul class="tiles" aria-label=${label}>
+    ${kpis.map((k) => html`<li class=${`tile ${k.level}`} title=${k.options ? `${k.options}: warning ${k.warning}, alert ${k.alert}` : ''}>
+      <span class="tile-label">${k.label}</span>
+      <strong>${k.value === null ? '—' : k.value.toLocaleString('en-US')}</strong> <span class="muted">${k.unit}</span>
+      ${k.level === 'warning' || k.level === 'alert' ? html`<span class="sr-only"> (${k.level})</span>` : ''}
+      ${k.warning !== null && html`<small class="muted">warning ${k.warning}, alert ${k.alert}</small>`}
+    </li>`)}
+  </ul>`;
+}
+
+/** A uPlot chart of series over labelled x positions (days or hours). */
+function Bars({ title, xs, series, label }) {
+  const box = useRef(null);
+  useEffect(() => {
+    if (xs.length === 0) return undefined;
+    const bars = uPlot.paths.bars({ size: [0.6, 40] });
+    const u = new uPlot(
+      {
+        width: Math.max(320, Math.min(box.current.clientWidth || 700, 900)),
+        height: 200,
+        title,
+        scales: { x: { time: false } },
+        axes: [{ values: (_, ticks) => ticks.map((i) => xs[i] ?? '') }, { size: 50 }],
+        series: [{ label: 'When', value: (_, i) => xs[i] ?? '' }, ...series.map((s) => ({ label: s.label, stroke: s.color, fill: `${s.color}55`, paths: bars }))],
+      },
+      [xs.map((_, i) => i), ...series.map((s) => s.values)],
+      box.current,
+    );
+    return () => u.destroy();
+  }, [JSON.stringify([xs, series])]);
+  if (xs.length === 0) return html`<p class="empty">Nothing in the period.</p>`;
+  return html`<figure class="chart" aria-label=${label}><div ref=${box}></div></figure>`;
+}
+
+export function Reports() {
+  const accounts = useQuery(() => mc.executionInstances());
+  const [f, setF] = useState({ periodMs: PERIODS[0][1], instance: '', channel: '' });
+  const q = useQuery(() => mc.report({ periodMs: f.periodMs, instance: f.instance || null, channel: f.channel || null }), [JSON.stringify(f)]);
+  return html`<${Title} path=${['Control instance', 'Message Center']}>Reports</${Title}>
+    <form class="filters row" aria-label="Report filters" onSubmit=${(e) => e.preventDefault()}>
+      <${Field} label="Period">${(id) => html`<select id=${id} value=${f.periodMs} onChange=${(e) => setF({ ...f, periodMs: Number(e.currentTarget.value) })}>${PERIODS.map(([l, ms]) => html`<option value=${ms}>${l}</option>`)}</select>`}</${Field}>
+      <${Field} label="Execution instance">${(id) => html`<select id=${id} value=${f.instance} onChange=${(e) => setF({ ...f, instance: e.currentTarget.value })}><option value="">All</option>${(accounts.data ?? []).map((a) => html`<option value=${a.name}>${a.label}</option>`)}</select>`}</${Field}>
+      <${Field} label="Channel">${(id) => html`<select id=${id} value=${f.channel} onChange=${(e) => setF({ ...f, channel: e.currentTarget.value })}><option value="">All</option><option value="email">Email</option><option value="sms">Mobile (SMS)</option></select>`}</${Field}>
+    </form>
+    <${Loaded} query=${q}>${(r) => html`
+      <p class="muted">From ${r.from.replace('T', ' ').slice(0, 19)} to ${r.to.replace('T', ' ').slice(0, 19)} UTC, events of the control's event history.</p>
+      <section class="card" aria-labelledby="r-sl"><h2 id="r-sl">Message Center service level</h2>
+        <${Tiles} kpis=${r.serviceLevel} label="Service level" />
+        <${Bars} title="Number of sent messages and errors per hour over the period" label="Sent messages and errors per hour" xs=${r.hours.map((h) => h.hour.slice(5, 13).replace('T', ' ') + 'h')}
+          series=${[{ label: 'Sent', color: '#1e7a3a', values: r.hours.map((h) => h.sent) }, { label: 'Errors', color: '#b42318', values: r.hours.map((h) => h.errors) }]} />
+      </section>
+      <section class="card" aria-labelledby="r-pt"><h2 id="r-pt">Message Center processing time</h2>
+        <p class="hint">Real-time queue only.</p>
+        <${Tiles} kpis=${r.processingTime} label="Processing time" />
+      </section>
+      <section class="card" aria-labelledby="r-h"><h2 id="r-h">History of Message Center events</h2>
+        <${Bars} title="Events and sent by day" label="Events and sent messages by day" xs=${[...new Set(r.pivot.map((p) => p.day))]}
+          series=${(() => {
+            const days = [...new Set(r.pivot.map((p) => p.day))];
+            const by = (k) => days.map((d) => r.pivot.filter((p) => p.day === d).reduce((a, p) => a + p[k], 0));
+            return [{ label: 'Events', color: '#1457c4', values: by('events') }, { label: 'Sent', color: '#1e7a3a', values: by('sent') }];
+          })()} />
+        <${Table} caption="By date, event type and channel" rows=${r.pivot} rowKey=${(p) => `${p.day}/${p.type}/${p.channel}`} empty="No archived event in the period."
+          columns=${[
+            ['Date', (p) => p.day],
+            ['Event type', (p) => p.type],
+            ['Channel', (p) => p.channel],
+            ['Events', (p) => html`<span class="num">${p.events.toLocaleString('en-US')}</span>`],
+            ['Sent', (p) => html`<span class="num">${p.sent.toLocaleString('en-US')}</span>`],
+            ['Success (%)', (p) => html`<span class="num">${p.success ?? '—'}</span>`],
+          ]} />
+      </section>`}</${Loaded}>`;
+}
