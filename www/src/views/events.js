@@ -172,20 +172,25 @@ function List({ filter, filterKey, labels, open, onOpen }) {
   const focusRow = (i) => {
     const n = Math.max(0, Math.min(count - 1, i));
     setFocus(n);
+    const el = scroller.current?.querySelector(`[data-index="${n}"]`);
+    // A row in view takes the focus at once; one out of view once it is rendered there.
+    if (el && el.offsetTop >= 0) el.focus({ preventScroll: false });
     virt.scrollToIndex(n, { align: 'auto' });
-    requestAnimationFrame(() => scroller.current?.querySelector(`[data-index="${n}"]`)?.focus());
+    if (!el) requestAnimationFrame(() => scroller.current?.querySelector(`[data-index="${n}"]`)?.focus());
   };
   const key = (e) => {
-    if (e.target.closest('[role=row]') === null) return;
+    const row = e.target.closest('[role=row]');
+    if (row === null || row.dataset.index === undefined) return;
+    const at = Number(row.dataset.index);
     if (e.key === 'j' || e.key === 'ArrowDown') {
       e.preventDefault();
-      focusRow(focus + 1);
+      focusRow(at + 1);
     } else if (e.key === 'k' || e.key === 'ArrowUp') {
       e.preventDefault();
-      focusRow(focus - 1);
+      focusRow(at - 1);
     } else if (e.key === 'Enter') {
-      const row = rows.get(focus);
-      if (row) onOpen(row.id, focus);
+      const ev = rows.get(at);
+      if (ev) onOpen(ev.id, at);
     }
   };
   // Back from the detail: the focus goes to the row that was opened.
@@ -197,10 +202,10 @@ function List({ filter, filterKey, labels, open, onOpen }) {
     return () => removeEventListener('mc-list-focus', back);
   });
   const shown = total !== null ? `${total.toLocaleString('en-US')} events` : end !== null ? `${end.toLocaleString('en-US')} events` : `${rows.size.toLocaleString('en-US')}+ events`;
-  return html`<div class="list" role="grid" aria-label="Events" aria-rowcount=${total ?? -1} onKeyDown=${key}>
+  return html`<div class="list"><div role="grid" aria-label="Events" aria-rowcount=${total ?? -1} onKeyDown=${key}>
     <div class=${`list-head${columns.length > COLUMNS.length ? ' wide' : ''}`} role="row">${columns.map(([l]) => html`<span role="columnheader">${l}</span>`)}</div>
-    <div class="list-body" ref=${scroller} data-testid="event-list">
-      <div style=${`height:${virt.getTotalSize()}px;position:relative`}>
+    <div class="list-body" role="rowgroup" ref=${scroller} data-testid="event-list">
+      <div role="presentation" style=${`height:${virt.getTotalSize()}px;position:relative`}>
         ${items.map((it) => {
           const e = rows.get(it.index);
           return html`<div role="row" key=${it.index} data-index=${it.index} aria-rowindex=${it.index + 2} tabindex=${it.index === focus ? 0 : -1}
@@ -210,8 +215,9 @@ function List({ filter, filterKey, labels, open, onOpen }) {
           </div>`;
         })}
       </div>
-      ${count === 0 && html`<p class="empty">No event matches.</p>`}
     </div>
+    </div>
+    ${count === 0 && !error && html`<p class="empty list-empty">No event matches.</p>`}
     <p class="list-foot muted" aria-live="polite">${shown}</p>
     <${ErrorText} error=${error} />
   </div>`;

@@ -17,9 +17,16 @@ const CHANNELS = [
   ['android', 'Android'],
 ];
 
+/**
+ * What a rendered message may load: images and fonts over https or inline, inline styles; no
+ * script, no request to this origin (a relative URL in event data would reach it).
+ */
+const MESSAGE_CSP = "default-src 'none'; img-src https: data:; font-src https: data:; style-src 'unsafe-inline'";
+
 /** A rendered message, shown only in a sandboxed iframe (no script, no same origin): never in the page. */
 export function MessageFrame({ source, title, narrow = false }) {
-  return html`<iframe class=${`message${narrow ? ' narrow' : ''}`} title=${title} sandbox="" referrerpolicy="no-referrer" srcdoc=${source}></iframe>`;
+  const doc = `<meta http-equiv="Content-Security-Policy" content="${MESSAGE_CSP}">${source}`;
+  return html`<iframe class=${`message${narrow ? ' narrow' : ''}`} title=${title} sandbox="" referrerpolicy="no-referrer" srcdoc=${doc}></iframe>`;
 }
 
 function TemplateList() {

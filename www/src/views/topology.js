@@ -26,7 +26,8 @@ function Box({ x, y, title, lines, onOpen, label, disabled }) {
       onOpen();
     }
   };
-  return html`<g class=${`box${disabled ? ' disabled' : ''}`} role="link" tabindex="0" aria-label=${label} onClick=${onOpen} onKeyDown=${key} transform=${`translate(${x},${y})`}>
+  // Its name is its text (what it shows), `label` says where it leads.
+  return html`<g class=${`box${disabled ? ' disabled' : ''}`} role="link" tabindex="0" aria-description=${label} onClick=${onOpen} onKeyDown=${key} transform=${`translate(${x},${y})`}>
     <rect width=${W} height=${H} rx="8" />
     <text class="title" x="12" y="22">${title}</text>
     ${lines.map((l, i) => html`<text class=${l.small ? 'small' : ''} x="12" y=${44 + i * 18}>${l.text}</text>`)}

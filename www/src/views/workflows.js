@@ -53,7 +53,7 @@ export function Workflows() {
               <${Action} kind=${w.state === 'started' ? '' : 'primary'} disabled=${w.state === 'started'} label=${`Start ${w.name}`} run=${() => mc.startWorkflow(instance, w.name)}>Start</${Action}>
               <${Action} disabled=${w.state !== 'started'} label=${`Pause ${w.name}`} run=${() => mc.pauseWorkflow(instance, w.name)}>Pause</${Action}>
               <${Action} disabled=${w.state === 'stopped' || w.state === 'beingEdited'} label=${`Stop ${w.name}`} run=${() => mc.stopWorkflow(instance, w.name)}>Stop</${Action}>
-              <${Action} label=${`Run ${w.name} now`} run=${() => mc.runWorkflow(instance, w.name)}>Run now</${Action}>
+              <${Action} label=${`Run now ${w.name}`} run=${() => mc.runWorkflow(instance, w.name)}>Run now</${Action}>
               <button type="button" aria-expanded=${open === w.name} onClick=${() => setOpen(open === w.name ? null : w.name)}>Journal</button>
             </div>`,
           ],
