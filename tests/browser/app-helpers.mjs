@@ -48,3 +48,13 @@ export async function addInstance(page, label, name, id) {
   await page.getByRole('status').filter({ hasText: `Added ${label}` }).waitFor();
 }
 
+
+/** Waits until `read()` gives `want` (the app answers asynchronously), then returns it. */
+export async function until(read, want, timeout = 10_000) {
+  let last;
+  for (const deadline = Date.now() + timeout; Date.now() < deadline; await new Promise((r) => setTimeout(r, 50))) {
+    last = await read();
+    if (last === want) return last;
+  }
+  throw new Error(`waited for ${JSON.stringify(want)}, last saw ${JSON.stringify(last)}`);
+}

@@ -1,0 +1,104 @@
+// The browser app's clock, live list and export in real Chromium: play at a speed (the virtual
+// time moves, the page stays responsive, the status list and its counts update as workflows run),
+// pause, the next due workflow step; "push again" from an event; the filtered list exported as CSV
+// and JSON.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { requireChromium } from './harness.mjs';
+import { addInstance, explore, openApp, shot, SHOTS, until } from './app-helpers.mjs';
+
+test('the clock plays, pauses and steps; the list is live; push again; CSV and JSON export', { timeout: 240_000 }, async (t) => {
+  if (!requireChromium(t)) return;
+  const { page, problems } = await openApp(t);
+  await addInstance(page, 'Execution instance 1', 'mcExec1', 1);
+  await explore(page, 'control', 'Enumerations (eventType)');
+  await page.getByRole('form', { name: 'New event type' }).getByLabel('Internal name').fill('order');
+  await page.getByRole('form', { name: 'New event type' }).getByRole('button', { name: 'Add the event type' }).click();
+  await page.getByRole('table', { name: 'Values of eventType' }).getByRole('code').getByText('order', { exact: true }).waitFor();
+  await explore(page, 'control', 'Transactional message templates');
+  await page.getByRole('link', { name: 'New template' }).click();
+  const tpl = page.getByRole('form', { name: 'Template' });
+  await tpl.getByLabel('Internal name').fill('order');
+  await tpl.getByLabel('Event type').selectOption('order');
+  await tpl.getByLabel('Subject').fill('Hello, "quoted", <%= rtEvent.email %>');
+  await tpl.getByLabel('HTML body').fill('<p>x</p>');
+  await tpl.getByRole('button', { name: 'Create the template' }).click();
+  await page.getByRole('button', { name: 'Publish', exact: true }).click();
+  await page.getByRole('region', { name: 'Publication log' }).waitFor();
+
+  // Pending while rtEventsProcessing is stopped; "Why?" says so.
+  await explore(page, 'Push events');
+  const push = page.getByRole('form', { name: 'Push one event' });
+  for (const [i, email] of ['=cmd|x@example.com', 'sent@mc-sim.test', 'soft-1@mc-sim.test'].entries()) {
+    await push.getByLabel('Event type').fill('order');
+    await push.getByLabel('Email').fill(email);
+    await push.getByLabel('External id').fill(`ext-${i}`);
+    await push.getByRole('button', { name: 'Push the event' }).click();
+    await push.getByRole('status').getByRole('listitem').nth(i).waitFor();
+  }
+  await push.getByRole('status').getByRole('link').first().click();
+  const detail = page.getByRole('region', { name: /^Event \d+/ });
+  await detail.getByRole('note').getByText('rtEventsProcessing is stopped on mcExec1: the event waits in the queue until it runs').waitFor();
+
+  // "Push again": the form, prefilled with this event.
+  await detail.getByRole('link', { name: 'Push again' }).click();
+  await page.waitForURL(/\/\/push\?tab=form&from=\d+/);
+  await until(() => push.getByLabel('Email').inputValue(), 'soft-1@mc-sim.test');
+  assert.equal(await push.getByLabel('Event type').inputValue(), 'order');
+  assert.equal(await push.getByLabel('External id').inputValue(), 'ext-2');
+
+  // Start the workflows; play at ×3600: the virtual time moves, the list updates by itself.
+  await explore(page, 'mcExec1', 'Message Center');
+  for (const wf of ['rtEventsProcessing', 'updateEventsStatus']) await page.getByRole('button', { name: `Start ${wf}`, exact: true }).click();
+  await explore(page, 'mcExec1', 'Real time events');
+  const counts = page.getByRole('group', { name: 'Counts per status (click one to filter)' });
+  await counts.getByRole('button', { name: 'Pending 3' }).waitFor();
+  const clock = page.getByRole('group', { name: 'Virtual clock' });
+  const time = async () => (await clock.locator('output').innerText()).replace('Virtual time ', '');
+  const t0 = await time();
+  await clock.getByLabel('Speed').selectOption('3600');
+  await clock.getByRole('button', { name: '▶ Play' }).click();
+  await clock.getByRole('button', { name: '❚❚ Pause' }).waitFor();
+  // While it runs the page answers: open the filter, type in the search box.
+  await page.getByRole('search').getByLabel('Search').fill('type:order');
+  assert.equal(await page.getByRole('search').getByLabel('Search').inputValue(), 'type:order');
+  await counts.getByRole('button', { name: 'Sent 2' }).waitFor({ timeout: 30_000 });
+  await shot(page, 'clock-playing');
+  await clock.getByRole('button', { name: '❚❚ Pause' }).click();
+  await clock.getByRole('button', { name: '▶ Play' }).waitFor();
+  const t1 = await time();
+  assert.ok(t1 > t0, `${t1} after ${t0}`);
+  await page.waitForTimeout(600);
+  assert.equal(await time(), t1, 'paused: the clock stays');
+
+  // Next step: the clock jumps to the next due workflow step.
+  await clock.getByRole('button', { name: 'Next step' }).click();
+  await page.waitForFunction((before) => document.querySelector('.clock output').innerText.replace('Virtual time ', '') !== before, t1);
+
+  // Export: the list as CSV (fields quoted, formulas made inert) and JSON.
+  for (const [format, check] of [
+    ['CSV', (text) => {
+      const lines = text.trim().split('\r\n');
+      assert.equal(lines[0].split(',')[0], 'id');
+      assert.equal(lines.length, 4);
+      assert.ok(lines.some((l) => l.includes(",'=cmd|x@example.com,")), 'a formula is made inert');
+    }],
+    ['JSON', (text) => {
+      const events = JSON.parse(text);
+      assert.equal(events.length, 3);
+      assert.deepEqual(events.map((e) => e.externalId).sort(), ['ext-0', 'ext-1', 'ext-2']);
+    }],
+  ]) {
+    const downloading = page.waitForEvent('download');
+    await page.getByRole('button', { name: `Export ${format}` }).click();
+    const d = await downloading;
+    const file = join(SHOTS, '..', `export.${format.toLowerCase()}`);
+    await d.saveAs(file);
+    assert.match(d.suggestedFilename(), new RegExp(`^events-mcExec1-rt\\.${format.toLowerCase()}$`));
+    check(readFileSync(file, 'utf8'));
+  }
+  assert.deepEqual(problems, []);
+});
