@@ -64,9 +64,17 @@ test('sandboxes: reload keeps everything, two do not see each other, export then
 
   // A second sandbox sees none of it.
   let menu = await sandboxMenu(page);
+  // A start time that is not a date: the engine's error, and no sandbox is left of it.
+  await menu.getByLabel('New sandbox').fill('Broken');
+  await menu.getByLabel('Start time (UTC, optional)').fill('next monday');
+  await menu.getByRole('button', { name: 'Create' }).click();
+  await menu.getByRole('alert').filter({ hasText: 'INVALID_DATE' }).waitFor();
   await menu.getByLabel('New sandbox').fill('Second class');
+  await menu.getByLabel('Seed (optional)').fill('42');
+  await menu.getByLabel('Start time (UTC, optional)').fill('2026-03-02T08:00:00Z');
   await menu.getByRole('button', { name: 'Create' }).click();
   await page.getByRole('button', { name: 'Sandbox Second class ▾' }).waitFor();
+  await page.getByRole('group', { name: 'Virtual clock' }).getByText('2026-03-02 08:00:00 UTC').waitFor();
   await explore(page, 'control', 'External accounts');
   await page.getByText('No execution instance is registered yet').waitFor();
   assert.equal(await page.getByRole('tree').getByText('Execution instance 1').count(), 0);

@@ -31,9 +31,17 @@ export function Sandboxes({ current, onClose, onRenamed }) {
     go({ sandbox: id, instance: '', page: 'topology' });
     onClose();
   };
+  const [seed, setSeed] = useState('');
+  const [start, setStart] = useState('');
   const create = async () => {
-    const s = await call('createSandbox', { name });
+    const params = { name };
+    // The engine reads both (a seed as a decimal string, a start time as ISO 8601); empty: its defaults.
+    if (seed.trim()) params.seed = seed.trim();
+    if (start.trim()) params.now = start.trim();
+    const s = await call('createSandbox', params);
     setName('');
+    setSeed('');
+    setStart('');
     open(s.id);
   };
   const exportOne = async (s) => {
@@ -113,6 +121,8 @@ export function Sandboxes({ current, onClose, onRenamed }) {
       create().catch(setError);
     }}>
       <${Field} label="New sandbox">${(id) => html`<input id=${id} value=${name} placeholder="Training, day 1" onInput=${(e) => setName(e.currentTarget.value)} />`}</${Field}>
+      <${Field} label="Seed (optional)" hint="The same seed replays the same outcomes">${(id, d) => html`<input id=${id} aria-describedby=${d} inputmode="numeric" value=${seed} placeholder="random" onInput=${(e) => setSeed(e.currentTarget.value)} />`}</${Field}>
+      <${Field} label="Start time (UTC, optional)">${(id) => html`<input id=${id} value=${start} placeholder="2026-01-01T00:00:00Z" onInput=${(e) => setStart(e.currentTarget.value)} />`}</${Field}>
       <button type="submit" class="primary">Create</button>
       <${Field} label="Import a sandbox file">${(id) => html`<input id=${id} type="file" accept=".jsonl,.mcsandbox,application/x-ndjson" onChange=${(e) => e.currentTarget.files[0] && importFile(e.currentTarget.files[0])} />`}</${Field}>
     </form>
