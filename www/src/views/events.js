@@ -201,10 +201,11 @@ function List({ filter, filterKey, labels, open, onOpen }) {
     addEventListener('mc-list-focus', back);
     return () => removeEventListener('mc-list-focus', back);
   });
-  const shown = total !== null ? `${total.toLocaleString('en-US')} events` : end !== null ? `${end.toLocaleString('en-US')} events` : `${rows.size.toLocaleString('en-US')}+ events`;
+  const n = (x, more = '') => `${x.toLocaleString('en-US')}${more} ${x === 1 && !more ? 'event' : 'events'}`;
+  const shown = total !== null ? n(total) : end !== null ? n(end) : n(rows.size, '+');
   return html`<div class="list"><div role="grid" aria-label="Events" aria-rowcount=${total ?? -1} onKeyDown=${key}>
     <div class=${`list-head${columns.length > COLUMNS.length ? ' wide' : ''}`} role="row">${columns.map(([l]) => html`<span role="columnheader">${l}</span>`)}</div>
-    <div class="list-body" role="rowgroup" ref=${scroller} data-testid="event-list">
+    <div class=${`list-body${open ? ' short' : ''}`} role="rowgroup" ref=${scroller} data-testid="event-list">
       <div role="presentation" style=${`height:${virt.getTotalSize()}px;position:relative`}>
         ${items.map((it) => {
           const e = rows.get(it.index);
