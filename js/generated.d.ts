@@ -639,6 +639,12 @@ export type CountFilter = {
    * them: `exact` is then false).
    */
   query?: string | null;
+  /** Created at or after: ignored by the counts, which then say `exact: false`. */
+  from?: TimeArg | null;
+  /** Created at or before: as `from`. */
+  to?: TimeArg | null;
+  /** An address: as `from`. */
+  address?: string | null;
 };
 
 /** Counts of each status. */

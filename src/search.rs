@@ -161,6 +161,15 @@ fn instant(s: &str, now: i64) -> Option<(i64, bool)> {
     dates::parse_iso8601(s).ok().map(|t| (t, false))
 }
 
+/// The values of a term (`a,b`), none of them empty.
+fn values(t: &Term) -> Result<Vec<&str>> {
+    let vs: Vec<&str> = t.value.split(',').map(str::trim).collect();
+    if vs.iter().any(|v| v.is_empty()) {
+        return Err(invalid(t.column, format!("{}:{} has an empty value", t.key, crate::ctx::excerpt(&t.value))));
+    }
+    Ok(vs)
+}
+
 /// Parses a query; `now` (the virtual clock) gives times of day their day.
 pub fn parse(q: &str, now: i64) -> Result<Search> {
     if q.len() > 4096 {
@@ -171,35 +180,35 @@ pub fn parse(q: &str, now: i64) -> Result<Search> {
         let bad = |what: &str| invalid(t.column, format!("{}:{} — {what}", t.key, crate::ctx::excerpt(&t.value)));
         match t.key.as_str() {
             "status" => {
-                for v in t.value.split(',') {
-                    let st = EventStatus::parse(v.trim()).ok_or_else(|| {
+                for v in values(&t)? {
+                    let st = EventStatus::parse(v).ok_or_else(|| {
                         bad("not an event status (pending, pendingDelivery, sent, ignored, deliveryFailed, notTakenIntoAccount, expired, or their labels)")
                     })?;
                     s.status.add(st, t.negated);
                 }
             }
             "type" => {
-                for v in t.value.split(',') {
-                    s.event_type.add(v.trim().to_string(), t.negated);
+                for v in values(&t)? {
+                    s.event_type.add(v.to_string(), t.negated);
                 }
             }
             "channel" => {
-                for v in t.value.split(',') {
+                for v in values(&t)? {
                     let c = Channel::parse(v)
-                        .or_else(|| Channel::all().find(|c| c.label().eq_ignore_ascii_case(v.trim())))
+                        .or_else(|| Channel::all().find(|c| c.label().eq_ignore_ascii_case(v)))
                         .ok_or_else(|| bad("not a channel"))?;
                     s.channel.add(c, t.negated);
                 }
             }
             "queue" => {
-                for v in t.value.split(',') {
-                    let q = Queue::parse(v.trim()).ok_or_else(|| bad("the queue is rt or batch"))?;
+                for v in values(&t)? {
+                    let q = Queue::parse(v).ok_or_else(|| bad("the queue is rt or batch"))?;
                     s.queue.add(q, t.negated);
                 }
             }
             "email" | "phone" | "mobilephone" | "address" => {
-                for v in t.value.split(',') {
-                    s.address.add(v.trim().to_ascii_lowercase(), t.negated);
+                for v in values(&t)? {
+                    s.address.add(v.to_ascii_lowercase(), t.negated);
                 }
             }
             "after" | "before" | "on" => {
@@ -276,6 +285,10 @@ mod tests {
             ("-after:08:00", 1, "cannot be negated"),
             ("queue:fast", 1, "rt or batch"),
             ("on:08:00", 1, "on takes a day"),
+            ("type:,", 1, "has an empty value"),
+            ("status:sent,", 1, "has an empty value"),
+            ("x:1 email:a@b.co,,c@d.co", 1, "unknown key 'x'"),
+            ("email:a@b.co,,c@d.co", 1, "has an empty value"),
         ] {
             let e = parse(q, now()).unwrap_err();
             assert_eq!(e.code, ErrorCode::InvalidQuery, "{q}");

@@ -312,6 +312,14 @@ fn the_search_query_filters_as_a_scan_does() {
     assert_eq!((c["total"].as_u64().unwrap() as usize, &c["exact"]), (n, &json!(true)));
     let c = q(&d, json!({"q": "counts", "instance": "exec1", "query": "email:a@example.com"}));
     assert_eq!(c["exact"], false);
+    // The date and address fields: the counts cannot apply them either, and say so.
+    for f in [json!({"address": "a@example.com"}), json!({"from": iso(mid)}), json!({"to": iso(mid)})] {
+        let mut filter = json!({"q": "counts", "instance": "exec1"});
+        filter.as_object_mut().unwrap().extend(f.as_object().unwrap().clone());
+        assert_eq!(q(&d, filter.clone())["exact"], false, "{filter}");
+    }
+    assert_eq!(q(&d, json!({"q": "counts", "instance": "exec1", "address": "  "}))["exact"], true);
+    assert_eq!(code(d.query(&json!({"q": "counts", "instance": "exec1", "from": "soon"}))), "INVALID_DATE");
 }
 
 #[test]
@@ -403,4 +411,51 @@ fn all_pages_from(d: &mut MemDriver, filter: Value, limit: u32) -> Vec<String> {
         }
     }
     panic!("paging does not end");
+}
+
+#[test]
+fn paging_past_more_summaries_than_one_call_reads_moves_on() {
+    // 100 events of a rare type, then more than one call's budget of summaries (8,192 pages) of
+    // another: each call that passes pages without a match must move its token on, so that
+    // following `next` reaches the rare events (it used to return the same token forever).
+    let mut d = setup(1);
+    let rare: String = (0..100).map(|i| format!("<rtEvent type='reset' email='r{i}@example.com'><ctx/></rtEvent>")).collect();
+    push_xml(&mut d, "exec1", &format!("<E>{rare}</E>")).unwrap();
+    let one = "<rtEvent type='order' email='c@example.com'><ctx/></rtEvent>".repeat(10_000);
+    for _ in 0..106 {
+        push_xml(&mut d, "exec1", &format!("<E>{one}</E>")).unwrap();
+    }
+    let mut after: Option<String> = None;
+    let mut got = 0;
+    let mut tokens = std::collections::BTreeSet::new();
+    for call in 0.. {
+        assert!(call < 50, "paging does not end");
+        let mut f = json!({"instance": "exec1", "query": "type:reset", "limit": 500});
+        if let Some(a) = &after {
+            f["after"] = json!(a);
+        }
+        let page = ok(&mut d, json!({"op": "listEvents", "filter": f}));
+        got += page["events"].as_array().unwrap().len();
+        match page["next"].as_str() {
+            Some(n) => {
+                assert!(tokens.insert(n.to_string()), "the same token twice: {n}");
+                after = Some(n.to_string());
+            }
+            None => break,
+        }
+    }
+    assert_eq!(got, 100);
+}
+
+#[test]
+fn a_forged_skip_in_a_token_is_refused_not_wrapped() {
+    let mut d = dataset();
+    let page = ok(&mut d, json!({"op": "listEvents", "filter": {"instance": "exec1", "limit": 2}}));
+    let token = page["next"].as_str().unwrap().to_string();
+    let (body, fp) = token.rsplit_once('#').unwrap();
+    let forged = format!("{body}+18446744073709551615#{fp}");
+    let r = d.run(&json!({"op": "listEvents", "filter": {"instance": "exec1", "limit": 2, "offset": 5, "after": forged}}));
+    assert_eq!(code(r), "INVALID_ARGUMENT");
+    let junk = format!("{body}+x#{fp}");
+    assert_eq!(code(d.run(&json!({"op": "listEvents", "filter": {"instance": "exec1", "after": junk}}))), "INVALID_ARGUMENT");
 }

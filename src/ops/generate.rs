@@ -41,7 +41,7 @@ pub struct GenerateSpec {
     /// Wished channels to draw from, equally (default: email). Email and SMS get addresses.
     #[serde(default)]
     #[ts(optional, type = "ChannelInput[] | null")]
-    pub channels: Option<Vec<String>>,
+    pub channels: Option<Vec<serde_json::Value>>,
     /// Share (0–1) of events sent to an outcome-directed test address (default 0.1).
     #[serde(default)]
     #[ts(optional, type = "number | null")]
@@ -117,10 +117,9 @@ fn plan(txn: &Txn<'_>, spec: &GenerateSpec) -> Result<Plan> {
     let channels = match &spec.channels {
         Some(c) if !c.is_empty() => c
             .iter()
-            .map(|s| {
-                Channel::parse(s).ok_or_else(|| {
-                    Error::new(ErrorCode::UnknownChannel, format!("channel '{}' is not a known channel", crate::ctx::excerpt(s)))
-                })
+            .map(|v| {
+                crate::ops::read::parse_channel(&Some(v.clone()))?
+                    .ok_or_else(|| Error::new(ErrorCode::UnknownChannel, "a channel of the generator cannot be null"))
             })
             .collect::<Result<Vec<_>>>()?,
         _ => vec![Channel::Email],

@@ -105,6 +105,18 @@ pub struct CountFilter {
     #[serde(default)]
     #[ts(optional, type = "string | null")]
     pub query: Option<String>,
+    /// Created at or after: ignored by the counts, which then say `exact: false`.
+    #[serde(default)]
+    #[ts(optional, type = "TimeArg | null")]
+    pub from: Option<TimeInput>,
+    /// Created at or before: as `from`.
+    #[serde(default)]
+    #[ts(optional, type = "TimeArg | null")]
+    pub to: Option<TimeInput>,
+    /// An address: as `from`.
+    #[serde(default)]
+    #[ts(optional, type = "string | null")]
+    pub address: Option<String>,
 }
 
 /// A read-only operation between reads.
@@ -286,7 +298,7 @@ fn parse_queue(q: &Option<String>) -> Result<Option<Queue>> {
     }
 }
 
-fn parse_channel(c: &Option<Value>) -> Result<Option<Channel>> {
+pub(crate) fn parse_channel(c: &Option<Value>) -> Result<Option<Channel>> {
     match c {
         None | Some(Value::Null) => Ok(None),
         Some(Value::Number(n)) => Channel::parse(&n.to_string())
@@ -376,7 +388,7 @@ pub(crate) fn list_begin(txn: &mut Txn<'_>, f: ListFilter) -> Result<Next> {
         // Events still to skip when the previous call stopped while skipping: `<streams>+<n>`.
         let body = match body.rsplit_once('+') {
             Some((b, n)) => {
-                skip += n.parse::<u64>().map_err(|_| bad())?;
+                skip = skip.checked_add(n.parse::<u64>().map_err(|_| bad())?).ok_or_else(bad)?;
                 b
             }
             None => body,
@@ -528,6 +540,9 @@ fn list_resume(mut op: ListOp, r: Vec<ReadResult>) -> Result<Next> {
                         found = Some(pg);
                         break;
                     }
+                    // Passed: the cursor moves below it (its buffer is empty, since it was read), so
+                    // that a call stopped by its budget goes on from here, not from the same place.
+                    s.bound = s.bound.min(pg * PAGE);
                 }
                 match found {
                     Some(pg) => {
@@ -711,7 +726,11 @@ pub(crate) fn resume(txn: &mut Txn<'_>, r: ReadOp, res: Vec<ReadResult>) -> Resu
 /// Counts per status, from counters.
 pub(crate) fn counts(st: &State, f: &CountFilter) -> Result<Counts> {
     let q = search::parse(f.query.as_deref().unwrap_or(""), st.clock)?;
-    let exact = !q.needs_scan();
+    // The dates are read (a bad one is an error) even though the counts cannot apply them.
+    let from = f.from.as_ref().map(|t| t.ms("from")).transpose()?;
+    let to = f.to.as_ref().map(|t| t.ms("to")).transpose()?;
+    let address = f.address.as_deref().is_some_and(|a| !a.trim().is_empty());
+    let exact = !q.needs_scan() && from.is_none() && to.is_none() && !address;
     let queue = both(one(parse_queue(&f.queue)?), q.queue);
     let channel = both(one(parse_channel(&f.channel)?), q.channel);
     let event_type = both(one(f.event_type.clone()), q.event_type);

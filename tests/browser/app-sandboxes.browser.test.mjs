@@ -114,6 +114,15 @@ test('sandboxes: reload keeps everything, two do not see each other, export then
   assert.equal(await menu.getByRole('row').count(), 1 + 3, 'header and three sandboxes: nothing left of the refused file');
   await menu.getByRole('button', { name: 'Close the sandbox list' }).click();
 
+  // A file of another storage format: the engine's STORAGE_FORMAT, and the open sandbox stays open.
+  menu = await sandboxMenu(page);
+  const other = [JSON.stringify({ format: 'message-center-sandbox/1', name: 'From the future' }), JSON.stringify(['m/format', '"message-center/999"'])].join('\n');
+  await menu.getByLabel('Import a sandbox file').setInputFiles({ name: 'future.jsonl', mimeType: 'application/x-ndjson', buffer: Buffer.from(other) });
+  await menu.getByRole('alert').filter({ hasText: 'STORAGE_FORMAT' }).waitFor();
+  await menu.getByRole('button', { name: 'Close the sandbox list' }).click();
+  assert.equal(page.url(), imported);
+  assert.deepEqual(await rows(page), before, 'the open sandbox is still open and answers');
+
   // A second tab on the open sandbox is told, and the first keeps working.
   const second = await page.context().newPage();
   await second.goto(imported);

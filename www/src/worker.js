@@ -9,7 +9,7 @@ import { sandboxes } from './registry.js';
 /** The open sandbox: `{ id, mc, storage }`, or null. */
 let current = null;
 /** The clock runner: running, its speed (virtual ms per real ms), the timer. */
-const clock = { running: false, speed: 60, timer: null, busy: false, lastTick: 0 };
+const clock = { running: false, speed: 60, timer: null, busy: false, lastTick: 0, inflight: null };
 /** Cancellation flags of long jobs (export, import), by job id. */
 const cancelled = new Set();
 /** The abort controllers of running generators, by job id. */
@@ -57,21 +57,39 @@ async function openLocked(id) {
   }
 }
 
+/**
+ * Opens a sandbox. The new one is opened first (its own database and lock), and only once the
+ * engine has accepted it is the open one closed: a sandbox that cannot be opened (a bad start
+ * time, an imported file of another format) leaves the open one as it was.
+ */
 async function openSandbox(id, options = {}) {
-  await close();
   const entry = await sandboxes.get(id);
   if (!entry) throw Object.assign(new Error(`there is no sandbox ${id}`), { code: 'NO_SANDBOX' });
+  if (current?.id === id) return { id, name: entry.name, settings: current.mc.settings() };
   const storage = await openLocked(id);
+  let m;
   try {
-    const m = await MessageCenter.open({ storage, ...options });
-    current = { id, mc: m };
+    m = await MessageCenter.open({ storage, ...options });
   } catch (e) {
     await storage.close();
     throw e;
   }
+  await close();
+  current = { id, mc: m, storage };
   await sandboxes.touch(id);
   changed();
   return { id, name: entry.name, settings: current.mc.settings() };
+}
+
+// ---- sandbox operations (open, close, create, reset, delete, export, import) run one at a time;
+// calls of the engine wait for the one in progress, so none of them lands in another sandbox.
+
+let lifecycle = Promise.resolve();
+
+function serially(fn) {
+  const run = lifecycle.then(fn);
+  lifecycle = run.catch(() => {});
+  return run;
 }
 
 // ---- the clock runner: the virtual clock moves `speed` times faster than real time, in slices
@@ -106,12 +124,14 @@ async function tick() {
   const real = Math.min(t - clock.lastTick, 4 * TICK_MS);
   clock.lastTick = t;
   try {
-    await current.mc.advance(Math.max(1, Math.round(real * clock.speed)));
+    clock.inflight = current.mc.advance(Math.max(1, Math.round(real * clock.speed)));
+    await clock.inflight;
   } catch (e) {
     clock.running = false;
     post({ event: 'error', error: wire(e) });
   } finally {
     clock.busy = false;
+    clock.inflight = null;
   }
   changed();
   if (clock.running) schedule();
@@ -124,10 +144,18 @@ const EXPORT_FORMAT = 'message-center-sandbox/1';
 const CHUNK = 1000;
 
 async function exportSandbox(job, id) {
-  const wasOpen = current?.id === id;
-  if (wasOpen) await close();
+  const open = current?.id === id;
+  if (open && aborts.size > 0) throw Object.assign(new Error('a generator is running in this sandbox: let it end, or cancel it, before exporting'), { code: 'BUSY' });
   const entry = await sandboxes.get(id);
-  const storage = await openLocked(id);
+  if (!entry) throw Object.assign(new Error(`there is no sandbox ${id}`), { code: 'NO_SANDBOX' });
+  // The open sandbox is read through its own storage, the clock held meanwhile (engine calls
+  // wait for the export): the file is one moment of it. Another is opened just for the export.
+  const running = clock.running;
+  if (open) {
+    pause();
+    await clock.inflight?.catch(() => {});
+  }
+  const storage = open ? current.storage : await openLocked(id);
   try {
     post({ event: 'chunk', job, text: `${JSON.stringify({ format: EXPORT_FORMAT, name: entry.name })}\n` });
     let gte = '';
@@ -144,14 +172,19 @@ async function exportSandbox(job, id) {
     }
     return { records: n };
   } finally {
-    await storage.close();
-    if (wasOpen) await openSandbox(id);
+    if (!open) await storage.close();
+    else if (running) play();
   }
 }
 
 /** Imports records (lines from the page, in order) into a new sandbox; nothing is left if it fails. */
 async function importSandbox(job, { name, lines }) {
-  const header = JSON.parse(lines[0] ?? 'null');
+  let header = null;
+  try {
+    header = JSON.parse(lines[0] ?? 'null');
+  } catch {
+    // Not JSON: said below.
+  }
   if (!header || header.format !== EXPORT_FORMAT) {
     throw Object.assign(new Error(`this file is not a sandbox export (its first line should name the format ${EXPORT_FORMAT})`), { code: 'INVALID_ARGUMENT' });
   }
@@ -161,12 +194,16 @@ async function importSandbox(job, { name, lines }) {
     for (let i = 1; i < lines.length; i += CHUNK) {
       if (cancelled.has(job)) throw Object.assign(new Error('import cancelled'), { code: 'CANCELLED' });
       const put = [];
-      for (const line of lines.slice(i, i + CHUNK)) {
+      for (const [j, line] of lines.slice(i, i + CHUNK).entries()) {
         if (line === '') continue;
-        const r = JSON.parse(line);
-        if (!Array.isArray(r) || r.length !== 2 || typeof r[0] !== 'string' || typeof r[1] !== 'string') {
-          throw Object.assign(new Error(`line ${i + 1} of the file is not a record`), { code: 'INVALID_ARGUMENT' });
+        const bad = () => Object.assign(new Error(`line ${i + j + 1} of the file is not a record (["key", "value"])`), { code: 'INVALID_ARGUMENT' });
+        let r;
+        try {
+          r = JSON.parse(line);
+        } catch {
+          throw bad();
         }
+        if (!Array.isArray(r) || r.length !== 2 || typeof r[0] !== 'string' || typeof r[1] !== 'string') throw bad();
         put.push(r);
       }
       await storage.write({ put });
@@ -195,8 +232,9 @@ function wire(e) {
 }
 
 const handlers = {
-  /** A method of the open sandbox's MessageCenter. */
+  /** A method of the open sandbox's MessageCenter (after the sandbox operation in progress). */
   async mc({ method, args = [] }) {
+    await lifecycle;
     const m = mc();
     if (typeof m[method] !== 'function' || method.startsWith('_') || method === 'close') {
       throw Object.assign(new Error(`no such call: ${method}`), { code: 'INVALID_ARGUMENT' });
@@ -206,33 +244,37 @@ const handlers = {
   },
   sandboxes: () => sandboxes.list(),
   current: () => (current ? { id: current.id } : null),
-  async createSandbox({ name, seed, now }) {
-    const entry = await sandboxes.create(name);
-    try {
-      return await openSandbox(entry.id, { seed, now });
-    } catch (e) {
-      await sandboxes.remove(entry.id);
-      throw e;
-    }
-  },
-  openSandbox: ({ id }) => openSandbox(id),
-  closeSandbox: () => close(),
-  renameSandbox: ({ id, name }) => sandboxes.rename(id, name),
-  async resetSandbox({ id }) {
-    const open = current?.id === id;
-    const seed = open ? current.mc.settings().seed : undefined;
-    if (open) await close();
-    await deleteIndexedDBStorage({ name: dbName(id) });
-    return open ? openSandbox(id, { seed }) : null;
-  },
-  async deleteSandbox({ id }) {
-    if (current?.id === id) await close();
-    await deleteIndexedDBStorage({ name: dbName(id) });
-    await sandboxes.remove(id);
-    return null;
-  },
-  exportSandbox: ({ job, id }) => exportSandbox(job, id),
-  importSandbox: ({ job, name, lines }) => importSandbox(job, { name, lines }),
+  createSandbox: ({ name, seed, now }) =>
+    serially(async () => {
+      const entry = await sandboxes.create(name);
+      try {
+        return await openSandbox(entry.id, { seed, now });
+      } catch (e) {
+        await deleteIndexedDBStorage({ name: dbName(entry.id) }).catch(() => {});
+        await sandboxes.remove(entry.id);
+        throw e;
+      }
+    }),
+  openSandbox: ({ id }) => serially(() => openSandbox(id)),
+  closeSandbox: () => serially(() => close()),
+  renameSandbox: ({ id, name }) => serially(() => sandboxes.rename(id, name)),
+  resetSandbox: ({ id }) =>
+    serially(async () => {
+      const open = current?.id === id;
+      const seed = open ? current.mc.settings().seed : undefined;
+      if (open) await close();
+      await deleteIndexedDBStorage({ name: dbName(id) });
+      return open ? openSandbox(id, { seed }) : null;
+    }),
+  deleteSandbox: ({ id }) =>
+    serially(async () => {
+      if (current?.id === id) await close();
+      await deleteIndexedDBStorage({ name: dbName(id) });
+      await sandboxes.remove(id);
+      return null;
+    }),
+  exportSandbox: ({ job, id }) => serially(() => exportSandbox(job, id)),
+  importSandbox: ({ job, name, lines }) => serially(() => importSandbox(job, { name, lines })),
   cancel: ({ job }) => {
     cancelled.add(job);
     aborts.get(job)?.abort();
@@ -273,7 +315,7 @@ const handlers = {
 
 /** Calls that change the sandbox: the page is told when they are done. */
 const MUTATING = new Set(['createSandbox', 'openSandbox', 'resetSandbox', 'deleteSandbox', 'importSandbox', 'generate']);
-const READS = new Set(['settings', 'now', 'executionInstances', 'eventTypes', 'templates', 'getTemplate', 'preview', 'publishedTemplates', 'deliveries', 'workflows', 'journal', 'listEvents', 'countEvents', 'getEvent', 'mcPing', 'nextDue', 'enumerations']);
+const READS = new Set(['settings', 'now', 'executionInstances', 'eventTypes', 'templates', 'getTemplate', 'preview', 'publishedTemplates', 'deliveries', 'workflows', 'journal', 'listEvents', 'countEvents', 'getEvent', 'mcPing', 'nextDue', 'enumerations', 'report']);
 
 self.onmessage = async ({ data }) => {
   // A call's own id and its parameters apart (a parameter may be named `id`: a sandbox's).

@@ -37,28 +37,36 @@ const COLUMNS = [
   ['Template', (e) => e.template ?? ''],
 ];
 
+/** Most pages one block may follow (a page can come back short when a call's scan budget runs out). */
+const MAX_HOPS = 50;
+/** Blocks kept around the view; the others are dropped (and fetched again if scrolled back to). */
+const KEEP_BLOCKS = 20;
+
 /**
- * Rows by index, fetched in blocks of BLOCK by offset. A block is fetched again once the engine
- * changed (live updates): the rows shown stay until it comes back.
+ * Rows by index, fetched in blocks of BLOCK by offset; only the blocks near the view are kept. A
+ * block is fetched again once the engine changed (live updates): the rows shown stay until it
+ * comes back, and a fetch in flight is not started twice.
  */
 function useRows(filter, key) {
-  const blank = () => ({ rows: new Map(), total: null, end: null, error: null, fresh: new Set() });
+  const blank = () => ({ rows: new Map(), total: null, end: null, known: 0, error: null, fresh: new Set() });
   const [state, setState] = useState(blank);
   const inflight = useRef(new Set());
   const gen = useRef(0);
+  const keyGen = useRef(0);
   const v = version.value;
   useEffect(() => {
     gen.current++;
+    keyGen.current++;
     inflight.current = new Set();
     setState(blank());
   }, [key]);
   useEffect(() => {
     gen.current++;
-    inflight.current = new Set();
     setState((s) => ({ ...s, fresh: new Set() }));
   }, [v]);
-  const fetchBlock = async (b) => {
+  const fetchBlock = async (b, view) => {
     const g = gen.current;
+    const k = keyGen.current;
     if (inflight.current.has(b)) return;
     inflight.current.add(b);
     try {
@@ -66,8 +74,8 @@ function useRows(filter, key) {
       let after = null;
       let total = null;
       let ended = false;
-      // A page may come back short (a scan budget): go on from its token.
-      while (got.length < BLOCK) {
+      for (let hop = 0; got.length < BLOCK; hop++) {
+        if (hop >= MAX_HOPS) throw Object.assign(new Error('the list did not get a full block after many pages: try a narrower filter'), { code: 'INCOMPLETE' });
         const page = await mc.listEvents(after ? { ...filter, after, limit: BLOCK - got.length } : { ...filter, offset: b * BLOCK, limit: BLOCK });
         total = page.total;
         got.push(...page.events);
@@ -77,25 +85,32 @@ function useRows(filter, key) {
         }
         after = page.next;
       }
-      if (g !== gen.current) return;
+      if (k !== keyGen.current) return;
       setState((s) => {
-        const rows = new Map(s.rows);
-        for (let i = b * BLOCK; i < (b + 1) * BLOCK; i++) rows.delete(i);
+        const rows = new Map();
+        // Keep the blocks near the view, drop the others.
+        for (const [i, r] of s.rows) if (Math.abs(Math.floor(i / BLOCK) - view) <= KEEP_BLOCKS && Math.floor(i / BLOCK) !== b) rows.set(i, r);
         got.forEach((e, i) => rows.set(b * BLOCK + i, e));
         const end = ended ? b * BLOCK + got.length : s.end;
-        return { rows, total, end, error: null, fresh: new Set(s.fresh).add(b) };
+        const fresh = new Set([...s.fresh].filter((x) => Math.abs(x - view) <= KEEP_BLOCKS));
+        // A fetch started before the engine changed shows its rows, and is fetched again.
+        if (g === gen.current) fresh.add(b);
+        return { rows, total, end, known: Math.max(s.known, b * BLOCK + got.length), error: null, fresh };
       });
     } catch (error) {
-      if (g === gen.current) setState((s) => ({ ...s, error, fresh: new Set(s.fresh).add(b) }));
+      if (k === keyGen.current) setState((s) => ({ ...s, error, fresh: new Set(s.fresh).add(b) }));
     } finally {
-      inflight.current.delete(b);
+      if (k === keyGen.current) inflight.current.delete(b);
     }
   };
   return { ...state, fetchBlock };
 }
 
 function Counts({ filter, onStatus, active, labels }) {
-  const q = useQuery(() => mc.countEvents({ instance: filter.instance, queue: filter.queue ?? null, type: filter.type ?? null, channel: filter.channel ?? null, query: filter.query ?? null }), [JSON.stringify(filter)]);
+  const q = useQuery(
+    () => mc.countEvents({ instance: filter.instance, queue: filter.queue ?? null, type: filter.type ?? null, channel: filter.channel ?? null, query: filter.query ?? null, from: filter.from ?? null, to: filter.to ?? null, address: filter.address ?? null }),
+    [JSON.stringify(filter)],
+  );
   if (!q.data) return q.error ? null : html`<p class="loading">Counting…</p>`;
   const c = q.data;
   return html`<div class="counts" role="group" aria-label="Counts per status (click one to filter)">
@@ -103,7 +118,7 @@ function Counts({ filter, onStatus, active, labels }) {
     ${labels.statuses.map((s) => html`<button type="button" class=${`count ${active === s.name ? 'on' : ''}`} aria-pressed=${active === s.name} onClick=${() => onStatus(active === s.name ? null : s.name)}>
       <span class=${`dot ${s.name}`} aria-hidden="true"></span>${s.label} <strong>${c.byStatus[s.name].toLocaleString('en-US')}</strong>
     </button>`)}
-    ${!c.exact && html`<span class="hint">(the counts leave out the date and address terms)</span>`}
+    ${!c.exact && html`<span class="hint">(the counts leave out the dates and the address)</span>`}
   </div>`;
 }
 
@@ -137,8 +152,7 @@ const INSTANCE = ['Execution instance', (e) => e.instance];
 
 function List({ filter, filterKey, labels, open, onOpen }) {
   const columns = filter.instance === 'control' ? [INSTANCE, ...COLUMNS] : COLUMNS;
-  const { rows, total, error, end, fresh, fetchBlock } = useRows(filter, filterKey);
-  const known = rows.size > 0 ? Math.max(...rows.keys()) + 1 : 0;
+  const { rows, total, error, end, known, fresh, fetchBlock } = useRows(filter, filterKey);
   const count = error ? 0 : (total ?? end ?? known + BLOCK);
   const scroller = useRef(null);
   const [, redraw] = useState(0);
@@ -165,8 +179,9 @@ function List({ filter, filterKey, labels, open, onOpen }) {
   const first = items[0]?.index ?? 0;
   const last = items.at(-1)?.index ?? 0;
   useEffect(() => {
-    for (let b = Math.floor(first / BLOCK); b <= Math.floor(last / BLOCK); b++) {
-      if (!fresh.has(b) && (end === null || b * BLOCK < end || b === 0)) fetchBlock(b);
+    const view = Math.floor(first / BLOCK);
+    for (let b = view; b <= Math.floor(last / BLOCK); b++) {
+      if (!fresh.has(b) && (end === null || b * BLOCK < end || b === 0)) fetchBlock(b, view);
     }
   }, [first, last, fresh, end]);
   const focusRow = (i) => {
@@ -202,7 +217,7 @@ function List({ filter, filterKey, labels, open, onOpen }) {
     return () => removeEventListener('mc-list-focus', back);
   });
   const n = (x, more = '') => `${x.toLocaleString('en-US')}${more} ${x === 1 && !more ? 'event' : 'events'}`;
-  const shown = total !== null ? n(total) : end !== null ? n(end) : n(rows.size, '+');
+  const shown = total !== null ? n(total) : end !== null ? n(end) : n(known, '+');
   return html`<div class="list"><div role="grid" aria-label="Events" aria-rowcount=${total ?? -1} onKeyDown=${key}>
     <div class=${`list-head${columns.length > COLUMNS.length ? ' wide' : ''}`} role="row">${columns.map(([l]) => html`<span role="columnheader">${l}</span>`)}</div>
     <div class=${`list-body${open ? ' short' : ''}`} role="rowgroup" ref=${scroller} data-testid="event-list">
@@ -231,6 +246,7 @@ export function EventsPage() {
   const enums = useQuery(() => mc.enumerations());
   const types = useQuery(() => mc.eventTypes());
   const [exporting, setExporting] = useState(null);
+  const [exportError, setExportError] = useState(null);
   const control = r.instance === 'control';
   const where = control ? ['Control instance', 'Message Center'] : [r.instance, 'Message Center', 'Default'];
   const title = control ? 'Event history' : r.params.queue === 'batch' ? 'Batch events' : 'Real time events';
@@ -252,13 +268,15 @@ export function EventsPage() {
     requestAnimationFrame(() => dispatchEvent(new CustomEvent('mc-list-focus', { detail: { index } })));
   };
   const startExport = (format) => {
+    setExportError(null);
     const j = exportEvents(job, mc, filter, format, labels, (p) => setExporting({ ...p, format, cancel: j.cancel }));
-    j.done.finally(() => setExporting(null));
+    j.done.catch(setExportError).finally(() => setExporting(null));
   };
   return html`<${Title} path=${where} actions=${html`
       <button type="button" onClick=${() => startExport('csv')} disabled=${!!exporting}>Export CSV</button>
       <button type="button" onClick=${() => startExport('json')} disabled=${!!exporting}>Export JSON</button>`}>${title}</${Title}>
     ${exporting && html`<p role="status">Exporting ${exporting.format.toUpperCase()}: <progress max=${exporting.total ?? undefined} value=${exporting.done}></progress> ${exporting.done.toLocaleString('en-US')}${exporting.total !== null && exporting.total !== undefined ? ` of ${exporting.total.toLocaleString('en-US')}` : ''} events <button type="button" onClick=${() => exporting.cancel()}>Cancel</button></p>`}
+    <${ErrorText} error=${exportError} />
     <${Filters} r=${r} labels=${labels} types=${types.data ?? []} />
     <${Counts} filter=${filter} labels=${labels} active=${r.params.status} onStatus=${(s) => setParam('status', s)} />
     <${StatusChart} filter=${filter} labels=${labels} />

@@ -48,9 +48,14 @@ export function exportEvents(_job, mc, filter, format, _labels, onProgress) {
     let after = null;
     let n = 0;
     let total = null;
+    // Pages may come back short or empty (a call's scan budget), never forever: a token seen
+    // twice ends it with an error.
+    const seen = new Set();
     for (;;) {
       if (cancelled) return null;
       const page = await mc.listEvents({ ...filter, limit: 500, ...(after ? { after } : {}) });
+      if (page.next && seen.has(page.next)) throw Object.assign(new Error('the list does not move on: export stopped'), { code: 'INTERNAL' });
+      if (page.next) seen.add(page.next);
       total ??= page.total;
       if (format === 'csv') parts.push(page.events.map((e) => `${CSV_COLUMNS.map(([, f]) => csvField(f(e))).join(',')}\r\n`).join(''));
       else if (page.events.length > 0) parts.push(`${n > 0 ? ',\n' : ''}${page.events.map((e) => JSON.stringify(e)).join(',\n')}`);
