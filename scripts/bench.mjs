@@ -7,11 +7,14 @@
 //   (d) records written over the events' whole life (push → Sent → archived → purged);
 //   (e) end to end in real Chromium on real IndexedDB (10k cold and warm, 100k, 1M) beside the raw
 //       put rate of the same page, and the status list at 100k and 1M;
-//   (f) the size of the shipped wasm.
+//   (f) the size of the shipped wasm;
+//   (g) the browser app of www/ in real Chromium (bench/app.mjs): the status list's first frame,
+//       a filter change and a scroll at 100k and 1M events, the generator's events/s in the app
+//       against the engine alone, and the size of what a first visit loads.
 // Figures only: nothing is asserted (see bench/). Targets are printed beside the figures.
 //
 // Options: --events=N (core, default 20000), --repeats=N (5), --quick (Node up to 10k, Chromium
-// up to 100k), --no-browser.
+// up to 100k, the app at 100k only), --no-browser (skips (e) and (g)), --no-app (skips (g)).
 
 import { buildBench, wasmSize } from './build.mjs';
 import { root } from './tools.mjs';
@@ -25,6 +28,7 @@ const CORE_EVENTS = opt('events', 20_000);
 const REPEATS = opt('repeats', 5);
 const QUICK = flag('quick');
 const BROWSER = !flag('no-browser');
+const APP = BROWSER && !flag('no-app');
 
 buildBench();
 // Imported after the build: they load dist/.
@@ -34,6 +38,7 @@ const { endToEnd } = await import('../bench/end-to-end.mjs');
 const { createMemoryStorage, openIndexedDBStorage } = await import('../js/node.js');
 const { IDBFactory, IDBKeyRange } = await import('fake-indexeddb');
 const { chromium } = BROWSER ? await import('../bench/chromium.mjs') : {};
+const { appBench } = APP ? await import('../bench/app.mjs') : {};
 
 const int = (n) => Math.round(n).toLocaleString('en-US');
 const mib = (b) => `${(b / 1024 / 1024).toFixed(1)} MiB`;
@@ -90,6 +95,12 @@ if (BROWSER) {
   ];
   if (!QUICK) runs.push({ label: '1M', events: 1_000_000, list: true });
   browser = await chromium({ runs, log });
+}
+let app = null;
+if (APP) {
+  const t = performance.now();
+  app = await appBench({ quick: QUICK, log });
+  app.seconds = (performance.now() - t) / 1000;
 }
 const shipped = wasmSize(`${root}/dist/wasm/message_center_bg.wasm`);
 
@@ -200,3 +211,111 @@ if (browser) {
 }
 out(`(f) The shipped wasm (dist/wasm/message_center_bg.wasm): ${shipped.kib.toFixed(1)} KiB, ${shipped.gzipKib.toFixed(1)} KiB gzipped ${target(shipped.gzipKib <= 300, '≤ 300 KiB gzipped')}`);
 out();
+if (app) {
+  const kib = (x) => `${x.toFixed(1)} KiB`;
+  const label = (n) => (n >= 1e6 ? `${n / 1e6}M` : `${n / 1e3}k`);
+  const plain = (s) => s.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
+  out(`(g) The browser app (www/) in real Chromium, IndexedDB on disk (a temporary profile); ${app.seconds.toFixed(0)} s, load average`);
+  out(`    ${app.load.map((l) => l.toFixed(1)).join(' then ')} on ${app.cores} cores. Sandboxes filled from a blank page with the package (PushEvents of 500,`);
+  out('    a virtual minute every 5,000 events, default outcome rates), then opened in the app. Times from');
+  out('    timestamps in the page: from the change (hash, click) to the rows in the DOM, then the next frame');
+  out('    (requestAnimationFrame, then a task: after its paint).');
+  out();
+  for (const l of app.lists) {
+    const mix = Object.entries(l.counts.byStatus).filter(([, n]) => n > 0).map(([st, n]) => `${int(n)} ${plain(st)}`).join(', ');
+    out(`  ${label(l.events)}: filled in ${l.fillSeconds.toFixed(0)} s (${int(l.events / l.fillSeconds)} events/s): ${mix}`);
+  }
+  out();
+  const fetchOf = (m) => m.calls.filter((c) => c.name === 'listEvents');
+  const inWorker = (m) => fetchOf(m).map((c) => ms(c.ms ?? NaN)).join(' + ');
+  table(
+    ['Status list of mcExec1 (real time)', '>First rows: first visit', '>in the DOM', '>Again', '>in the DOM', '>listEvents round trip (first, again)'],
+    app.lists.map((l) => [`${int(l.events)} events`, ms(l.first.ms), ms(l.first.domMs), ms(l.again.ms), ms(l.again.domMs), `${inWorker(l.first)}, ${inWorker(l.again)}`]),
+  );
+  out();
+  for (const l of app.lists) {
+    const worst = l.first.ms >= l.again.ms ? l.first : l.again;
+    out(`  first frame at ${label(l.events)}: ${ms(worst.ms)} (the slower of first visit and again) ${target(worst.ms < 50, '< 50 ms')}`);
+  }
+  const w = app.lists.map((l) => (l.first.ms >= l.again.ms ? l.first : l.again)).reduce((a, b) => (b.ms > a.ms ? b : a));
+  const f0 = fetchOf(w)[0];
+  if (w.calls.length && f0) {
+    const tally = new Map();
+    for (const c of w.calls) tally.set(c.name, (tally.get(c.name) ?? 0) + 1);
+    const names = [...tally].map(([n, k]) => (k > 1 ? `${n} ×${k}` : n)).join(', ');
+    const words = `where the ${ms(w.ms)} go: at +${ms(w.calls[0].at)} the first call to the worker (${w.calls[0].name}); at +${ms(f0.at)} the first block's listEvents, answered at +${ms(f0.at + f0.ms)} (${w.calls.length} calls in all: ${names}); at +${ms(w.domMs)} the rows in the DOM; at +${ms(w.ms)} painted.`.split(' ');
+    let line = ' ';
+    for (const word of words) {
+      if (line.length + word.length > 100) {
+        out(line);
+        line = ' ';
+      }
+      line += ` ${word}`;
+    }
+    out(line);
+  }
+  out();
+  const l0 = app.lists[0];
+  table(
+    [`Filter change (${int(l0.events)} events)`, '>Events shown', '>Rows painted', '>in the DOM', '>listEvents calls (round trips)'],
+    l0.filters.map((f) => [f.how, int(l0.counts.byStatus[f.status]), ms(f.ms), ms(f.domMs), `${fetchOf(f).length}: ${inWorker(f)}`]),
+  );
+  out();
+  for (const f of l0.filters) out(`  ${f.how}: ${ms(f.ms)} ${target(f.ms < 100, '< 100 ms')}`);
+  out('  A status that few events have takes several calls: a page comes back short at its scan budget');
+  out('  and the app goes on from its token.');
+  out();
+  table(
+    ['Scroll, top to bottom', '>Frames', '>Worst frame', '>99th percentile', '>Median', '>Over 50 ms'],
+    app.lists.map((l) => [`${int(l.events)} events (${l.scroll.seconds.toFixed(1)} s)`, int(l.scroll.frames), ms(l.scroll.worstMs), ms(l.scroll.p99Ms), ms(l.scroll.medianMs), int(l.scroll.over50)]),
+  );
+  out();
+  table(
+    ['Its rows', '>Frames with "…"', '>Filled after the stop', '>Blocks asked', '>Round trip (mean, max)', '>Worker time (mean, max)'],
+    app.lists.map((l) => {
+      const s = l.scroll;
+      return [`${int(l.events)} events`, `${(s.placeholderShare * 100).toFixed(0)}%`, ms(s.filledMs), int(s.fetches), `${ms(s.fetchMeanMs)}, ${ms(s.fetchMaxMs)}`, `${ms(s.fetchOwnMeanMs)}, ${ms(s.fetchOwnMaxMs)}`];
+    }),
+  );
+  out();
+  const worstFrame = Math.max(...app.lists.map((l) => l.scroll.worstMs));
+  out(`  scroll: worst frame ${app.lists.map((l) => `${ms(l.scroll.worstMs)} at ${label(l.events)}`).join(', ')} ${target(worstFrame <= 50, 'no frame over 50 ms')}`);
+  out('  60 jumps (a thumb dragged: each shown 3 frames), 5 wheel-like steps of 120 px after each, one a');
+  out('  frame; frames from requestAnimationFrame timestamps until the rows at the bottom are filled. Rows');
+  out('  come block by block (100 rows, by offset) from the worker, which answers one call at a time: the');
+  out('  round trip includes the wait behind the blocks asked before; worker time is the call\'s own share.');
+  for (const l of app.lists) {
+    for (const f of l.scroll.long) {
+      const top = f.top[0];
+      out(`  ⚠ a ${ms(f.ms)} frame at ${label(l.events)}, +${(f.at / 1000).toFixed(2)} s: ${ms(f.scriptMs)} of script, ${ms(f.styleLayoutMs)} of style and layout${top ? `; longest: ${top.invoker} ${top.fn || ''} (${top.at}) ${ms(top.ms)}` : ''}`);
+    }
+  }
+  out();
+  const g = app.generator;
+  const rate = (r) => r.events / r.seconds;
+  table(
+    [`Generator: ${int(g.app.events)} events (${int(g.spec.ratePerHour)} an hour for ${g.label} of virtual time)`, '>Seconds', '>Events/s'],
+    [
+      ['the app (its form: the click on Generate to "done")', g.app.seconds.toFixed(2), int(rate(g.app))],
+      ['the engine alone (mc.generate, IndexedDB, blank page)', g.engine.seconds.toFixed(2), int(rate(g.engine))],
+    ],
+  );
+  out();
+  const r = rate(g.app) / rate(g.engine);
+  out(`  app / engine: ${r.toFixed(2)} ${target(r >= 0.8 && r <= 1.2, 'within 20%')}${g.rounds > 1 ? ` (the best of ${g.rounds} runs each, taking turns)` : ''}`);
+  const other = Object.entries(g.app.otherCalls ?? {}).sort((a, b) => b[1] - a[1]);
+  if (other.length) {
+    const n = other.reduce((a, [, k]) => a + k, 0);
+    out(`  meanwhile the page made ${int(n)} other calls to the worker, answered between the generator's`);
+    out(`  steps (${other.slice(0, 6).map(([name, k]) => `${name} ${int(k)}`).join(', ')}${other.length > 6 ? ', …' : ''}).`);
+  }
+  out();
+  const total = app.bundle.reduce((a, b) => ({ kib: a.kib + b.kib, gzipKib: a.gzipKib + b.gzipKib }), { kib: 0, gzipKib: 0 });
+  table(
+    ['What a first visit loads (www/dist)', '>Raw', '>Gzipped (level 9)'],
+    [...app.bundle.map((b) => [b.file, kib(b.kib), kib(b.gzipKib)]), ['total', kib(total.kib), kib(total.gzipKib)]],
+  );
+  out();
+  for (const p of app.problems) out(`  ⚠ ${p}`);
+  if (app.problems.length) out();
+}
