@@ -459,3 +459,33 @@ fn a_forged_skip_in_a_token_is_refused_not_wrapped() {
     let junk = format!("{body}+x#{fp}");
     assert_eq!(code(d.run(&json!({"op": "listEvents", "filter": {"instance": "exec1", "after": junk}}))), "INVALID_ARGUMENT");
 }
+
+#[test]
+fn a_rare_filter_reads_the_pages_it_needs_in_few_rounds() {
+    // 40 pages, one event in 32 of a rare type: a page of 100 of them comes in one call, and its
+    // pages are read several at a time (the summaries say which), not one round per page.
+    let mut d = running(2);
+    for k in 0..10 {
+        let evs: String = (0..512)
+            .map(|i| {
+                if i % 32 == 0 {
+                    format!("<rtEvent type='reset' email='r{k}x{i}@example.com'><ctx/></rtEvent>")
+                } else {
+                    rt_xml(&format!("c{k}x{i}@example.com"))
+                }
+            })
+            .collect();
+        push_xml(&mut d, "exec1", &format!("<E>{evs}</E>")).unwrap();
+    }
+    d.reopen().unwrap();
+    let op = json!({"op": "listEvents", "filter": {"instance": "exec1", "type": "reset", "limit": 100}});
+    let phases = read_phases(&mut d, &op);
+    assert!(phases <= 6, "{phases} rounds of reads");
+    let page = ok(&mut d, op);
+    assert_eq!(page["events"].as_array().unwrap().len(), 100);
+    assert_eq!(page["total"], 160);
+    let rest =
+        ok(&mut d, json!({"op": "listEvents", "filter": {"instance": "exec1", "type": "reset", "limit": 100, "after": page["next"]}}));
+    assert_eq!(rest["events"].as_array().unwrap().len(), 60);
+    assert_eq!(rest["next"], Value::Null);
+}

@@ -287,7 +287,9 @@ const SUMMARIES_PER_READ: u32 = 256;
 /// Most summaries looked at in one call before it returns a partial page with a token.
 const MAX_SUMMARIES: u32 = 8192;
 /// Most pages read in one call.
-const MAX_PAGES: u32 = 16;
+const MAX_PAGES: u32 = 64;
+/// Most pages of one stream read in one phase (one round of reads).
+const PAGES_PER_PHASE: usize = 16;
 
 fn parse_queue(q: &Option<String>) -> Result<Option<Queue>> {
     match q.as_deref() {
@@ -467,7 +469,7 @@ fn list_step(mut op: ListOp) -> Result<Next> {
         let needy: Vec<usize> =
             op.streams.iter().enumerate().filter(|(_, s)| s.buffer.is_empty() && s.next_pg.is_some()).map(|(i, _)| i).collect();
         if !needy.is_empty() {
-            if op.summaries_seen >= MAX_SUMMARIES || op.pages_read >= MAX_PAGES || op.scanned as usize >= op.limit * 20 + 2000 {
+            if op.summaries_seen >= MAX_SUMMARIES || op.pages_read >= MAX_PAGES {
                 // Budget spent: a partial page, and a token to go on.
                 return done(op);
             }
@@ -512,7 +514,11 @@ fn list_resume(mut op: ListOp, r: Vec<ReadResult>) -> Result<Next> {
                 let ReadResult::Entries(es) = res else { return err(ErrorCode::Internal, "list: summaries were not read") };
                 let full = es.len() >= SUMMARIES_PER_READ as usize;
                 let s = &mut op.streams[i];
-                let mut found = None;
+                // Pages to read in this phase: enough for the rows still wanted, by what their
+                // summaries count (an upper bound), and at most PAGES_PER_PHASE.
+                let want = (op.limit.saturating_sub(op.out.len()) as u64).saturating_add(op.skip);
+                let mut expected = 0u64;
+                let mut found: Vec<u64> = Vec::new();
                 let mut last_pg = None;
                 for (k, v) in &es {
                     op.summaries_seen += 1;
@@ -527,7 +533,7 @@ fn list_resume(mut op: ListOp, r: Vec<ReadResult>) -> Result<Next> {
                     }
                     // Skipping a single stream: a page whose matches the summary counts exactly,
                     // and all of which are to be skipped, is passed without being read.
-                    if op.skip > 0 && single && s.buffer.is_empty() && ((pg + 1) * PAGE <= s.bound || s.bound > s.top) {
+                    if op.skip > 0 && single && s.buffer.is_empty() && found.is_empty() && ((pg + 1) * PAGE <= s.bound || s.bound > s.top) {
                         if let Some(n) = op.filter.page_exact_count(&sum) {
                             if u64::from(n) <= op.skip {
                                 op.skip -= u64::from(n);
@@ -537,23 +543,35 @@ fn list_resume(mut op: ListOp, r: Vec<ReadResult>) -> Result<Next> {
                         }
                     }
                     if op.filter.page_may_match(&sum) {
-                        found = Some(pg);
+                        found.push(pg);
+                        expected += u64::from(sum.count_where(|q, t, c, st| op.filter.keys_match(q, t, c, st)));
+                        if expected >= want || found.len() >= PAGES_PER_PHASE || op.pages_read as usize + found.len() >= MAX_PAGES as usize
+                        {
+                            break;
+                        }
+                        continue;
+                    }
+                    if !found.is_empty() {
+                        // Below a page to read: stop here, this one is looked at again next time.
+                        last_pg = Some(pg + 1);
                         break;
                     }
                     // Passed: the cursor moves below it (its buffer is empty, since it was read), so
                     // that a call stopped by its budget goes on from here, not from the same place.
                     s.bound = s.bound.min(pg * PAGE);
                 }
-                match found {
-                    Some(pg) => {
-                        s.next_pg = pg.checked_sub(1);
-                        let id = PageId { scope: op.scope, ii: s.ii, pg };
-                        page_reads.push(ReadReq::Range {
-                            gte: keys::page_prefix(id),
-                            lt: keys::page_run_end(id),
-                            limit: (2 * PAGE + 1) as u32,
-                        });
-                        waiting_pages.push((i, pg));
+                match found.last() {
+                    Some(&lowest) => {
+                        s.next_pg = lowest.checked_sub(1);
+                        for pg in found {
+                            let id = PageId { scope: op.scope, ii: s.ii, pg };
+                            page_reads.push(ReadReq::Range {
+                                gte: keys::page_prefix(id),
+                                lt: keys::page_run_end(id),
+                                limit: (2 * PAGE + 1) as u32,
+                            });
+                            waiting_pages.push((i, pg));
+                        }
                     }
                     None => s.next_pg = if full { last_pg.and_then(|p| p.checked_sub(1)) } else { None },
                 }

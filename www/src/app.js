@@ -4,7 +4,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { signal } from '@preact/signals';
 import { html } from './html.js';
-import { call, ready, workerError } from './engine.js';
+import { call, enumerations, mc, ready, workerError } from './engine.js';
 import { route, go } from './router.js';
 import { ErrorText } from './ui.js';
 import { Clock } from './clock.js';
@@ -29,6 +29,8 @@ async function openFromRoute() {
     if (target) opened = await call('openSandbox', { id: target.id });
     else if (!wanted || list.length === 0) opened = await call('createSandbox', { name: 'My first sandbox' });
     else throw Object.assign(new Error(`there is no sandbox ${wanted} in this browser`), { code: 'NO_SANDBOX' });
+    // Static for a version of the engine: read once, so that views need not wait for them.
+    if (enumerations.value === null) enumerations.value = await mc.enumerations();
     sandbox.value = { id: opened.id, name: opened.name };
     if (route.value.sandbox !== opened.id) go({ sandbox: opened.id, instance: '', page: 'topology' }, { replace: true });
   } catch (e) {

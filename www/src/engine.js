@@ -15,6 +15,8 @@ export const version = signal(0);
 /** The virtual clock (ms) as last reported, and the clock runner's state. */
 export const now = signal(null);
 export const clock = signal({ running: false, speed: 60 });
+/** The engine's enumerations (labels of statuses, channels, queues; test addresses), once read. */
+export const enumerations = signal(null);
 /** Errors the worker reports outside a call (the clock runner's). */
 export const workerError = signal(null);
 export const ready = new Promise((resolve) => {

@@ -7,7 +7,7 @@
 import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { Virtualizer, elementScroll, observeElementOffset, observeElementRect } from '@tanstack/virtual-core';
 import { html } from '../html.js';
-import { job, mc, now, version } from '../engine.js';
+import { enumerations, job, mc, now, version } from '../engine.js';
 import { go, route } from '../router.js';
 import { ErrorText, Field, Title, useQuery, whenShort } from '../ui.js';
 import { StatusChart } from './chart.js';
@@ -54,13 +54,15 @@ function useRows(filter, key) {
   const gen = useRef(0);
   const keyGen = useRef(0);
   const v = version.value;
-  useEffect(() => {
+  // Layout effects, before the list's own (which fetches): a new filter or a change of the
+  // engine is known before the blocks of the view are asked for.
+  useLayoutEffect(() => {
     gen.current++;
     keyGen.current++;
     inflight.current = new Set();
     setState(blank());
   }, [key]);
-  useEffect(() => {
+  useLayoutEffect(() => {
     gen.current++;
     setState((s) => ({ ...s, fresh: new Set() }));
   }, [v]);
@@ -178,7 +180,8 @@ function List({ filter, filterKey, labels, open, onOpen }) {
   // Fetch the blocks in view that are not fresh.
   const first = items[0]?.index ?? 0;
   const last = items.at(-1)?.index ?? 0;
-  useEffect(() => {
+  // Before the paint: the first block is asked for in the same frame the list mounts in.
+  useLayoutEffect(() => {
     const view = Math.floor(first / BLOCK);
     for (let b = view; b <= Math.floor(last / BLOCK); b++) {
       if (!fresh.has(b) && (end === null || b * BLOCK < end || b === 0)) fetchBlock(b, view);
@@ -243,7 +246,7 @@ export function EventsPage() {
   const r = route.value;
   const filter = filterOf(r);
   const filterKey = JSON.stringify(filter);
-  const enums = useQuery(() => mc.enumerations());
+  const enums = { data: enumerations.value };
   const types = useQuery(() => mc.eventTypes());
   const [exporting, setExporting] = useState(null);
   const [exportError, setExportError] = useState(null);
