@@ -145,7 +145,15 @@ test('a trainee\'s whole path, by clicks and typing', { timeout: 240_000 }, asyn
   // The control: the archived events of both instances.
   await explore(page, 'control', 'Event history');
   await page.getByRole('grid', { name: 'Events' }).getByRole('row').filter({ hasText: 'Sent' }).first().waitFor();
+  // Grouped by event type, as the console groups the event history; a group is a filter.
+  await page.getByLabel('Group by').selectOption('type');
+  const groups = page.getByRole('table', { name: 'Grouped by event type' });
+  await groups.getByRole('row').filter({ hasText: 'order_confirmation' }).waitFor();
+  assert.match(await groups.innerText(), /order_confirmation\s+6\d\s/);
   shots.push(await shot(page, '12-control-event-history'));
+  await groups.getByRole('button', { name: 'order_confirmation' }).click();
+  await page.waitForURL(/type=order_confirmation/);
+  assert.equal(await page.getByRole('table', { name: 'Grouped by event type' }).count(), 0);
   // The reports: service level with its thresholds, and the history pivot.
   await explore(page, 'control', 'Reports');
   const sl = page.getByRole('list', { name: 'Service level' });

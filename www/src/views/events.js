@@ -9,7 +9,7 @@ import { Virtualizer, elementScroll, observeElementOffset, observeElementRect } 
 import { html } from '../html.js';
 import { enumerations, job, mc, now, version } from '../engine.js';
 import { go, route } from '../router.js';
-import { ErrorText, Field, Title, useQuery, whenShort } from '../ui.js';
+import { ErrorText, Field, Table, Title, useQuery, whenShort } from '../ui.js';
 import { StatusChart } from './chart.js';
 import { EventDetail } from './event.js';
 import { exportEvents } from './export.js';
@@ -242,6 +242,31 @@ function List({ filter, filterKey, labels, open, onOpen }) {
   </div>`;
 }
 
+/**
+ * The event history grouped by event type or by status, as the console groups it: one row per
+ * group with the engine's counts per status (from counters), each a filter.
+ */
+function Groups({ by, filter, labels, types, onPick }) {
+  const names = by === 'type' ? types.map((t) => t.name) : null;
+  const q = useQuery(
+    () => (by === 'type' ? Promise.all(names.map((t) => mc.countEvents({ instance: filter.instance, queue: filter.queue ?? null, type: t, channel: filter.channel ?? null, query: filter.query ?? null }))) : mc.countEvents({ instance: filter.instance, queue: filter.queue ?? null, type: filter.type ?? null, channel: filter.channel ?? null, query: filter.query ?? null })),
+    [by, JSON.stringify(filter), JSON.stringify(names)],
+  );
+  if (!q.data) return null;
+  if (by === 'status') {
+    return html`<${Table} caption="Grouped by status" rows=${labels.statuses} rowKey=${(s) => s.name} columns=${[
+      ['Status', (s) => html`<button type="button" class="link" onClick=${() => onPick({ status: s.name })}>${s.label}</button>`],
+      ['Events', (s) => html`<span class="num">${q.data.byStatus[s.name].toLocaleString('en-US')}</span>`],
+    ]} />`;
+  }
+  const rows = names.map((t, i) => ({ type: t, counts: q.data[i] })).filter((r) => r.counts.total > 0);
+  return html`<${Table} caption="Grouped by event type" rows=${rows} rowKey=${(r) => r.type} empty="No event." columns=${[
+    ['Event type', (r) => html`<button type="button" class="link" onClick=${() => onPick({ type: r.type })}>${r.type}</button>`],
+    ['Events', (r) => html`<span class="num">${r.counts.total.toLocaleString('en-US')}</span>`],
+    ...labels.statuses.map((s) => [s.label, (r) => html`<span class="num">${r.counts.byStatus[s.name].toLocaleString('en-US')}</span>`]),
+  ]} />`;
+}
+
 export function EventsPage() {
   const r = route.value;
   const filter = filterOf(r);
@@ -282,6 +307,10 @@ export function EventsPage() {
     <${ErrorText} error=${exportError} />
     <${Filters} r=${r} labels=${labels} types=${types.data ?? []} />
     <${Counts} filter=${filter} labels=${labels} active=${r.params.status} onStatus=${(s) => setParam('status', s)} />
+    ${control && html`<div class="row group-by"><${Field} label="Group by">${(id) => html`<select id=${id} value=${r.params.group ?? ''} onChange=${(e) => setParam('group', e.currentTarget.value || null)}>
+        <option value="">(no grouping)</option><option value="type">Event type</option><option value="status">Status</option>
+      </select>`}</${Field}></div>`}
+    ${control && r.params.group && html`<${Groups} by=${r.params.group} filter=${filter} labels=${labels} types=${types.data ?? []} onPick=${(p) => go({ ...r, params: { ...r.params, ...p, group: undefined } })} />`}
     <${StatusChart} filter=${filter} labels=${labels} />
     <${List} key=${filterKey} filter=${filter} filterKey=${filterKey} labels=${labels} open=${r.params.event} onOpen=${open} />
     ${r.params.event && html`<${EventDetail} key=${r.params.event} id=${r.params.event} labels=${labels} onClose=${close} />`}`;
