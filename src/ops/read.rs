@@ -245,6 +245,9 @@ struct Stream {
     next_pg: Option<u64>,
     /// Matching events read and not yet emitted, newest first: (created, id, view).
     buffer: VecDeque<(i64, u64, EventView)>,
+    /// Summaries asked for by the last read (the first read asks for few: the newest pages are
+    /// what a first screen shows).
+    asked: u32,
 }
 
 impl Stream {
@@ -282,8 +285,10 @@ enum Waiting {
     Pages(Vec<(usize, u64)>),
 }
 
-/// Summaries read per stream and call.
+/// Summaries read per stream and read (after its first).
 const SUMMARIES_PER_READ: u32 = 256;
+/// Summaries of a stream's first read.
+const FIRST_SUMMARIES_PER_READ: u32 = 8;
 /// Most summaries looked at in one call before it returns a partial page with a token.
 const MAX_SUMMARIES: u32 = 8192;
 /// Most pages read in one call.
@@ -426,6 +431,7 @@ pub(crate) fn list_begin(txn: &mut Txn<'_>, f: ListFilter) -> Result<Next> {
             top,
             next_pg: (bound > 1).then(|| (bound - 1) / PAGE),
             buffer: VecDeque::new(),
+            asked: 0,
         })
         .collect();
     let op = ListOp {
@@ -476,12 +482,13 @@ fn list_step(mut op: ListOp) -> Result<Next> {
             let reads = needy
                 .iter()
                 .map(|i| {
-                    let s = &op.streams[*i];
+                    let s = &mut op.streams[*i];
                     let prefix = keys::summary_prefix(op.scope, s.ii);
+                    s.asked = if s.asked == 0 { FIRST_SUMMARIES_PER_READ } else { SUMMARIES_PER_READ };
                     ReadReq::Range {
                         gte: keys::summary_from(op.scope, s.ii, s.next_pg.unwrap_or(0)),
                         lt: keys::prefix_end(&prefix),
-                        limit: SUMMARIES_PER_READ,
+                        limit: s.asked,
                     }
                 })
                 .collect();
@@ -512,8 +519,8 @@ fn list_resume(mut op: ListOp, r: Vec<ReadResult>) -> Result<Next> {
             let mut waiting_pages = Vec::new();
             for (i, res) in idx.into_iter().zip(r) {
                 let ReadResult::Entries(es) = res else { return err(ErrorCode::Internal, "list: summaries were not read") };
-                let full = es.len() >= SUMMARIES_PER_READ as usize;
                 let s = &mut op.streams[i];
+                let full = es.len() >= s.asked as usize;
                 // Pages to read in this phase: enough for the rows still wanted, by what their
                 // summaries count (an upper bound), and at most PAGES_PER_PHASE.
                 let want = (op.limit.saturating_sub(op.out.len()) as u64).saturating_add(op.skip);
