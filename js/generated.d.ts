@@ -931,6 +931,16 @@ export type ReportHour = {
   errors: number;
 };
 
+/** Events and sent messages of one day (the pivot's totals). */
+export type ReportDay = {
+  /** Day (`YYYY-MM-DD`, UTC). */
+  day: string;
+  /** Events received. */
+  events: number;
+  /** Of them, sent. */
+  sent: number;
+};
+
 /** The control's reports over a period (`report`). */
 export type Report = {
   /** Start of the period. */
@@ -945,6 +955,8 @@ export type Report = {
   processingTime: Array<Kpi>;
   /** Sent messages and errors per hour. */
   hours: Array<ReportHour>;
+  /** The pivot's totals by day (every event type and channel), for its chart. */
+  days: Array<ReportDay>;
 };
 
 /** What a report covers. */

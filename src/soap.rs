@@ -14,8 +14,9 @@
 //!   events); the queue is the service's, whatever the element names;
 //! - `wishedChannel` by number or name (as the push operation takes it).
 //!
+//! Authentication is the host's (a refused logon's fault comes with the service that checks it).
 //! Choices where the product is not documented ([U], README "SOAP"): the texts of faults other
-//! than the two documented ones, HTTP 500 for every fault (SOAP 1.1), the `PushEventsResponse`
+//! than the documented malformed-XML one, HTTP 500 for every fault (SOAP 1.1), the `PushEventsResponse`
 //! (empty, or with the ids when `soapPushEventsIds` is set), and a method name other than
 //! `PushEvent`/`PushEvents` answered `plId` 0 with HTTP 200, as the reference says the product does.
 
@@ -395,19 +396,6 @@ pub fn fault_reply(f: &Fault) -> Reply {
     Reply { status: 500, body: envelope(f.service, &body) }
 }
 
-/// The fault of a refused logon (reference §3.5, documented text).
-#[allow(dead_code)] // the Campaign-compatible service (issue 7) authenticates, and answers with it
-pub fn login_fault(service: Service, method: &str) -> Fault {
-    Fault {
-        service,
-        code: "SOAP-ENV:Client",
-        string: reading_parameters(method, service),
-        detail: "Invalid login or password. Connection denied.".to_string(),
-        echo: None,
-        error: ErrorCode::InvalidArgument,
-    }
-}
-
 /// The fault of an event the engine refused (a bad email, an unknown type…): the engine's code
 /// and message in the detail ([U]: the product's text is not documented).
 pub fn refused_fault(service: Service, method: &str, e: &Error) -> Fault {
@@ -555,10 +543,12 @@ mod tests {
         assert!(e.body.contains("<PushEventsResponse xmlns=\"urn:nms:batchEvent\"\n        SOAP-ENV:encodingStyle=\"http://schemas.xmlsoap.org/soap/encoding/\"/>"), "{}", e.body);
         let ids = push_events_reply(Service::BatchEvent, &[1, 2], true);
         assert_eq!(ids.body.matches("<plId xsi:type=\"xsd:long\">").count(), 2);
-        let f = login_fault(Service::RtEvent, "PushEvent");
+        let f = refused_fault(Service::RtEvent, "PushEvent", &Error::new(ErrorCode::InvalidEmail, "bad"));
         let r = fault_reply(&f);
-        assert!(r.body.contains("<faultstring xsi:type=\"xsd:string\">Error while reading parameters of method 'PushEvent' of service 'nms:rtEvent'.</faultstring>"));
-        assert!(r.body.contains("<detail xsi:type=\"xsd:string\">Invalid login or password. Connection denied.</detail>"));
+        assert!(r.body.contains(
+            "<faultstring xsi:type=\"xsd:string\">Error while executing the method 'PushEvent' of service 'nms:rtEvent'.</faultstring>"
+        ));
+        assert!(r.body.contains("<detail xsi:type=\"xsd:string\">INVALID_EMAIL: bad</detail>"));
         // Fault texts are escaped; a ]]> in the echo does not end the CDATA early.
         let f = Fault {
             service: Service::RtEvent,

@@ -205,6 +205,7 @@ pub fn generated() -> String {
         decl::<Kpi>(),
         decl::<PivotRow>(),
         decl::<ReportHour>(),
+        decl::<ReportDay>(),
         decl::<Report>(),
         decl::<crate::ops::report::ReportFilter>(),
         decl::<crate::ops::generate::GenerateSpec>(),

@@ -1055,6 +1055,22 @@ pub struct Report {
     pub processing_time: Vec<Kpi>,
     /// Sent messages and errors per hour.
     pub hours: Vec<ReportHour>,
+    /// The pivot's totals by day (every event type and channel), for its chart.
+    pub days: Vec<ReportDay>,
+}
+
+/// Events and sent messages of one day (the pivot's totals).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ReportDay {
+    /// Day (`YYYY-MM-DD`, UTC).
+    pub day: String,
+    /// Events received.
+    #[ts(type = "number")]
+    pub events: u64,
+    /// Of them, sent.
+    #[ts(type = "number")]
+    pub sent: u64,
 }
 
 /// Every result of an operation.

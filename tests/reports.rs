@@ -38,6 +38,7 @@ fn pivot_service_level_and_processing_time() {
         (&order["day"], &order["channel"], &order["events"], &order["sent"], &order["success"]),
         (&json!("2026-03-10"), &json!("email"), &json!(9), &json!(8), &json!(88.89))
     );
+    assert_eq!(r["days"], json!([{"day": "2026-03-10", "events": 10, "sent": 8}]), "the pivot's totals by day");
     let reset = pivot.iter().find(|p| p["type"] == "reset").unwrap();
     assert_eq!((&reset["events"], &reset["sent"]), (&json!(1), &json!(0)));
     let sl = &r["serviceLevel"];

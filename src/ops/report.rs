@@ -23,7 +23,7 @@ use crate::ops::workflows as wf;
 use crate::ops::{Next, OpState, TimeInput};
 use crate::pages::Summary;
 use crate::txn::Txn;
-use crate::views::{Kpi, OpResult, PivotRow, Report, ReportHour};
+use crate::views::{Kpi, OpResult, PivotRow, Report, ReportDay, ReportHour};
 
 /// What a report covers.
 #[derive(Debug, Clone, PartialEq, Deserialize, TS)]
@@ -356,5 +356,16 @@ fn finish(op: &ReportOp) -> Report {
             kpi("avgQueued", "Average number of queued events", "events", avg_q),
         ],
         hours: a.hours.iter().map(|(h, (s, e))| ReportHour { hour: crate::dates::format_iso(*h), sent: *s, errors: *e }).collect(),
+        days: {
+            let mut days: BTreeMap<i64, (u64, u64)> = BTreeMap::new();
+            for ((day, _, _), (events, sent)) in &a.pivot {
+                let d = days.entry(*day).or_default();
+                d.0 += events;
+                d.1 += sent;
+            }
+            days.into_iter()
+                .map(|(d, (events, sent))| ReportDay { day: crate::dates::format_iso(d)[..10].to_string(), events, sent })
+                .collect()
+        },
     }
 }

@@ -74,12 +74,8 @@ export function Reports() {
         <${Tiles} kpis=${r.processingTime} label="Processing time" />
       </section>
       <section class="card" aria-labelledby="r-h"><h2 id="r-h">History of Message Center events</h2>
-        <${Bars} title="Events and sent by day" label="Events and sent messages by day" xs=${[...new Set(r.pivot.map((p) => p.day))]}
-          series=${(() => {
-            const days = [...new Set(r.pivot.map((p) => p.day))];
-            const by = (k) => days.map((d) => r.pivot.filter((p) => p.day === d).reduce((a, p) => a + p[k], 0));
-            return [{ label: 'Events', color: '#1457c4', values: by('events') }, { label: 'Sent', color: '#1e7a3a', values: by('sent') }];
-          })()} />
+        <${Bars} title="Events and sent by day" label="Events and sent messages by day" xs=${r.days.map((d) => d.day)}
+          series=${[{ label: 'Events', color: '#1457c4', values: r.days.map((d) => d.events) }, { label: 'Sent', color: '#1e7a3a', values: r.days.map((d) => d.sent) }]} />
         <${Table} caption="By date, event type and channel" rows=${r.pivot} rowKey=${(p) => `${p.day}/${p.type}/${p.channel}`} empty="No archived event in the period."
           columns=${[
             ['Date', (p) => p.day],
