@@ -222,8 +222,13 @@ export interface IndexedDBStorageOptions {
    * a second tab or window opening it is refused with `STORAGE_LOCKED`.
    */
   exclusive?: boolean;
-  /** The lock manager (default `navigator.locks`): `request(name, { ifAvailable: true }, callback)`. */
-  locks?: { request(name: string, options: { ifAvailable: boolean }, callback: (lock: unknown) => unknown): Promise<unknown> };
+  /** The lock manager (default `navigator.locks`): `request(name, { ifAvailable: true } or { signal }, callback)`. */
+  locks?: { request(name: string, options: { ifAvailable?: boolean; signal?: unknown }, callback: (lock: unknown) => unknown): Promise<unknown> };
+  /**
+   * How long (ms) to wait for a lock another tab holds before `STORAGE_LOCKED` (default 0: at once).
+   * A page just reloaded lets go of its lock a moment after the new page asks for it.
+   */
+  lockWaitMs?: number;
 }
 
 /** Opens (creating if needed) the persistent IndexedDB storage adapter. */

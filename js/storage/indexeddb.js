@@ -76,6 +76,9 @@ function openDatabase(indexedDB, name, onBlocked) {
  *   where `navigator.locks` exists): a second tab opening the same database is refused with
  *   `STORAGE_LOCKED` instead of writing beside the first (the engine keeps its small state in memory).
  * @param {LockManager} [options.locks] The lock manager (default `navigator.locks`).
+ * @param {number} [options.lockWaitMs] How long to wait for a lock another tab holds before
+ *   `STORAGE_LOCKED` (default 0: at once). A page that was just reloaded lets go of its lock a
+ *   moment after the new page asks for it: a short wait opens it instead of refusing.
  * @returns {Promise<import('./adapter.js').StorageAdapter>}
  */
 export async function openIndexedDBStorage({
@@ -86,10 +89,12 @@ export async function openIndexedDBStorage({
   onVersionChange,
   exclusive = true,
   locks = globalThis.navigator?.locks,
+  lockWaitMs = 0,
 } = {}) {
   if (!indexedDB) throw storageError(STORAGE_FAILED, 'IndexedDB is not available in this environment');
   if (!IDBKeyRange) throw storageError(STORAGE_FAILED, 'IDBKeyRange is not available; pass the one matching options.indexedDB');
-  const release = exclusive && locks ? await acquireLock(locks, name) : async () => {};
+  if (!(Number.isFinite(lockWaitMs) && lockWaitMs >= 0)) throw storageError('INVALID_ARGUMENT', 'lockWaitMs is a number of ms, 0 or more');
+  const release = exclusive && locks ? await acquireLock(locks, name, lockWaitMs) : async () => {};
   let db;
   try {
     db = await openDatabase(indexedDB, name, onBlocked);
@@ -222,14 +227,25 @@ export const STORAGE_LOCKED = 'STORAGE_LOCKED';
  *
  * @param {LockManager} locks
  * @param {string} name
- * @returns {Promise<() => void>}
+ * @param {number} waitMs
+ * @returns {Promise<() => Promise<void>>}
  */
-function acquireLock(locks, name) {
+function acquireLock(locks, name, waitMs) {
   return new Promise((resolve, reject) => {
+    const locked = () => storageError(STORAGE_LOCKED, `IndexedDB database "${name}" is open in another tab or window: close it there first (one Message Center works on a storage at a time)`);
+    // Refused at once, or after waiting `waitMs` for the tab that holds it to let go.
+    let options = { ifAvailable: true };
+    let timer;
+    if (waitMs > 0) {
+      const stop = new AbortController();
+      timer = setTimeout(() => stop.abort(), waitMs);
+      options = { signal: stop.signal };
+    }
     const granted = locks
-      .request(`message-center:${name}`, { ifAvailable: true }, (lock) => {
+      .request(`message-center:${name}`, options, (lock) => {
+        clearTimeout(timer);
         if (!lock) {
-          reject(storageError(STORAGE_LOCKED, `IndexedDB database "${name}" is open in another tab or window: close it there first (one Message Center works on a storage at a time)`));
+          reject(locked());
           return undefined;
         }
         // Held until the returned promise settles, i.e. until close() calls release. The lock
@@ -240,7 +256,7 @@ function acquireLock(locks, name) {
           return granted.then(() => undefined, () => undefined);
         }));
       });
-    granted.catch((e) => reject(storageError(STORAGE_FAILED, `cannot take the lock of IndexedDB database "${name}": ${describeError(e)}`, e)));
+    granted.catch((e) => reject(e?.name === 'AbortError' ? locked() : storageError(STORAGE_FAILED, `cannot take the lock of IndexedDB database "${name}": ${describeError(e)}`, e)));
   });
 }
 

@@ -39,3 +39,38 @@ test('a second tab cannot open a database the first holds; it can once the first
   assert.deepEqual(await open(third), { ok: true, instances: 1 });
   assert.deepEqual(problems, []);
 });
+
+test('lockWaitMs: a second tab waits for the lock the first lets go of (a reload), and is refused when it is not', { timeout: 120_000 }, async (t) => {
+  if (!requireChromium(t)) return;
+  const { page, problems, server } = await openPage(t);
+  const second = await page.context().newPage();
+  const blank = server.url('/tests/browser/blank.html');
+  await page.goto(blank);
+  await second.goto(blank);
+  const open = (p, lockWaitMs) => p.evaluate(async (lockWaitMs) => {
+    const { openIndexedDBStorage } = await import('/js/browser.js');
+    const t0 = performance.now();
+    try {
+      window.storage = await openIndexedDBStorage({ name: 'lock-wait', lockWaitMs });
+      return { ok: true, ms: performance.now() - t0 };
+    } catch (e) {
+      return { ok: false, code: e.code, ms: performance.now() - t0 };
+    }
+  }, lockWaitMs);
+  assert.equal((await open(page, 0)).ok, true);
+  const refused = await open(second, 300);
+  assert.equal(refused.code, 'STORAGE_LOCKED');
+  assert.ok(refused.ms >= 250, `waited ${refused.ms} ms before refusing`);
+  // The first lets go 500 ms after the second asks: the second opens, without an error.
+  const waiting = open(second, 5000);
+  await page.evaluate(() => new Promise((r) => setTimeout(r, 500)).then(() => window.storage.close()));
+  const opened = await waiting;
+  assert.equal(opened.ok, true, JSON.stringify(opened));
+  assert.ok(opened.ms >= 400, `opened after ${opened.ms} ms`);
+  const bad = await second.evaluate(async () => {
+    const { openIndexedDBStorage } = await import('/js/browser.js');
+    return openIndexedDBStorage({ name: 'x', lockWaitMs: -1 }).then(() => 'opened', (e) => e.code);
+  });
+  assert.equal(bad, 'INVALID_ARGUMENT');
+  assert.deepEqual(problems, []);
+});

@@ -42,19 +42,11 @@ async function close() {
 
 /**
  * Opens a sandbox's storage. A page that was just reloaded (or closed) lets go of its lock a
- * moment after the new one asks: a refusal is tried again for a few seconds before it is
- * reported (then the sandbox is really open in another tab).
+ * moment after the new one asks: the adapter waits up to 3 s for it before reporting
+ * STORAGE_LOCKED (then the sandbox is really open in another tab).
  */
-async function openLocked(id) {
-  const deadline = performance.now() + 3000;
-  for (let wait = 50; ; wait = Math.min(wait * 2, 400)) {
-    try {
-      return await openIndexedDBStorage({ name: dbName(id), onVersionChange: () => post({ event: 'closed', reason: 'the sandbox was changed in another tab' }) });
-    } catch (e) {
-      if (e?.code !== 'STORAGE_LOCKED' || performance.now() + wait > deadline) throw e;
-      await new Promise((r) => setTimeout(r, wait));
-    }
-  }
+function openLocked(id) {
+  return openIndexedDBStorage({ name: dbName(id), lockWaitMs: 3000, onVersionChange: () => post({ event: 'closed', reason: 'the sandbox was changed in another tab' }) });
 }
 
 /**
