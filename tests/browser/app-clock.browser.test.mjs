@@ -8,26 +8,14 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { requireChromium } from './harness.mjs';
-import { addInstance, explore, openApp, shot, SHOTS, until } from './app-helpers.mjs';
+import { addInstance, addType, explore, openApp, publishTemplate, shot, SHOTS, until } from './app-helpers.mjs';
 
 test('the clock plays, pauses and steps; the list is live; push again; CSV and JSON export', { timeout: 240_000 }, async (t) => {
   if (!requireChromium(t)) return;
   const { page, problems } = await openApp(t);
   await addInstance(page, 'Execution instance 1', 'mcExec1', 1);
-  await explore(page, 'control', 'Enumerations (eventType)');
-  await page.getByRole('form', { name: 'New event type' }).getByLabel('Internal name').fill('order');
-  await page.getByRole('form', { name: 'New event type' }).getByRole('button', { name: 'Add the event type' }).click();
-  await page.getByRole('table', { name: 'Values of eventType' }).getByRole('code').getByText('order', { exact: true }).waitFor();
-  await explore(page, 'control', 'Transactional message templates');
-  await page.getByRole('link', { name: 'New template' }).click();
-  const tpl = page.getByRole('form', { name: 'Template' });
-  await tpl.getByLabel('Internal name').fill('order');
-  await tpl.getByLabel('Event type').selectOption('order');
-  await tpl.getByLabel('Subject').fill('Hello, "quoted", <%= rtEvent.email %>');
-  await tpl.getByLabel('HTML body').fill('<p>x</p>');
-  await tpl.getByRole('button', { name: 'Create the template' }).click();
-  await page.getByRole('button', { name: 'Publish', exact: true }).click();
-  await page.getByRole('region', { name: 'Publication log' }).waitFor();
+  await addType(page, 'order');
+  await publishTemplate(page, { name: 'order', type: 'order', subject: 'Hello, "quoted", <%= rtEvent.email %>', html: '<p>x</p>' });
 
   // Pending while rtEventsProcessing is stopped; "Why?" says so.
   await explore(page, 'Push events');

@@ -58,3 +58,35 @@ export async function until(read, want, timeout = 10_000) {
   }
   throw new Error(`waited for ${JSON.stringify(want)}, last saw ${JSON.stringify(last)}`);
 }
+
+/** Adds a value to the eventType enumeration, by its form. */
+export async function addType(page, name) {
+  await explore(page, 'control', 'Enumerations (eventType)');
+  const form = page.getByRole('form', { name: 'New event type' });
+  await form.getByLabel('Internal name').fill(name);
+  await form.getByRole('button', { name: 'Add the event type' }).click();
+  await page.getByRole('table', { name: 'Values of eventType' }).getByRole('code').getByText(name, { exact: true }).waitFor();
+}
+
+/**
+ * Creates a template by its form (with a seed address whose ctx is `seedCtx`, if given); `before`
+ * runs once it is created (the editor shows it), then it is published.
+ */
+export async function publishTemplate(page, { name, type, subject, html, seedCtx, before }) {
+  await explore(page, 'control', 'Transactional message templates');
+  await page.getByRole('link', { name: 'New template' }).click();
+  const tpl = page.getByRole('form', { name: 'Template' });
+  await tpl.getByLabel('Internal name').fill(name);
+  await tpl.getByLabel('Event type').selectOption(type);
+  await tpl.getByLabel('Subject').fill(subject);
+  await tpl.getByLabel('HTML body').fill(html);
+  if (seedCtx !== undefined) {
+    await tpl.getByRole('button', { name: 'Add a seed address' }).click();
+    await tpl.getByLabel('Test data (ctx XML)').fill(seedCtx);
+  }
+  await tpl.getByRole('button', { name: 'Create the template' }).click();
+  await page.getByRole('button', { name: 'Publish', exact: true }).waitFor();
+  if (before) await before();
+  await page.getByRole('button', { name: 'Publish', exact: true }).click();
+  await page.getByRole('region', { name: 'Publication log' }).waitFor();
+}

@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { AxeBuilder } from '@axe-core/playwright';
 import { requireChromium } from './harness.mjs';
-import { addInstance, explore, openApp, shot } from './app-helpers.mjs';
+import { addInstance, addType, explore, openApp, publishTemplate, shot } from './app-helpers.mjs';
 
 const HOSTILE = `<ctx><name>&lt;img src=x onerror="window.top.__pwned='img';alert(1)"&gt;</name><note>&lt;script&gt;window.top.__pwned='script';alert(2)&lt;/script&gt;</note><script>alert(3)</script></ctx>`;
 
@@ -36,26 +36,20 @@ test('hostile data runs no script, invalid input pushes nothing, the keyboard wo
   await explore(page, 'mcExec1', 'Message Center');
   for (const wf of ['rtEventsProcessing', 'updateEventsStatus']) await page.getByRole('button', { name: `Start ${wf}`, exact: true }).click();
   await axe(page, 'workflows');
-  await explore(page, 'control', 'Enumerations (eventType)');
-  await page.getByRole('form', { name: 'New event type' }).getByLabel('Internal name').fill('order');
-  await page.getByRole('form', { name: 'New event type' }).getByRole('button', { name: 'Add the event type' }).click();
-  await page.getByRole('table', { name: 'Values of eventType' }).getByRole('code').getByText('order', { exact: true }).waitFor();
+  await addType(page, 'order');
 
   // A template that inserts ctx values unescaped, as Campaign's <%= %> does.
-  await explore(page, 'control', 'Transactional message templates');
-  await page.getByRole('link', { name: 'New template' }).click();
-  const tpl = page.getByRole('form', { name: 'Template' });
-  await tpl.getByLabel('Internal name').fill('raw');
-  await tpl.getByLabel('Event type').selectOption('order');
-  await tpl.getByLabel('Subject').fill('<%= rtEvent.ctx.name %>');
-  await tpl.getByLabel('HTML body').fill('<p><%= rtEvent.ctx.name %></p><div><%= rtEvent.ctx.note %></div>');
-  await tpl.getByRole('button', { name: 'Add a seed address' }).click();
-  await tpl.getByLabel('Test data (ctx XML)').fill(HOSTILE);
-  await tpl.getByRole('button', { name: 'Create the template' }).click();
-  await page.getByRole('region', { name: 'Preview' }).locator('iframe').waitFor();
-  await axe(page, 'template editor with preview');
-  await page.getByRole('button', { name: 'Publish', exact: true }).click();
-  await page.getByRole('region', { name: 'Publication log' }).waitFor();
+  await publishTemplate(page, {
+    name: 'raw',
+    type: 'order',
+    subject: '<%= rtEvent.ctx.name %>',
+    html: '<p><%= rtEvent.ctx.name %></p><div><%= rtEvent.ctx.note %></div>',
+    seedCtx: HOSTILE,
+    before: async () => {
+      await page.getByRole('region', { name: 'Preview' }).locator('iframe').waitFor();
+      await axe(page, 'template editor with preview');
+    },
+  });
 
   // Invalid input: the engine's error by its field, and nothing pushed.
   await explore(page, 'Push events');

@@ -7,15 +7,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { requireChromium } from './harness.mjs';
-import { addInstance, explore, openApp, shot, SHOTS } from './app-helpers.mjs';
-
-async function addType(page, name) {
-  await explore(page, 'control', 'Enumerations (eventType)');
-  const form = page.getByRole('form', { name: 'New event type' });
-  await form.getByLabel('Internal name').fill(name);
-  await form.getByRole('button', { name: 'Add the event type' }).click();
-  await page.getByRole('table', { name: 'Values of eventType' }).getByRole('code').getByText(name, { exact: true }).waitFor();
-}
+import { addInstance, addType, explore, openApp, shot, SHOTS } from './app-helpers.mjs';
 
 async function pushOne(page, email) {
   await explore(page, 'Push events');
@@ -114,6 +106,14 @@ test('sandboxes: reload keeps everything, two do not see each other, export then
   assert.equal(await menu.getByRole('row').count(), 1 + 3, 'header and three sandboxes: nothing left of the refused file');
   await menu.getByRole('button', { name: 'Close the sandbox list' }).click();
 
+  // A header, then a line that is not a record: refused, with its line, and nothing left of it.
+  menu = await sandboxMenu(page);
+  const torn = [JSON.stringify({ format: 'message-center-sandbox/1', name: 'Torn' }), JSON.stringify(['m/format', '"message-center/2"']), '["a", 1'].join('\n');
+  await menu.getByLabel('Import a sandbox file').setInputFiles({ name: 'torn.jsonl', mimeType: 'application/x-ndjson', buffer: Buffer.from(torn) });
+  await menu.getByRole('alert').getByText('line 3 of the file is not a record (["key", "value"])').waitFor();
+  assert.equal(await menu.getByRole('row').filter({ hasText: 'Torn' }).count(), 0);
+  await menu.getByRole('button', { name: 'Close the sandbox list' }).click();
+
   // A file of another storage format: the engine's STORAGE_FORMAT, and the open sandbox stays open.
   menu = await sandboxMenu(page);
   const other = [JSON.stringify({ format: 'message-center-sandbox/1', name: 'From the future' }), JSON.stringify(['m/format', '"message-center/999"'])].join('\n');
@@ -131,5 +131,19 @@ test('sandboxes: reload keeps everything, two do not see each other, export then
   await second.close();
   await pushOne(page, 'ken@example.com');
   assert.equal((await rows(page)).length, 3);
+
+  // No export of a sandbox while a generator writes into it: said, and the generator goes on.
+  await explore(page, 'Push events');
+  await page.getByRole('tab', { name: 'Generator' }).click();
+  const gen = page.getByRole('form', { name: 'Generate events' });
+  await gen.getByLabel('Duration (virtual time)').selectOption({ label: '1 day' });
+  await gen.getByRole('button', { name: 'Generate' }).click();
+  await gen.getByRole('button', { name: 'Cancel' }).waitFor();
+  menu = await sandboxMenu(page);
+  await menu.getByRole('row').filter({ has: page.locator('.tag') }).getByRole('button', { name: 'Export' }).click();
+  await menu.getByRole('alert').filter({ hasText: 'BUSY' }).getByText(/a generator is running in this sandbox/).waitFor();
+  await menu.getByRole('button', { name: 'Close the sandbox list' }).click();
+  await gen.getByRole('button', { name: 'Cancel' }).click();
+  await gen.getByRole('status').getByText(/cancelled/).waitFor();
   assert.deepEqual(problems, []);
 });
