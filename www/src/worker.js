@@ -235,7 +235,6 @@ const handlers = {
     return r;
   },
   sandboxes: () => sandboxes.list(),
-  current: () => (current ? { id: current.id } : null),
   createSandbox: ({ name, seed, now }) =>
     serially(async () => {
       const entry = await sandboxes.create(name);
@@ -302,7 +301,6 @@ const handlers = {
     return null;
   },
   pause: () => pause(),
-  clock: () => ({ running: clock.running, speed: clock.speed, now: current ? current.mc.now() : null }),
 };
 
 /** Calls that change the sandbox: the page is told when they are done. */

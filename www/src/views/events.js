@@ -7,7 +7,7 @@
 import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { Virtualizer, elementScroll, observeElementOffset, observeElementRect } from '@tanstack/virtual-core';
 import { html } from '../html.js';
-import { enumerations, job, mc, now, version } from '../engine.js';
+import { enumerations, mc, now, version } from '../engine.js';
 import { go, route } from '../router.js';
 import { ErrorText, Field, Table, Title, useQuery, whenShort } from '../ui.js';
 import { StatusChart } from './chart.js';
@@ -297,7 +297,7 @@ export function EventsPage() {
   };
   const startExport = (format) => {
     setExportError(null);
-    const j = exportEvents(job, mc, filter, format, labels, (p) => setExporting({ ...p, format, cancel: j.cancel }));
+    const j = exportEvents(mc, filter, format, (p) => setExporting({ ...p, format, cancel: j.cancel }));
     j.done.catch(setExportError).finally(() => setExporting(null));
   };
   return html`<${Title} path=${where} actions=${html`

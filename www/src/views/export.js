@@ -39,7 +39,7 @@ export function download(name, parts, type) {
 }
 
 /** Starts an export; `onProgress({ done, total })`. Returns `{ done, cancel }`. */
-export function exportEvents(_job, mc, filter, format, _labels, onProgress) {
+export function exportEvents(mc, filter, format, onProgress) {
   let cancelled = false;
   const done = (async () => {
     const parts = [];
