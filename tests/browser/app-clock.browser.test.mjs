@@ -53,7 +53,9 @@ test('the clock plays, pauses and steps; the list is live; push again; CSV and J
   // While it runs the page answers: open the filter, type in the search box.
   await page.getByRole('search').getByLabel('Search').fill('type:order');
   assert.equal(await page.getByRole('search').getByLabel('Search').inputValue(), 'type:order');
-  await counts.getByRole('button', { name: 'Sent 2' }).waitFor({ timeout: 30_000 });
+  // sent@ is sent at once, soft-1@ after a retry; the third address draws its outcome from the
+  // sandbox's seed (it may bounce), and at ×3600 a count can pass in one slice: 2 or 3.
+  await counts.getByRole('button', { name: /^Sent [23]$/ }).waitFor({ timeout: 30_000 });
   await shot(page, 'clock-playing');
   await clock.getByRole('button', { name: '❚❚ Pause' }).click();
   await clock.getByRole('button', { name: '▶ Play' }).waitFor();
