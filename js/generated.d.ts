@@ -20,7 +20,7 @@ export type ChannelCode = 0 | 1 | 2 | 3 | 4 | 5 | 20 | 25 | 40 | 41 | 42 | 120;
 export type TemplateChannel = 'email' | 'sms' | 'mobileApp' | 'ios' | 'android';
 
 /** Stable error codes of the core (src/error.rs). */
-export type CoreErrorCode = 'INVALID_EVENT' | 'MISSING_EVENT_TYPE' | 'UNKNOWN_EVENT_TYPE' | 'UNKNOWN_CHANNEL' | 'INVALID_EMAIL' | 'INVALID_PHONE' | 'INVALID_DATE' | 'MALFORMED_XML' | 'XML_DTD_REFUSED' | 'INVALID_JSON' | 'CTX_TOO_LARGE' | 'INPUT_TOO_LARGE' | 'UNKNOWN_INSTANCE' | 'DUPLICATE_INSTANCE' | 'NO_INSTANCE_AVAILABLE' | 'DUPLICATE_EVENT_TYPE' | 'DUPLICATE_TEMPLATE' | 'UNKNOWN_TEMPLATE' | 'TEMPLATE_SYNTAX' | 'TEMPLATE_NOT_PUBLISHABLE' | 'TEMPLATE_PUBLISHED' | 'UNKNOWN_SEED' | 'UNKNOWN_EVENT' | 'INVALID_QUERY' | 'INVALID_EVENT_ID' | 'CLOCK_BACKWARDS' | 'UNKNOWN_WORKFLOW' | 'WORKFLOW_EXISTS' | 'WORKFLOW_STATE' | 'INVALID_ARGUMENT' | 'STORAGE_CORRUPT' | 'STORAGE_FORMAT' | 'BUSY' | 'WAIT_BLOCKED' | 'WAIT_TIMEOUT' | 'INTERNAL';
+export type CoreErrorCode = 'INVALID_EVENT' | 'MISSING_EVENT_TYPE' | 'UNKNOWN_EVENT_TYPE' | 'UNKNOWN_CHANNEL' | 'INVALID_EMAIL' | 'INVALID_PHONE' | 'INVALID_DATE' | 'MALFORMED_XML' | 'XML_DTD_REFUSED' | 'INVALID_JSON' | 'CTX_TOO_LARGE' | 'INPUT_TOO_LARGE' | 'UNKNOWN_INSTANCE' | 'DUPLICATE_INSTANCE' | 'NO_INSTANCE_AVAILABLE' | 'DUPLICATE_EVENT_TYPE' | 'DUPLICATE_TEMPLATE' | 'UNKNOWN_TEMPLATE' | 'TEMPLATE_SYNTAX' | 'TEMPLATE_NOT_PUBLISHABLE' | 'TEMPLATE_PUBLISHED' | 'UNKNOWN_SEED' | 'UNKNOWN_EVENT' | 'INVALID_QUERY' | 'INVALID_EVENT_ID' | 'CLOCK_BACKWARDS' | 'UNKNOWN_WORKFLOW' | 'WORKFLOW_EXISTS' | 'WORKFLOW_STATE' | 'INVALID_ARGUMENT' | 'STORAGE_CORRUPT' | 'STORAGE_FORMAT' | 'BUSY' | 'WAIT_BLOCKED' | 'WAIT_TIMEOUT' | 'ACCESS_DENIED' | 'SESSION_INVALID' | 'INTERNAL';
 
 /** Which queue an event goes to: `nms:rtEvent` or `nms:batchEvent`. */
 export type Queue = "rt" | "batch";
@@ -144,6 +144,18 @@ export type Config = {
    * suggests an empty element, the default).
    */
   soapPushEventsIds: boolean;
+  /**
+   * Operators of the SOAP API (`xtk:operator`): login, password, optional bearer token. By
+   * default `admin` with an empty password, which logs on from a trusted range only.
+   */
+  operators: Array<Operator>;
+  /**
+   * Trusted address ranges (the security zone that allows an empty password), CIDR
+   * notation. Default: loopback (`127.0.0.0/8`, `::1/128`).
+   */
+  trustedRanges: Array<string>;
+  /** Lifetime of a session from `xtk:session#Logon` (the server's `sessionTimeOut`, 24 h). */
+  sessionTimeoutMs: number;
 };
 
 /** Clock, seed and configuration. */
@@ -848,6 +860,19 @@ export type SoapReply = {
   events: Array<PushedEvent>;
   /** The fault, when it is one. */
   fault: SoapFaultView | null;
+};
+
+/** An operator (`xtk:operator`) who may call the SOAP API. */
+export type Operator = {
+  /** Login (e.g. `mc`). */
+  login: string;
+  /** Password; empty: the operator logs on without one, from a trusted range only. */
+  password: string;
+  /**
+   * A bearer token (`Authorization: Bearer …`) that authenticates as this operator (the IMS
+   * technical account of Campaign v8); none by default.
+   */
+  bearerToken: string | null;
 };
 
 /** One step of an event's timeline (`getEvent`), in virtual time. */

@@ -456,19 +456,34 @@ export function bindMessageCenter(loadEngine) {
     }
 
     /**
-     * A SOAP `PushEvent` / `PushEvents` envelope, as an integrator's code posts it to
-     * `/nl/jsp/soaprouter.jsp`: resolves to the HTTP status and body Campaign would answer (the
-     * response with `plId`, or a SOAP fault; a fault pushes nothing) and the events pushed.
-     * `soapAction` is the HTTP `SOAPAction` header, if any.
+     * A SOAP envelope, as an integrator's code posts it to `/nl/jsp/soaprouter.jsp`: resolves to
+     * the HTTP status and body Campaign would answer (the response, or a SOAP fault; a fault
+     * writes nothing) and the events pushed. Answers `nms:rtEvent` / `nms:batchEvent`
+     * `PushEvent(s)`, `xtk:session#Logon` / `Logoff`, `xtk:persist#GetEntityIfMoreRecent` and
+     * `xtk:queryDef#ExecuteQuery`. `soapAction` is the HTTP `SOAPAction` header, if any;
+     * `caller` (the remote address, the token headers, fresh entropy for a Logon) makes the
+     * engine authenticate the call as Campaign does; without it nothing is authenticated.
      * @returns {Promise<import('./index.js').SoapReply>}
      */
     soap(envelope, options) {
       if (typeof envelope !== 'string') return Promise.reject(mcError('INVALID_ARGUMENT', 'soap takes the envelope as a string'));
       if (options !== undefined) object('options', options);
-      const { instance, soapAction } = options ?? {};
+      const { instance, soapAction, caller } = options ?? {};
       if (instance !== undefined && typeof instance !== 'string') return Promise.reject(mcError('INVALID_ARGUMENT', 'instance must be a string'));
       if (soapAction !== undefined && soapAction !== null && typeof soapAction !== 'string') return Promise.reject(mcError('INVALID_ARGUMENT', 'soapAction must be a string'));
-      return this.#run({ op: 'soap', target: instance ?? null, soapAction: soapAction ?? null }, envelope);
+      if (caller !== undefined && caller !== null) {
+        try {
+          object('caller', caller);
+        } catch (e) {
+          return Promise.reject(e);
+        }
+      }
+      return this.#run({ op: 'soap', target: instance ?? null, soapAction: soapAction ?? null, caller: caller ?? null }, envelope);
+    }
+
+    /** The WSDL of `nms:rtEvent` or `nms:batchEvent`, with the SOAP router at `location`. */
+    wsdl(schema, location) {
+      return this.#query({ q: 'wsdl', schema: name('schema', schema), location: name('location', location) });
     }
 
     /**

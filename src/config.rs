@@ -140,6 +140,14 @@ pub struct Config {
     /// the order of the collection) ([U]: the product's reply is not documented; the reference
     /// suggests an empty element, the default).
     pub soap_push_events_ids: bool,
+    /// Operators of the SOAP API (`xtk:operator`): login, password, optional bearer token. By
+    /// default `admin` with an empty password, which logs on from a trusted range only.
+    pub operators: Vec<crate::security::Operator>,
+    /// Trusted address ranges (the security zone that allows an empty password), CIDR
+    /// notation. Default: loopback (`127.0.0.0/8`, `::1/128`).
+    pub trusted_ranges: Vec<String>,
+    /// Lifetime of a session from `xtk:session#Logon` (the server's `sessionTimeOut`, 24 h).
+    pub session_timeout_ms: i64,
 }
 
 impl Default for Config {
@@ -185,6 +193,9 @@ impl Default for Config {
             journal_runs_kept: 100,
             wait_limit_ms: 7 * DAY,
             soap_push_events_ids: false,
+            operators: vec![crate::security::Operator { login: "admin".into(), password: String::new(), bearer_token: None }],
+            trusted_ranges: vec!["127.0.0.0/8".into(), "::1/128".into()],
+            session_timeout_ms: DAY,
         }
     }
 }
@@ -256,7 +267,7 @@ impl Config {
         if self.journal_runs_kept == 0 || self.wait_limit_ms <= 0 {
             return err(ErrorCode::InvalidArgument, "journalRunsKept and waitLimitMs must be positive");
         }
-        Ok(())
+        crate::security::validate(&self.operators, &self.trusted_ranges, self.session_timeout_ms)
     }
 }
 

@@ -81,13 +81,18 @@ pub enum ErrorCode {
     WaitBlocked,
     /// `waitForStatus`: no workflow step is due before the deadline.
     WaitTimeout,
+    /// SOAP: the caller is not an operator (unknown login, wrong password, an empty password
+    /// from an untrusted address, a bad bearer token).
+    AccessDenied,
+    /// SOAP: the session token is unknown, expired or logged off, or its security token is wrong.
+    SessionInvalid,
     /// A bug: an invariant of the engine does not hold (the operation wrote nothing).
     Internal,
 }
 
 impl ErrorCode {
     /// Every code.
-    pub const ALL: [ErrorCode; 36] = {
+    pub const ALL: [ErrorCode; 38] = {
         use ErrorCode::*;
         [
             InvalidEvent,
@@ -125,6 +130,8 @@ impl ErrorCode {
             Busy,
             WaitBlocked,
             WaitTimeout,
+            AccessDenied,
+            SessionInvalid,
             Internal,
         ]
     };
@@ -168,6 +175,8 @@ impl ErrorCode {
             Busy => "BUSY",
             WaitBlocked => "WAIT_BLOCKED",
             WaitTimeout => "WAIT_TIMEOUT",
+            AccessDenied => "ACCESS_DENIED",
+            SessionInvalid => "SESSION_INVALID",
             Internal => "INTERNAL",
         }
     }

@@ -33,6 +33,9 @@ pub fn parse_format(v: &str) -> Option<u32> {
 /// Largest time a key can hold (12 hex digits of ms: year 10889).
 pub const MAX_TIME: i64 = 0xFFFF_FFFF_FFFF;
 
+/// The low 56 bits of an id: the sequence on its execution instance (the database's `@id`).
+pub const SEQ_MASK: u64 = 0x00FF_FFFF_FFFF_FFFF;
+
 /// Events per page.
 pub const PAGE: u64 = 128;
 
@@ -94,7 +97,7 @@ pub fn locate(id: u64) -> Slot {
 
 /// The id of a sequence of an instance.
 pub fn id_of(ii: u8, seq: u64) -> u64 {
-    (u64::from(ii) << 56) | (seq & 0x00FF_FFFF_FFFF_FFFF)
+    (u64::from(ii) << 56) | (seq & SEQ_MASK)
 }
 
 /// The sequence of a slot of a page.
@@ -414,6 +417,8 @@ pub enum Rec {
     Inst(u8),
     /// `m/wf/<instance>/<name>`.
     Workflow(String),
+    /// `m/sessions`.
+    Sessions,
 }
 
 impl Rec {
@@ -431,6 +436,7 @@ impl Rec {
             Rec::Deliveries(i) => format!("m/dlv/{}", hex(u64::from(*i), 2)),
             Rec::Inst(i) => format!("m/inst/{}", hex(u64::from(*i), 2)),
             Rec::Workflow(k) => format!("m/wf/{k}"),
+            Rec::Sessions => "m/sessions".into(),
         }
     }
 
@@ -446,6 +452,7 @@ impl Rec {
             ("accounts", true) => Rec::Accounts,
             ("types", true) => Rec::Types,
             ("control", true) => Rec::Control,
+            ("sessions", true) => Rec::Sessions,
             ("tpl", false) => Rec::Template(tail.to_string()),
             ("pub", false) => Rec::Published(id()?),
             ("dlv", false) => Rec::Deliveries(id()?),
@@ -519,6 +526,12 @@ pub const LAYOUT: &[LayoutRow] = &[
         value: "a workflow: state, schedule, the run in progress",
         writer: "workflow operations, every step of it",
         when: "once per step",
+    },
+    LayoutRow {
+        key: "m/sessions",
+        value: "the sessions of `xtk:session#Logon`: operator, security token, expiry",
+        writer: "SOAP Logon, Logoff",
+        when: "at each Logon and Logoff",
     },
     LayoutRow {
         key: "e/<ii>/<pg>/s",
@@ -662,6 +675,7 @@ mod tests {
             Rec::Deliveries(255),
             Rec::Inst(0),
             Rec::Workflow("control/cleanup".into()),
+            Rec::Sessions,
         ] {
             assert_eq!(Rec::parse(&r.key()), Some(r));
         }

@@ -25,10 +25,12 @@ pub(crate) mod personalization;
 pub(crate) mod records;
 pub(crate) mod render;
 pub(crate) mod search;
+pub mod security;
 pub(crate) mod soap;
 pub mod state;
 pub(crate) mod txn;
 pub mod views;
+pub(crate) mod xtk;
 
 #[cfg(feature = "driver")]
 pub mod driver;

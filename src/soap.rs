@@ -25,54 +25,65 @@ use crate::error::{Error, ErrorCode};
 use crate::input::xml::{localize, parse_document};
 use crate::input::{Limits, Queue};
 
-/// A Message Center event service.
+/// A SOAP service of the router: the two Message Center event services, and the xtk services
+/// that clients call before and after pushing (logon, schemas, queries).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Service {
     /// `nms:rtEvent`, namespace `urn:nms:rtEvent`.
     RtEvent,
     /// `nms:batchEvent`, namespace `urn:nms:batchEvent`.
     BatchEvent,
+    /// `xtk:session` (Logon, Logoff).
+    Session,
+    /// `xtk:persist` (GetEntityIfMoreRecent).
+    Persist,
+    /// `xtk:queryDef` (ExecuteQuery).
+    QueryDef,
 }
 
 impl Service {
-    /// `nms:rtEvent` / `nms:batchEvent`.
+    const ALL: [Service; 5] = [Service::RtEvent, Service::BatchEvent, Service::Session, Service::Persist, Service::QueryDef];
+
+    /// `nms:rtEvent`, `xtk:session`…
     pub fn name(self) -> &'static str {
         match self {
             Service::RtEvent => "nms:rtEvent",
             Service::BatchEvent => "nms:batchEvent",
+            Service::Session => "xtk:session",
+            Service::Persist => "xtk:persist",
+            Service::QueryDef => "xtk:queryDef",
         }
     }
 
-    /// `urn:nms:rtEvent` / `urn:nms:batchEvent`.
+    /// `urn:nms:rtEvent`, `urn:xtk:session`…
     pub fn urn(self) -> &'static str {
         match self {
             Service::RtEvent => "urn:nms:rtEvent",
             Service::BatchEvent => "urn:nms:batchEvent",
+            Service::Session => "urn:xtk:session",
+            Service::Persist => "urn:xtk:persist",
+            Service::QueryDef => "urn:xtk:queryDef",
         }
     }
 
-    /// The queue its events go to.
-    pub fn queue(self) -> Queue {
+    /// The queue of an event service's events.
+    pub fn queue(self) -> Option<Queue> {
         match self {
-            Service::RtEvent => Queue::Rt,
-            Service::BatchEvent => Queue::Batch,
+            Service::RtEvent => Some(Queue::Rt),
+            Service::BatchEvent => Some(Queue::Batch),
+            _ => None,
         }
     }
 
     fn of_urn(urn: &str) -> Option<Service> {
-        match urn.trim() {
-            "urn:nms:rtEvent" => Some(Service::RtEvent),
-            "urn:nms:batchEvent" => Some(Service::BatchEvent),
-            _ => None,
-        }
+        let u = urn.trim();
+        Service::ALL.into_iter().find(|s| s.urn() == u)
     }
 
-    fn of_name(name: &str) -> Option<Service> {
-        match name.trim() {
-            "nms:rtEvent" => Some(Service::RtEvent),
-            "nms:batchEvent" => Some(Service::BatchEvent),
-            _ => None,
-        }
+    /// The service of a schema name (`nms:rtEvent`).
+    pub fn of_name(name: &str) -> Option<Service> {
+        let n = name.trim();
+        Service::ALL.into_iter().find(|s| s.name() == n)
     }
 }
 
@@ -143,6 +154,11 @@ pub const CONTENT_TYPE: &str = "text/xml; charset=utf-8";
 
 const SOAP_ENV: &str = "http://schemas.xmlsoap.org/soap/envelope/";
 
+/// The local part of a qualified name.
+pub(crate) fn local_name(name: &str) -> &str {
+    local(name)
+}
+
 fn local(name: &str) -> &str {
     name.split_once(':').map_or(name, |(_, l)| l)
 }
@@ -174,11 +190,11 @@ fn invalid_message(method: &str, service: Service) -> String {
     format!("The XML SOAP message is invalid (service '{method}', method '{}').", service.name())
 }
 
-fn reading_parameters(method: &str, service: Service) -> String {
+pub(crate) fn reading_parameters(method: &str, service: Service) -> String {
     format!("Error while reading parameters of method '{method}' of service '{}'.", service.name())
 }
 
-fn executing(method: &str, service: Service) -> String {
+pub(crate) fn executing(method: &str, service: Service) -> String {
     format!("Error while executing the method '{method}' of service '{}'.", service.name())
 }
 
@@ -213,11 +229,40 @@ fn not_a_message(what: String, text: &str, method: &str, service: Service) -> Fa
     }
 }
 
-/// Reads a `PushEvent` / `PushEvents` envelope. `soap_action` is the HTTP `SOAPAction` header,
-/// when there is one. A request that cannot be read is a [`Fault`] (with the HTTP side to the
-/// host): malformed XML with its position and the request echoed, something other than an
-/// envelope, a service that is not an event service, missing parameters.
-pub fn parse(text: &str, soap_action: Option<&str>, limits: &Limits) -> Result<Call, Box<Fault>> {
+/// An envelope read: the service and method it calls, and its parameters by position.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Envelope {
+    /// The service (from the method element's namespace, else the `SOAPAction`).
+    pub service: Service,
+    /// The method's local name.
+    pub method: String,
+    /// The first parameter (`sessiontoken`), trimmed.
+    pub session_token: String,
+    /// Whether the method element has a first parameter at all.
+    pub has_session_token: bool,
+    /// Every parameter after the session token, in order, whatever their names.
+    pub params: Vec<Node>,
+    /// The `X-Security-Token` of the SOAP header, if any.
+    pub header_security: Option<String>,
+}
+
+impl Envelope {
+    /// The text of the parameter at `i` (after the session token), trimmed; empty if absent.
+    pub fn text(&self, i: usize) -> &str {
+        self.params.get(i).map_or("", |p| p.text.trim())
+    }
+
+    /// The element held by the parameter at `i` (a DOMDocument / DOMElement), if it holds one.
+    pub fn element(&self, i: usize) -> Option<&Node> {
+        self.params.get(i).and_then(|p| p.children.first())
+    }
+}
+
+/// Reads an envelope of any service. `soap_action` is the HTTP `SOAPAction` header (or the
+/// `?soapAction=` of the URL), when there is one. A request that cannot be read is a [`Fault`]:
+/// malformed XML with its position and the request echoed, something other than an envelope, a
+/// service the router does not know.
+pub fn read_envelope(text: &str, soap_action: Option<&str>, limits: &Limits) -> Result<Envelope, Box<Fault>> {
     let hinted = service_of_action(soap_action);
     let fallback_service = hinted.map_or(Service::RtEvent, |(s, _)| s);
     let fallback_method = hinted.map_or("PushEvent", |(_, m)| m);
@@ -239,35 +284,65 @@ pub fn parse(text: &str, soap_action: Option<&str>, limits: &Limits) -> Result<C
     if local(&root.name) != "Envelope" {
         return Err(fail(format!("the root element is <{}>, expected a SOAP <Envelope>", excerpt(&root.name))));
     }
+    let header_security = root
+        .children
+        .iter()
+        .find(|c| local(&c.name) == "Header")
+        .and_then(|h| h.children.iter().find(|c| local(&c.name) == "X-Security-Token"))
+        .map(|t| t.text.trim().to_string())
+        .filter(|t| !t.is_empty());
     let Some(body) = root.children.iter().find(|c| local(&c.name) == "Body") else {
         return Err(fail("the envelope has no <Body>".to_string()));
     };
     let Some(call) = body.children.first() else {
         return Err(fail("the <Body> holds no method element".to_string()));
     };
-    let method_name = local(&call.name).to_string();
+    let method = local(&call.name).to_string();
     let path = [&root, body, call];
     let ns = namespace(&path, prefix(&call.name));
     let service = match ns.and_then(Service::of_urn).or(hinted.map(|(s, _)| s)) {
         Some(s) => s,
         None => {
             let what = match ns {
-                Some(u) => {
-                    format!("the namespace '{}' is not a Message Center event service (urn:nms:rtEvent, urn:nms:batchEvent)", excerpt(u))
-                }
-                None => {
-                    "the method element has no namespace and no SOAPAction names the service (nms:rtEvent or nms:batchEvent)".to_string()
-                }
+                Some(u) => format!("SOP-330006 The service '{}' is unknown: this server offers nms:rtEvent, nms:batchEvent, xtk:session, xtk:persist and xtk:queryDef", excerpt(u.trim().trim_start_matches("urn:"))),
+                None => "the method element has no namespace and no SOAPAction names the service (e.g. nms:rtEvent)".to_string(),
             };
             return Err(Box::new(Fault {
                 service: fallback_service,
                 code: "SOAP-ENV:Client",
-                string: reading_parameters(&method_name, fallback_service),
+                string: reading_parameters(&method, fallback_service),
                 detail: what,
                 echo: None,
                 error: ErrorCode::InvalidArgument,
             }));
         }
+    };
+    let has_session_token = !call.children.is_empty();
+    let mut children = call.children.iter();
+    let session_token = children.next().map(|t| t.text.trim().to_string()).unwrap_or_default();
+    let params = children.cloned().collect();
+    Ok(Envelope { service, method, session_token, has_session_token, params, header_security })
+}
+
+/// Reads a `PushEvent` / `PushEvents` envelope of an event service (see [`read_envelope`]); a
+/// call of another service, or without its parameters, is a [`Fault`].
+#[cfg(test)]
+pub fn parse(text: &str, soap_action: Option<&str>, limits: &Limits) -> Result<Call, Box<Fault>> {
+    event_call(read_envelope(text, soap_action, limits)?)
+}
+
+/// The call of an event service's envelope.
+pub fn event_call(env: Envelope) -> Result<Call, Box<Fault>> {
+    let Envelope { service, method: method_name, session_token, has_session_token, params, .. } = env;
+    let Some(queue) = service.queue() else {
+        return Err(Box::new(Fault {
+            service,
+            code: "SOAP-ENV:Client",
+            string: reading_parameters(&method_name, service),
+            detail: format!("'{}' is not a Message Center event service", service.name()),
+            echo: None,
+            error: ErrorCode::InvalidArgument,
+        }));
     };
     let method = match method_name.as_str() {
         "PushEvent" => Method::PushEvent,
@@ -284,7 +359,6 @@ pub fn parse(text: &str, soap_action: Option<&str>, limits: &Limits) -> Result<C
             error: ErrorCode::InvalidEvent,
         })
     };
-    let session_token = call.children.first().map(|t| t.text.trim().to_string()).unwrap_or_default();
     if matches!(method, Method::Other(_)) {
         return Ok(Call { service, method, session_token, document: None });
     }
@@ -292,10 +366,10 @@ pub fn parse(text: &str, soap_action: Option<&str>, limits: &Limits) -> Result<C
         Method::PushEvent => ("domEvent", "the event (e.g. <rtEvent>)"),
         _ => ("domEventCollection", "the collection (e.g. <Events>)"),
     };
-    if call.children.is_empty() {
+    if !has_session_token {
         return Err(params_fault(format!("the parameters 'sessiontoken' and '{param}' are missing")));
     }
-    let Some(doc_param) = call.children.get(1) else {
+    let Some(doc_param) = params.first() else {
         return Err(params_fault(format!("the parameter '{param}' (the second) is missing")));
     };
     let mut elements = doc_param.children.iter();
@@ -311,9 +385,9 @@ pub fn parse(text: &str, soap_action: Option<&str>, limits: &Limits) -> Result<C
     localize(&mut doc);
     // The queue is the service's: the event element of PushEvent, and each child of the collection,
     // is an event of that schema whatever its name.
-    let element = match service {
-        Service::RtEvent => "rtEvent",
-        Service::BatchEvent => "batchEvent",
+    let element = match queue {
+        Queue::Rt => "rtEvent",
+        Queue::Batch => "batchEvent",
     };
     match method {
         Method::PushEvent => doc.name = element.to_string(),
@@ -331,7 +405,7 @@ pub fn parse(text: &str, soap_action: Option<&str>, limits: &Limits) -> Result<C
 }
 
 /// Escapes text for element content and attribute values.
-fn escape(s: &str) -> String {
+pub(crate) fn escape(s: &str) -> String {
     let mut o = String::with_capacity(s.len());
     for ch in s.chars() {
         match ch {
@@ -345,7 +419,7 @@ fn escape(s: &str) -> String {
     o
 }
 
-fn envelope(service: Service, body: &str) -> String {
+pub(crate) fn envelope(service: Service, body: &str) -> String {
     format!(
         "<SOAP-ENV:Envelope xmlns:xsd=\"http://www.w3.org/2001/XMLSchema\"\n    xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\"\n    xmlns:ns=\"{}\"\n    xmlns:SOAP-ENV=\"{SOAP_ENV}\">\n  <SOAP-ENV:Body>\n{body}  </SOAP-ENV:Body>\n</SOAP-ENV:Envelope>\n",
         service.urn()
@@ -505,7 +579,9 @@ mod tests {
             assert!(f.string.starts_with("Error while reading parameters of method 'PushEvent"), "{}", f.string);
         }
         let f = parse("<Envelope><Body><PushEvent xmlns=\"urn:xtk:session\"/></Body></Envelope>", None, &limits()).unwrap_err();
-        assert!(f.detail.contains("'urn:xtk:session' is not a Message Center event service"), "{}", f.detail);
+        assert!(f.detail.contains("'xtk:session' is not a Message Center event service"), "{}", f.detail);
+        let f = parse("<Envelope><Body><PushEvent xmlns=\"urn:nms:recipient\"/></Body></Envelope>", None, &limits()).unwrap_err();
+        assert!(f.detail.starts_with("SOP-330006 The service 'nms:recipient' is unknown"), "{}", f.detail);
     }
 
     #[test]

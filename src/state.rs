@@ -517,6 +517,8 @@ pub struct State {
     pub inst: BTreeMap<u8, InstMeta>,
     /// Control.
     pub control: Control,
+    /// Sessions of `xtk:session#Logon`, by session token.
+    pub sessions: crate::security::Sessions,
 }
 
 fn ser<T: Serialize>(v: &T) -> String {
@@ -542,6 +544,7 @@ impl State {
             Rec::Deliveries(i) => self.deliveries.get(i).map(ser),
             Rec::Inst(i) => self.inst.get(i).map(ser),
             Rec::Workflow(k) => self.workflows.get(k).map(ser),
+            Rec::Sessions => Some(ser(&self.sessions)),
         }
     }
 
@@ -574,6 +577,7 @@ impl State {
             (Rec::Accounts, v) => self.accounts = v.map(|v| de(rec, v)).transpose()?.unwrap_or_default(),
             (Rec::Types, v) => self.event_types = v.map(|v| de(rec, v)).transpose()?.unwrap_or_default(),
             (Rec::Control, v) => self.control = v.map(|v| de(rec, v)).transpose()?.unwrap_or_default(),
+            (Rec::Sessions, v) => self.sessions = v.map(|v| de(rec, v)).transpose()?.unwrap_or_default(),
             (Rec::Template(n), v) => put(&mut self.templates, n.clone(), rec, v)?,
             (Rec::Published(i), v) => put(&mut self.published, *i, rec, v)?,
             (Rec::Deliveries(i), v) => put(&mut self.deliveries, *i, rec, v)?,

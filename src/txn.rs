@@ -196,6 +196,12 @@ impl<'a> Txn<'a> {
         self.st.workflows.insert(key, wf);
     }
 
+    /// The sessions of Logon, to change.
+    pub fn sessions_mut(&mut self) -> &mut crate::security::Sessions {
+        self.touch(Rec::Sessions);
+        &mut self.st.sessions
+    }
+
     /// The control-wide state, to change.
     pub fn control_mut(&mut self) -> &mut Control {
         self.touch(Rec::Control);

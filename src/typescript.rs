@@ -200,6 +200,7 @@ pub fn generated() -> String {
         decl::<Enumerations>(),
         decl::<SoapFaultView>(),
         decl::<SoapReply>(),
+        decl::<crate::security::Operator>(),
         decl::<TimelineStep>(),
         decl::<GenerateProgress>(),
         decl::<Kpi>(),

@@ -1073,9 +1073,11 @@ pub struct ReportDay {
     pub sent: u64,
 }
 
-/// Every result of an operation.
+/// Every result of an operation. (The settings, with the configuration, are the largest; one
+/// result is made per operation and moved once, so none is boxed.)
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
+#[allow(clippy::large_enum_variant)]
 pub enum OpResult {
     /// `open`.
     Settings(SettingsView),

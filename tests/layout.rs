@@ -58,6 +58,9 @@ fn keys_seen() -> BTreeSet<String> {
     ok(&mut d, json!({"op": "createArchivingWorkflow", "account": "exec1"}));
     ok(&mut d, json!({"op": "configure", "config": {"eventPurgeDelayMs": HOUR, "eventHistoPurgeDelayMs": HOUR, "batchSize": 5}}));
     ok(&mut d, json!({"op": "denylist", "instance": "exec1", "address": "denied@example.com"}));
+    let logon =
+        r#"<Envelope><Body><Logon xmlns="urn:xtk:session"><sessiontoken/><login>admin</login><password/></Logon></Body></Envelope>"#;
+    ok(&mut d, json!({"op": "soap", "text": logon}));
     note(&d, &mut seen);
     let addresses = ["sent", "hard", "soft", "bounce-1m", "procerr-1", "ignored"];
     let evs: String = addresses.iter().map(|a| rt_xml(&format!("{a}@mc-sim.test"))).collect();

@@ -12,6 +12,7 @@ pub(crate) mod push;
 pub(crate) mod read;
 pub(crate) mod report;
 pub(crate) mod schedule;
+pub(crate) mod soap;
 pub(crate) mod workflows;
 
 use serde::{Deserialize, Serialize};
@@ -246,7 +247,7 @@ pub enum Request {
     /// Pushes events (PushEvent / PushEvents).
     Push(PushRequest),
     /// A SOAP `PushEvent` / `PushEvents` envelope, answered as Campaign answers it.
-    Soap(push::SoapRequest),
+    Soap(soap::SoapRequest),
     /// The control's reports over a period.
     Report {
         /// What it covers.
@@ -370,6 +371,13 @@ pub enum Query {
         #[serde(default)]
         until: Option<TimeInput>,
     },
+    /// The WSDL of an event service (`nms:rtEvent`, `nms:batchEvent`), with the router at `location`.
+    Wsdl {
+        /// The schema.
+        schema: String,
+        /// The router's URL.
+        location: String,
+    },
 }
 
 /// What to send next, for a command of several transactions: the same command, carried on.
@@ -455,6 +463,8 @@ pub enum QueryResult {
     NextDue(Option<views::DueStep>),
     /// `enumerations`.
     Enumerations(views::Enumerations),
+    /// `wsdl`.
+    Wsdl(String),
 }
 
 /// The operation in progress, between reads.
@@ -474,6 +484,7 @@ pub(crate) enum OpState {
 
 /// What an operation does next.
 #[derive(Debug)]
+#[allow(clippy::large_enum_variant)]
 pub(crate) enum Next {
     /// Needs reads.
     Read(OpState, Vec<ReadReq>),
@@ -505,7 +516,7 @@ pub(crate) fn begin(txn: &mut Txn<'_>, req: Request) -> Result<Next> {
             done(admin::schedule_workflow(txn, &instance, &name, period_ms, offset_ms)?)
         }
         Request::Push(p) => push::begin(txn, p),
-        Request::Soap(p) => push::soap_begin(txn, p),
+        Request::Soap(p) => soap::begin(txn, p),
         Request::Generate { spec, state } => generate::step(txn, *spec, state),
         Request::Report { filter } => report::begin(txn, filter),
         Request::RunWorkflow { instance, name, at } => commands::run_workflow(txn, &instance, &name, at),
@@ -573,6 +584,15 @@ pub(crate) fn query(st: &crate::state::State, q: Query) -> Result<QueryResult> {
             QueryResult::McPing(mc_ping(st, pending))
         }
         Query::Enumerations => QueryResult::Enumerations(enumerations()),
+        Query::Wsdl { schema, location } => {
+            let text = crate::soap::Service::of_name(&schema).and_then(|s| crate::xtk::wsdl(s, &location));
+            QueryResult::Wsdl(text.ok_or_else(|| {
+                Error::new(
+                    ErrorCode::InvalidArgument,
+                    format!("no WSDL for '{}': nms:rtEvent or nms:batchEvent", crate::ctx::excerpt(&schema)),
+                )
+            })?)
+        }
         Query::NextDue { until } => {
             let until = match until {
                 Some(t) => t.ms("until")?,

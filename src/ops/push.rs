@@ -44,21 +44,6 @@ pub struct PushRequest {
     pub single: bool,
 }
 
-/// A SOAP request: the envelope, as an integrator's code posts it.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct SoapRequest {
-    /// Account name of an execution instance, or `loadBalancer` (the default).
-    #[serde(default)]
-    pub target: Option<String>,
-    /// The HTTP `SOAPAction` header, if any.
-    #[serde(default)]
-    pub soap_action: Option<String>,
-    /// The envelope (the binding layer may pass it aside, as bytes).
-    #[serde(default)]
-    pub text: String,
-}
-
 /// A push waiting for the page it appends to.
 #[derive(Debug)]
 pub struct PushOp {
@@ -128,15 +113,11 @@ pub(crate) fn push_generated(
     push_events(txn, raws, target, false, queue, None, Some(Box::new((result, then))))
 }
 
-/// A SOAP envelope: read it (a fault if it cannot be), push its events (a fault if the engine
-/// refuses one, and nothing is pushed), and answer as Campaign does.
-pub fn soap_begin(txn: &mut Txn<'_>, p: SoapRequest) -> Result<Next> {
+/// The events of a SOAP PushEvent / PushEvents: pushed (a fault if the engine refuses one, and
+/// nothing is pushed), answered as Campaign does.
+pub fn soap_push(txn: &mut Txn<'_>, call: soap::Call, target: Option<&str>) -> Result<Next> {
     let limits = txn.config().limits();
     let fault = |f: &soap::Fault| Ok(Next::Done(OpResult::Soap(SoapReply::fault(f)), None));
-    let call = match soap::parse(&p.text, p.soap_action.as_deref(), &limits) {
-        Ok(c) => c,
-        Err(f) => return fault(&f),
-    };
     let (single, doc) = match (&call.method, call.document) {
         (soap::Method::PushEvent, Some(d)) => (true, d),
         (soap::Method::PushEvents, Some(d)) => (false, d),
@@ -144,10 +125,11 @@ pub fn soap_begin(txn: &mut Txn<'_>, p: SoapRequest) -> Result<Next> {
         _ => return Ok(Next::Done(OpResult::Soap(SoapReply::ok(soap::push_event_reply(call.service, 0), Vec::new())), None)),
     };
     let method = call.method.name().to_string();
+    let queue = call.service.queue().unwrap_or(Queue::Rt);
     // Every error of reading and validating the events comes before anything is changed (the
     // instance is picked and ids taken last), so answering it as a fault writes nothing.
-    let pushed = input::xml::events_from_node(doc, &limits)
-        .and_then(|raws| push_events(txn, raws, p.target.as_deref(), single, call.service.queue(), Some(call.service), None));
+    let pushed =
+        input::xml::events_from_node(doc, &limits).and_then(|raws| push_events(txn, raws, target, single, queue, Some(call.service), None));
     match pushed {
         Ok(next) => Ok(next),
         Err(e) => fault(&soap::refused_fault(call.service, &method, &e)),

@@ -130,6 +130,8 @@ pub(crate) enum ReadOp {
     Journal,
     /// A report of the control.
     Report(Box<crate::ops::report::ReportOp>),
+    /// A SOAP ExecuteQuery.
+    Soap(Box<crate::ops::soap::QueryOp>),
 }
 
 /// The filter of a status list, parsed: the fields and the query's terms, all of which must hold.
@@ -654,7 +656,7 @@ pub(crate) fn get_begin(id: &str) -> Result<Next> {
     Ok(Next::Read(OpState::Read(ReadOp::Get(id)), story_reads(id)))
 }
 
-fn one_page(scope: Scope, ii: u8, pg: u64, r: Option<ReadResult>) -> Result<Page> {
+pub(crate) fn one_page(scope: Scope, ii: u8, pg: u64, r: Option<ReadResult>) -> Result<Page> {
     let es = match r {
         Some(ReadResult::Entries(es)) => es,
         _ => return err(ErrorCode::Internal, "a page was not read"),
@@ -733,6 +735,7 @@ pub(crate) fn resume(txn: &mut Txn<'_>, r: ReadOp, res: Vec<ReadResult>) -> Resu
     match r {
         ReadOp::List(op) => list_resume(*op, res),
         ReadOp::Report(op) => crate::ops::report::resume(*op, res),
+        ReadOp::Soap(op) => crate::ops::soap::query_resume(txn, *op, res),
         ReadOp::Get(id) => Ok(Next::Done(OpResult::Story(Box::new(story(txn.st(), id, res)?)), None)),
         ReadOp::Journal => {
             let mut runs: Vec<RunLogView> = match res.into_iter().next() {
