@@ -86,6 +86,9 @@ export function build({ force = false } = {}) {
   console.log(`wasm: ${(before / 1024).toFixed(1)} KiB from wasm-bindgen, ${size.kib.toFixed(1)} KiB after wasm-opt, ${size.gzipKib.toFixed(1)} KiB gzipped`);
   sh(join(root, 'node_modules/.bin/esbuild'), [
     'js/node.js', '--bundle', '--platform=node', '--format=cjs', '--outfile=dist/node.cjs',
+    // The optional peer dependency of openSQLiteStorage: required at its first call, from the user's
+    // node_modules, never bundled (a native module).
+    '--external:better-sqlite3',
     '--define:import.meta.url=__mc_import_meta_url',
     "--banner:js=const __mc_import_meta_url = require('node:url').pathToFileURL(__filename).href;",
     '--log-level=warning',

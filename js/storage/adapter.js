@@ -21,14 +21,17 @@
  * Error codes used by adapters.
  * - `INVALID_ARGUMENT`: the call was malformed; nothing was read or written.
  * - `STORAGE_FAILED`: the underlying store failed (the original error is `cause`); nothing was written.
+ * - `STORAGE_LOCKED`: at open, the store is held by another tab, process or adapter (one engine writes a
+ *   store at a time).
  */
 export const INVALID_ARGUMENT = 'INVALID_ARGUMENT';
 export const STORAGE_FAILED = 'STORAGE_FAILED';
+export const STORAGE_LOCKED = 'STORAGE_LOCKED';
 
 /**
  * Build an `Error` carrying a machine-readable `code` and, optionally, the original error as `cause`.
  *
- * @param {string} code `INVALID_ARGUMENT` or `STORAGE_FAILED`.
+ * @param {string} code `INVALID_ARGUMENT`, `STORAGE_FAILED` or `STORAGE_LOCKED`.
  * @param {string} message Human-readable, specific description.
  * @param {unknown} [cause] The underlying error, if any.
  * @returns {Error & { code: string }}

@@ -9,7 +9,7 @@
 // resolve only on `complete`; any request error, transaction error or abort (quota errors only show on
 // the transaction) rejects with STORAGE_FAILED after the transaction has rolled back.
 
-import { checkKeys, checkRange, checkWrite, storageError, STORAGE_FAILED } from './adapter.js';
+import { checkKeys, checkRange, checkWrite, storageError, STORAGE_FAILED, STORAGE_LOCKED } from './adapter.js';
 
 const VERSION = 1;
 const STORE = 'kv';
@@ -219,8 +219,8 @@ export async function openIndexedDBStorage({
   };
 }
 
-/** Code of the error when another tab or window holds the database. */
-export const STORAGE_LOCKED = 'STORAGE_LOCKED';
+/** Code of the error when another tab or window holds the database (defined in adapter.js). */
+export { STORAGE_LOCKED };
 
 /**
  * Takes the database's Web Lock if it is free; resolves to the function that releases it.

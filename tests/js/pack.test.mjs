@@ -1,11 +1,12 @@
 // The published package, as a user gets it: `npm pack` the repository, install the tarball in a
 // fresh project outside it (offline: the package has no runtime dependency), and use it there from
-// an ES module (`import`) and from CommonJS (`require`).
+// an ES module (`import`) and from CommonJS (`require`); its optional peer dependency, better-sqlite3,
+// is not installed by npm, then linked as a user would install it.
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync, readFileSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -33,6 +34,18 @@ const SCENARIO = `
   console.log(event.status);
 `;
 
+/** Opens a SQLite storage, writes and reads a record; prints what happened. */
+const SQLITE = (file) => `
+  try {
+    const s = await openSQLiteStorage({ path: '${file}' });
+    await s.write({ put: [['k', 'v']] });
+    console.log((await s.get(['k']))[0]);
+    await s.close();
+  } catch (e) {
+    console.log(e.code + ': ' + e.message);
+  }
+`;
+
 before(() => {
   work = mkdtempSync(join(tmpdir(), 'mc-pack-'));
   execFileSync(process.execPath, ['scripts/build.mjs'], { cwd: ROOT, env: ENV, stdio: ['ignore', 'ignore', 'pipe'] });
@@ -47,6 +60,8 @@ before(() => {
   execFileSync(NPM, ['install', tarball, '--no-audit', '--no-fund', '--offline', '--no-package-lock'], { cwd: project, env: ENV, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
   writeFileSync(join(project, 'esm.mjs'), `import { MessageCenter } from 'message-center';\nconsole.log(import.meta.resolve('message-center'));\n${SCENARIO}`);
   writeFileSync(join(project, 'cjs.cjs'), `const { MessageCenter } = require('message-center');\nconsole.log(require.resolve('message-center'));\n(async () => {${SCENARIO}})().catch((e) => { console.error(e); process.exit(1); });\n`);
+  writeFileSync(join(project, 'sqlite-esm.mjs'), `import { openSQLiteStorage } from 'message-center';\n${SQLITE('esm.db')}`);
+  writeFileSync(join(project, 'sqlite-cjs.cjs'), `const { openSQLiteStorage } = require('message-center');\n(async () => {${SQLITE('cjs.db')}})();\n`);
 });
 
 after(() => {
@@ -83,4 +98,15 @@ test('a CommonJS file of a fresh project requires it and delivers a message', ()
   const [resolved, status] = run('cjs.cjs');
   assert.match(resolved, /node_modules\/message-center\/dist\/node\.cjs$/, 'the "node" + "require" export');
   assert.equal(status, 'sent');
+});
+
+test('without its optional peer dependency the package works and openSQLiteStorage says what to install; with it, it opens', () => {
+  const missing = 'STORAGE_FAILED: openSQLiteStorage needs the optional peer dependency better-sqlite3 12.x: npm install better-sqlite3@12';
+  assert.deepEqual(run('sqlite-esm.mjs'), [missing], 'npm did not install the optional peer');
+  assert.deepEqual(run('sqlite-cjs.cjs'), [missing]);
+  // The user installs it (here: the repository's build of it, since the test runs offline).
+  mkdirSync(join(work, 'consumer/node_modules'), { recursive: true });
+  symlinkSync(join(ROOT, 'node_modules/better-sqlite3'), join(work, 'consumer/node_modules/better-sqlite3'), 'dir');
+  assert.deepEqual(run('sqlite-esm.mjs'), ['v']);
+  assert.deepEqual(run('sqlite-cjs.cjs'), ['v']);
 });
