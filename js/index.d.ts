@@ -1,9 +1,9 @@
 // TypeScript declarations of the public API of `message-center` (js/node.js and js/browser.js
-// export the same names). The result and parameter types the engine exchanges are generated from
-// the Rust types of the core into ./generated.d.ts (re-exported here; a cargo test fails when it
-// is stale); this file adds what the shell defines: the MessageCenter class, the storage adapter
-// contract, the JSON form of events, the shell's error codes. tests/js/types.test.mjs compiles
-// tests/types/usage.ts against it.
+// export the same names, but for openSQLiteStorage: Node only). The result and parameter types the
+// engine exchanges are generated from the Rust types of the core into ./generated.d.ts
+// (re-exported here; a cargo test fails when it is stale); this file adds what the shell defines:
+// the MessageCenter class, the storage adapter contract, the JSON form of events, the shell's error
+// codes. tests/js/types.test.mjs compiles tests/types/usage.ts against it.
 //
 // Conventions: event ids are decimal strings (64-bit: the execution instance id is the top byte);
 // dates in results are ISO 8601 strings (UTC, milliseconds) unless the field name ends in `Ms`;
@@ -67,6 +67,22 @@ export type EventStatusInput = EventStatusName | EventStatusLabel | RestStatus;
  * a console label (`"Mobile (SMS)"`), `"mobile"` (SMS) or `"pushNotification"` (mobile app).
  */
 export type ChannelInput = ChannelName | ChannelCode | (string & {});
+
+/** Who calls the SOAP router, as the host sees it: with it, `soap()` authenticates as Campaign does. */
+export interface SoapCaller {
+  /** The remote address (`127.0.0.1`, `::ffff:10.0.0.1`): an empty password is accepted from the trusted ranges only. */
+  remote?: string;
+  /** The `X-Session-Token` header. */
+  sessionToken?: string | null;
+  /** The `X-Security-Token` header. */
+  securityToken?: string | null;
+  /** The `Cookie` header (its `__sessiontoken`). */
+  cookie?: string | null;
+  /** The `Authorization` header (`Bearer …`). */
+  authorization?: string | null;
+  /** Fresh random bytes as hex (at least 64 digits), for the tokens of a Logon. */
+  entropy?: string | null;
+}
 
 /** `control`, or the internal name of an execution instance's external account. */
 export type InstanceName = 'control' | (string & {});
@@ -237,6 +253,36 @@ export function openIndexedDBStorage(options?: IndexedDBStorageOptions): Promise
 /** Deletes an IndexedDB database (close its adapters first). */
 export function deleteIndexedDBStorage(options?: { name?: string; indexedDB?: IDBFactoryLike }): Promise<void>;
 
+/** Options of `openSQLiteStorage`. */
+export interface SQLiteStorageOptions {
+  /**
+   * The database file, created if absent (its directory must exist), or `':memory:'` (nothing
+   * persists). A file that is not a SQLite database, or a SQLite database of another application,
+   * is refused with `STORAGE_FAILED` naming it.
+   */
+  path: string;
+  /**
+   * `'full'` (default): the WAL is synced at every write, so a write that resolved survives a power
+   * loss. `'normal'`: synced at checkpoints only; a resolved write survives the process being killed,
+   * but the last ones may be lost if the machine loses power or crashes.
+   */
+  synchronous?: 'full' | 'normal';
+  /**
+   * How long (ms) to wait for another process holding the file to let go of it before
+   * `STORAGE_LOCKED` (default 0: at once). The wait blocks the event loop.
+   */
+  busyTimeoutMs?: number;
+}
+
+/**
+ * Opens (creating if needed) the durable SQLite storage adapter, for Node only (not exported by the
+ * browser entry). Needs the optional peer dependency better-sqlite3 12.x (`npm install
+ * better-sqlite3@12`), imported on the first call; without it, rejects with `STORAGE_FAILED`.
+ * WAL journal; one process at a time: a second adapter on the same file, in this process or
+ * another, is refused with `STORAGE_LOCKED` until the first is closed.
+ */
+export function openSQLiteStorage(options: SQLiteStorageOptions): Promise<StorageAdapter>;
+
 /** A storage adapter that counts calls and fails the nth write or read on demand (for tests). */
 export interface FaultyStorage extends StorageAdapter {
   /** write() calls so far. */
@@ -376,7 +422,9 @@ export declare class MessageCenter {
    * A SOAP `PushEvent` / `PushEvents` envelope as integrators post it to `/nl/jsp/soaprouter.jsp`:
    * the HTTP status and body Campaign would answer (`plId`, or a SOAP fault that pushes nothing).
    */
-  soap(envelope: string, options?: { instance?: 'loadBalancer' | (string & {}); soapAction?: string | null }): Promise<SoapReply>;
+  soap(envelope: string, options?: { instance?: 'loadBalancer' | (string & {}); soapAction?: string | null; caller?: SoapCaller | null }): Promise<SoapReply>;
+  /** The WSDL of `nms:rtEvent` or `nms:batchEvent`, with the SOAP router at `location` (its URL). */
+  wsdl(schema: 'nms:rtEvent' | 'nms:batchEvent', location: string): string;
   /**
    * Generates `ratePerHour` events an hour over `durationMs` of virtual time, the workflows running
    * in between, one transaction per step; `signal` (an `AbortSignal`) stops it between two steps.

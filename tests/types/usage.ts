@@ -7,6 +7,7 @@ import {
   createMemoryStorage,
   openIndexedDBStorage,
   deleteIndexedDBStorage,
+  openSQLiteStorage,
   createFaultyStorage,
   runStorageAdapterTests,
 } from 'message-center';
@@ -35,6 +36,7 @@ import type {
   DueStep,
   Enumerations,
   SoapReply,
+  SoapCaller,
   GenerateProgress,
   Report,
   TestAddress,
@@ -46,6 +48,7 @@ import type {
   RunLog,
   RunResult,
   Settings,
+  SQLiteStorageOptions,
   StorageAdapter,
   Template,
   TemplateInput,
@@ -150,6 +153,9 @@ async function main(): Promise<void> {
   );
   await mc.pushEvents('<Events><batchEvent type="order" email="c@example.com"><ctx/></batchEvent></Events>');
   const reply: SoapReply = await mc.soap('<Envelope/>', { instance: 'mcExec1', soapAction: 'nms:rtEvent#PushEvent' });
+  const caller: SoapCaller = { remote: '127.0.0.1', sessionToken: null, securityToken: '@x==', cookie: '__sessiontoken=admin/', authorization: null, entropy: 'ab'.repeat(32) };
+  const authenticated: SoapReply = await mc.soap('<Envelope/>', { caller });
+  const wsdl: string = mc.wsdl('nms:rtEvent', 'http://127.0.0.1:8080/nl/jsp/soaprouter.jsp');
   const httpStatus: number = reply.status;
   const faultCode: string | undefined = reply.fault?.faultcode;
   const stop = { aborted: false };
@@ -206,6 +212,10 @@ async function main(): Promise<void> {
   const entries: Array<[string, string]> = await idb.range({ gte: '', lt: '\uffff', limit: 10 });
   await idb.close();
   await deleteIndexedDBStorage({ name: 'mc-test' });
+  const sqliteOptions: SQLiteStorageOptions = { path: 'message-center.db', synchronous: 'normal', busyTimeoutMs: 1_000 };
+  const sqlite: StorageAdapter = await openSQLiteStorage(sqliteOptions);
+  await (await MessageCenter.open({ storage: sqlite, seed: 1 })).close();
+  await openSQLiteStorage({ path: ':memory:' });
   const faulty: FaultyStorage = createFaultyStorage(createMemoryStorage(), { failOnWrite: 3 });
   faulty.setFailOnRead(Infinity);
   faulty.resetCounters();
@@ -221,7 +231,7 @@ async function main(): Promise<void> {
   }, { reopen: async (closed: StorageAdapter) => closed });
 
   void [cfg, seed, newCfg, adv, adv2, acc, acc2, warning, archiving, deny, t1, t2, types, tpl, tpl2, one, all, log, unpub, prev, prev2, copies, dlv, del,
-    paused, stopped, sched, wfs, ctl, run, routed, many, next, ev0, sent, bl, label, name, code, rest, channel, ok, done, made, got, entries, writes, n];
+    paused, stopped, sched, wfs, ctl, run, routed, many, next, ev0, sent, bl, label, name, code, rest, channel, ok, done, made, got, entries, writes, n, authenticated, wsdl];
 }
 
 void main;

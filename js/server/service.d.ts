@@ -1,0 +1,55 @@
+// TypeScript declarations of `message-center/server`: the Campaign-compatible service (README,
+// "The Campaign-compatible service").
+
+import type { Server } from 'node:http';
+import type { ConfigPatch, MessageCenter, TemplateInput, EventTypeInput, AccountInput } from '../index.js';
+
+/** What `startService` takes; every field is optional. */
+export interface ServiceOptions {
+  /** Address to listen on (default `127.0.0.1`). */
+  host?: string;
+  /** TCP port (default 8080; 0 picks a free one). */
+  port?: number;
+  /** Directory of the durable SQLite store (default: in memory). Needs better-sqlite3 12.x. */
+  data?: string | null;
+  /** `real` (default: the workflows run as time passes) or `virtual` (moved by `POST /__mc/clock/advance`). */
+  clock?: 'real' | 'virtual';
+  /** The clock of a fresh store (default: now). */
+  now?: string | number;
+  /** The seed of a fresh store. */
+  seed?: string | number;
+  /** Engine configuration (operators, trusted ranges, thresholds…), applied at every start. */
+  config?: ConfigPatch;
+  /** The topology of a fresh store (default: one execution instance, `mcExec1`, id 1). */
+  topology?: { instances?: AccountInput[]; eventTypes?: Array<string | EventTypeInput>; templates?: TemplateInput[] };
+  /** Largest request body in bytes (413 above it). */
+  maxBodyBytes?: number;
+  requestTimeoutMs?: number;
+  headersTimeoutMs?: number;
+  keepAliveTimeoutMs?: number;
+  maxConnections?: number;
+  /** Real clock: how often due workflow steps run (ms). */
+  tickMs?: number;
+  /** Receives one structured entry per request and per failure. */
+  log?: (entry: Record<string, unknown>) => void;
+}
+
+/** A running service. */
+export interface Service {
+  /** `http://127.0.0.1:<port>`. */
+  url: string;
+  /** The Message Center behind it. */
+  mc: MessageCenter;
+  /** The HTTP server. */
+  server: Server;
+  /** Whether the clock is virtual. */
+  virtual: boolean;
+  /** Refuses new requests with 503, lets the running step finish, closes the store. */
+  close(): Promise<void>;
+}
+
+/** Starts the service; resolves once it listens. */
+export function startService(options?: ServiceOptions): Promise<Service>;
+
+/** The defaults of the HTTP side. */
+export const DEFAULTS: Readonly<Required<Pick<ServiceOptions, 'host' | 'port' | 'maxBodyBytes' | 'requestTimeoutMs' | 'headersTimeoutMs' | 'keepAliveTimeoutMs' | 'maxConnections' | 'tickMs'>> & { instances: AccountInput[] }>;

@@ -1,0 +1,237 @@
+// The Campaign-compatible service: an HTTP server that speaks Message Center's wire protocol
+// (the SOAP router at /nl/jsp/soaprouter.jsp, mcPing, the WSDL) in front of one MessageCenter.
+// It moves bytes: the engine reads every envelope, authenticates every caller and writes every
+// reply. What this file decides is HTTP's: body size limits, timeouts, connection limits, the
+// clock pump, shutdown.
+
+import { randomBytes } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { join } from 'node:path';
+import { MessageCenter, mcError } from '../node.js';
+
+
+
+/** What `startService` starts with when given nothing (see README, "The service"). */
+export const DEFAULTS = Object.freeze({
+  host: '127.0.0.1',
+  port: 8080,
+  /** Largest request body (413 above it, before anything is parsed). */
+  maxBodyBytes: 8 * 1024 * 1024 + 64 * 1024,
+  /** A request whose headers and body are not in by then is answered 408 and closed. */
+  requestTimeoutMs: 30_000,
+  headersTimeoutMs: 10_000,
+  /** Idle keep-alive connections close after this. */
+  keepAliveTimeoutMs: 5_000,
+  /** Connections at once; more are refused at accept, so a flood cannot exhaust memory. */
+  maxConnections: 1_000,
+  /** Real clock: how often due workflow steps run. */
+  tickMs: 200,
+  /** The execution instances of a fresh store. */
+  instances: [{ name: 'mcExec1', executionInstanceId: 1 }],
+});
+
+/** The first topology of a fresh store: instances, their archiving, their workflows, the catalogue. */
+async function provision(mc, topology) {
+  for (const inst of topology.instances) {
+    await mc.addExecutionInstance({ label: `Execution instance ${inst.executionInstanceId}`, ...inst });
+    await mc.createArchivingWorkflow(inst.name);
+    for (const wf of ['rtEventsProcessing', 'batchEventsProcessing', 'updateEventsStatus']) await mc.startWorkflow(inst.name, wf);
+    await mc.startWorkflow('control', `mcSynch_${inst.name}`);
+  }
+  for (const t of topology.eventTypes ?? []) await mc.addEventType(typeof t === 'string' ? { name: t } : t);
+  for (const t of topology.templates ?? []) {
+    await mc.createTemplate(t);
+    await mc.publish(t.name);
+  }
+}
+
+function send(res, status, type, body, headers = {}) {
+  if (res.headersSent || res.destroyed) return;
+  res.writeHead(status, { 'content-type': type, 'content-length': Buffer.byteLength(body), ...headers });
+  res.end(body);
+}
+
+function text(res, status, body) {
+  send(res, status, 'text/plain; charset=utf-8', body);
+}
+
+function json(res, status, value) {
+  send(res, status, 'application/json; charset=utf-8', `${JSON.stringify(value)}\n`);
+}
+
+/** Reads a request body up to `limit` bytes; over it, rejects with status 413 (as early as the Content-Length says). */
+function readBody(req, limit) {
+  return new Promise((resolve, reject) => {
+    const declared = Number(req.headers['content-length']);
+    if (Number.isFinite(declared) && declared > limit) {
+      reject(Object.assign(new Error(`the body is ${declared} bytes, over the limit of ${limit}`), { status: 413 }));
+      return;
+    }
+    const chunks = [];
+    let size = 0;
+    req.on('data', (c) => {
+      size += c.length;
+      if (size > limit) {
+        reject(Object.assign(new Error(`the body is over the limit of ${limit} bytes`), { status: 413 }));
+        req.pause();
+        return;
+      }
+      chunks.push(c);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+/**
+ * Starts the service. Resolves once it listens, to `{ url, mc, close() }`.
+ * @param {{ host?: string, port?: number, data?: string|null, clock?: 'real'|'virtual', now?: string|number,
+ *   seed?: string|number, config?: object, topology?: { instances?: object[], eventTypes?: any[], templates?: object[] },
+ *   maxBodyBytes?: number, requestTimeoutMs?: number, headersTimeoutMs?: number, keepAliveTimeoutMs?: number,
+ *   maxConnections?: number, tickMs?: number, log?: (entry: object) => void }} [options]
+ */
+export async function startService(options = {}) {
+  const o = { ...DEFAULTS, ...Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) };
+  if (o.clock !== undefined && o.clock !== 'real' && o.clock !== 'virtual') throw mcError('INVALID_ARGUMENT', `clock must be 'real' or 'virtual', got ${JSON.stringify(o.clock)}`);
+  const virtual = o.clock === 'virtual';
+  const log = o.log ?? (() => {});
+  let storage;
+  if (o.data) {
+    mkdirSync(o.data, { recursive: true });
+    const { openSQLiteStorage } = await import('../storage/sqlite.js');
+    storage = await openSQLiteStorage({ path: join(o.data, 'message-center.sqlite') });
+  }
+  const now = o.now ?? Date.now();
+  const mc = await MessageCenter.open({ storage, now, seed: o.seed, config: { rejectUnknownEventType: false, ...o.config } });
+  try {
+    if (mc.executionInstances().length === 0) await provision(mc, { instances: o.topology?.instances ?? o.instances, eventTypes: o.topology?.eventTypes, templates: o.topology?.templates });
+    else if (o.config) await mc.configure(o.config);
+  } catch (e) {
+    await mc.close();
+    throw e;
+  }
+
+  // ---- the clock ----
+  let ticking = null;
+  let stopped = false;
+  async function tick() {
+    if (virtual || stopped) return;
+    const t = Date.now();
+    if (t > mc.now()) {
+      try {
+        await mc.advanceTo(t);
+      } catch (e) {
+        log({ level: 'error', msg: 'workflow step failed', err: e.message, code: e.code });
+      }
+    }
+  }
+  const timer = virtual
+    ? null
+    : setInterval(() => {
+        ticking ??= tick().finally(() => {
+          ticking = null;
+        });
+      }, o.tickMs);
+  timer?.unref();
+
+  // ---- requests ----
+  let draining = false;
+
+  async function soap(req, res, url) {
+    const body = (await readBody(req, o.maxBodyBytes)).toString('utf8');
+    const header = req.headers.soapaction;
+    const soapAction = typeof header === 'string' && header.trim() !== '' ? header : url.searchParams.get('soapAction');
+    const caller = {
+      remote: req.socket.remoteAddress ?? '',
+      sessionToken: req.headers['x-session-token'] ?? null,
+      securityToken: req.headers['x-security-token'] ?? null,
+      cookie: req.headers.cookie ?? null,
+      authorization: req.headers.authorization ?? null,
+      entropy: randomBytes(32).toString('hex'),
+    };
+    const r = await mc.soap(body, { soapAction, caller });
+    send(res, r.status, r.contentType, r.body);
+    log({ level: 'info', msg: 'soap', soapAction, status: r.status, events: r.events.length, fault: r.fault?.code });
+  }
+
+  async function admin(req, res, url) {
+    const path = url.pathname.slice('/__mc'.length);
+    if (req.method === 'GET' && path === '/ready') return json(res, 200, { ready: true, now: new Date(mc.now()).toISOString() });
+    if (req.method === 'POST' && path === '/clock/advance') {
+      const body = JSON.parse((await readBody(req, 64 * 1024)).toString('utf8') || '{}');
+      const r = body.to !== undefined ? await mc.advanceTo(body.to) : await mc.advance(body.ms ?? 0);
+      return json(res, 200, { now: new Date(mc.now()).toISOString(), ...r });
+    }
+    if (req.method === 'GET' && path === '/events') {
+      const instance = url.searchParams.get('instance') ?? mc.executionInstances()[0]?.name;
+      const query = url.searchParams.get('query') ?? undefined;
+      return json(res, 200, await mc.listEvents({ instance, query, limit: Number(url.searchParams.get('limit') ?? 50) }));
+    }
+    if (req.method === 'GET' && path.startsWith('/events/')) return json(res, 200, await mc.getEvent(decodeURIComponent(path.slice('/events/'.length))));
+    return json(res, 404, { error: { code: 'NOT_FOUND', message: `no admin endpoint ${req.method} ${url.pathname}` } });
+  }
+
+  async function handle(req, res) {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    if (draining) {
+      res.setHeader('connection', 'close');
+      return text(res, 503, 'The service is shutting down.\n');
+    }
+    const p = url.pathname;
+    if (p === '/nl/jsp/soaprouter.jsp') {
+      if (req.method !== 'POST') return send(res, 405, 'text/plain; charset=utf-8', 'The SOAP router takes POST.\n', { allow: 'POST' });
+      return soap(req, res, url);
+    }
+    if (req.method === 'GET' && p === '/nl/jsp/mcPing.jsp') {
+      const inst = mc.executionInstances()[0]?.name;
+      return text(res, 200, inst ? mc.mcPing(inst).text : 'Error\nNo execution instance (0/0)');
+    }
+    if (req.method === 'GET' && p === '/nl/jsp/ping.jsp') return text(res, 200, `OK\n${mc.mcPing(mc.executionInstances()[0]?.name).time}\n`);
+    if (req.method === 'GET' && p === '/nl/jsp/schemawsdl.jsp') {
+      const location = `http://${req.headers.host ?? `${o.host}:${o.port}`}/nl/jsp/soaprouter.jsp`;
+      return send(res, 200, 'text/xml; charset=utf-8', mc.wsdl(url.searchParams.get('schema') ?? '', location));
+    }
+    if (req.method === 'GET' && p === '/healthz') return json(res, 200, { status: 'ok' });
+    if (p.startsWith('/__mc/')) return admin(req, res, url);
+    return text(res, 404, `Not found: ${p}\n`);
+  }
+
+  const server = createServer({ requestTimeout: o.requestTimeoutMs, headersTimeout: o.headersTimeoutMs, keepAliveTimeout: o.keepAliveTimeoutMs, connectionsCheckingInterval: Math.min(1_000, o.headersTimeoutMs) }, (req, res) => {
+    handle(req, res).catch((e) => {
+      const status = e.status ?? (e.code === 'INVALID_ARGUMENT' || e instanceof SyntaxError ? 400 : 500);
+      if (status === 413) res.setHeader('connection', 'close');
+      json(res, status, { error: { code: e.code ?? (status === 413 ? 'PAYLOAD_TOO_LARGE' : 'INTERNAL'), message: e.message } });
+      if (status === 413) req.destroy();
+      if (status === 500) log({ level: 'error', msg: 'request failed', err: e.message });
+    });
+  });
+  server.maxConnections = o.maxConnections;
+  await new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(o.port, o.host, resolve);
+  });
+  const addr = server.address();
+  const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
+  const url = `http://${host}:${addr.port}`;
+
+  let closing = null;
+  /** Stops: refuses new requests with 503, lets the running step finish, closes the storage. */
+  function close() {
+    closing ??= (async () => {
+      draining = true;
+      stopped = true;
+      if (timer) clearInterval(timer);
+      await ticking;
+      await new Promise((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+      });
+      await mc.close();
+    })();
+    return closing;
+  }
+  return { url, mc, server, virtual, close };
+}
+
+

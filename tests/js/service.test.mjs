@@ -1,0 +1,311 @@
+// The Campaign-compatible service with real clients: Adobe's own SDK (@adobe/acc-js-sdk 1.2.0,
+// unchanged) and raw envelopes as Adobe's documentation shows them, over HTTP on loopback; the
+// bin; the hostile-input limits of the HTTP side.
+
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import sdk from '@adobe/acc-js-sdk';
+import { startService } from '../../js/server/service.js';
+
+const CLI = fileURLToPath(new URL('../../js/server/cli.js', import.meta.url));
+const START = '2026-03-02T08:00:00Z';
+/** The environment of a child process: without node:test's marker, which would make it a test file. */
+const { NODE_TEST_CONTEXT: _, ...CHILD_ENV } = process.env;
+
+async function post(url, body, headers = {}) {
+  const r = await fetch(`${url}/nl/jsp/soaprouter.jsp`, { method: 'POST', headers: { 'content-type': 'text/xml; charset=utf-8', ...headers }, body });
+  return { status: r.status, type: r.headers.get('content-type'), body: await r.text() };
+}
+
+async function advance(url, ms) {
+  const r = await fetch(`${url}/__mc/clock/advance`, { method: 'POST', body: JSON.stringify({ ms }) });
+  assert.equal(r.status, 200);
+  return r.json();
+}
+
+describe("Adobe's SDK, unchanged, against the service", () => {
+  let svc;
+  before(async () => {
+    svc = await startService({ port: 0, clock: 'virtual', now: START, seed: 7, topology: { eventTypes: ['welcome', 'newsletter'] } });
+  });
+  after(() => svc.close());
+
+  test('logon, pushEvent and pushEvents (real-time and batch), mcPing, a queryDef status read, logoff', async () => {
+    const cp = sdk.ConnectionParameters.ofUserAndPassword(svc.url, 'admin', '');
+    const client = await sdk.init(cp);
+    await client.logon();
+    assert.equal(client.isLogged(), true);
+    assert.equal(client.getSessionInfo().userInfo.login, 'admin');
+    assert.equal(client.application.instanceName, 'mcExec1');
+
+    const id = await client.NLWS.nmsRtEvent.pushEvent({ type: 'welcome', email: 'jane@example.com', wishedChannel: 0, ctx: { firstName: 'Jane' } });
+    assert.match(id, /^\d+$/);
+    assert.equal(BigInt(id) >> 56n, 1n, 'the top byte is the execution instance id');
+    const none = await client.NLWS.nmsRtEvent.pushEvents({ rtEvent: [{ type: 'welcome', email: 'a@example.com', ctx: {} }, { type: 'welcome', email: 'b@example.com', ctx: {} }] });
+    assert.equal(none, null, 'PushEventsResponse is empty by default');
+    const batchId = await client.NLWS.nmsBatchEvent.pushEvent({ type: 'newsletter', email: 'c@example.com', ctx: {} });
+    assert.match(batchId, /^\d+$/);
+
+    const ping = await client.mcPing();
+    assert.equal(ping.status, 'Ok');
+    assert.equal(ping.eventQueueSize, '3', 'three real-time events are pending');
+    assert.equal(ping.eventQueueMaxSize, '400');
+
+    const read = () =>
+      client.NLWS.xtkQueryDef
+        .create({
+          schema: 'nms:rtEvent',
+          operation: 'get',
+          select: { node: [{ expr: '@id' }, { expr: '@status' }, { expr: '@created' }, { expr: '@processed' }, { expr: '@email' }] },
+          where: { condition: [{ expr: `@id=${BigInt(id) & 0xffffffffffffffn}` }] },
+        })
+        .executeQuery();
+    let row = await read();
+    assert.equal(row.id, String(BigInt(id) & 0xffffffffffffffn));
+    assert.equal(row.status, '0', 'Pending');
+    assert.equal(row.created, '2026-03-02 08:00:00.000Z');
+    assert.equal(row.email, 'jane@example.com');
+    await advance(svc.url, 3_600_000);
+    row = await read();
+    assert.notEqual(row.status, '0', 'routed once the workflows ran');
+    assert.ok(row.processed, 'a processed date once final');
+    const story = await svc.mc.getEvent(id);
+    assert.equal(String(story.event.statusCode), row.status);
+
+    const batch = await client.NLWS.xtkQueryDef
+      .create({ schema: 'nms:batchEvent', operation: 'getIfExists', select: { node: [{ expr: '@status' }] }, where: { condition: [{ expr: `@id=${batchId}` }] } })
+      .executeQuery();
+    assert.ok(batch && batch.status !== undefined, 'the batch event by its whole id');
+
+    await client.logoff();
+    assert.equal(client.isLogged(), false);
+  });
+
+  test('wrong credentials: Campaign fault on HTTP 500; a logged-off session: the expired-session error', async () => {
+    const bad = await sdk.init(sdk.ConnectionParameters.ofUserAndPassword(svc.url, 'admin', 'nope'));
+    await assert.rejects(bad.logon(), (e) => e.name === 'CampaignException' && e.statusCode === 500 && /XSV-350022/.test(e.message));
+    const ghost = await sdk.init(sdk.ConnectionParameters.ofUserAndPassword(svc.url, 'ghost', ''));
+    await assert.rejects(ghost.logon(), (e) => e.statusCode === 500 && /XSV-350022/.test(e.message));
+
+    const client = await sdk.init(sdk.ConnectionParameters.ofUserAndPassword(svc.url, 'admin', ''));
+    await client.logon();
+    await client.NLWS.nmsRtEvent.pushEvent({ type: 'welcome', email: 'x@example.com', ctx: {} });
+    // Log off behind the client's back (another client with the same tokens), then push again.
+    const token = client._sessionToken;
+    const r = await post(svc.url, `<Envelope><Body><Logoff xmlns="urn:xtk:session"><sessiontoken>${token}</sessiontoken></Logoff></Body></Envelope>`);
+    assert.equal(r.status, 200);
+    await assert.rejects(client.NLWS.nmsRtEvent.pushEvent({ type: 'welcome', email: 'y@example.com', ctx: {} }), (e) => e.statusCode === 401 && e.errorCode === 'SDK-000012');
+  });
+
+  test('the load-balancer way: ofSessionToken("admin/") sends no Logon', async () => {
+    const client = await sdk.init(sdk.ConnectionParameters.ofSessionToken(svc.url, 'admin/'));
+    await client.logon();
+    const id = await client.NLWS.nmsRtEvent.pushEvent({ type: 'welcome', email: 'lb@example.com', ctx: {} });
+    assert.match(id, /^\d+$/);
+    const wrong = await sdk.init(sdk.ConnectionParameters.ofSessionToken(svc.url, 'admin/x'));
+    await wrong.logon();
+    await assert.rejects(wrong.NLWS.nmsRtEvent.pushEvent({ type: 'welcome', email: 'lb@example.com', ctx: {} }), (e) => e.statusCode === 500 && /Invalid login or password/.test(e.message));
+  });
+});
+
+describe("raw envelopes as in Adobe's documentation", () => {
+  let svc;
+  before(async () => {
+    svc = await startService({ port: 0, clock: 'virtual', now: START, topology: { eventTypes: ['order_confirmation', 'password_reset'] } });
+  });
+  after(() => svc.close());
+
+  const qualified = `<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" xmlns:urn="urn:nms:rtEvent">
+  <soapenv:Header/>
+  <soapenv:Body>
+    <urn:PushEvent>
+      <urn:sessiontoken>admin/</urn:sessiontoken>
+      <urn:domEvent>
+        <rtEvent type="order_confirmation" email="john.doe@example.com" origin="eCommerce" wishedChannel="0" externalId="1242" mobilePhone="+33620202020" emailFormat="2">
+          <ctx><client><firstname>John</firstname><lastname>Doe</lastname></client></ctx>
+        </rtEvent>
+      </urn:domEvent>
+    </urn:PushEvent>
+  </soapenv:Body>
+</soapenv:Envelope>`;
+  const unqualified = qualified.replace(/urn:(sessiontoken|domEvent)/g, '$1');
+
+  for (const [name, body, headers] of [
+    ['qualified names, text/xml, quoted SOAPAction', qualified, { soapaction: '"nms:rtEvent#PushEvent"' }],
+    ['unqualified names, application/soap+xml, unquoted SOAPAction', unqualified, { 'content-type': 'application/soap+xml;charset=UTF-8', soapaction: 'nms:rtEvent#PushEvent' }],
+    ['no SOAPAction at all (the namespace says it)', qualified, {}],
+  ]) {
+    test(name, async () => {
+      const r = await post(svc.url, body, headers);
+      assert.equal(r.status, 200, r.body);
+      assert.equal(r.type, 'text/xml; charset=utf-8');
+      const id = /<plId xsi:type="xsd:long">(\d+)<\/plId>/.exec(r.body)?.[1];
+      assert.ok(id, r.body);
+      assert.equal((await svc.mc.getEvent(id)).event.externalId, '1242');
+    });
+  }
+
+  test('PushEvents with an <Events> wrapper and a session from Logon', async () => {
+    const logon = await post(svc.url, `<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" xmlns:urn="urn:xtk:session"><soapenv:Header/><soapenv:Body><urn:Logon><urn:sessiontoken></urn:sessiontoken><urn:strLogin>admin</urn:strLogin><urn:strPassword></urn:strPassword><urn:elemParameters></urn:elemParameters></urn:Logon></soapenv:Body></soapenv:Envelope>`);
+    assert.equal(logon.status, 200, logon.body);
+    const token = /<pstrSessionToken xsi:type="xsd:string">([^<]+)</.exec(logon.body)[1];
+    const r = await post(
+      svc.url,
+      `<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" xmlns:urn="urn:nms:rtEvent"><soapenv:Header/><soapenv:Body><urn:PushEvents><urn:sessiontoken>${token}</urn:sessiontoken><urn:domEventCollection><Events><rtEvent type="password_reset" email="a@example.com"><ctx><link>https://x/1</link></ctx></rtEvent><rtEvent type="password_reset" email="b@example.com"><ctx><link>https://x/2</link></ctx></rtEvent></Events></urn:domEventCollection></urn:PushEvents></soapenv:Body></soapenv:Envelope>`,
+      { soapaction: 'nms:rtEvent#PushEvents' },
+    );
+    assert.equal(r.status, 200, r.body);
+    assert.match(r.body, /<PushEventsResponse xmlns="urn:nms:rtEvent"/);
+    assert.equal((await svc.mc.listEvents({ instance: 'mcExec1', type: 'password_reset' })).events.length, 2);
+  });
+
+  test('malformed XML: the documented fault with its position, HTTP 500, nothing pushed', async () => {
+    const before = (await svc.mc.listEvents({ instance: 'mcExec1' })).total;
+    const r = await post(svc.url, qualified.replace('</rtEvent>', '</rtevent>'), { soapaction: 'nms:rtEvent#PushEvent' });
+    assert.equal(r.status, 500);
+    assert.match(r.body, /The XML SOAP message is invalid \(service 'PushEvent', method 'nms:rtEvent'\)\./);
+    assert.match(r.body, /\(\d+:\d+\) : /);
+    assert.equal((await svc.mc.listEvents({ instance: 'mcExec1' })).total, before);
+  });
+
+  test('a bad email: a fault naming it, nothing pushed', async () => {
+    const r = await post(svc.url, qualified.replace('john.doe@example.com', 'not-an-email'));
+    assert.equal(r.status, 500);
+    assert.match(r.body, /INVALID_EMAIL/);
+  });
+
+  test('the WSDL, mcPing and ping, healthz', async () => {
+    for (const schema of ['nms:rtEvent', 'nms:batchEvent']) {
+      const r = await fetch(`${svc.url}/nl/jsp/schemawsdl.jsp?schema=${schema}`);
+      assert.equal(r.status, 200);
+      const w = await r.text();
+      assert.match(w, new RegExp(`targetNamespace="urn:${schema}"`));
+      assert.match(w, /<soap:address location="http:\/\/127\.0\.0\.1:\d+\/nl\/jsp\/soaprouter\.jsp"\/>/);
+    }
+    assert.equal((await fetch(`${svc.url}/nl/jsp/schemawsdl.jsp?schema=nms:recipient`)).status, 400);
+    const ping = await (await fetch(`${svc.url}/nl/jsp/mcPing.jsp`)).text();
+    assert.match(ping, /^Ok\n2026-03-02 08:00:00\.000Z\n\d+\/400 pending events$/);
+    assert.match(await (await fetch(`${svc.url}/nl/jsp/ping.jsp`)).text(), /^OK\n2026-03-02 08:00:00\.000Z\n$/);
+    assert.deepEqual(await (await fetch(`${svc.url}/healthz`)).json(), { status: 'ok' });
+    assert.equal((await fetch(`${svc.url}/nl/jsp/soaprouter.jsp`)).status, 405);
+    assert.equal((await fetch(`${svc.url}/nope`)).status, 404);
+  });
+
+  test('mcPing says Error above the alert threshold', async () => {
+    await svc.mc.configure({ rtQueueAlert: 1 });
+    const push = qualified;
+    await post(svc.url, push);
+    await post(svc.url, push);
+    const ping = await (await fetch(`${svc.url}/nl/jsp/mcPing.jsp`)).text();
+    assert.match(ping, /^Error\n.*\(\d+\/1\)$/);
+    await svc.mc.configure({ rtQueueAlert: 400 });
+  });
+});
+
+describe('hostile input on the HTTP side', () => {
+  let svc;
+  before(async () => {
+    svc = await startService({ port: 0, clock: 'virtual', now: START, maxBodyBytes: 64 * 1024, headersTimeoutMs: 500, requestTimeoutMs: 800 });
+  });
+  after(() => svc.close());
+
+  test('a body over the limit: 413 before parsing (declared and streamed)', async () => {
+    const r = await post(svc.url, 'x'.repeat(70 * 1024));
+    assert.equal(r.status, 413);
+    assert.match(r.body, /over the limit/);
+    // Chunked, with no Content-Length: cut when it passes the limit.
+    const stream = new ReadableStream({
+      start(c) {
+        for (let i = 0; i < 80; i++) c.enqueue(new TextEncoder().encode('y'.repeat(1024)));
+        c.close();
+      },
+    });
+    const s = await fetch(`${svc.url}/nl/jsp/soaprouter.jsp`, { method: 'POST', body: stream, duplex: 'half' }).catch((e) => e);
+    assert.ok(s instanceof Error || s.status === 413, `got ${s.status}`);
+  });
+
+  test('DTDs, entity expansion and deep nesting are refused as faults', async () => {
+    const bomb = '<!DOCTYPE x [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;">]><Envelope><Body>&b;</Body></Envelope>';
+    const r = await post(svc.url, bomb);
+    assert.equal(r.status, 500);
+    assert.match(r.body, /DTD|DOCTYPE/i);
+    const xxe = '<!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]><Envelope><Body>&e;</Body></Envelope>';
+    const x = await post(svc.url, xxe);
+    assert.equal(x.status, 500);
+    assert.doesNotMatch(x.body, /root:/);
+    const deep = `<Envelope><Body>${'<a>'.repeat(5000)}${'</a>'.repeat(5000)}</Body></Envelope>`;
+    const d = await post(svc.url, deep);
+    assert.equal(d.status, 500);
+    assert.match(d.body, /deep|nest/i);
+  });
+
+  test('a slow client is cut off: headers that never end', async () => {
+    const started = Date.now();
+    const closed = await new Promise((resolve) => {
+      const sock = connect(Number(new URL(svc.url).port), '127.0.0.1', () => sock.write('POST /nl/jsp/soaprouter.jsp HTTP/1.1\r\nHost: x\r\n'));
+      let data = '';
+      sock.on('data', (c) => (data += c));
+      sock.on('close', () => resolve(data));
+      sock.on('error', () => resolve(data));
+    });
+    assert.ok(Date.now() - started < 10_000);
+    assert.ok(closed === '' || /408/.test(closed), closed);
+  });
+});
+
+describe('the bin: npx message-center serve', () => {
+  test('serve starts, prints what it serves, keeps its data in --data across a restart, stops on SIGTERM', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mc-serve-'));
+    try {
+      const start = () =>
+        new Promise((resolve, reject) => {
+          const child = spawn(process.execPath, [CLI, 'serve', '--port', '0', '--data', dir, '--clock', 'virtual'], { env: { ...CHILD_ENV, MC_LOG: 'silent' } });
+          let out = '';
+          child.stdout.on('data', (c) => {
+            out += c;
+            const m = /serving Message Center on (http:\/\/\S+)/.exec(out);
+            if (m && out.includes('clock')) resolve({ child, url: m[1], out });
+          });
+          child.on('exit', (code) => reject(new Error(`exited ${code}: ${out}`)));
+        });
+      const a = await start();
+      assert.match(a.out, /SOAP router\s+POST http:\/\/127\.0\.0\.1:\d+\/nl\/jsp\/soaprouter\.jsp/);
+      assert.match(a.out, /mcExec1 \(id 1\)/);
+      const r = await post(a.url, '<Envelope><Body><PushEvent xmlns="urn:nms:rtEvent"><sessiontoken>admin/</sessiontoken><e><rtEvent type="t" email="k@example.com"><ctx/></rtEvent></e></PushEvent></Body></Envelope>');
+      assert.equal(r.status, 200, r.body);
+      const id = /<plId xsi:type="xsd:long">(\d+)</.exec(r.body)[1];
+      a.child.removeAllListeners('exit');
+      const exited = new Promise((resolve) => a.child.on('exit', (code, sig) => resolve({ code, sig })));
+      a.child.kill('SIGTERM');
+      assert.deepEqual(await exited, { code: 0, sig: null });
+      const b = await start();
+      const e = await (await fetch(`${b.url}/__mc/events/${id}`)).json();
+      assert.equal(e.event.email, 'k@example.com');
+      b.child.removeAllListeners('exit');
+      b.child.kill('SIGTERM');
+      await new Promise((resolve) => b.child.on('exit', resolve));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('bad arguments are named', async () => {
+    const run = (args) =>
+      new Promise((resolve) => {
+        const child = spawn(process.execPath, [CLI, ...args], { env: CHILD_ENV });
+        let err = '';
+        child.stderr.on('data', (c) => (err += c));
+        child.on('exit', (code) => resolve({ code, err }));
+      });
+    assert.deepEqual(await run(['launch']).then((r) => [r.code, /unknown command 'launch'/.test(r.err)]), [2, true]);
+    assert.deepEqual(await run(['serve', '--port', 'x']).then((r) => [r.code, /--port must be a number/.test(r.err)]), [2, true]);
+    assert.deepEqual(await run(['serve', '--colour']).then((r) => [r.code, /--colour/.test(r.err)]), [2, true]);
+    assert.deepEqual(await run(['serve', '--config', '/nonexistent.json']).then((r) => [r.code, /cannot read the config file/.test(r.err)]), [2, true]);
+  });
+});
