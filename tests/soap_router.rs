@@ -256,6 +256,23 @@ fn unknown_services_and_methods_and_the_wsdl() {
 }
 
 #[test]
+fn a_logon_needs_the_hosts_entropy_and_never_reuses_a_token() {
+    let mut d = setup(1);
+    let text = logon("admin", "");
+    let e = d.run(&json!({"op": "soap", "target": "exec1", "text": text, "caller": {"remote": "127.0.0.1"}})).unwrap_err();
+    assert_eq!(e.code.as_str(), "INVALID_ARGUMENT");
+    assert!(e.message.contains("entropy"), "{}", e.message);
+    assert_eq!(call(&mut d, &logon("admin", ""), local(json!({})))["status"], 200);
+    let e = d.run(&json!({"op": "soap", "target": "exec1", "text": logon("admin", ""), "caller": local(json!({}))})).unwrap_err();
+    assert!(e.message.contains("in use"), "{}", e.message);
+    // Without a caller (the simulator) tokens come from the seed: two Logons, two sessions.
+    for _ in 0..2 {
+        assert_eq!(ok(&mut d, json!({"op": "soap", "text": logon("admin", "")}))["status"], 200);
+    }
+    assert_eq!(d.store.get("m/sessions").unwrap().matches("\"login\"").count(), 3);
+}
+
+#[test]
 fn logon_floods_keep_the_sessions_bounded() {
     let mut d = setup(1);
     for i in 0..50u32 {

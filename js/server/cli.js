@@ -83,6 +83,7 @@ try {
     data: args.data ?? file.data ?? null,
     clock: args.clock ?? file.clock,
     seed: file.seed,
+    adminAnywhere: file.adminAnywhere,
     config: Object.keys(engine).length ? engine : undefined,
     topology: { instances: file.instances, eventTypes: file.eventTypes, templates: file.templates },
     log: process.env.MC_LOG === 'silent' ? undefined : log,

@@ -30,6 +30,8 @@ export interface ServiceOptions {
   maxConnections?: number;
   /** Real clock: how often due workflow steps run (ms). */
   tickMs?: number;
+  /** Whether the admin endpoints (`/__mc/`) answer other addresses than loopback (default false). */
+  adminAnywhere?: boolean;
   /** Receives one structured entry per request and per failure. */
   log?: (entry: Record<string, unknown>) => void;
 }

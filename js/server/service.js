@@ -27,6 +27,8 @@ export const DEFAULTS = Object.freeze({
   maxConnections: 1_000,
   /** Real clock: how often due workflow steps run. */
   tickMs: 200,
+  /** Whether the admin endpoints (`/__mc/`) answer other addresses than loopback (default: loopback only). */
+  adminAnywhere: false,
   /** The execution instances of a fresh store. */
   instances: [{ name: 'mcExec1', executionInstanceId: 1 }],
 });
@@ -44,6 +46,14 @@ async function provision(mc, topology) {
     await mc.createTemplate(t);
     await mc.publish(t.name);
   }
+}
+
+/** The HTTP status of an engine error on the admin endpoints. */
+const STATUS_OF = { INVALID_ARGUMENT: 400, INVALID_EVENT_ID: 400, INVALID_QUERY: 400, CLOCK_BACKWARDS: 400, UNKNOWN_EVENT: 404, UNKNOWN_INSTANCE: 404, CLOSED: 503, BUSY: 503 };
+
+/** Whether a remote address is loopback (127.0.0.0/8, ::1, or IPv4-mapped loopback). */
+function isLoopback(addr = '') {
+  return addr === '::1' || /^(::ffff:)?127\./.test(addr);
 }
 
 function send(res, status, type, body, headers = {}) {
@@ -117,23 +127,15 @@ export async function startService(options = {}) {
   let stopped = false;
   async function tick() {
     if (virtual || stopped) return;
-    const t = Date.now();
-    if (t > mc.now()) {
-      try {
-        await mc.advanceTo(t);
-      } catch (e) {
-        log({ level: 'error', msg: 'workflow step failed', err: e.message, code: e.code });
-      }
+    try {
+      const t = Date.now();
+      if (t > mc.now()) await mc.advanceTo(t);
+    } catch (e) {
+      // A failed step (or an engine being rebuilt after a trap) is retried at the next tick.
+      log({ level: 'error', msg: 'workflow step failed', err: e.message, code: e.code });
     }
   }
-  const timer = virtual
-    ? null
-    : setInterval(() => {
-        ticking ??= tick().finally(() => {
-          ticking = null;
-        });
-      }, o.tickMs);
-  timer?.unref();
+  let timer = null;
 
   // ---- requests ----
   let draining = false;
@@ -159,7 +161,9 @@ export async function startService(options = {}) {
     const path = url.pathname.slice('/__mc'.length);
     if (req.method === 'GET' && path === '/ready') return json(res, 200, { ready: true, now: new Date(mc.now()).toISOString() });
     if (req.method === 'POST' && path === '/clock/advance') {
+      if (!virtual) return json(res, 409, { error: { code: 'CLOCK_REAL', message: 'the clock is real time: start the service with --clock virtual to move it' } });
       const body = JSON.parse((await readBody(req, 64 * 1024)).toString('utf8') || '{}');
+      if (body === null || typeof body !== 'object' || Array.isArray(body)) return json(res, 400, { error: { code: 'INVALID_ARGUMENT', message: 'the body must be a JSON object: { "ms": 60000 } or { "to": "…" }' } });
       const r = body.to !== undefined ? await mc.advanceTo(body.to) : await mc.advance(body.ms ?? 0);
       return json(res, 200, { now: new Date(mc.now()).toISOString(), ...r });
     }
@@ -168,7 +172,15 @@ export async function startService(options = {}) {
       const query = url.searchParams.get('query') ?? undefined;
       return json(res, 200, await mc.listEvents({ instance, query, limit: Number(url.searchParams.get('limit') ?? 50) }));
     }
-    if (req.method === 'GET' && path.startsWith('/events/')) return json(res, 200, await mc.getEvent(decodeURIComponent(path.slice('/events/'.length))));
+    if (req.method === 'GET' && path.startsWith('/events/')) {
+      let id;
+      try {
+        id = decodeURIComponent(path.slice('/events/'.length));
+      } catch {
+        return json(res, 400, { error: { code: 'INVALID_EVENT_ID', message: 'the event id is not a valid URL component' } });
+      }
+      return json(res, 200, await mc.getEvent(id));
+    }
     return json(res, 404, { error: { code: 'NOT_FOUND', message: `no admin endpoint ${req.method} ${url.pathname}` } });
   }
 
@@ -193,13 +205,18 @@ export async function startService(options = {}) {
       return send(res, 200, 'text/xml; charset=utf-8', mc.wsdl(url.searchParams.get('schema') ?? '', location));
     }
     if (req.method === 'GET' && p === '/healthz') return json(res, 200, { status: 'ok' });
-    if (p.startsWith('/__mc/')) return admin(req, res, url);
+    if (p.startsWith('/__mc/')) {
+      // A web page (any Origin) never drives the admin endpoints: no cross-site or rebinding calls.
+      if (req.headers.origin !== undefined) return json(res, 403, { error: { code: 'FORBIDDEN', message: 'the admin endpoints refuse requests from web pages (an Origin header)' } });
+      if (!o.adminAnywhere && !isLoopback(req.socket.remoteAddress)) return json(res, 403, { error: { code: 'FORBIDDEN', message: 'the admin endpoints answer loopback only (set adminAnywhere to open them)' } });
+      return admin(req, res, url);
+    }
     return text(res, 404, `Not found: ${p}\n`);
   }
 
   const server = createServer({ requestTimeout: o.requestTimeoutMs, headersTimeout: o.headersTimeoutMs, keepAliveTimeout: o.keepAliveTimeoutMs, connectionsCheckingInterval: Math.min(1_000, o.headersTimeoutMs) }, (req, res) => {
     handle(req, res).catch((e) => {
-      const status = e.status ?? (e.code === 'INVALID_ARGUMENT' || e instanceof SyntaxError ? 400 : 500);
+      const status = e.status ?? STATUS_OF[e.code] ?? (e instanceof SyntaxError ? 400 : 500);
       if (status === 413) res.setHeader('connection', 'close');
       json(res, status, { error: { code: e.code ?? (status === 413 ? 'PAYLOAD_TOO_LARGE' : 'INTERNAL'), message: e.message } });
       if (status === 413) req.destroy();
@@ -207,10 +224,23 @@ export async function startService(options = {}) {
     });
   });
   server.maxConnections = o.maxConnections;
-  await new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(o.port, o.host, resolve);
-  });
+  try {
+    await new Promise((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(o.port, o.host, resolve);
+    });
+  } catch (e) {
+    await mc.close();
+    throw e;
+  }
+  if (!virtual) {
+    timer = setInterval(() => {
+      ticking ??= tick().finally(() => {
+        ticking = null;
+      });
+    }, o.tickMs);
+    timer.unref();
+  }
   const addr = server.address();
   const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
   const url = `http://${host}:${addr.port}`;

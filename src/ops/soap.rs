@@ -119,8 +119,9 @@ fn logon(txn: &mut Txn<'_>, env: &soap::Envelope, caller: Option<&Caller>) -> Re
     let Some(login) = found else { return fault(&xtk::logon_fault()) };
     let now = txn.now();
     let timeout = cfg.session_timeout_ms;
-    let entropy = match caller.and_then(|c| c.entropy.clone()) {
-        Some(e) => e,
+    let entropy = match caller {
+        // A real caller's tokens come from the host's fresh random bytes, never from the seed.
+        Some(c) => c.entropy.clone().unwrap_or_default(),
         // The simulator's sessions come from its seed, so that a replay gives the same tokens.
         None => {
             let n = txn.st().sessions.len() as u64;
@@ -129,6 +130,12 @@ fn logon(txn: &mut Txn<'_>, env: &soap::Envelope, caller: Option<&Caller>) -> Re
         }
     };
     let (session, security_token) = security::new_tokens(Some(&entropy))?;
+    if txn.st().sessions.contains_key(&session) {
+        return Err(crate::error::Error::new(
+            crate::error::ErrorCode::InvalidArgument,
+            "the entropy of this Logon gives a session token in use: pass fresh random bytes",
+        ));
+    }
     let instance = txn.st().accounts.keys().next().cloned().unwrap_or_else(|| "message-center".into());
     let sessions = txn.sessions_mut();
     security::prune(sessions, now);

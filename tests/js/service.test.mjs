@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
-import { tmpdir } from 'node:os';
+import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -256,6 +256,58 @@ describe('hostile input on the HTTP side', () => {
     });
     assert.ok(Date.now() - started < 10_000);
     assert.ok(closed === '' || /408/.test(closed), closed);
+  });
+});
+
+describe('the admin endpoints', () => {
+  test('bad requests get 4xx, a real clock is not moved by hand, web pages are refused', async () => {
+    const v = await startService({ port: 0, clock: 'virtual', now: START });
+    try {
+      const adv = (body, headers = {}) => fetch(`${v.url}/__mc/clock/advance`, { method: 'POST', body, headers });
+      assert.equal((await adv('null')).status, 400);
+      assert.equal((await adv('{"ms": ')).status, 400);
+      assert.equal((await adv('{"to": "2020-01-01T00:00:00Z"}')).status, 400, 'backwards');
+      assert.equal((await adv('{"ms": 1000}', { origin: 'http://evil.example' })).status, 403);
+      assert.equal((await fetch(`${v.url}/__mc/events/%E0%A4%A`)).status, 400);
+      assert.equal((await fetch(`${v.url}/__mc/events/123`)).status, 404);
+      assert.equal((await fetch(`${v.url}/__mc/nope`)).status, 404);
+      assert.equal((await adv('{"ms": 1000}')).status, 200);
+    } finally {
+      await v.close();
+    }
+    const real = await startService({ port: 0 });
+    try {
+      const r = await fetch(`${real.url}/__mc/clock/advance`, { method: 'POST', body: '{"ms": 1000}' });
+      assert.equal(r.status, 409);
+      // The real clock moves by itself: due workflow steps run as time passes.
+      const before = real.mc.now();
+      await new Promise((resolve) => setTimeout(resolve, 600));
+      assert.ok(real.mc.now() > before, 'the clock pump moved the clock');
+    } finally {
+      await real.close();
+    }
+  });
+
+  const external = Object.values(networkInterfaces())
+    .flat()
+    .find((i) => i && i.family === 'IPv4' && !i.internal)?.address;
+  test('answer loopback only, unless adminAnywhere', { skip: external ? false : 'this machine has no non-loopback IPv4 address' }, async () => {
+    for (const [adminAnywhere, want] of [
+      [false, 403],
+      [true, 200],
+    ]) {
+      const svc = await startService({ host: '0.0.0.0', port: 0, clock: 'virtual', adminAnywhere });
+      try {
+        const port = new URL(svc.url).port;
+        const far = await fetch(`http://${external}:${port}/__mc/ready`);
+        assert.equal(far.status, want);
+        assert.equal((await fetch(`http://127.0.0.1:${port}/__mc/ready`)).status, 200);
+        // The SOAP router and mcPing answer every address.
+        assert.equal((await fetch(`http://${external}:${port}/nl/jsp/mcPing.jsp`)).status, 200);
+      } finally {
+        await svc.close();
+      }
+    }
   });
 });
 
