@@ -6,13 +6,19 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { openPage, requireChromium } from './harness.mjs';
 
-test('a second tab cannot open a database the first holds; it can once the first closes it', { timeout: 120_000 }, async (t) => {
-  if (!requireChromium(t)) return;
+/** Two tabs of one browser context on a blank page of the test server. */
+async function twoTabs(t) {
   const { page, problems, server } = await openPage(t);
   const second = await page.context().newPage();
   const blank = server.url('/tests/browser/blank.html');
   await page.goto(blank);
   await second.goto(blank);
+  return { page, second, problems, blank };
+}
+
+test('a second tab cannot open a database the first holds; it can once the first closes it', { timeout: 120_000 }, async (t) => {
+  if (!requireChromium(t)) return;
+  const { page, second, problems, blank } = await twoTabs(t);
   const open = (p) => p.evaluate(async () => {
     const { MessageCenter, openIndexedDBStorage } = await import('/js/browser.js');
     try {
@@ -42,31 +48,25 @@ test('a second tab cannot open a database the first holds; it can once the first
 
 test('lockWaitMs: a second tab waits for the lock the first lets go of (a reload), and is refused when it is not', { timeout: 120_000 }, async (t) => {
   if (!requireChromium(t)) return;
-  const { page, problems, server } = await openPage(t);
-  const second = await page.context().newPage();
-  const blank = server.url('/tests/browser/blank.html');
-  await page.goto(blank);
-  await second.goto(blank);
+  const { page, second, problems } = await twoTabs(t);
   const open = (p, lockWaitMs) => p.evaluate(async (lockWaitMs) => {
     const { openIndexedDBStorage } = await import('/js/browser.js');
-    const t0 = performance.now();
     try {
       window.storage = await openIndexedDBStorage({ name: 'lock-wait', lockWaitMs });
-      return { ok: true, ms: performance.now() - t0 };
+      return { ok: true };
     } catch (e) {
-      return { ok: false, code: e.code, ms: performance.now() - t0 };
+      return { ok: false, code: e.code };
     }
   }, lockWaitMs);
   assert.equal((await open(page, 0)).ok, true);
   const refused = await open(second, 300);
-  assert.equal(refused.code, 'STORAGE_LOCKED');
-  assert.ok(refused.ms >= 250, `waited ${refused.ms} ms before refusing`);
-  // The first lets go 500 ms after the second asks: the second opens, without an error.
-  const waiting = open(second, 5000);
+  assert.equal(refused.code, 'STORAGE_LOCKED', 'a lock nobody lets go of: refused once lockWaitMs has passed');
+  // The first lets go after the second asked (with lockWaitMs 0 the second would be refused, as
+  // above and in the first test): the second waits for it and opens, without an error.
+  const waiting = open(second, 10_000);
   await page.evaluate(() => new Promise((r) => setTimeout(r, 500)).then(() => window.storage.close()));
   const opened = await waiting;
   assert.equal(opened.ok, true, JSON.stringify(opened));
-  assert.ok(opened.ms >= 400, `opened after ${opened.ms} ms`);
   const bad = await second.evaluate(async () => {
     const { openIndexedDBStorage } = await import('/js/browser.js');
     return openIndexedDBStorage({ name: 'x', lockWaitMs: -1 }).then(() => 'opened', (e) => e.code);

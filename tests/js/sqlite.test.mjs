@@ -193,10 +193,9 @@ test('sqlite: a second adapter on the file in this process is refused with STORA
       return true;
     });
   }
-  // busyTimeoutMs waits that long first (here nobody can let go: this thread is the holder).
-  const t0 = performance.now();
+  // With busyTimeoutMs it is still refused when nobody lets go (this thread is the holder); the
+  // test below shows it waiting for a holder that does.
   await assert.rejects(openSQLiteStorage({ path, busyTimeoutMs: 150 }), { code: 'STORAGE_LOCKED' });
-  assert.ok(performance.now() - t0 >= 100, `waited ${performance.now() - t0} ms`);
   assert.deepEqual(await a.get(['k']), ['v'], 'the holder is unharmed');
   await a.write({ put: [['k', 'w']] });
   await a.close();
