@@ -169,7 +169,7 @@ export type Settings = {
    * replay a run.
    */
   seed: string;
-  /** The configuration. */
+  /** The configuration (operators' secrets redacted). */
   config: Config;
 };
 

@@ -456,8 +456,10 @@ export declare class MessageCenter {
   countEvents(filter: CountFilter): Counts;
   /** One event's whole story (an id as a decimal string, or a bigint). */
   getEvent(id: string | bigint): Promise<EventStory>;
-  /** mcPing of an execution instance. */
-  mcPing(instance: string): McPing;
+  /** mcPing of an execution instance, or (no argument) of every execution instance together. */
+  mcPing(instance?: string): McPing;
+  /** The text of `ping.jsp`: `OK`, the clock in Campaign's format, a newline. */
+  ping(): string;
 
   /**
    * The next workflow step due (which workflow, on which instance, when), at or before `until`

@@ -268,13 +268,18 @@ export function bindMessageCenter(loadEngine) {
       return this.#serial(async () => (await this.#op(request, text)).result);
     }
 
-    /** A command of several transactions: sends what the engine names next until it is done. */
-    #command(request) {
-      return this.#serial(async () => {
-        let { result, next } = await this.#op(request);
-        while (next) ({ result, next } = await this.#op(next));
-        return result;
-      });
+    /**
+     * A command of several transactions: sends what the engine names next until it is done. Each
+     * transaction takes its own turn in the call queue, so that calls made meanwhile (a push while
+     * the clock catches up) run between two steps instead of waiting for the whole command.
+     */
+    async #command(request) {
+      let { result, next } = await this.#serial(() => this.#op(request));
+      while (next) {
+        const step = next;
+        ({ result, next } = await this.#serial(() => this.#op(step)));
+      }
+      return result;
     }
 
     /**
@@ -305,7 +310,7 @@ export function bindMessageCenter(loadEngine) {
 
     /** The virtual clock, ms since the epoch. */
     now() {
-      return this.#query({ q: 'settings' }).nowMs;
+      return this.#query({ q: 'now' });
     }
 
     /** Changes configuration values (a partial object). */
@@ -571,9 +576,14 @@ export function bindMessageCenter(loadEngine) {
       return this.#run({ op: 'getEvent', id });
     }
 
-    /** Health in the mcPing form. */
+    /** Health in the mcPing form: of one execution instance, or (no argument) of all of them together. */
     mcPing(instance) {
-      return this.#query({ q: 'mcPing', instance: name('instance', instance) });
+      return this.#query({ q: 'mcPing', instance: instance === undefined ? null : name('instance', instance) });
+    }
+
+    /** The text of `ping.jsp`: `OK`, the clock. */
+    ping() {
+      return this.#query({ q: 'ping' });
     }
 
     /**

@@ -48,6 +48,9 @@ impl Schedule {
     }
 }
 
+/// What results show in place of a secret (`settings()`, `configure()`).
+pub const REDACTED: &str = "********";
+
 const SECOND: i64 = 1_000;
 const MINUTE: i64 = 60 * SECOND;
 const HOUR: i64 = 60 * MINUTE;
@@ -211,6 +214,21 @@ impl Config {
         }
     }
 
+    /// This configuration as results show it: operators' passwords and bearer tokens as
+    /// `REDACTED` (an empty password stays empty: it says the operator has none).
+    pub fn redacted(&self) -> Config {
+        let mut c = self.clone();
+        for o in &mut c.operators {
+            if !o.password.is_empty() {
+                o.password = REDACTED.into();
+            }
+            if o.bearer_token.is_some() {
+                o.bearer_token = Some(REDACTED.into());
+            }
+        }
+        c
+    }
+
     /// Rates of a channel.
     pub fn rates(&self, channel: crate::model::Channel) -> &ChannelRates {
         use crate::model::Channel::*;
@@ -299,5 +317,29 @@ mod tests {
         let mut c = Config::default();
         c.schedules.cleanup.offset_ms = DAY;
         assert!(c.validate().unwrap_err().message.contains("cleanup"));
+    }
+
+    #[test]
+    fn secrets_are_redacted_and_bad_operators_named() {
+        use crate::security::Operator;
+        let mut c = Config::default();
+        c.operators.push(Operator { login: "mc".into(), password: "s3cret".into(), bearer_token: Some("a-bearer-token-of-length".into()) });
+        let r = c.redacted();
+        assert_eq!((r.operators[0].password.as_str(), r.operators[1].password.as_str()), ("", REDACTED));
+        assert_eq!(r.operators[1].bearer_token.as_deref(), Some(REDACTED));
+        assert!(!serde_json::to_string(&r).unwrap().contains("s3cret"));
+        for (ops, what) in [
+            (vec![Operator { login: "a/b".into(), password: String::new(), bearer_token: None }], "'a/b'"),
+            (vec![Operator { login: String::new(), password: String::new(), bearer_token: None }], "''"),
+            (vec![Operator { login: "x".into(), password: String::new(), bearer_token: None }; 2], "configured twice"),
+            (vec![Operator { login: "x".into(), password: String::new(), bearer_token: Some("short".into()) }], "bearer token 16 to 4096"),
+        ] {
+            let c = Config { operators: ops, ..Config::default() };
+            let e = c.validate().unwrap_err();
+            assert_eq!(e.code, ErrorCode::InvalidArgument);
+            assert!(e.message.contains(what), "{}", e.message);
+        }
+        let c = Config { session_timeout_ms: 10, ..Config::default() };
+        assert!(c.validate().unwrap_err().message.contains("sessionTimeoutMs"));
     }
 }

@@ -240,7 +240,10 @@ pub fn bearer(caller: &Caller) -> Option<&str> {
 }
 
 /// Who the caller of a method is (its session-token parameter is `param`; `header_security` is
-/// the SOAP header's `X-Security-Token`).
+/// the SOAP header's `X-Security-Token`). A session token from Logon needs its security token when
+/// it came in a header or the cookie, as browsers send those by themselves (Campaign's protection
+/// against cross-site requests); in the `sessiontoken` parameter it may come alone, as in Adobe's
+/// documented envelopes ([U]: whether the product requires it there depends on its security zone).
 pub fn authenticate(
     operators: &[Operator],
     ranges: &[String],
@@ -261,18 +264,15 @@ pub fn authenticate(
         return check_password(operators, ranges, &caller.remote, login, password).ok_or(Refusal::Login);
     }
     let Some(s) = sessions.get(token).filter(|s| s.expires > now) else { return Err(Refusal::Session) };
-    let presented = caller
-        .security_token
-        .as_deref()
-        .map(str::trim)
-        .filter(|t| !t.is_empty())
-        .or(header_security.map(str::trim).filter(|t| !t.is_empty()));
-    if let Some(p) = presented {
-        if !ct_eq(p.as_bytes(), s.security_token.as_bytes()) {
-            return Err(Refusal::Session);
-        }
+    fn nonempty(t: Option<&str>) -> Option<&str> {
+        t.map(str::trim).filter(|t| !t.is_empty())
     }
-    Ok(s.login.clone())
+    match nonempty(caller.security_token.as_deref()).or(nonempty(header_security)) {
+        Some(p) if ct_eq(p.as_bytes(), s.security_token.as_bytes()) => Ok(s.login.clone()),
+        Some(_) => Err(Refusal::Session),
+        None if param.trim().is_empty() => Err(Refusal::Session),
+        None => Ok(s.login.clone()),
+    }
 }
 
 /// The two tokens of a new session, from the host's entropy: `___<uuid>` and `@<hex>==`.
@@ -386,7 +386,10 @@ mod tests {
         let h = Caller { session_token: Some("___s1".into()), security_token: Some("@sec==".into()), ..far.clone() };
         assert_eq!(auth(&h, "", None, 0), Ok("mc".into()));
         let c = Caller { cookie: Some("a=b; __sessiontoken=___s1".into()), ..far.clone() };
-        assert_eq!(auth(&c, "", None, 0), Ok("mc".into()));
+        assert_eq!(auth(&c, "", None, 0), Err(Refusal::Session), "a cookie alone is what a cross-site request carries");
+        assert_eq!(auth(&c, "", Some("@sec=="), 0), Ok("mc".into()), "with the security token of the SOAP header");
+        let h = Caller { session_token: Some("___s1".into()), ..far.clone() };
+        assert_eq!(auth(&h, "", None, 0), Err(Refusal::Session), "a header token without its security token");
         let u = Caller { cookie: Some("__sessiontoken=undefined".into()), ..far.clone() };
         assert_eq!(auth(&u, "", None, 0), Err(Refusal::Login));
         // Bearer.

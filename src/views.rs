@@ -32,14 +32,14 @@ pub struct SettingsView {
     /// The seed every simulated outcome is drawn from (decimal 64-bit): pass it to `open` to
     /// replay a run.
     pub seed: String,
-    /// The configuration.
+    /// The configuration (operators' secrets redacted).
     pub config: Config,
 }
 
 impl SettingsView {
     /// Of the state.
     pub fn of(st: &State) -> SettingsView {
-        SettingsView { now: format_iso(st.clock), now_ms: st.clock, seed: st.seed.to_string(), config: st.config.clone() }
+        SettingsView { now: format_iso(st.clock), now_ms: st.clock, seed: st.seed.to_string(), config: st.config.redacted() }
     }
 }
 

@@ -356,6 +356,42 @@ pub fn wsdl(service: Service, location: &str) -> Option<String> {
     let name = service.name();
     let short = name.trim_start_matches("nms:");
     let loc = escape(location);
+    // The two methods: name, document parameter, output elements.
+    let methods = [
+        ("PushEvent", "domEvent", "<s:element maxOccurs=\"1\" minOccurs=\"1\" name=\"plId\" type=\"s:long\"/>"),
+        ("PushEvents", "domEventCollection", ""),
+    ];
+    let (mut elements, mut messages, mut operations, mut bindings) = (String::new(), String::new(), String::new(), String::new());
+    for (m, doc, out) in methods {
+        let out =
+            if out.is_empty() { "<s:sequence/>".to_string() } else { format!("<s:sequence>\n            {out}\n          </s:sequence>") };
+        elements.push_str(&format!(
+            r#"      <s:element name="{m}">
+        <s:complexType>
+          <s:sequence>
+            <s:element maxOccurs="1" minOccurs="1" name="sessiontoken" type="s:string"/>
+            <s:element maxOccurs="1" minOccurs="1" name="{doc}" type="tns:Element"/>
+          </s:sequence>
+        </s:complexType>
+      </s:element>
+      <s:element name="{m}Response">
+        <s:complexType>
+          {out}
+        </s:complexType>
+      </s:element>
+"#
+        ));
+        messages.push_str(&format!(
+            "  <wsdl:message name=\"{m}In\">\n    <wsdl:part element=\"tns:{m}\" name=\"parameters\"/>\n  </wsdl:message>\n  <wsdl:message name=\"{m}Out\">\n    <wsdl:part element=\"tns:{m}Response\" name=\"parameters\"/>\n  </wsdl:message>\n"
+        ));
+        operations.push_str(&format!(
+            "    <wsdl:operation name=\"{m}\">\n      <wsdl:input message=\"tns:{m}In\"/>\n      <wsdl:output message=\"tns:{m}Out\"/>\n    </wsdl:operation>\n"
+        ));
+        let body = "<soap:body encodingStyle=\"http://schemas.xmlsoap.org/soap/encoding/\" use=\"literal\"/>";
+        bindings.push_str(&format!(
+            "    <wsdl:operation name=\"{m}\">\n      <soap:operation soapAction=\"{name}#{m}\" style=\"document\"/>\n      <wsdl:input>\n        {body}\n      </wsdl:input>\n      <wsdl:output>\n        {body}\n      </wsdl:output>\n    </wsdl:operation>\n"
+        ));
+    }
     Some(format!(
         r#"<?xml version="1.0" encoding="utf-8"?>
 <wsdl:definitions xmlns:soap="http://schemas.xmlsoap.org/wsdl/soap/" xmlns:s="http://www.w3.org/2001/XMLSchema" xmlns:tns="{urn}" xmlns:wsdl="http://schemas.xmlsoap.org/wsdl/" targetNamespace="{urn}">
@@ -366,79 +402,13 @@ pub fn wsdl(service: Service, location: &str) -> Option<String> {
           <s:any processContents="lax"/>
         </s:sequence>
       </s:complexType>
-      <s:element name="PushEvent">
-        <s:complexType>
-          <s:sequence>
-            <s:element maxOccurs="1" minOccurs="1" name="sessiontoken" type="s:string"/>
-            <s:element maxOccurs="1" minOccurs="1" name="domEvent" type="tns:Element"/>
-          </s:sequence>
-        </s:complexType>
-      </s:element>
-      <s:element name="PushEventResponse">
-        <s:complexType>
-          <s:sequence>
-            <s:element maxOccurs="1" minOccurs="1" name="plId" type="s:long"/>
-          </s:sequence>
-        </s:complexType>
-      </s:element>
-      <s:element name="PushEvents">
-        <s:complexType>
-          <s:sequence>
-            <s:element maxOccurs="1" minOccurs="1" name="sessiontoken" type="s:string"/>
-            <s:element maxOccurs="1" minOccurs="1" name="domEventCollection" type="tns:Element"/>
-          </s:sequence>
-        </s:complexType>
-      </s:element>
-      <s:element name="PushEventsResponse">
-        <s:complexType>
-          <s:sequence/>
-        </s:complexType>
-      </s:element>
-    </s:schema>
+{elements}    </s:schema>
   </wsdl:types>
-  <wsdl:message name="PushEventIn">
-    <wsdl:part element="tns:PushEvent" name="parameters"/>
-  </wsdl:message>
-  <wsdl:message name="PushEventOut">
-    <wsdl:part element="tns:PushEventResponse" name="parameters"/>
-  </wsdl:message>
-  <wsdl:message name="PushEventsIn">
-    <wsdl:part element="tns:PushEvents" name="parameters"/>
-  </wsdl:message>
-  <wsdl:message name="PushEventsOut">
-    <wsdl:part element="tns:PushEventsResponse" name="parameters"/>
-  </wsdl:message>
-  <wsdl:portType name="{short}MethodsSoap">
-    <wsdl:operation name="PushEvent">
-      <wsdl:input message="tns:PushEventIn"/>
-      <wsdl:output message="tns:PushEventOut"/>
-    </wsdl:operation>
-    <wsdl:operation name="PushEvents">
-      <wsdl:input message="tns:PushEventsIn"/>
-      <wsdl:output message="tns:PushEventsOut"/>
-    </wsdl:operation>
-  </wsdl:portType>
+{messages}  <wsdl:portType name="{short}MethodsSoap">
+{operations}  </wsdl:portType>
   <wsdl:binding name="{short}MethodsSoap" type="tns:{short}MethodsSoap">
     <soap:binding style="document" transport="http://schemas.xmlsoap.org/soap/http"/>
-    <wsdl:operation name="PushEvent">
-      <soap:operation soapAction="{name}#PushEvent" style="document"/>
-      <wsdl:input>
-        <soap:body encodingStyle="http://schemas.xmlsoap.org/soap/encoding/" use="literal"/>
-      </wsdl:input>
-      <wsdl:output>
-        <soap:body encodingStyle="http://schemas.xmlsoap.org/soap/encoding/" use="literal"/>
-      </wsdl:output>
-    </wsdl:operation>
-    <wsdl:operation name="PushEvents">
-      <soap:operation soapAction="{name}#PushEvents" style="document"/>
-      <wsdl:input>
-        <soap:body encodingStyle="http://schemas.xmlsoap.org/soap/encoding/" use="literal"/>
-      </wsdl:input>
-      <wsdl:output>
-        <soap:body encodingStyle="http://schemas.xmlsoap.org/soap/encoding/" use="literal"/>
-      </wsdl:output>
-    </wsdl:operation>
-  </wsdl:binding>
+{bindings}  </wsdl:binding>
   <wsdl:service name="{short}">
     <wsdl:port binding="tns:{short}MethodsSoap" name="{short}MethodsSoap">
       <soap:address location="{loc}"/>

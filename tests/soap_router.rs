@@ -99,6 +99,12 @@ fn logon_gives_tokens_that_authenticate_pushes_until_logoff() {
     d.reopen().unwrap();
     let r = call(&mut d, &push("", "c@example.com"), far(json!({"sessionToken": session, "securityToken": security})));
     assert_eq!(r["status"], 200, "token in the X-Session-Token header: {}", body(&r));
+    // From the cookie: with the security token in the SOAP header, not without it (a cross-site
+    // request carries the cookie by itself).
+    let cookie = far(json!({"cookie": format!("__sessiontoken={session}")}));
+    let with_header = push("", "e@example.com").replace("<X-Security-Token/>", &format!("<X-Security-Token>{security}</X-Security-Token>"));
+    assert_eq!(call(&mut d, &with_header, cookie.clone())["status"], 200);
+    assert!(body(&call(&mut d, &push("", "f@example.com"), cookie)).contains("XSV-350008"));
     let logoff = env("xtk:session", "Logoff", &format!("<sessiontoken>{session}</sessiontoken>"));
     let r = call(&mut d, &logoff, far(json!({})));
     assert_eq!(r["status"], 200);
@@ -226,6 +232,9 @@ fn schemas_and_an_event_read_by_execute_query() {
         "<pdomOutput xsi:type=\"ns:Element\" SOAP-ENV:encodingStyle=\"http://xml.apache.org/xml-soap/literalxml\"><rtEvent/></pdomOutput>"
     ));
     assert!(body(&call(&mut d, &query("select", low + 1000), local(json!({})))).contains("<rtEvent-collection/>"));
+    assert!(body(&call(&mut d, &query("select", low), local(json!({})))).contains(&format!("<rtEvent-collection><rtEvent id=\"{low}\"")));
+    assert!(body(&call(&mut d, &query("count", low), local(json!({})))).contains("<rtEvent count=\"1\"/>"));
+    assert!(body(&call(&mut d, &query("count", low + 1000), local(json!({})))).contains("<rtEvent count=\"0\"/>"));
     // A batch event is not in nms:rtEvent.
     let q = query("getIfExists", low).replace("schema=\"nms:rtEvent\"", "schema=\"nms:batchEvent\"");
     assert!(body(&call(&mut d, &q, local(json!({})))).contains("<batchEvent/>"));

@@ -84,6 +84,7 @@ try {
     clock: args.clock ?? file.clock,
     seed: file.seed,
     adminAnywhere: file.adminAnywhere,
+    allowOrigin: file.allowOrigin,
     config: Object.keys(engine).length ? engine : undefined,
     topology: { instances: file.instances, eventTypes: file.eventTypes, templates: file.templates },
     log: process.env.MC_LOG === 'silent' ? undefined : log,

@@ -28,6 +28,10 @@ export interface ServiceOptions {
   headersTimeoutMs?: number;
   keepAliveTimeoutMs?: number;
   maxConnections?: number;
+  /** Request body bytes held at once over every request (503 above it; default 64 MiB). */
+  maxInflightBodyBytes?: number;
+  /** Whether requests with an `Origin` header (web pages) are served (default false: 403). */
+  allowOrigin?: boolean;
   /** Real clock: how often due workflow steps run (ms). */
   tickMs?: number;
   /** Whether the admin endpoints (`/__mc/`) answer other addresses than loopback (default false). */
@@ -54,4 +58,4 @@ export interface Service {
 export function startService(options?: ServiceOptions): Promise<Service>;
 
 /** The defaults of the HTTP side. */
-export const DEFAULTS: Readonly<Required<Pick<ServiceOptions, 'host' | 'port' | 'maxBodyBytes' | 'requestTimeoutMs' | 'headersTimeoutMs' | 'keepAliveTimeoutMs' | 'maxConnections' | 'tickMs'>> & { instances: AccountInput[] }>;
+export const DEFAULTS: Readonly<Required<Pick<ServiceOptions, 'host' | 'port' | 'maxBodyBytes' | 'requestTimeoutMs' | 'headersTimeoutMs' | 'keepAliveTimeoutMs' | 'maxConnections' | 'maxInflightBodyBytes' | 'allowOrigin' | 'adminAnywhere' | 'tickMs'>> & { instances: AccountInput[] }>;

@@ -23,10 +23,18 @@ export const DEFAULTS = Object.freeze({
   headersTimeoutMs: 10_000,
   /** Idle keep-alive connections close after this. */
   keepAliveTimeoutMs: 5_000,
-  /** Connections at once; more are refused at accept, so a flood cannot exhaust memory. */
+  /** Connections at once; more are refused at accept. */
   maxConnections: 1_000,
+  /** Request body bytes held at once, over every request (503 above it). */
+  maxInflightBodyBytes: 64 * 1024 * 1024,
   /** Real clock: how often due workflow steps run. */
   tickMs: 200,
+  /**
+   * Whether requests from web pages (with an `Origin` header) are served. Campaign's clients (the
+   * SDK, SoapUI, SOAP libraries) send none; a page of another site that posts to a local service
+   * with a password-less operator does.
+   */
+  allowOrigin: false,
   /** Whether the admin endpoints (`/__mc/`) answer other addresses than loopback (default: loopback only). */
   adminAnywhere: false,
   /** The execution instances of a fresh store. */
@@ -70,28 +78,51 @@ function json(res, status, value) {
   send(res, status, 'application/json; charset=utf-8', `${JSON.stringify(value)}\n`);
 }
 
-/** Reads a request body up to `limit` bytes; over it, rejects with status 413 (as early as the Content-Length says). */
-function readBody(req, limit) {
-  return new Promise((resolve, reject) => {
-    const declared = Number(req.headers['content-length']);
-    if (Number.isFinite(declared) && declared > limit) {
-      reject(Object.assign(new Error(`the body is ${declared} bytes, over the limit of ${limit}`), { status: 413 }));
-      return;
-    }
-    const chunks = [];
-    let size = 0;
-    req.on('data', (c) => {
-      size += c.length;
-      if (size > limit) {
-        reject(Object.assign(new Error(`the body is over the limit of ${limit} bytes`), { status: 413 }));
-        req.pause();
-        return;
-      }
-      chunks.push(c);
+/**
+ * Reads request bodies up to `limit` bytes each and `budget` bytes for all requests at once (so
+ * that many large uploads at a time cannot exhaust memory). Over the limit: rejects with status
+ * 413 (as early as the Content-Length says); over the budget: 503. The rest of a refused body is
+ * read and dropped, so that the refusal reaches the client before the connection closes.
+ */
+function bodyReader(budget) {
+  let inflight = 0;
+  return function readBody(req, limit) {
+    return new Promise((resolve, reject) => {
+      const refuse = (status, message) => {
+        req.removeAllListeners('data');
+        req.resume();
+        reject(Object.assign(new Error(message), { status }));
+      };
+      const declared = Number(req.headers['content-length']);
+      if (Number.isFinite(declared) && declared > limit) return refuse(413, `the body is ${declared} bytes, over the limit of ${limit}`);
+      const chunks = [];
+      let size = 0;
+      const release = () => {
+        inflight -= size;
+        size = 0;
+      };
+      req.on('data', (c) => {
+        size += c.length;
+        inflight += c.length;
+        if (size > limit) {
+          release();
+          refuse(413, `the body is over the limit of ${limit} bytes`);
+        } else if (inflight > budget) {
+          release();
+          refuse(503, 'the service is reading too many request bodies at once: retry later');
+        } else chunks.push(c);
+      });
+      req.on('end', () => {
+        const body = Buffer.concat(chunks);
+        release();
+        resolve(body);
+      });
+      req.on('error', (e) => {
+        release();
+        reject(e);
+      });
     });
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
+  };
 }
 
 /**
@@ -131,7 +162,9 @@ export async function startService(options = {}) {
       const t = Date.now();
       if (t > mc.now()) await mc.advanceTo(t);
     } catch (e) {
-      // A failed step (or an engine being rebuilt after a trap) is retried at the next tick.
+      // A failed step (or an engine being rebuilt after a trap) is retried at the next tick; at
+      // shutdown the catch-up stops after its running step (CLOSED).
+      if (stopped) return;
       log({ level: 'error', msg: 'workflow step failed', err: e.message, code: e.code });
     }
   }
@@ -139,6 +172,7 @@ export async function startService(options = {}) {
 
   // ---- requests ----
   let draining = false;
+  const readBody = bodyReader(o.maxInflightBodyBytes);
 
   async function soap(req, res, url) {
     const body = (await readBody(req, o.maxBodyBytes)).toString('utf8');
@@ -159,18 +193,21 @@ export async function startService(options = {}) {
 
   async function admin(req, res, url) {
     const path = url.pathname.slice('/__mc'.length);
-    if (req.method === 'GET' && path === '/ready') return json(res, 200, { ready: true, now: new Date(mc.now()).toISOString() });
+    if (req.method === 'GET' && path === '/ready') return json(res, 200, { ready: true, now: mc.settings().now });
     if (req.method === 'POST' && path === '/clock/advance') {
       if (!virtual) return json(res, 409, { error: { code: 'CLOCK_REAL', message: 'the clock is real time: start the service with --clock virtual to move it' } });
       const body = JSON.parse((await readBody(req, 64 * 1024)).toString('utf8') || '{}');
       if (body === null || typeof body !== 'object' || Array.isArray(body)) return json(res, 400, { error: { code: 'INVALID_ARGUMENT', message: 'the body must be a JSON object: { "ms": 60000 } or { "to": "…" }' } });
       const r = body.to !== undefined ? await mc.advanceTo(body.to) : await mc.advance(body.ms ?? 0);
-      return json(res, 200, { now: new Date(mc.now()).toISOString(), ...r });
+      return json(res, 200, r);
     }
     if (req.method === 'GET' && path === '/events') {
-      const instance = url.searchParams.get('instance') ?? mc.executionInstances()[0]?.name;
-      const query = url.searchParams.get('query') ?? undefined;
-      return json(res, 200, await mc.listEvents({ instance, query, limit: Number(url.searchParams.get('limit') ?? 50) }));
+      const q = url.searchParams;
+      const filter = { instance: q.get('instance') };
+      if (q.has('query')) filter.query = q.get('query');
+      if (q.has('limit')) filter.limit = Number(q.get('limit'));
+      if (q.has('after')) filter.after = q.get('after');
+      return json(res, 200, await mc.listEvents(filter));
     }
     if (req.method === 'GET' && path.startsWith('/events/')) {
       let id;
@@ -191,23 +228,21 @@ export async function startService(options = {}) {
       return text(res, 503, 'The service is shutting down.\n');
     }
     const p = url.pathname;
+    if (req.headers.origin !== undefined && !o.allowOrigin) {
+      return json(res, 403, { error: { code: 'FORBIDDEN', message: 'requests from web pages (an Origin header) are refused: start the service with allowOrigin to accept them' } });
+    }
     if (p === '/nl/jsp/soaprouter.jsp') {
       if (req.method !== 'POST') return send(res, 405, 'text/plain; charset=utf-8', 'The SOAP router takes POST.\n', { allow: 'POST' });
       return soap(req, res, url);
     }
-    if (req.method === 'GET' && p === '/nl/jsp/mcPing.jsp') {
-      const inst = mc.executionInstances()[0]?.name;
-      return text(res, 200, inst ? mc.mcPing(inst).text : 'Error\nNo execution instance (0/0)');
-    }
-    if (req.method === 'GET' && p === '/nl/jsp/ping.jsp') return text(res, 200, `OK\n${mc.mcPing(mc.executionInstances()[0]?.name).time}\n`);
+    if (req.method === 'GET' && p === '/nl/jsp/mcPing.jsp') return text(res, 200, mc.mcPing().text);
+    if (req.method === 'GET' && p === '/nl/jsp/ping.jsp') return text(res, 200, mc.ping());
     if (req.method === 'GET' && p === '/nl/jsp/schemawsdl.jsp') {
       const location = `http://${req.headers.host ?? `${o.host}:${o.port}`}/nl/jsp/soaprouter.jsp`;
       return send(res, 200, 'text/xml; charset=utf-8', mc.wsdl(url.searchParams.get('schema') ?? '', location));
     }
     if (req.method === 'GET' && p === '/healthz') return json(res, 200, { status: 'ok' });
     if (p.startsWith('/__mc/')) {
-      // A web page (any Origin) never drives the admin endpoints: no cross-site or rebinding calls.
-      if (req.headers.origin !== undefined) return json(res, 403, { error: { code: 'FORBIDDEN', message: 'the admin endpoints refuse requests from web pages (an Origin header)' } });
       if (!o.adminAnywhere && !isLoopback(req.socket.remoteAddress)) return json(res, 403, { error: { code: 'FORBIDDEN', message: 'the admin endpoints answer loopback only (set adminAnywhere to open them)' } });
       return admin(req, res, url);
     }
@@ -217,9 +252,8 @@ export async function startService(options = {}) {
   const server = createServer({ requestTimeout: o.requestTimeoutMs, headersTimeout: o.headersTimeoutMs, keepAliveTimeout: o.keepAliveTimeoutMs, connectionsCheckingInterval: Math.min(1_000, o.headersTimeoutMs) }, (req, res) => {
     handle(req, res).catch((e) => {
       const status = e.status ?? STATUS_OF[e.code] ?? (e instanceof SyntaxError ? 400 : 500);
-      if (status === 413) res.setHeader('connection', 'close');
-      json(res, status, { error: { code: e.code ?? (status === 413 ? 'PAYLOAD_TOO_LARGE' : 'INTERNAL'), message: e.message } });
-      if (status === 413) req.destroy();
+      if (e.status) res.setHeader('connection', 'close');
+      json(res, status, { error: { code: e.code ?? { 413: 'PAYLOAD_TOO_LARGE', 503: 'BUSY' }[status] ?? 'INTERNAL', message: e.message } });
       if (status === 500) log({ level: 'error', msg: 'request failed', err: e.message });
     });
   });
@@ -252,12 +286,13 @@ export async function startService(options = {}) {
       draining = true;
       stopped = true;
       if (timer) clearInterval(timer);
-      await ticking;
       await new Promise((resolve) => {
         server.close(() => resolve());
         server.closeIdleConnections();
       });
+      // Queued after the step in progress: a catch-up of the clock stops there.
       await mc.close();
+      await ticking;
     })();
     return closing;
   }

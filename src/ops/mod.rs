@@ -321,6 +321,8 @@ pub enum Request {
 pub enum Query {
     /// Clock, seed, configuration.
     Settings,
+    /// The clock alone, ms since the epoch.
+    Now,
     /// External accounts with their archiving-workflow warning.
     Accounts,
     /// The `eventType` enumeration.
@@ -360,9 +362,12 @@ pub enum Query {
     Counts(CountFilter),
     /// mcPing of an execution instance.
     McPing {
-        /// Account name.
-        instance: String,
+        /// Account name; none: every execution instance of this process together.
+        #[serde(default)]
+        instance: Option<String>,
     },
+    /// `ping.jsp`: `OK`, the clock.
+    Ping,
     /// Event statuses, channels, queues and test addresses, with their console labels.
     Enumerations,
     /// The next workflow step due at or before `until`.
@@ -439,6 +444,10 @@ impl Continuation {
 pub enum QueryResult {
     /// `settings`.
     Settings(views::SettingsView),
+    /// `now`.
+    Now(i64),
+    /// `ping`.
+    Ping(String),
     /// `accounts`.
     Accounts(Vec<views::AccountView>),
     /// `eventTypes`.
@@ -544,6 +553,7 @@ pub(crate) fn query(st: &crate::state::State, q: Query) -> Result<QueryResult> {
     use views::*;
     Ok(match q {
         Query::Settings => QueryResult::Settings(SettingsView::of(st)),
+        Query::Now => QueryResult::Now(st.clock),
         Query::Accounts => QueryResult::Accounts(st.accounts.values().map(|a| AccountView::of(st, a)).collect()),
         Query::EventTypes => QueryResult::EventTypes(st.event_types.values().cloned().collect()),
         Query::Templates => QueryResult::Templates(st.templates.values().map(TemplateView::of).collect()),
@@ -577,12 +587,18 @@ pub(crate) fn query(st: &crate::state::State, q: Query) -> Result<QueryResult> {
         }
         Query::Counts(f) => QueryResult::Counts(read::counts(st, &f)?),
         Query::McPing { instance } => {
-            let ii = admin::exec_id(st, &instance)?;
-            let pending = st.inst.get(&ii).map_or(0, |m| {
-                m.counters.sum_where(|k| k.queue == crate::model::Queue::Rt && k.status == crate::model::EventStatus::Pending)
-            });
+            let ids: Vec<u8> = match &instance {
+                Some(i) => vec![admin::exec_id(st, i)?],
+                None => st.accounts.values().map(|a| a.execution_instance_id).collect(),
+            };
+            let pending = ids
+                .iter()
+                .filter_map(|ii| st.inst.get(ii))
+                .map(|m| m.counters.sum_where(|k| k.queue == crate::model::Queue::Rt && k.status == crate::model::EventStatus::Pending))
+                .sum();
             QueryResult::McPing(mc_ping(st, pending))
         }
+        Query::Ping => QueryResult::Ping(format!("OK\n{}\n", crate::dates::format_campaign(st.clock))),
         Query::Enumerations => QueryResult::Enumerations(enumerations()),
         Query::Wsdl { schema, location } => {
             let text = crate::soap::Service::of_name(&schema).and_then(|s| crate::xtk::wsdl(s, &location));

@@ -148,5 +148,5 @@ pub fn reopen(txn: &mut Txn<'_>, OpenOp(o): OpenOp) -> Result<Next> {
 pub fn configure(txn: &mut Txn<'_>, patch: Value) -> Result<OpResult> {
     let cfg = merged_config(txn.config(), patch)?;
     *txn.config_mut() = cfg;
-    Ok(OpResult::Config(Box::new(txn.config().clone())))
+    Ok(OpResult::Config(Box::new(txn.config().redacted())))
 }

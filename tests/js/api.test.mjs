@@ -658,3 +658,25 @@ test('generate: progress at each step, stopped by a signal between two steps, an
   assert.deepEqual(await dump(fx.storage), before);
   await fx.stillWorks();
 });
+
+test('a call made while a long command runs goes between two of its steps', async () => {
+  const { mc } = await fixture();
+  for (const wf of ['rtEventsProcessing', 'batchEventsProcessing', 'updateEventsStatus']) await mc.startWorkflow('exec1', wf);
+  const order = [];
+  // A day of workflow steps (one transaction each), and a push made just after it started.
+  const day = mc.advance(24 * 3_600_000).then((r) => {
+    order.push('advance');
+    return r;
+  });
+  const pushed = mc.pushEvent({ type: 'order', email: 'meanwhile@example.com', ctx: {} }, { instance: 'exec1' }).then((r) => {
+    order.push('push');
+    return r;
+  });
+  const [adv, ev] = await Promise.all([day, pushed]);
+  assert.deepEqual(order, ['push', 'advance'], 'the push did not wait for the whole day');
+  assert.ok(adv.steps > 1, `${adv.steps} steps`);
+  // Stamped with the clock of the step it went after (the first due one: not the end of the day).
+  const story = await mc.getEvent(ev.id);
+  assert.ok(story.event.created < adv.now, `${story.event.created} < ${adv.now}`);
+  assert.equal(story.event.status, 'sent', 'and routed and sent by the rest of the day');
+});

@@ -155,6 +155,8 @@ async function main(): Promise<void> {
   const reply: SoapReply = await mc.soap('<Envelope/>', { instance: 'mcExec1', soapAction: 'nms:rtEvent#PushEvent' });
   const caller: SoapCaller = { remote: '127.0.0.1', sessionToken: null, securityToken: '@x==', cookie: '__sessiontoken=admin/', authorization: null, entropy: 'ab'.repeat(32) };
   const authenticated: SoapReply = await mc.soap('<Envelope/>', { caller });
+  const pingText: string = mc.ping();
+  const cluster: McPing = mc.mcPing();
   const wsdl: string = mc.wsdl('nms:rtEvent', 'http://127.0.0.1:8080/nl/jsp/soaprouter.jsp');
   const httpStatus: number = reply.status;
   const faultCode: string | undefined = reply.fault?.faultcode;
@@ -231,7 +233,7 @@ async function main(): Promise<void> {
   }, { reopen: async (closed: StorageAdapter) => closed });
 
   void [cfg, seed, newCfg, adv, adv2, acc, acc2, warning, archiving, deny, t1, t2, types, tpl, tpl2, one, all, log, unpub, prev, prev2, copies, dlv, del,
-    paused, stopped, sched, wfs, ctl, run, routed, many, next, ev0, sent, bl, label, name, code, rest, channel, ok, done, made, got, entries, writes, n, authenticated, wsdl];
+    paused, stopped, sched, wfs, ctl, run, routed, many, next, ev0, sent, bl, label, name, code, rest, channel, ok, done, made, got, entries, writes, n, authenticated, wsdl, pingText, cluster];
 }
 
 void main;
