@@ -346,6 +346,13 @@ export interface OpenOptions {
    * or read (default 16 MiB, at most 1 GiB; 0 turns the cache off). It changes no byte written.
    */
   cacheBytes?: number;
+  /**
+   * Group commit (default false): the writes of operations done while a storage write is in
+   * progress go together into the next one (one transaction, one fsync, for many concurrent
+   * calls); later operations read through the writes not yet durable, and each call resolves
+   * once its writes are durable. A failed write fails every call it carried and those after them.
+   */
+  groupCommit?: boolean;
 }
 
 /**

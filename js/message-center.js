@@ -16,6 +16,9 @@ const PART = '\u0003';
 // into wasm memory character by character).
 const utf8 = new TextEncoder();
 
+/** Runs `fn` after the pending I/O callbacks (Node's `setImmediate`; a zero timeout elsewhere). */
+const nextTurn = globalThis.setImmediate ?? ((fn) => setTimeout(fn, 0));
+
 /** The records of a done step: `{ put: [[key, value]…], del: [key…] }`. */
 function decodeWrites(text) {
   const cut = text.indexOf(PART);
@@ -93,6 +96,12 @@ export function bindMessageCenter(loadEngine) {
     #recovering = null;
     /** Whether a rebuild is opening its new engine. */
     #rebuilding = false;
+    /**
+     * Group commit (`groupCommit: true`): the writes of operations whose transactions are done but
+     * not yet durable, by key (a string, or `undefined` for a delete), which later operations read
+     * through; the batches waiting for the next storage write; the write in progress.
+     */
+    #group = null;
 
     /** Use `MessageCenter.open`. */
     constructor(engine, storage, token) {
@@ -125,9 +134,11 @@ export function bindMessageCenter(loadEngine) {
         boundary: BOUNDARY,
         cacheBytes: options.cacheBytes ?? null,
       };
+      if (options.groupCommit !== undefined && typeof options.groupCommit !== 'boolean') throw mcError('INVALID_ARGUMENT', 'groupCommit must be a boolean');
       const mc = new MessageCenter(new wasm.WasmEngine(), storage, OPEN);
       mc.#cacheBytes = request.cacheBytes;
       await mc.#op(request);
+      if (options.groupCommit) mc.#group = { pending: new Map(), waiting: [], flushing: null, epoch: 0 };
       return mc;
     }
 
@@ -144,11 +155,13 @@ export function bindMessageCenter(loadEngine) {
 
     async #read(r) {
       try {
+        const pending = this.#group?.pending;
         if (r.op === 'get') {
           const values = await this.#storage.get(r.keys);
+          if (pending?.size) for (let i = 0; i < r.keys.length; i++) if (pending.has(r.keys[i])) values[i] = pending.get(r.keys[i]);
           return values.map((v) => (v === undefined ? ABSENT : v)).join(SEP);
         }
-        const entries = await this.#storage.range({ gte: r.gte, lt: r.lt, limit: r.limit });
+        const entries = pending?.size ? await this.#rangeThrough(pending, r) : await this.#storage.range({ gte: r.gte, lt: r.lt, limit: r.limit });
         const out = new Array(entries.length * 2);
         for (let i = 0; i < entries.length; i++) {
           out[2 * i] = entries[i][0];
@@ -161,6 +174,89 @@ export function bindMessageCenter(loadEngine) {
     }
 
     /**
+     * A range read through the writes not yet durable: the stored entries (as many more as there
+     * are pending keys in the range, which deletes may hide), with the pending puts and deletes
+     * applied; a pending put past the last stored entry of a full read is left out (stored entries
+     * before it may have been cut off).
+     */
+    async #rangeThrough(pending, { gte, lt, limit }) {
+      const inRange = [];
+      for (const k of pending.keys()) if (k >= gte && k < lt) inRange.push(k);
+      if (inRange.length === 0) return this.#storage.range({ gte, lt, limit });
+      const asked = limit + inRange.length;
+      const stored = await this.#storage.range({ gte, lt, limit: asked });
+      const last = stored.length === asked ? stored[stored.length - 1][0] : null;
+      const merged = new Map(stored);
+      for (const k of inRange) {
+        const v = pending.get(k);
+        if (v === undefined) merged.delete(k);
+        else if (last === null || k <= last) merged.set(k, v);
+      }
+      const keys = [...merged.keys()].sort();
+      return keys.slice(0, limit).map((k) => [k, merged.get(k)]);
+    }
+
+    /**
+     * Group commit: the operation's writes join the next storage write, with those of every
+     * operation done meanwhile (one transaction, one fsync); resolves once it is durable. A failed
+     * write fails every operation not yet durable, and the engine (which went on from them) is
+     * rebuilt from storage.
+     */
+    #enqueue(put, del) {
+      const g = this.#group;
+      for (const [k, v] of put) g.pending.set(k, v);
+      for (const k of del) g.pending.set(k, undefined);
+      return new Promise((resolve, reject) => {
+        g.waiting.push({ put, del, resolve, reject });
+        g.flushing ??= this.#flush();
+      });
+    }
+
+    async #flush() {
+      const g = this.#group;
+      // Let the operations already under way (requests that came in the same turn) join: a
+      // storage adapter may write synchronously (SQLite), leaving them no time to.
+      await new Promise((resolve) => nextTurn(resolve));
+      while (g.waiting.length) {
+        const batch = g.waiting.splice(0);
+        // Later batches win: a key's last write in the group is the one written.
+        const merged = new Map();
+        for (const b of batch) {
+          for (const [k, v] of b.put) merged.set(k, v);
+          for (const k of b.del) merged.set(k, undefined);
+        }
+        const put = [];
+        const del = [];
+        for (const [k, v] of merged) {
+          if (v === undefined) del.push(k);
+          else put.push([k, v]);
+        }
+        try {
+          await this.#storage.write({ put, del });
+        } catch (e) {
+          const err = storageFailed('write', e);
+          const failed = batch.concat(g.waiting.splice(0));
+          g.pending.clear();
+          // An operation in progress read through these writes: it must not be written either.
+          g.epoch++;
+          // The engine went on from writes that are not in storage: rebuild it from storage.
+          this.#broke(err);
+          for (const b of failed) b.reject(err);
+          continue;
+        }
+        // What is durable now reads from storage, unless a later batch wrote it again.
+        const later = new Map();
+        for (const b of g.waiting) {
+          for (const [k] of b.put) later.set(k, true);
+          for (const k of b.del) later.set(k, true);
+        }
+        for (const k of merged.keys()) if (!later.has(k)) g.pending.delete(k);
+        for (const b of batch) b.resolve();
+      }
+      g.flushing = null;
+    }
+
+    /**
      * Runs one operation (one transaction): `{ result, next }`; a push's document aside, as `text`.
      * Before the write, a trap (a non-coded error of the engine: a bug in the core) means the
      * operation was not applied; after it, the operation is durable whatever the engine does.
@@ -168,6 +264,7 @@ export function bindMessageCenter(loadEngine) {
     async #op(request, text, { recovering = false } = {}) {
       if (this.#broken && !recovering) await this.#recoverOrThrow();
       const engine = this.#engine;
+      const epoch = this.#group?.epoch;
       let step;
       try {
         step = engine.begin(request, text === undefined ? undefined : utf8.encode(text));
@@ -186,6 +283,22 @@ export function bindMessageCenter(loadEngine) {
         throw e;
       }
       const { put, del } = decodeWrites(step.writes);
+      if (this.#group && !recovering && (put.length || del.length)) {
+        if (this.#group.epoch !== epoch) {
+          // A group write failed while this operation read: the engine is being rebuilt.
+          this.#rollback(engine);
+          throw mcError('STORAGE_FAILED', 'storage write failed while this operation ran: it was not applied');
+        }
+        // Group commit: the engine takes the transaction now; it is durable (and answered) with
+        // the group's write.
+        const durable = this.#enqueue(put, del);
+        try {
+          engine.commit();
+        } catch (e) {
+          this.#broke(e);
+        }
+        return { result: step.result, next: step.next, durable };
+      }
       try {
         if (put.length || del.length) await this.#storage.write({ put, del });
       } catch (e) {
@@ -264,8 +377,10 @@ export function bindMessageCenter(loadEngine) {
       }
     }
 
-    #run(request, text) {
-      return this.#serial(async () => (await this.#op(request, text)).result);
+    async #run(request, text) {
+      const { result, durable } = await this.#serial(() => this.#op(request, text));
+      await durable;
+      return result;
     }
 
     /**
@@ -274,10 +389,12 @@ export function bindMessageCenter(loadEngine) {
      * the clock catches up) run between two steps instead of waiting for the whole command.
      */
     async #command(request) {
-      let { result, next } = await this.#serial(() => this.#op(request));
+      let { result, next, durable } = await this.#serial(() => this.#op(request));
+      await durable;
       while (next) {
         const step = next;
-        ({ result, next } = await this.#serial(() => this.#op(step)));
+        ({ result, next, durable } = await this.#serial(() => this.#op(step)));
+        await durable;
       }
       return result;
     }
@@ -507,7 +624,8 @@ export function bindMessageCenter(loadEngine) {
       if (onProgress !== undefined && typeof onProgress !== 'function') throw mcError('INVALID_ARGUMENT', 'onProgress must be a function');
       let request = { op: 'generate', spec };
       for (;;) {
-        const { result, next } = await this.#serial(() => this.#op(request));
+        const { result, next, durable } = await this.#serial(() => this.#op(request));
+        await durable;
         onProgress?.(result);
         if (!next || signal?.aborted) return result;
         request = next;
@@ -624,6 +742,8 @@ export function bindMessageCenter(loadEngine) {
     async close() {
       return this.#serial(async () => {
         this.#closed = true;
+        // Group commit: what is done is written before the storage closes.
+        await this.#group?.flushing;
         await this.#storage.close();
       });
     }

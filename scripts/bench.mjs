@@ -10,11 +10,14 @@
 //   (f) the size of the shipped wasm;
 //   (g) the browser app of www/ in real Chromium (bench/app.mjs): the status list's first frame,
 //       a filter change and a scroll at 100k and 1M events, the generator's events/s in the app
-//       against the engine alone, and the size of what a first visit loads.
+//       against the engine alone, and the size of what a first visit loads;
+//   (h) the Campaign-compatible service over HTTP on loopback (bench/service.mjs): PushEvent
+//       requests/s with durable SQLite storage, p50 and p99, 1 and 50 clients, with and without
+//       group commit.
 // Figures only: nothing is asserted (see bench/). Targets are printed beside the figures.
 //
 // Options: --events=N (core, default 20000), --repeats=N (5), --quick (Node up to 10k, Chromium
-// up to 100k, the app at 100k only), --no-browser (skips (e) and (g)), --no-app (skips (g)).
+// up to 100k, the app at 100k only), --no-browser (skips (e) and (g)), --no-app (skips (g)), --no-service (skips (h)).
 
 import { buildBench, wasmSize } from './build.mjs';
 import { root } from './tools.mjs';
@@ -318,4 +321,13 @@ if (app) {
   out();
   for (const p of app.problems) out(`  ⚠ ${p}`);
   if (app.problems.length) out();
+}
+
+if (!flag('no-service')) {
+  out('(h) The Campaign-compatible service (bench/service.mjs), its own process, on loopback');
+  const { spawnSync } = await import('node:child_process');
+  const r = spawnSync(process.execPath, [`${root}/bench/service.mjs`, `--seconds=${QUICK ? 2 : 5}`], { encoding: 'utf8' });
+  out(r.stdout.trimEnd().split('\n').map((l) => `  ${l}`).join('\n'));
+  if (r.status !== 0) out(`  failed: ${r.stderr}`);
+  out(`  target: ≥ 5,000 requests/s at 50 clients`);
 }

@@ -85,6 +85,7 @@ try {
     seed: file.seed,
     adminAnywhere: file.adminAnywhere,
     allowOrigin: file.allowOrigin,
+    groupCommit: file.groupCommit,
     config: Object.keys(engine).length ? engine : undefined,
     topology: { instances: file.instances, eventTypes: file.eventTypes, templates: file.templates },
     log: process.env.MC_LOG === 'silent' ? undefined : log,

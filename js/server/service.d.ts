@@ -30,6 +30,8 @@ export interface ServiceOptions {
   maxConnections?: number;
   /** Request body bytes held at once over every request (503 above it; default 64 MiB). */
   maxInflightBodyBytes?: number;
+  /** Whether the writes of concurrent requests share one storage transaction, one fsync (default true). */
+  groupCommit?: boolean;
   /** Whether requests with an `Origin` header (web pages) are served (default false: 403). */
   allowOrigin?: boolean;
   /** Real clock: how often due workflow steps run (ms). */

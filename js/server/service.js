@@ -23,6 +23,8 @@ export const DEFAULTS = Object.freeze({
   headersTimeoutMs: 10_000,
   /** Idle keep-alive connections close after this. */
   keepAliveTimeoutMs: 5_000,
+  /** Whether the writes of concurrent requests share one storage transaction (one fsync). */
+  groupCommit: true,
   /** Connections at once; more are refused at accept. */
   maxConnections: 1_000,
   /** Request body bytes held at once, over every request (503 above it). */
@@ -144,10 +146,16 @@ export async function startService(options = {}) {
     storage = await openSQLiteStorage({ path: join(o.data, 'message-center.sqlite') });
   }
   const now = o.now ?? Date.now();
-  const mc = await MessageCenter.open({ storage, now, seed: o.seed, config: { rejectUnknownEventType: false, ...o.config } });
+  let mc;
+  try {
+    // Group commit: the pushes of concurrent requests share one storage transaction (one fsync).
+    mc = await MessageCenter.open({ storage, now, seed: o.seed, config: { rejectUnknownEventType: false, ...o.config }, groupCommit: o.groupCommit });
+  } catch (e) {
+    await storage?.close();
+    throw e;
+  }
   try {
     if (mc.executionInstances().length === 0) await provision(mc, { instances: o.topology?.instances ?? o.instances, eventTypes: o.topology?.eventTypes, templates: o.topology?.templates });
-    else if (o.config) await mc.configure(o.config);
   } catch (e) {
     await mc.close();
     throw e;

@@ -65,6 +65,7 @@ async function main(): Promise<void> {
   });
   await MessageCenter.open({ seed: '1', now: '2026-03-02T08:00:00Z' });
   await MessageCenter.open();
+  await MessageCenter.open({ groupCommit: true, cacheBytes: 0 });
 
   // settings and clock
   const s: Settings = mc.settings();
