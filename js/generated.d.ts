@@ -185,6 +185,11 @@ export type AccountInput = {
   executionInstanceId: number;
   /** "Enabled" (default true): the load balancer only uses enabled instances. */
   enabled?: boolean;
+  /**
+   * The execution instance runs in another process, reached at `url` (default false): its
+   * records are the host's to fetch, and its archiving workflow polls at every tick.
+   */
+  remote?: boolean;
 };
 
 /** Changes to an external account. */
@@ -211,6 +216,8 @@ export type Account = {
   enabled: boolean;
   /** Execution instance id (0–255): the top byte of its event ids. */
   executionInstanceId: number;
+  /** Whether the execution instance runs in another process (reached at `url`). */
+  remote: boolean;
   /** `mcSynch_<name>` once created, else null. */
   archivingWorkflow: string | null;
   /**
@@ -873,6 +880,17 @@ export type Operator = {
    * technical account of Campaign v8); none by default.
    */
   bearerToken: string | null;
+};
+
+/** Where an execution instance's records live. */
+export type InstanceKeys = {
+  /**
+   * Key prefixes of the records that live where the instance runs (its events, indexes,
+   * queues, change log, quarantine).
+   */
+  own: Array<string>;
+  /** Of them, what its control writes when it archives (the change log it consumes). */
+  archiveWrites: Array<string>;
 };
 
 /** One step of an event's timeline (`getEvent`), in virtual time. */

@@ -29,6 +29,7 @@ import type {
   EventStory,
   EventType,
   EventView,
+  InstanceKeys,
   Journal,
   ListFilter,
   ListPage,
@@ -430,6 +431,10 @@ export declare class MessageCenter {
    * the HTTP status and body Campaign would answer (`plId`, or a SOAP fault that pushes nothing).
    */
   soap(envelope: string, options?: { instance?: 'loadBalancer' | (string & {}); soapAction?: string | null; caller?: SoapCaller | null }): Promise<SoapReply>;
+  /** Where an execution instance's records live: the prefixes of its own records, and those its archiving writes. */
+  instanceKeys(instance: string): InstanceKeys;
+  /** The login of a caller with this session token, as the SOAP router decides it; throws `ACCESS_DENIED` / `SESSION_INVALID`. */
+  authenticate(caller: SoapCaller, token: string): string;
   /** The WSDL of `nms:rtEvent` or `nms:batchEvent`, with the SOAP router at `location` (its URL). */
   wsdl(schema: 'nms:rtEvent' | 'nms:batchEvent', location: string): string;
   /**

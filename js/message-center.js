@@ -603,6 +603,22 @@ export function bindMessageCenter(loadEngine) {
       return this.#run({ op: 'soap', target: instance ?? null, soapAction: soapAction ?? null, caller: caller ?? null }, envelope);
     }
 
+    /**
+     * Where an execution instance's records live: the key prefixes of its own records (`own`,
+     * kept where the instance runs) and those its archiving writes (`archiveWrites`).
+     */
+    instanceKeys(instance) {
+      return this.#query({ q: 'instanceKeys', instance: name('instance', instance) });
+    }
+
+    /**
+     * Whether a caller with this session token is an operator, as the SOAP router decides it:
+     * resolves to its login, or throws `ACCESS_DENIED` / `SESSION_INVALID`.
+     */
+    authenticate(caller, token) {
+      return this.#query({ q: 'authenticate', caller: object('caller', caller), token: typeof token === 'string' ? token : '' });
+    }
+
     /** The WSDL of `nms:rtEvent` or `nms:batchEvent`, with the SOAP router at `location`. */
     wsdl(schema, location) {
       return this.#query({ q: 'wsdl', schema: name('schema', schema), location: name('location', location) });

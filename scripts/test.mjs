@@ -4,7 +4,7 @@
 
 import { readdirSync } from 'node:fs';
 import { build, buildFaults, buildWww } from './build.mjs';
-import { ensureChromium, ensureRustTools, root, sh } from './tools.mjs';
+import { ensureChromium, ensureNginx, ensureRustTools, root, sh } from './tools.mjs';
 
 ensureRustTools();
 // Style and lints first: formatting, and clippy with warnings as errors (natively with every
@@ -16,6 +16,7 @@ build();
 buildFaults();
 buildWww();
 ensureChromium();
+ensureNginx();
 sh('cargo', ['test', '--quiet']);
 const files = [];
 for (const dir of ['tests/js', 'tests/browser']) {

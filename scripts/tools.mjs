@@ -59,6 +59,14 @@ export function ensureNodeModules() {
   }
 }
 
+/** Debian's nginx, the load balancer of the topology test (tests/js/topology.test.mjs). */
+export function ensureNginx() {
+  if (existsSync('/usr/sbin/nginx')) return;
+  console.log('> apt-get install nginx-light (for the load-balancer topology test)');
+  sh('apt-get', ['update', '-qq']);
+  sh('apt-get', ['install', '-y', '-qq', '--no-install-recommends', 'nginx-light']);
+}
+
 export function ensureChromium() {
   if (existsSync('/usr/bin/chromium')) return;
   if (process.env.MC_SKIP_BROWSER === '1') return;

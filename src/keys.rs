@@ -305,6 +305,15 @@ pub fn parse_queue_seq(k: &str) -> Option<u64> {
     parse_hex(k.rsplit('/').next()?, 16)
 }
 
+/// The prefixes of every record an execution instance keeps itself (its pages, their summaries,
+/// its queues, MTA waves, status copies, change log and quarantine): what lives in the process
+/// that runs it. The small state (`m/…`) and the control's history are not among them.
+pub fn instance_prefixes(ii: u8) -> Vec<String> {
+    let mut h = String::new();
+    push_hex(&mut h, u64::from(ii), 2);
+    ["e", "x/e", "d", "t", "u", "c", "q"].iter().map(|p| format!("{p}/{h}/")).collect()
+}
+
 /// The change log of an instance, read by its `mcSynch_<account>`.
 pub fn change_prefix(ii: u8) -> String {
     let mut s = String::from("c/");
@@ -681,6 +690,26 @@ mod tests {
         }
         for bad in ["m/inst/zz", "m/wf/x", "m/what", "x/y", "m/clock/1"] {
             assert_eq!(Rec::parse(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn an_instances_own_records_are_under_its_prefixes() {
+        let own = instance_prefixes(3);
+        let page = PageId { scope: Scope::Exec, ii: 3, pg: 5 };
+        for k in [
+            state_key(page),
+            summary_key(page),
+            due_key(3, Queue::Rt, 1, 1),
+            wave_key(3, 1, 1),
+            change_key(3, 1, 1),
+            quarantine_key(3, "a@b.c"),
+        ] {
+            assert!(own.iter().any(|p| k.starts_with(p.as_str())), "{k}");
+        }
+        let histo = PageId { scope: Scope::Histo, ii: 3, pg: 5 };
+        for k in [state_key(histo), summary_key(histo), Rec::Inst(3).key(), state_key(PageId { scope: Scope::Exec, ii: 4, pg: 5 })] {
+            assert!(!own.iter().any(|p| k.starts_with(p.as_str())), "{k}");
         }
     }
 

@@ -29,6 +29,11 @@ pub struct Account {
     pub execution_instance_id: u8,
     /// When it was registered.
     pub created: i64,
+    /// Whether the execution instance runs in another process (another service): its records are
+    /// there, read and written by the host through the account's URL, and its archiving workflow
+    /// polls at every tick (the steps that change its events run there, not here).
+    #[serde(default)]
+    pub remote: bool,
 }
 
 /// A value of the `eventType` enumeration.

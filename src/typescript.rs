@@ -201,6 +201,7 @@ pub fn generated() -> String {
         decl::<SoapFaultView>(),
         decl::<SoapReply>(),
         decl::<crate::security::Operator>(),
+        decl::<crate::views::InstanceKeys>(),
         decl::<TimelineStep>(),
         decl::<GenerateProgress>(),
         decl::<Kpi>(),

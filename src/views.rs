@@ -43,6 +43,17 @@ impl SettingsView {
     }
 }
 
+/// Where an execution instance's records live.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct InstanceKeys {
+    /// Key prefixes of the records that live where the instance runs (its events, indexes,
+    /// queues, change log, quarantine).
+    pub own: Vec<String>,
+    /// Of them, what its control writes when it archives (the change log it consumes).
+    pub archive_writes: Vec<String>,
+}
+
 /// The warning Campaign shows on an account without archiving workflow.
 pub const NO_ARCHIVING_WARNING: &str = "The archiving workflow does not seem to exist for this execution instance.";
 
@@ -65,6 +76,8 @@ pub struct AccountView {
     pub enabled: bool,
     /// Execution instance id (0–255): the top byte of its event ids.
     pub execution_instance_id: u8,
+    /// Whether the execution instance runs in another process (reached at `url`).
+    pub remote: bool,
     /// `mcSynch_<name>` once created, else null.
     pub archiving_workflow: Option<String>,
     /// "The archiving workflow does not seem to exist for this execution instance." while it does
@@ -85,6 +98,7 @@ impl AccountView {
             url: a.url.clone(),
             enabled: a.enabled,
             execution_instance_id: a.execution_instance_id,
+            remote: a.remote,
             archiving_workflow: has.then_some(wf),
             warning: (!has).then_some(NO_ARCHIVING_WARNING),
         }

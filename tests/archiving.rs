@@ -230,3 +230,35 @@ fn small_batches_take_several_steps_of_one_run() {
     assert_eq!(q(&d, json!({"q": "counts", "instance": "control"}))["byStatus"]["sent"], 300);
     check_integrity(&d);
 }
+
+#[test]
+fn a_remote_instances_archiving_polls_at_every_tick_and_its_keys_are_named() {
+    let mut d = bare(1);
+    ok(
+        &mut d,
+        json!({"op": "addExecutionInstance", "name": "far", "executionInstanceId": 9, "url": "http://127.0.0.1:8081", "remote": true}),
+    );
+    ok(&mut d, json!({"op": "addExecutionInstance", "name": "near", "executionInstanceId": 8}));
+    for a in ["far", "near"] {
+        ok(&mut d, json!({"op": "createArchivingWorkflow", "account": a}));
+        start(&mut d, "control", &format!("mcSynch_{a}"));
+    }
+    // Nothing changed here on either: only the remote one's archiving is due (its changes are
+    // made in its own process), at its next hourly tick.
+    let due = q(&d, json!({"q": "nextDue"}));
+    assert_eq!(due["name"], "mcSynch_far", "{due}");
+    assert_eq!(q(&d, json!({"q": "accounts"}))[0]["remote"], true);
+    let keys = q(&d, json!({"q": "instanceKeys", "instance": "far"}));
+    assert_eq!(keys["own"], json!(["e/09/", "x/e/09/", "d/09/", "t/09/", "u/09/", "c/09/", "q/09/"]));
+    assert_eq!(keys["archiveWrites"], json!(["c/09/"]));
+    assert_eq!(code(d.query(&json!({"q": "instanceKeys", "instance": "nope"}))), "UNKNOWN_INSTANCE");
+}
+
+#[test]
+fn authenticate_answers_as_the_soap_router_does() {
+    let d = bare(1);
+    let who = |token: &str, remote: &str| d.query(&json!({"q": "authenticate", "caller": {"remote": remote}, "token": token}));
+    assert_eq!(who("admin/", "127.0.0.1").unwrap(), "admin");
+    assert_eq!(code(who("admin/", "10.1.2.3")), "ACCESS_DENIED");
+    assert_eq!(code(who("___nope", "127.0.0.1")), "SESSION_INVALID");
+}

@@ -4,6 +4,15 @@
 import type { Server } from 'node:http';
 import type { ConfigPatch, MessageCenter, TemplateInput, EventTypeInput, AccountInput } from '../index.js';
 
+/** An execution instance of the topology: its account, and how this process serves it. */
+export type ServiceInstance = AccountInput & {
+  /** Whether this process archives it (default true; false on an execution process whose control is elsewhere). */
+  archive?: boolean;
+  /** With `remote: true`: an operator of the process that runs it, whose login and password the archiving uses. */
+  login?: string;
+  password?: string;
+};
+
 /** What `startService` takes; every field is optional. */
 export interface ServiceOptions {
   /** Address to listen on (default `127.0.0.1`). */
@@ -21,7 +30,7 @@ export interface ServiceOptions {
   /** Engine configuration (operators, trusted ranges, thresholds…), applied at every start. */
   config?: ConfigPatch;
   /** The topology of a fresh store (default: one execution instance, `mcExec1`, id 1). */
-  topology?: { instances?: AccountInput[]; eventTypes?: Array<string | EventTypeInput>; templates?: TemplateInput[] };
+  topology?: { instances?: ServiceInstance[]; eventTypes?: Array<string | EventTypeInput>; templates?: TemplateInput[] };
   /** Largest request body in bytes (413 above it). */
   maxBodyBytes?: number;
   requestTimeoutMs?: number;

@@ -8,7 +8,8 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { join } from 'node:path';
-import { MessageCenter, mcError } from '../node.js';
+import { MessageCenter, createMemoryStorage, mcError } from '../node.js';
+import { remoteStorage, routedStorage, storageEndpoint } from './remote.js';
 
 
 
@@ -46,10 +47,14 @@ export const DEFAULTS = Object.freeze({
 /** The first topology of a fresh store: instances, their archiving, their workflows, the catalogue. */
 async function provision(mc, topology) {
   for (const inst of topology.instances) {
-    await mc.addExecutionInstance({ label: `Execution instance ${inst.executionInstanceId}`, ...inst });
-    await mc.createArchivingWorkflow(inst.name);
-    for (const wf of ['rtEventsProcessing', 'batchEventsProcessing', 'updateEventsStatus']) await mc.startWorkflow(inst.name, wf);
-    await mc.startWorkflow('control', `mcSynch_${inst.name}`);
+    const { login: _l, password: _p, archive = true, ...account } = inst;
+    await mc.addExecutionInstance({ label: `Execution instance ${inst.executionInstanceId}`, ...account });
+    // An instance of another process runs its workflows there; this one archives it.
+    if (!account.remote) for (const wf of ['rtEventsProcessing', 'batchEventsProcessing', 'updateEventsStatus']) await mc.startWorkflow(inst.name, wf);
+    if (archive || account.remote) {
+      await mc.createArchivingWorkflow(inst.name);
+      await mc.startWorkflow('control', `mcSynch_${inst.name}`);
+    }
   }
   for (const t of topology.eventTypes ?? []) await mc.addEventType(typeof t === 'string' ? { name: t } : t);
   for (const t of topology.templates ?? []) {
@@ -59,7 +64,7 @@ async function provision(mc, topology) {
 }
 
 /** The HTTP status of an engine error on the admin endpoints. */
-const STATUS_OF = { INVALID_ARGUMENT: 400, INVALID_EVENT_ID: 400, INVALID_QUERY: 400, CLOCK_BACKWARDS: 400, UNKNOWN_EVENT: 404, UNKNOWN_INSTANCE: 404, CLOSED: 503, BUSY: 503 };
+const STATUS_OF = { ACCESS_DENIED: 403, SESSION_INVALID: 401, INVALID_ARGUMENT: 400, INVALID_EVENT_ID: 400, INVALID_QUERY: 400, CLOCK_BACKWARDS: 400, UNKNOWN_EVENT: 404, UNKNOWN_INSTANCE: 404, CLOSED: 503, BUSY: 503 };
 
 /** Whether a remote address is loopback (127.0.0.0/8, ::1, or IPv4-mapped loopback). */
 function isLoopback(addr = '') {
@@ -139,23 +144,34 @@ export async function startService(options = {}) {
   if (o.clock !== undefined && o.clock !== 'real' && o.clock !== 'virtual') throw mcError('INVALID_ARGUMENT', `clock must be 'real' or 'virtual', got ${JSON.stringify(o.clock)}`);
   const virtual = o.clock === 'virtual';
   const log = o.log ?? (() => {});
-  let storage;
+  let local;
   if (o.data) {
     mkdirSync(o.data, { recursive: true });
     const { openSQLiteStorage } = await import('../storage/sqlite.js');
-    storage = await openSQLiteStorage({ path: join(o.data, 'message-center.sqlite') });
-  }
+    local = await openSQLiteStorage({ path: join(o.data, 'message-center.sqlite') });
+  } else local = createMemoryStorage();
+  // Execution instances of other processes: their own records are read and written there.
+  const remotes = (o.topology?.instances ?? o.instances).filter((i) => i.remote);
+  const routes = [];
+  const storage = remotes.length ? routedStorage(local, routes) : local;
   const now = o.now ?? Date.now();
   let mc;
   try {
     // Group commit: the pushes of concurrent requests share one storage transaction (one fsync).
-    mc = await MessageCenter.open({ storage, now, seed: o.seed, config: { rejectUnknownEventType: false, ...o.config }, groupCommit: o.groupCommit });
+    // (The engine's record cache assumes it is the only writer of what it read: not so of the
+    // records of an instance in another process.)
+    mc = await MessageCenter.open({ storage, now, seed: o.seed, config: { rejectUnknownEventType: false, ...o.config }, groupCommit: o.groupCommit, cacheBytes: remotes.length ? 0 : undefined });
   } catch (e) {
-    await storage?.close();
+    await storage.close();
     throw e;
   }
   try {
     if (mc.executionInstances().length === 0) await provision(mc, { instances: o.topology?.instances ?? o.instances, eventTypes: o.topology?.eventTypes, templates: o.topology?.templates });
+    for (const r of remotes) {
+      const account = mc.executionInstances().find((a) => a.name === r.name);
+      if (!account?.remote) throw mcError('INVALID_ARGUMENT', `instance ${r.name} is configured remote but its account is not (it was created otherwise in this store)`);
+      routes.push({ name: r.name, ...mc.instanceKeys(r.name), storage: remoteStorage(account.url, `${r.login ?? 'admin'}/${r.password ?? ''}`) });
+    }
   } catch (e) {
     await mc.close();
     throw e;
@@ -180,6 +196,7 @@ export async function startService(options = {}) {
 
   // ---- requests ----
   let draining = false;
+  const lend = storageEndpoint(mc, local);
   const readBody = bodyReader(o.maxInflightBodyBytes);
 
   async function soap(req, res, url) {
@@ -250,6 +267,13 @@ export async function startService(options = {}) {
       return send(res, 200, 'text/xml; charset=utf-8', mc.wsdl(url.searchParams.get('schema') ?? '', location));
     }
     if (req.method === 'GET' && p === '/healthz') return json(res, 200, { status: 'ok' });
+    if (p === '/__mc/storage') {
+      // A control process archiving this one's instances: authenticated as an operator, from anywhere.
+      if (req.method !== 'POST') return send(res, 405, 'text/plain; charset=utf-8', 'POST only.\n', { allow: 'POST' });
+      const body = JSON.parse((await readBody(req, o.maxBodyBytes)).toString('utf8'));
+      const caller = { remote: req.socket.remoteAddress ?? '', cookie: req.headers.cookie ?? null, authorization: req.headers.authorization ?? null };
+      return json(res, 200, await lend(body, caller, req.headers['x-session-token'] ?? ''));
+    }
     if (p.startsWith('/__mc/')) {
       if (!o.adminAnywhere && !isLoopback(req.socket.remoteAddress)) return json(res, 403, { error: { code: 'FORBIDDEN', message: 'the admin endpoints answer loopback only (set adminAnywhere to open them)' } });
       return admin(req, res, url);

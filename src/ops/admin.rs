@@ -109,6 +109,7 @@ pub fn add_execution_instance(txn: &mut Txn<'_>, a: AccountInput) -> Result<OpRe
         execution_instance_id: id,
         created: txn.now(),
         name: name.clone(),
+        remote: a.remote.unwrap_or(false),
     };
     txn.accounts_mut().insert(name.clone(), account);
     txn.inst_mut(id);

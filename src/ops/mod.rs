@@ -113,6 +113,11 @@ pub struct AccountInput {
     #[serde(default)]
     #[ts(optional)]
     pub enabled: Option<bool>,
+    /// The execution instance runs in another process, reached at `url` (default false): its
+    /// records are the host's to fetch, and its archiving workflow polls at every tick.
+    #[serde(default)]
+    #[ts(optional)]
+    pub remote: Option<bool>,
 }
 
 /// Changes to an external account.
@@ -376,6 +381,21 @@ pub enum Query {
         #[serde(default)]
         until: Option<TimeInput>,
     },
+    /// The key prefixes of an execution instance's own records (what lives where the instance
+    /// runs), and those of them its control writes when it archives (the change log).
+    InstanceKeys {
+        /// Account name.
+        instance: String,
+    },
+    /// Whether a caller with this session token (`login/password`, a Logon session, or empty with
+    /// a bearer token) is an operator: its login, or `ACCESS_DENIED` / `SESSION_INVALID`.
+    Authenticate {
+        /// Who calls.
+        caller: crate::security::Caller,
+        /// The session token.
+        #[serde(default)]
+        token: String,
+    },
     /// The WSDL of an event service (`nms:rtEvent`, `nms:batchEvent`), with the router at `location`.
     Wsdl {
         /// The schema.
@@ -474,6 +494,10 @@ pub enum QueryResult {
     Enumerations(views::Enumerations),
     /// `wsdl`.
     Wsdl(String),
+    /// `instanceKeys`.
+    InstanceKeys(views::InstanceKeys),
+    /// `authenticate`: the login.
+    Login(String),
 }
 
 /// The operation in progress, between reads.
@@ -597,6 +621,25 @@ pub(crate) fn query(st: &crate::state::State, q: Query) -> Result<QueryResult> {
                 .map(|m| m.counters.sum_where(|k| k.queue == crate::model::Queue::Rt && k.status == crate::model::EventStatus::Pending))
                 .sum();
             QueryResult::McPing(mc_ping(st, pending))
+        }
+        Query::InstanceKeys { instance } => {
+            let ii = admin::exec_id(st, &instance)?;
+            QueryResult::InstanceKeys(views::InstanceKeys {
+                own: crate::keys::instance_prefixes(ii),
+                archive_writes: vec![crate::keys::change_prefix(ii)],
+            })
+        }
+        Query::Authenticate { caller, token } => {
+            let c = &st.config;
+            match crate::security::authenticate(&c.operators, &c.trusted_ranges, &st.sessions, st.clock, &caller, &token, None) {
+                Ok(login) => QueryResult::Login(login),
+                Err(crate::security::Refusal::Login) => {
+                    return Err(Error::new(ErrorCode::AccessDenied, "Invalid login or password. Connection denied."))
+                }
+                Err(crate::security::Refusal::Session) => {
+                    return Err(Error::new(ErrorCode::SessionInvalid, "Session has expired or is invalid. Please reconnect."))
+                }
+            }
         }
         Query::Ping => QueryResult::Ping(format!("OK\n{}\n", crate::dates::format_campaign(st.clock))),
         Query::Enumerations => QueryResult::Enumerations(enumerations()),

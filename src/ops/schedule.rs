@@ -108,10 +108,16 @@ pub fn next_effective(st: &State, wf: &Workflow) -> Option<i64> {
         WorkflowKind::BatchEventsProcessing => meta?.batch_due?,
         WorkflowKind::UpdateEventsStatus => meta?.upd_since?,
         WorkflowKind::McSynch => {
-            if !st.accounts.get(account_of(wf)?)?.enabled {
+            let account = st.accounts.get(account_of(wf)?)?;
+            if !account.enabled {
                 return None;
             }
-            meta?.chg_since?
+            // The changes of a remote instance are made in its own process: poll at every tick.
+            if account.remote {
+                i64::MIN
+            } else {
+                meta?.chg_since?
+            }
         }
         // The MTA works in one-second waves: every message due within a second goes in one step
         // (one storage transaction), as a real MTA sends in waves.

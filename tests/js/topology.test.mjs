@@ -1,0 +1,159 @@
+// Topology across processes: two execution instances, each a `message-center serve` process with
+// its own store, behind Debian's nginx as the load balancer (with the project's deploy/nginx.conf),
+// and a control process whose mcSynch_<account> archives both over HTTP with the accounts' URLs and
+// credentials. Adobe's SDK pushes through the balancer; the event ids' top byte tells which
+// instance took each event.
+
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import sdk from '@adobe/acc-js-sdk';
+
+const CLI = fileURLToPath(new URL('../../js/server/cli.js', import.meta.url));
+const NGINX_CONF = fileURLToPath(new URL('../../deploy/nginx.conf', import.meta.url));
+const NGINX = '/usr/sbin/nginx';
+const { NODE_TEST_CONTEXT: _, ...CHILD_ENV } = process.env;
+
+function serve(dir, name, config) {
+  const file = join(dir, `${name}.json`);
+  writeFileSync(file, JSON.stringify(config));
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CLI, 'serve', '--port', '0', '--data', join(dir, name), '--config', file, '--clock', 'virtual'], { env: { ...CHILD_ENV, MC_LOG: 'silent' } });
+    let out = '';
+    let err = '';
+    child.stderr.on('data', (c) => (err += c));
+    const onExit = (code) => reject(new Error(`${name} exited ${code}: ${out}${err}`));
+    child.on('exit', onExit);
+    child.stdout.on('data', (c) => {
+      out += c;
+      const m = /serving Message Center on (http:\/\/\S+)/.exec(out);
+      if (m && out.includes('clock')) {
+        child.off('exit', onExit);
+        resolve({ child, url: m[1], stop: () => stop(child) });
+      }
+    });
+  });
+}
+
+function stop(child) {
+  if (child.exitCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    child.on('exit', resolve);
+    child.kill('SIGTERM');
+  });
+}
+
+function freePort() {
+  return new Promise((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+async function admin(url, path, body) {
+  const r = await fetch(`${url}/__mc/${path}`, body === undefined ? {} : { method: 'POST', body: JSON.stringify(body) });
+  assert.equal(r.status, 200, `${path}: ${await r.clone().text()}`);
+  return r.json();
+}
+
+test('two execution processes behind nginx, one control process archiving both', { skip: existsSync(NGINX) ? false : 'nginx is not installed (npm test installs it)', timeout: 120_000 }, async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'mc-topology-'));
+  const procs = [];
+  try {
+    const types = ['order'];
+    // Each execution process has the template published on its instance.
+    const templates = [{ name: 'orderConf', eventType: 'order', subject: 'Order <%= rtEvent.@externalId %>', html: '<p>Thanks</p>' }];
+    const exec1 = await serve(dir, 'exec1', { instances: [{ name: 'mcExec1', executionInstanceId: 1, archive: false }], eventTypes: types, templates });
+    procs.push(exec1);
+    const exec2 = await serve(dir, 'exec2', { instances: [{ name: 'mcExec2', executionInstanceId: 2, archive: false }], eventTypes: types, templates });
+    procs.push(exec2);
+    const control = await serve(dir, 'control', {
+      instances: [
+        { name: 'mcExec1', executionInstanceId: 1, url: exec1.url, remote: true, login: 'admin', password: '' },
+        { name: 'mcExec2', executionInstanceId: 2, url: exec2.url, remote: true, login: 'admin', password: '' },
+      ],
+      eventTypes: types,
+    });
+    procs.push(control);
+
+    // nginx with the project's file, its addresses replaced by these processes'.
+    const port = await freePort();
+    const prefix = join(dir, 'nginx');
+    mkdirSync(prefix);
+    chmodSync(dir, 0o755);
+    chmodSync(prefix, 0o777);
+    const conf = readFileSync(NGINX_CONF, 'utf8')
+      .replace('server 127.0.0.1:8081;', `server ${new URL(exec1.url).host};`)
+      .replace('server 127.0.0.1:8082;', `server ${new URL(exec2.url).host};`)
+      .replace('listen 127.0.0.1:8080;', `listen 127.0.0.1:${port};`);
+    assert.notEqual(conf, readFileSync(NGINX_CONF, 'utf8'));
+    writeFileSync(join(prefix, 'nginx.conf'), conf);
+    const nginx = spawn(NGINX, ['-p', prefix, '-c', join(prefix, 'nginx.conf')], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let nginxErr = '';
+    nginx.stderr.on('data', (c) => (nginxErr += c));
+    procs.push({ stop: () => stop(nginx) });
+    const lb = `http://127.0.0.1:${port}`;
+    for (let i = 0; ; i++) {
+      const ok = await fetch(`${lb}/nl/jsp/mcPing.jsp`).then((r) => r.status === 200, () => false);
+      if (ok) break;
+      assert.ok(i < 100 && nginx.exitCode === null, `nginx did not start: ${nginxErr}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+
+    // Adobe's SDK through the balancer (the load-balancer way to log on: login/password as the
+    // session token): each HTTP call goes to the next instance.
+    const client = await sdk.init(sdk.ConnectionParameters.ofSessionToken(lb, 'admin/'));
+    await client.logon();
+    const ids = [];
+    for (let i = 0; i < 10; i++) ids.push(await client.NLWS.nmsRtEvent.pushEvent({ type: 'order', email: `c${i}@example.com`, externalId: String(i), ctx: {} }));
+    const byInstance = new Map();
+    for (const id of ids) {
+      const ii = Number(BigInt(id) >> 56n);
+      byInstance.set(ii, [...(byInstance.get(ii) ?? []), id]);
+    }
+    assert.deepEqual([...byInstance.keys()].sort(), [1, 2], 'both instances took events');
+    assert.equal(byInstance.get(1).length + byInstance.get(2).length, 10);
+    for (const [ii, url] of [
+      [1, exec1.url],
+      [2, exec2.url],
+    ]) {
+      for (const id of byInstance.get(ii)) assert.equal((await admin(url, `events/${id}`)).event.instance, `mcExec${ii}`);
+    }
+
+    // The execution instances route and "send" in their own time; then the control archives.
+    await admin(exec1.url, 'clock/advance', { ms: 3_600_000 });
+    await admin(exec2.url, 'clock/advance', { ms: 3_600_000 });
+    const history0 = await admin(control.url, 'events?instance=control&limit=50');
+    assert.equal(history0.events.length, 0, 'nothing archived before the control runs');
+    await admin(control.url, 'clock/advance', { ms: 2 * 3_600_000 });
+    const history = await admin(control.url, 'events?instance=control&limit=50');
+    assert.deepEqual(history.events.map((e) => e.id).sort(), [...ids].sort(), 'every event of both instances is in the control history');
+    for (const h of history.events) {
+      const ii = Number(BigInt(h.id) >> 56n);
+      const e = (await admin(ii === 1 ? exec1.url : exec2.url, `events/${h.id}`)).event;
+      assert.equal(h.status, e.status, `${h.id}: the archived status is the execution's`);
+      assert.ok(['sent', 'notTakenIntoAccount', 'deliveryFailed', 'ignored', 'expired'].includes(h.status), `${h.id}: a final status, got ${h.status}`);
+    }
+    assert.ok(history.events.filter((e) => e.status === 'sent').length >= 5, history.events.map((e) => e.status).join(' '));
+    // A second run archives nothing twice.
+    await admin(control.url, 'clock/advance', { ms: 3_600_000 });
+    assert.equal((await admin(control.url, 'events?instance=control&limit=50')).events.length, 10);
+
+    // The storage endpoint lends only to operators, and only its instances' records.
+    const lend = (token, body) => fetch(`${exec1.url}/__mc/storage`, { method: 'POST', headers: { 'x-session-token': token }, body: JSON.stringify(body) });
+    assert.equal((await lend('admin/x', { op: 'get', keys: ['e/01/x'] })).status, 403);
+    assert.equal((await lend('admin/', { op: 'get', keys: ['m/settings'] })).status, 400);
+    assert.equal((await lend('admin/', { op: 'write', put: [['e/01/0000000000000/s', 'x']] })).status, 400);
+    assert.equal((await lend('admin/', { op: 'get', keys: ['e/01/0000000000000/s'] })).status, 200);
+  } finally {
+    for (const p of procs.reverse()) await p.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
