@@ -754,6 +754,8 @@ export type RunLog = {
   start: string;
   /** End, once finished. */
   end: string | null;
+  /** From start to end, in ms of virtual time, once finished. */
+  durationMs: number | null;
   /** Storage transactions it took. */
   steps: number;
   /** What it did, counted (`routed`, `sent`, `hardBounces`, `events`, `eventsPurged`…). */

@@ -790,6 +790,9 @@ pub struct RunLogView {
     pub start: String,
     /// End, once finished.
     pub end: Option<String>,
+    /// From start to end, in ms of virtual time, once finished.
+    #[ts(type = "number | null")]
+    pub duration_ms: Option<i64>,
     /// Storage transactions it took.
     pub steps: u32,
     /// What it did, counted (`routed`, `sent`, `hardBounces`, `events`, `eventsPurged`…).
@@ -808,6 +811,7 @@ impl RunLogView {
             instance: r.instance.clone(),
             start: format_iso(r.start),
             end: iso(r.end),
+            duration_ms: r.end.map(|e| e - r.start),
             steps: r.steps,
             counts: r.counts.clone(),
             errors: r.errors.clone(),

@@ -73,7 +73,10 @@ const engine = { ...(file.engine ?? {}) };
 if (file.operators) engine.operators = file.operators;
 if (file.trustedRanges) engine.trustedRanges = file.trustedRanges;
 
-const log = (entry) => process.stdout.write(`${JSON.stringify({ time: new Date().toISOString(), ...entry })}\n`);
+// Structured JSON logs (pino), one line per request and per failure, on stdout.
+const { default: pino } = await import('pino');
+const logger = pino({ level: process.env.MC_LOG_LEVEL ?? 'info' });
+const log = ({ level = 'info', msg, ...fields }) => logger[level](fields, msg);
 
 let service;
 try {

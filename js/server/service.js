@@ -66,6 +66,15 @@ async function provision(mc, topology) {
 /** The HTTP status of an engine error on the admin endpoints. */
 const STATUS_OF = { ACCESS_DENIED: 403, SESSION_INVALID: 401, INVALID_ARGUMENT: 400, INVALID_EVENT_ID: 400, INVALID_QUERY: 400, CLOCK_BACKWARDS: 400, UNKNOWN_EVENT: 404, UNKNOWN_INSTANCE: 404, CLOSED: 503, BUSY: 503 };
 
+/** The routes requests are labelled with in metrics and logs (a fixed set: no label per URL). */
+const ROUTES = ['/nl/jsp/soaprouter.jsp', '/nl/jsp/mcPing.jsp', '/nl/jsp/ping.jsp', '/nl/jsp/schemawsdl.jsp', '/healthz', '/metrics', '/__mc/storage'];
+
+function routeOf(url = '/') {
+  const path = url.split('?')[0];
+  if (ROUTES.includes(path)) return path;
+  return path.startsWith('/__mc/') ? '/__mc/' : 'other';
+}
+
 /** Whether a remote address is loopback (127.0.0.0/8, ::1, or IPv4-mapped loopback). */
 function isLoopback(addr = '') {
   return addr === '::1' || /^(::ffff:)?127\./.test(addr);
@@ -177,6 +186,10 @@ export async function startService(options = {}) {
     throw e;
   }
 
+  // ---- metrics (prom-client, loaded with the service only) ----
+  const { createMetrics } = await import('./metrics.js');
+  const metrics = createMetrics(mc);
+
   // ---- the clock ----
   let ticking = null;
   let stopped = false;
@@ -184,7 +197,11 @@ export async function startService(options = {}) {
     if (virtual || stopped) return;
     try {
       const t = Date.now();
-      if (t > mc.now()) await mc.advanceTo(t);
+      if (t > mc.now()) {
+        const started = performance.now();
+        await mc.advanceTo(t);
+        metrics?.step((performance.now() - started) / 1000);
+      }
     } catch (e) {
       // A failed step (or an engine being rebuilt after a trap) is retried at the next tick; at
       // shutdown the catch-up stops after its running step (CLOSED).
@@ -267,6 +284,7 @@ export async function startService(options = {}) {
       return send(res, 200, 'text/xml; charset=utf-8', mc.wsdl(url.searchParams.get('schema') ?? '', location));
     }
     if (req.method === 'GET' && p === '/healthz') return json(res, 200, { status: 'ok' });
+    if (req.method === 'GET' && p === '/metrics') return send(res, 200, metrics.registry.contentType, await metrics.registry.metrics());
     if (p === '/__mc/storage') {
       // A control process archiving this one's instances: authenticated as an operator, from anywhere.
       if (req.method !== 'POST') return send(res, 405, 'text/plain; charset=utf-8', 'POST only.\n', { allow: 'POST' });
@@ -282,6 +300,13 @@ export async function startService(options = {}) {
   }
 
   const server = createServer({ requestTimeout: o.requestTimeoutMs, headersTimeout: o.headersTimeoutMs, keepAliveTimeout: o.keepAliveTimeoutMs, connectionsCheckingInterval: Math.min(1_000, o.headersTimeoutMs) }, (req, res) => {
+    const started = performance.now();
+    res.on('finish', () => {
+      const route = routeOf(req.url);
+      const seconds = (performance.now() - started) / 1000;
+      metrics.request(route, res.statusCode, seconds);
+      log({ level: res.statusCode >= 500 ? 'warn' : 'info', msg: 'request', method: req.method, route, status: res.statusCode, ms: Math.round(seconds * 1e4) / 10, remote: req.socket.remoteAddress });
+    });
     handle(req, res).catch((e) => {
       const status = e.status ?? STATUS_OF[e.code] ?? (e instanceof SyntaxError ? 400 : 500);
       if (e.status) res.setHeader('connection', 'close');

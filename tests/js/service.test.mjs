@@ -197,6 +197,27 @@ describe("raw envelopes as in Adobe's documentation", () => {
     assert.equal((await fetch(`${svc.url}/nope`)).status, 404);
   });
 
+  test('Prometheus metrics: events by status and queue depth from the engine, request latency, workflow runs', async () => {
+    const before = await (await fetch(`${svc.url}/metrics`)).text();
+    await post(svc.url, qualified);
+    const r = await fetch(`${svc.url}/metrics`);
+    assert.equal(r.status, 200);
+    assert.match(r.headers.get('content-type'), /^text\/plain/);
+    const m = await r.text();
+    const value = (text, series) => Number(new RegExp(`^${series.replace(/[{}"/.]/g, (c) => `\\${c}`)} (\\S+)$`, 'm').exec(text)?.[1]);
+    const counts = svc.mc.countEvents({ instance: 'mcExec1' });
+    assert.equal(value(m, 'mc_events{instance="mcExec1",status="pending"}'), counts.byStatus.pending);
+    assert.equal(value(m, 'mc_events_received{instance="mcExec1"}'), counts.total);
+    assert.equal(value(m, 'mc_events_received{instance="mcExec1"}'), value(before, 'mc_events_received{instance="mcExec1"}') + 1);
+    assert.equal(value(m, 'mc_queue_depth{instance="mcExec1"}'), svc.mc.mcPing('mcExec1').pending);
+    assert.ok(value(m, 'mc_http_request_duration_seconds_count{route="/nl/jsp/soaprouter.jsp",status="200"}') >= 1, m);
+    assert.ok(!Number.isNaN(value(m, 'mc_workflow_runs{instance="mcExec1",workflow="rtEventsProcessing"}')));
+    assert.match(m, /^mc_process_resident_memory_bytes /m);
+    // Unknown paths share one label: no series per URL.
+    await fetch(`${svc.url}/x/${Math.random()}`);
+    assert.match(await (await fetch(`${svc.url}/metrics`)).text(), /route="other",status="404"/);
+  });
+
   test('mcPing says Error above the alert threshold', async () => {
     await svc.mc.configure({ rtQueueAlert: 1 });
     const push = qualified;
@@ -356,6 +377,44 @@ describe('the admin endpoints', () => {
       } finally {
         await svc.close();
       }
+    }
+  });
+});
+
+describe('structured logs', () => {
+  test('one entry per request with its route, status and time; the bin writes them as pino JSON lines', async () => {
+    const entries = [];
+    const svc = await startService({ port: 0, clock: 'virtual', log: (e) => entries.push(e) });
+    try {
+      await fetch(`${svc.url}/nl/jsp/mcPing.jsp`);
+      await post(svc.url, '<Envelope/>');
+    } finally {
+      await svc.close();
+    }
+    const requests = entries.filter((e) => e.msg === 'request');
+    assert.deepEqual(requests.map((e) => [e.route, e.status, e.level]), [['/nl/jsp/mcPing.jsp', 200, 'info'], ['/nl/jsp/soaprouter.jsp', 500, 'warn']]);
+    assert.ok(requests.every((e) => typeof e.ms === 'number' && e.method));
+
+    const child = spawn(process.execPath, [CLI, 'serve', '--port', '0', '--clock', 'virtual'], { env: CHILD_ENV });
+    try {
+      let out = '';
+      const url = await new Promise((resolve) => {
+        child.stdout.on('data', (c) => {
+          out += c;
+          const m = /serving Message Center on (http:\/\/\S+)/.exec(out);
+          if (m && out.includes('clock')) resolve(m[1]);
+        });
+      });
+      await fetch(`${url}/healthz`);
+      while (!out.includes('"msg":"request"')) await new Promise((r) => setTimeout(r, 20));
+      const line = JSON.parse(out.split('\n').find((l) => l.includes('"msg":"request"')));
+      assert.equal(line.level, 30, 'pino info');
+      assert.equal(line.route, '/healthz');
+      assert.equal(line.status, 200);
+      assert.ok(line.time && line.pid);
+    } finally {
+      child.kill('SIGTERM');
+      await new Promise((r) => child.on('exit', r));
     }
   });
 });
