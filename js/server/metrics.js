@@ -4,13 +4,13 @@
 import client from 'prom-client';
 
 /**
- * @param {any} mc the MessageCenter
+ * @param {() => any} current the MessageCenter (a new one after a reset)
  * @returns {{ registry: import('prom-client').Registry, request: (route: string, status: number, seconds: number) => void, step: (seconds: number) => void }}
  */
-export function createMetrics(mc) {
+export function createMetrics(current) {
   const registry = new client.Registry();
   client.collectDefaultMetrics({ register: registry, prefix: 'mc_' });
-  const instances = () => mc.executionInstances().filter((a) => !a.remote).map((a) => a.name);
+  const instances = () => current().executionInstances().filter((a) => !a.remote).map((a) => a.name);
 
   new client.Gauge({
     name: 'mc_events',
@@ -20,7 +20,7 @@ export function createMetrics(mc) {
     collect() {
       this.reset();
       for (const instance of [...instances(), 'control']) {
-        const c = mc.countEvents({ instance });
+        const c = current().countEvents({ instance });
         for (const [status, n] of Object.entries(c.byStatus)) this.set({ instance, status }, n);
       }
     },
@@ -32,7 +32,7 @@ export function createMetrics(mc) {
     registers: [registry],
     collect() {
       this.reset();
-      for (const instance of instances()) this.set({ instance }, mc.countEvents({ instance }).total);
+      for (const instance of instances()) this.set({ instance }, current().countEvents({ instance }).total);
     },
   });
   new client.Gauge({
@@ -42,7 +42,7 @@ export function createMetrics(mc) {
     registers: [registry],
     collect() {
       this.reset();
-      for (const instance of instances()) this.set({ instance }, mc.mcPing(instance).pending);
+      for (const instance of instances()) this.set({ instance }, current().mcPing(instance).pending);
     },
   });
   new client.Gauge({
@@ -50,7 +50,7 @@ export function createMetrics(mc) {
     help: 'The queue depth above which mcPing says Error (MC_RtEventQueueAlert)',
     registers: [registry],
     collect() {
-      this.set(mc.mcPing().threshold);
+      this.set(current().mcPing().threshold);
     },
   });
   new client.Gauge({
@@ -60,7 +60,7 @@ export function createMetrics(mc) {
     registers: [registry],
     collect() {
       this.reset();
-      for (const w of mc.workflows()) this.set({ instance: w.instance, workflow: w.name }, w.runs);
+      for (const w of current().workflows()) this.set({ instance: w.instance, workflow: w.name }, w.runs);
     },
   });
   new client.Gauge({
@@ -70,9 +70,9 @@ export function createMetrics(mc) {
     registers: [registry],
     async collect() {
       this.reset();
-      for (const w of mc.workflows()) {
+      for (const w of current().workflows()) {
         if (w.runs === 0) continue;
-        const { runs } = await mc.journal(w.instance, w.name, { limit: 2 });
+        const { runs } = await current().journal(w.instance, w.name, { limit: 2 });
         const last = runs.find((r) => r.durationMs !== null);
         if (last) this.set({ instance: w.instance, workflow: w.name }, last.durationMs / 1000);
       }

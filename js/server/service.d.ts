@@ -45,6 +45,10 @@ export interface ServiceOptions {
   allowOrigin?: boolean;
   /** Real clock: how often due workflow steps run (ms). */
   tickMs?: number;
+  /** Requests kept in each Message Center's journal (default 1,000). */
+  journalSize?: number;
+  /** Namespaces (`X-MC-Namespace`) open at once (default 100). */
+  maxNamespaces?: number;
   /** Whether the admin endpoints (`/__mc/`) answer other addresses than loopback (default false). */
   adminAnywhere?: boolean;
   /** Receives one structured entry per request and per failure. */
@@ -69,4 +73,4 @@ export interface Service {
 export function startService(options?: ServiceOptions): Promise<Service>;
 
 /** The defaults of the HTTP side. */
-export const DEFAULTS: Readonly<Required<Pick<ServiceOptions, 'host' | 'port' | 'maxBodyBytes' | 'requestTimeoutMs' | 'headersTimeoutMs' | 'keepAliveTimeoutMs' | 'maxConnections' | 'maxInflightBodyBytes' | 'allowOrigin' | 'adminAnywhere' | 'tickMs'>> & { instances: AccountInput[] }>;
+export const DEFAULTS: Readonly<Required<Pick<ServiceOptions, 'host' | 'port' | 'maxBodyBytes' | 'requestTimeoutMs' | 'headersTimeoutMs' | 'keepAliveTimeoutMs' | 'maxConnections' | 'journalSize' | 'maxNamespaces' | 'maxInflightBodyBytes' | 'allowOrigin' | 'adminAnywhere' | 'tickMs'>> & { instances: AccountInput[] }>;

@@ -5,7 +5,7 @@
 // clock pump, shutdown.
 
 import { randomBytes } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { MessageCenter, createMemoryStorage, mcError } from '../node.js';
@@ -38,6 +38,10 @@ export const DEFAULTS = Object.freeze({
    * with a password-less operator does.
    */
   allowOrigin: false,
+  /** Requests kept in each Message Center's journal (`GET /__mc/requests`). */
+  journalSize: 1_000,
+  /** Namespaces (`X-MC-Namespace`) open at once. */
+  maxNamespaces: 100,
   /** Whether the admin endpoints (`/__mc/`) answer other addresses than loopback (default: loopback only). */
   adminAnywhere: false,
   /** The execution instances of a fresh store. */
@@ -153,42 +157,81 @@ export async function startService(options = {}) {
   if (o.clock !== undefined && o.clock !== 'real' && o.clock !== 'virtual') throw mcError('INVALID_ARGUMENT', `clock must be 'real' or 'virtual', got ${JSON.stringify(o.clock)}`);
   const virtual = o.clock === 'virtual';
   const log = o.log ?? (() => {});
-  let local;
-  if (o.data) {
-    mkdirSync(o.data, { recursive: true });
-    const { openSQLiteStorage } = await import('../storage/sqlite.js');
-    local = await openSQLiteStorage({ path: join(o.data, 'message-center.sqlite') });
-  } else local = createMemoryStorage();
-  // Execution instances of other processes: their own records are read and written there.
-  const remotes = (o.topology?.instances ?? o.instances).filter((i) => i.remote);
-  const routes = [];
-  const storage = remotes.length ? routedStorage(local, routes) : local;
-  const now = o.now ?? Date.now();
-  let mc;
-  try {
-    // Group commit: the pushes of concurrent requests share one storage transaction (one fsync).
-    // (The engine's record cache assumes it is the only writer of what it read: not so of the
-    // records of an instance in another process.)
-    mc = await MessageCenter.open({ storage, now, seed: o.seed, config: { rejectUnknownEventType: false, ...o.config }, groupCommit: o.groupCommit, cacheBytes: remotes.length ? 0 : undefined });
-  } catch (e) {
-    await storage.close();
-    throw e;
-  }
-  try {
-    if (mc.executionInstances().length === 0) await provision(mc, { instances: o.topology?.instances ?? o.instances, eventTypes: o.topology?.eventTypes, templates: o.topology?.templates });
-    for (const r of remotes) {
-      const account = mc.executionInstances().find((a) => a.name === r.name);
-      if (!account?.remote) throw mcError('INVALID_ARGUMENT', `instance ${r.name} is configured remote but its account is not (it was created otherwise in this store)`);
-      routes.push({ name: r.name, ...mc.instanceKeys(r.name), storage: remoteStorage(account.url, `${r.login ?? 'admin'}/${r.password ?? ''}`) });
+  const instances = o.topology?.instances ?? o.instances;
+
+  /**
+   * One Message Center: the default one, or a namespace's (`X-MC-Namespace`), each with its own
+   * store, clock and request journal; a namespace has the topology's local instances.
+   */
+  async function openCenter(ns) {
+    let local;
+    const file = o.data ? join(o.data, ns ? `ns-${ns}.sqlite` : 'message-center.sqlite') : null;
+    if (file) {
+      mkdirSync(o.data, { recursive: true });
+      const { openSQLiteStorage } = await import('../storage/sqlite.js');
+      local = await openSQLiteStorage({ path: file });
+    } else local = createMemoryStorage();
+    // Execution instances of other processes: their own records are read and written there.
+    const remotes = ns ? [] : instances.filter((i) => i.remote);
+    const own = ns ? instances.filter((i) => !i.remote) : instances;
+    const routes = [];
+    const storage = remotes.length ? routedStorage(local, routes) : local;
+    let mc;
+    try {
+      // Group commit: the pushes of concurrent requests share one storage transaction (one fsync).
+      // (The engine's record cache assumes it is the only writer of what it read: not so of the
+      // records of an instance in another process.)
+      mc = await MessageCenter.open({ storage, now: o.now ?? Date.now(), seed: o.seed, config: { rejectUnknownEventType: false, ...o.config }, groupCommit: o.groupCommit, cacheBytes: remotes.length ? 0 : undefined });
+    } catch (e) {
+      await storage.close();
+      throw e;
     }
-  } catch (e) {
-    await mc.close();
-    throw e;
+    try {
+      if (mc.executionInstances().length === 0) await provision(mc, { instances: own.length ? own : DEFAULTS.instances, eventTypes: o.topology?.eventTypes, templates: o.topology?.templates });
+      for (const r of remotes) {
+        const account = mc.executionInstances().find((a) => a.name === r.name);
+        if (!account?.remote) throw mcError('INVALID_ARGUMENT', `instance ${r.name} is configured remote but its account is not (it was created otherwise in this store)`);
+        routes.push({ name: r.name, ...mc.instanceKeys(r.name), storage: remoteStorage(account.url, `${r.login ?? 'admin'}/${r.password ?? ''}`) });
+      }
+    } catch (e) {
+      await mc.close();
+      throw e;
+    }
+    return { ns, mc, local, file, lend: storageEndpoint(mc, local), journal: [] };
+  }
+
+  /** Closes a Message Center; `wipe` deletes its store too (a reset). */
+  async function closeCenter(c, { wipe = false } = {}) {
+    await c.mc.close();
+    if (wipe && c.file) for (const f of [c.file, `${c.file}-wal`, `${c.file}-shm`]) rmSync(f, { force: true });
+  }
+
+  const centers = new Map([['', await openCenter('')]]);
+  const main = () => centers.get('');
+  /** The Message Center of a request: its `X-MC-Namespace` header's, opened on first use. */
+  async function centerOf(req) {
+    const ns = req.headers['x-mc-namespace'];
+    if (ns === undefined || ns === '') return main();
+    if (typeof ns !== 'string' || !/^[A-Za-z0-9_-]{1,64}$/.test(ns)) throw Object.assign(new Error('X-MC-Namespace must be 1 to 64 letters, digits, _ or -'), { status: 400 });
+    let c = centers.get(ns);
+    if (!c) {
+      if (centers.size > o.maxNamespaces) throw Object.assign(new Error(`at most ${o.maxNamespaces} namespaces at once: reset some (POST /__mc/reset with their header)`), { status: 429 });
+      const opening = openCenter(ns);
+      centers.set(ns, opening);
+      try {
+        c = await opening;
+      } catch (e) {
+        centers.delete(ns);
+        throw e;
+      }
+      centers.set(ns, c);
+    }
+    return c;
   }
 
   // ---- metrics (prom-client, loaded with the service only) ----
   const { createMetrics } = await import('./metrics.js');
-  const metrics = createMetrics(mc);
+  const metrics = createMetrics(() => main().mc);
 
   // ---- the clock ----
   let ticking = null;
@@ -197,10 +240,11 @@ export async function startService(options = {}) {
     if (virtual || stopped) return;
     try {
       const t = Date.now();
-      if (t > mc.now()) {
+      for (const c of centers.values()) {
+        if (c instanceof Promise || t <= c.mc.now()) continue;
         const started = performance.now();
-        await mc.advanceTo(t);
-        metrics?.step((performance.now() - started) / 1000);
+        await c.mc.advanceTo(t);
+        metrics.step((performance.now() - started) / 1000);
       }
     } catch (e) {
       // A failed step (or an engine being rebuilt after a trap) is retried at the next tick; at
@@ -213,10 +257,16 @@ export async function startService(options = {}) {
 
   // ---- requests ----
   let draining = false;
-  const lend = storageEndpoint(mc, local);
   const readBody = bodyReader(o.maxInflightBodyBytes);
 
-  async function soap(req, res, url) {
+  /** Keeps what a request did in its Message Center's journal (bounded, newest first). */
+  function remember(c, entry) {
+    c.journal.unshift({ seq: ++journalSeq, clock: c.mc.settings().now, ...entry });
+    if (c.journal.length > o.journalSize) c.journal.length = o.journalSize;
+  }
+  let journalSeq = 0;
+
+  async function soap(req, res, url, c) {
     const body = (await readBody(req, o.maxBodyBytes)).toString('utf8');
     const header = req.headers.soapaction;
     const soapAction = typeof header === 'string' && header.trim() !== '' ? header : url.searchParams.get('soapAction');
@@ -228,14 +278,14 @@ export async function startService(options = {}) {
       authorization: req.headers.authorization ?? null,
       entropy: randomBytes(32).toString('hex'),
     };
-    const r = await mc.soap(body, { soapAction, caller });
+    const r = await c.mc.soap(body, { soapAction, caller });
     send(res, r.status, r.contentType, r.body);
-    log({ level: 'info', msg: 'soap', soapAction, status: r.status, events: r.events.length, fault: r.fault?.code });
+    remember(c, { route: '/nl/jsp/soaprouter.jsp', soapAction: soapAction ?? null, status: r.status, events: r.events, fault: r.fault });
   }
 
-  async function admin(req, res, url) {
+  async function admin(req, res, url, c) {
+    const { mc } = c;
     const path = url.pathname.slice('/__mc'.length);
-    if (req.method === 'GET' && path === '/ready') return json(res, 200, { ready: true, now: mc.settings().now });
     if (req.method === 'POST' && path === '/clock/advance') {
       if (!virtual) return json(res, 409, { error: { code: 'CLOCK_REAL', message: 'the clock is real time: start the service with --clock virtual to move it' } });
       const body = JSON.parse((await readBody(req, 64 * 1024)).toString('utf8') || '{}');
@@ -260,6 +310,54 @@ export async function startService(options = {}) {
       }
       return json(res, 200, await mc.getEvent(id));
     }
+    if (req.method === 'GET' && path === '/latest') {
+      // The newest event to an address, over the execution instances of this process.
+      const address = url.searchParams.get('address');
+      let best = null;
+      for (const a of mc.executionInstances().filter((x) => !x.remote)) {
+        const [e] = (await mc.listEvents({ instance: a.name, address, limit: 1 })).events;
+        if (e && (best === null || e.created > best.created)) best = e;
+      }
+      return best ? json(res, 200, best) : json(res, 404, { error: { code: 'UNKNOWN_EVENT', message: `no event to ${address}` } });
+    }
+    if (req.method === 'GET' && path === '/requests') {
+      const q = url.searchParams;
+      const keep = (e) => (!q.has('route') || e.route === q.get('route')) && (!q.has('soapAction') || (e.soapAction ?? '').includes(q.get('soapAction'))) && (!q.has('status') || String(e.status) === q.get('status'));
+      const limit = q.has('limit') ? Number(q.get('limit')) : o.journalSize;
+      if (!Number.isInteger(limit) || limit < 1) return json(res, 400, { error: { code: 'INVALID_ARGUMENT', message: 'limit must be a positive integer' } });
+      return json(res, 200, { requests: c.journal.filter(keep).slice(0, limit) });
+    }
+    if (req.method === 'POST' && path === '/verify') {
+      // "At least N events of type X to address Y, within T ms": the engine's status lists,
+      // read again until they hold them or the time is up.
+      const body = JSON.parse((await readBody(req, 64 * 1024)).toString('utf8') || '{}');
+      if (body === null || typeof body !== 'object' || Array.isArray(body)) return json(res, 400, { error: { code: 'INVALID_ARGUMENT', message: 'the body must be a JSON object: { "count", "type", "address", "status", "withinMs" }' } });
+      const { count = 1, type, address, status, withinMs = 0 } = body;
+      if (!Number.isInteger(count) || count < 1 || !Number.isInteger(withinMs) || withinMs < 0 || withinMs > 60_000) return json(res, 400, { error: { code: 'INVALID_ARGUMENT', message: 'count must be a positive integer and withinMs 0 to 60000' } });
+      const deadline = performance.now() + withinMs;
+      for (;;) {
+        const found = [];
+        for (const a of mc.executionInstances().filter((x) => !x.remote)) {
+          const f = { instance: a.name, limit: Math.min(500, count) };
+          if (type !== undefined) f.type = type;
+          if (address !== undefined) f.address = address;
+          if (status !== undefined) f.status = status;
+          found.push(...(await mc.listEvents(f)).events);
+        }
+        if (found.length >= count) return json(res, 200, { ok: true, count: found.length, events: found.slice(0, count) });
+        if (performance.now() >= deadline) return json(res, 409, { ok: false, count: found.length, wanted: count, events: found });
+        await new Promise((r) => setTimeout(r, 25));
+      }
+    }
+    if (req.method === 'POST' && path === '/reset') {
+      // Everything of this Message Center goes (events, journal, clock): it starts again as it
+      // started, with its topology.
+      await closeCenter(c, { wipe: true });
+      const fresh = openCenter(c.ns);
+      centers.set(c.ns, fresh);
+      centers.set(c.ns, await fresh);
+      return json(res, 200, { reset: true, namespace: c.ns || null });
+    }
     return json(res, 404, { error: { code: 'NOT_FOUND', message: `no admin endpoint ${req.method} ${url.pathname}` } });
   }
 
@@ -273,9 +371,12 @@ export async function startService(options = {}) {
     if (req.headers.origin !== undefined && !o.allowOrigin) {
       return json(res, 403, { error: { code: 'FORBIDDEN', message: 'requests from web pages (an Origin header) are refused: start the service with allowOrigin to accept them' } });
     }
+    if (req.method === 'GET' && p === '/__mc/ready') return json(res, 200, { ready: true });
+    const c = await centerOf(req);
+    const { mc } = c;
     if (p === '/nl/jsp/soaprouter.jsp') {
       if (req.method !== 'POST') return send(res, 405, 'text/plain; charset=utf-8', 'The SOAP router takes POST.\n', { allow: 'POST' });
-      return soap(req, res, url);
+      return soap(req, res, url, c);
     }
     if (req.method === 'GET' && p === '/nl/jsp/mcPing.jsp') return text(res, 200, mc.mcPing().text);
     if (req.method === 'GET' && p === '/nl/jsp/ping.jsp') return text(res, 200, mc.ping());
@@ -290,11 +391,11 @@ export async function startService(options = {}) {
       if (req.method !== 'POST') return send(res, 405, 'text/plain; charset=utf-8', 'POST only.\n', { allow: 'POST' });
       const body = JSON.parse((await readBody(req, o.maxBodyBytes)).toString('utf8'));
       const caller = { remote: req.socket.remoteAddress ?? '', cookie: req.headers.cookie ?? null, authorization: req.headers.authorization ?? null };
-      return json(res, 200, await lend(body, caller, req.headers['x-session-token'] ?? ''));
+      return json(res, 200, await main().lend(body, caller, req.headers['x-session-token'] ?? ''));
     }
     if (p.startsWith('/__mc/')) {
       if (!o.adminAnywhere && !isLoopback(req.socket.remoteAddress)) return json(res, 403, { error: { code: 'FORBIDDEN', message: 'the admin endpoints answer loopback only (set adminAnywhere to open them)' } });
-      return admin(req, res, url);
+      return admin(req, res, url, c);
     }
     return text(res, 404, `Not found: ${p}\n`);
   }
@@ -321,7 +422,7 @@ export async function startService(options = {}) {
       server.listen(o.port, o.host, resolve);
     });
   } catch (e) {
-    await mc.close();
+    await closeCenter(main());
     throw e;
   }
   if (!virtual) {
@@ -348,12 +449,21 @@ export async function startService(options = {}) {
         server.closeIdleConnections();
       });
       // Queued after the step in progress: a catch-up of the clock stops there.
-      await mc.close();
+      for (const c of centers.values()) await closeCenter(await c);
       await ticking;
     })();
     return closing;
   }
-  return { url, mc, server, virtual, close };
+  return {
+    url,
+    /** The default Message Center (a new one after a reset). */
+    get mc() {
+      return main().mc;
+    },
+    server,
+    virtual,
+    close,
+  };
 }
 
 

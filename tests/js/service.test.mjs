@@ -369,15 +369,78 @@ describe('the admin endpoints', () => {
       const svc = await startService({ host: '0.0.0.0', port: 0, clock: 'virtual', adminAnywhere });
       try {
         const port = new URL(svc.url).port;
-        const far = await fetch(`http://${external}:${port}/__mc/ready`);
+        const far = await fetch(`http://${external}:${port}/__mc/requests`);
         assert.equal(far.status, want);
-        assert.equal((await fetch(`http://127.0.0.1:${port}/__mc/ready`)).status, 200);
+        assert.equal((await fetch(`http://127.0.0.1:${port}/__mc/requests`)).status, 200);
+        // Readiness answers everyone, without authentication (orchestrators probe it).
+        assert.equal((await fetch(`http://${external}:${port}/__mc/ready`)).status, 200);
         // The SOAP router and mcPing answer every address.
         assert.equal((await fetch(`http://${external}:${port}/nl/jsp/mcPing.jsp`)).status, 200);
       } finally {
         await svc.close();
       }
     }
+  });
+});
+
+describe('for test authors: namespaces, reset, the request journal, verify, latest', () => {
+  let svc;
+  before(async () => {
+    svc = await startService({ port: 0, clock: 'virtual', now: START, journalSize: 5, topology: { eventTypes: ['order'] } });
+  });
+  after(() => svc.close());
+  const push = (email, ns, type = 'order') =>
+    post(svc.url, `<Envelope><Body><PushEvent xmlns="urn:nms:rtEvent"><sessiontoken>admin/</sessiontoken><e><rtEvent type="${type}" email="${email}"><ctx/></rtEvent></e></PushEvent></Body></Envelope>`, ns ? { 'x-mc-namespace': ns } : {});
+  const get = async (path, ns) => (await fetch(`${svc.url}/__mc/${path}`, { headers: ns ? { 'x-mc-namespace': ns } : {} })).json();
+  const postJson = (path, body, ns) => fetch(`${svc.url}/__mc/${path}`, { method: 'POST', body: JSON.stringify(body), headers: ns ? { 'x-mc-namespace': ns } : {} });
+
+  test('namespaces are isolated Message Centers; a reset empties one and leaves the others', async () => {
+    assert.equal((await push('a@example.com', 'file-a')).status, 200);
+    assert.equal((await push('b@example.com', 'file-b')).status, 200);
+    assert.equal((await push('b2@example.com', 'file-b')).status, 200);
+    assert.deepEqual((await get('events?instance=mcExec1', 'file-a')).events.map((e) => e.email), ['a@example.com']);
+    assert.equal((await get('events?instance=mcExec1', 'file-b')).events.length, 2);
+    assert.equal((await get('events?instance=mcExec1')).events.length, 0, 'the default namespace saw none');
+    assert.equal((await postJson('reset', {}, 'file-b')).status, 200);
+    assert.equal((await get('events?instance=mcExec1', 'file-b')).events.length, 0);
+    assert.equal((await get('events?instance=mcExec1', 'file-a')).events.length, 1);
+    assert.equal((await get('requests', 'file-b')).requests.length, 0, 'the journal went with the reset');
+    assert.equal((await fetch(`${svc.url}/__mc/events?instance=mcExec1`, { headers: { 'x-mc-namespace': 'no spaces' } })).status, 400);
+  });
+
+  test('the request journal: newest first, bounded, filterable, with what each request did', async () => {
+    await push('j1@example.com', 'journal');
+    await post(svc.url, '<Envelope/>', { 'x-mc-namespace': 'journal' });
+    const { requests } = await get('requests', 'journal');
+    assert.equal(requests.length, 2);
+    assert.equal(requests[0].status, 500, 'newest first');
+    assert.equal(requests[0].fault.code, 'MALFORMED_XML');
+    assert.equal(requests[1].events.length, 1);
+    assert.match(requests[1].events[0].id, /^\d+$/);
+    assert.equal(requests[1].clock, '2026-03-02T08:00:00.000Z');
+    assert.equal((await get('requests?status=200', 'journal')).requests.length, 1);
+    for (let i = 0; i < 10; i++) await push(`j${i}@example.com`, 'journal');
+    assert.equal((await get('requests', 'journal')).requests.length, 5, 'bounded by journalSize');
+    assert.equal((await get('requests?limit=2', 'journal')).requests.length, 2);
+  });
+
+  test('verify waits for events: at least N of type X to address Y within a time', async () => {
+    const waiting = postJson('verify', { count: 2, type: 'order', address: 'w@example.com', withinMs: 5000 }, 'verify');
+    await push('w@example.com', 'verify');
+    await push('other@example.com', 'verify');
+    await push('w@example.com', 'verify');
+    const r = await waiting;
+    assert.equal(r.status, 200);
+    const v = await r.json();
+    assert.equal(v.ok, true);
+    assert.deepEqual(v.events.map((e) => e.email), ['w@example.com', 'w@example.com']);
+    const short = await postJson('verify', { count: 3, address: 'w@example.com', withinMs: 50 }, 'verify');
+    assert.equal(short.status, 409);
+    assert.deepEqual(await short.json().then((x) => [x.ok, x.count, x.wanted]), [false, 2, 3]);
+    assert.equal((await postJson('verify', { count: 0 }, 'verify')).status, 400);
+    const latest = await get('latest?address=w@example.com', 'verify');
+    assert.equal(latest.email, 'w@example.com');
+    assert.equal((await fetch(`${svc.url}/__mc/latest?address=nobody@example.com`, { headers: { 'x-mc-namespace': 'verify' } })).status, 404);
   });
 });
 
@@ -491,5 +554,19 @@ describe('the bin: npx message-center serve', () => {
       await holder.close();
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe("the README's example test file", () => {
+  test('examples/service/checkout.test.mjs passes', async () => {
+    const file = fileURLToPath(new URL('../../examples/service/checkout.test.mjs', import.meta.url));
+    const r = await new Promise((resolve) => {
+      const child = spawn(process.execPath, ['--test', file], { env: CHILD_ENV });
+      let out = '';
+      child.stdout.on('data', (c) => (out += c));
+      child.on('exit', (code) => resolve({ code, out }));
+    });
+    assert.equal(r.code, 0, r.out);
+    assert.match(r.out, /^# pass 1$/m);
   });
 });
