@@ -431,6 +431,12 @@ export declare class MessageCenter {
    * the HTTP status and body Campaign would answer (`plId`, or a SOAP fault that pushes nothing).
    */
   soap(envelope: string, options?: { instance?: 'loadBalancer' | (string & {}); soapAction?: string | null; caller?: SoapCaller | null }): Promise<SoapReply>;
+  /** A draw from the seed in parts per million (0 to 999,999) for a purpose and a number: the same every run with the same seed. */
+  draw(purpose: string, n: number): number;
+  /** The SOAP fault a test harness answers in place of a call (`SOAP-ENV:Server`, HTTP 500), in the words of its `SOAPAction`. */
+  injectedFault(soapAction?: string | null): SoapReply;
+  /** Every stored record in key order, `chunk` (default 1,000) at a time, as one moment of the store (calls made meanwhile wait); resolves to how many. */
+  records(onChunk: (entries: Array<[string, string]>) => void | Promise<void>, options?: { chunk?: number }): Promise<number>;
   /** Where an execution instance's records live: the prefixes of its own records, and those its archiving writes. */
   instanceKeys(instance: string): InstanceKeys;
   /** The login of a caller with this session token, as the SOAP router decides it; throws `ACCESS_DENIED` / `SESSION_INVALID`. */

@@ -603,6 +603,46 @@ export function bindMessageCenter(loadEngine) {
       return this.#run({ op: 'soap', target: instance ?? null, soapAction: soapAction ?? null, caller: caller ?? null }, envelope);
     }
 
+    /** A draw from the seed in parts per million (0 to 999,999) for a purpose and a number: the same every run with the same seed. */
+    draw(purpose, n) {
+      if (!Number.isSafeInteger(n) || n < 0) throw mcError('INVALID_ARGUMENT', 'n must be a non-negative integer');
+      return this.#query({ q: 'draw', purpose: name('purpose', purpose), n });
+    }
+
+    /** The SOAP fault a test harness answers in place of a call (`SOAP-ENV:Server`, HTTP 500), in the words of its `SOAPAction`. */
+    injectedFault(soapAction) {
+      return this.#query({ q: 'injectedFault', soapAction: typeof soapAction === 'string' ? soapAction : null });
+    }
+
+    /**
+     * Every stored record, in key order, `chunk` at a time to `onChunk(entries)`, as one moment of
+     * the store: calls made meanwhile wait (and, with group commit, what was done before is
+     * written first).
+     */
+    async records(onChunk, { chunk = 1000 } = {}) {
+      if (typeof onChunk !== 'function') throw mcError('INVALID_ARGUMENT', 'records(onChunk) takes a function');
+      if (!Number.isSafeInteger(chunk) || chunk < 1) throw mcError('INVALID_ARGUMENT', 'chunk must be a positive integer');
+      return this.#serial(async () => {
+        await this.#group?.flushing;
+        let gte = '';
+        let n = 0;
+        for (;;) {
+          let rows;
+          try {
+            rows = await this.#storage.range({ gte, lt: '\uffff', limit: chunk });
+          } catch (e) {
+            throw storageFailed('range', e);
+          }
+          if (rows.length === 0) break;
+          await onChunk(rows);
+          n += rows.length;
+          if (rows.length < chunk) break;
+          gte = `${rows[rows.length - 1][0]}\u0000`;
+        }
+        return n;
+      });
+    }
+
     /**
      * Where an execution instance's records live: the key prefixes of its own records (`own`,
      * kept where the instance runs) and those its archiving writes (`archiveWrites`).

@@ -470,6 +470,22 @@ pub fn fault_reply(f: &Fault) -> Reply {
     Reply { status: 500, body: envelope(f.service, &body) }
 }
 
+/// The fault a test harness answers in place of a call: `SOAP-ENV:Server`, in the words of the
+/// call's service and method (from its `SOAPAction`; `nms:rtEvent#PushEvent` without one).
+pub fn injected_fault(soap_action: Option<&str>) -> Fault {
+    let a = soap_action.unwrap_or("").trim().trim_matches('"');
+    let (service, method) =
+        a.split_once('#').map_or((Service::RtEvent, "PushEvent"), |(s, m)| (Service::of_name(s).unwrap_or(Service::RtEvent), m));
+    Fault {
+        service,
+        code: "SOAP-ENV:Server",
+        string: executing(&excerpt(method), service),
+        detail: "A fault injected by the test harness (POST /__mc/faults).".into(),
+        echo: None,
+        error: ErrorCode::Busy,
+    }
+}
+
 /// The fault of an event the engine refused (a bad email, an unknown type…): the engine's code
 /// and message in the detail ([U]: the product's text is not documented).
 pub fn refused_fault(service: Service, method: &str, e: &Error) -> Fault {

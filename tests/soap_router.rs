@@ -296,3 +296,23 @@ fn logon_floods_keep_the_sessions_bounded() {
     call(&mut d, &logon("admin", ""), local(json!({})));
     assert_eq!(d.store.get("m/sessions").unwrap().matches("\"login\"").count(), 1);
 }
+
+#[test]
+fn the_harness_draws_from_the_seed_and_its_faults_speak_campaign() {
+    let d = setup(7);
+    let draw = |purpose: &str, n: u64| q(&d, json!({"q": "draw", "purpose": purpose, "n": n})).as_u64().unwrap();
+    let a: Vec<u64> = (0..200).map(|n| draw("fault:1", n)).collect();
+    assert_eq!(a, (0..200).map(|n| draw("fault:1", n)).collect::<Vec<_>>(), "the same seed, the same draws");
+    assert!(a.iter().all(|x| *x < 1_000_000));
+    let below = a.iter().filter(|x| **x < 500_000).count();
+    assert!((60..140).contains(&below), "about half under 50%: {below}");
+    assert_ne!(a, (0..200).map(|n| draw("fault:2", n)).collect::<Vec<_>>(), "another purpose, other draws");
+    assert_ne!(a, (0..200).map(|n| q(&setup(8), json!({"q": "draw", "purpose": "fault:1", "n": n})).as_u64().unwrap()).collect::<Vec<_>>());
+    let f = q(&d, json!({"q": "injectedFault", "soapAction": "\"nms:batchEvent#PushEvents\""}));
+    assert_eq!(f["status"], 500);
+    assert_eq!(f["fault"]["faultcode"], "SOAP-ENV:Server");
+    assert_eq!(f["fault"]["faultstring"], "Error while executing the method 'PushEvents' of service 'nms:batchEvent'.");
+    assert!(f["body"].as_str().unwrap().contains("xmlns:ns=\"urn:nms:batchEvent\""));
+    let f = q(&d, json!({"q": "injectedFault"}));
+    assert_eq!(f["fault"]["faultstring"], "Error while executing the method 'PushEvent' of service 'nms:rtEvent'.");
+}

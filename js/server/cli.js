@@ -3,6 +3,7 @@
 
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
@@ -89,6 +90,8 @@ try {
     adminAnywhere: file.adminAnywhere,
     allowOrigin: file.allowOrigin,
     groupCommit: file.groupCommit,
+    // A path in the config file is relative to the file.
+    fixtures: file.fixtures ? resolve(dirname(args.config), file.fixtures) : undefined,
     config: Object.keys(engine).length ? engine : undefined,
     topology: { instances: file.instances, eventTypes: file.eventTypes, templates: file.templates },
     log: process.env.MC_LOG === 'silent' ? undefined : log,

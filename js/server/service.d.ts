@@ -45,6 +45,10 @@ export interface ServiceOptions {
   allowOrigin?: boolean;
   /** Real clock: how often due workflow steps run (ms). */
   tickMs?: number;
+  /** A snapshot file (GET /__mc/snapshot, or a sandbox export of the browser app) loaded into a fresh store at start. */
+  fixtures?: string | null;
+  /** Largest snapshot POST /__mc/restore takes (default 256 MiB). */
+  maxSnapshotBytes?: number;
   /** Requests kept in each Message Center's journal (default 1,000). */
   journalSize?: number;
   /** Namespaces (`X-MC-Namespace`) open at once (default 100). */

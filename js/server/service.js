@@ -5,7 +5,7 @@
 // clock pump, shutdown.
 
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { MessageCenter, createMemoryStorage, mcError } from '../node.js';
@@ -38,6 +38,10 @@ export const DEFAULTS = Object.freeze({
    * with a password-less operator does.
    */
   allowOrigin: false,
+  /** Largest snapshot `POST /__mc/restore` takes. */
+  maxSnapshotBytes: 256 * 1024 * 1024,
+  /** A snapshot file loaded into a fresh store at start (its records, then the engine opens it). */
+  fixtures: null,
   /** Requests kept in each Message Center's journal (`GET /__mc/requests`). */
   journalSize: 1_000,
   /** Namespaces (`X-MC-Namespace`) open at once. */
@@ -65,6 +69,35 @@ async function provision(mc, topology) {
     await mc.createTemplate(t);
     await mc.publish(t.name);
   }
+}
+
+/** The format of snapshots: the browser app's sandbox export (a header line, then one record per line). */
+const SNAPSHOT_FORMAT = 'message-center-sandbox/1';
+
+/** The records of a snapshot's text, every line checked before anything is written. */
+function readSnapshot(text, what) {
+  const lines = text.split('\n');
+  const bad = (m) => Object.assign(new Error(`${what}: ${m}`), { status: 400, code: 'INVALID_ARGUMENT' });
+  let header = null;
+  try {
+    header = JSON.parse(lines[0]);
+  } catch {
+    // Said below.
+  }
+  if (header?.format !== SNAPSHOT_FORMAT) throw bad(`not a snapshot (its first line should name the format ${SNAPSHOT_FORMAT})`);
+  const records = [];
+  for (let i = 1; i < lines.length; i++) {
+    if (lines[i] === '') continue;
+    let r;
+    try {
+      r = JSON.parse(lines[i]);
+    } catch {
+      r = null;
+    }
+    if (!Array.isArray(r) || r.length !== 2 || typeof r[0] !== 'string' || r[0] === '' || typeof r[1] !== 'string') throw bad(`line ${i + 1} is not a record (["key", "value"])`);
+    records.push(r);
+  }
+  return records;
 }
 
 /** The HTTP status of an engine error on the admin endpoints. */
@@ -163,7 +196,7 @@ export async function startService(options = {}) {
    * One Message Center: the default one, or a namespace's (`X-MC-Namespace`), each with its own
    * store, clock and request journal; a namespace has the topology's local instances.
    */
-  async function openCenter(ns) {
+  async function openCenter(ns, { records } = {}) {
     let local;
     const file = o.data ? join(o.data, ns ? `ns-${ns}.sqlite` : 'message-center.sqlite') : null;
     if (file) {
@@ -176,6 +209,14 @@ export async function startService(options = {}) {
     const own = ns ? instances.filter((i) => !i.remote) : instances;
     const routes = [];
     const storage = remotes.length ? routedStorage(local, routes) : local;
+    // A snapshot to restore, or the fixtures of a fresh store: its records, before the engine opens.
+    records ??= !ns && o.fixtures && (await local.range({ gte: '', lt: '\uffff', limit: 1 })).length === 0 ? readSnapshot(readFileSync(o.fixtures, 'utf8'), o.fixtures) : undefined;
+    try {
+      for (let i = 0; records && i < records.length; i += 1000) await local.write({ put: records.slice(i, i + 1000) });
+    } catch (e) {
+      await storage.close();
+      throw e;
+    }
     let mc;
     try {
       // Group commit: the pushes of concurrent requests share one storage transaction (one fsync).
@@ -197,36 +238,49 @@ export async function startService(options = {}) {
       await mc.close();
       throw e;
     }
-    return { ns, mc, local, file, lend: storageEndpoint(mc, local), journal: [] };
+    return { ns, mc, local, file, lend: storageEndpoint(mc, local), journal: [], faults: [] };
+  }
+
+  /** Deletes the store file of a Message Center (closed). */
+  function wipe(c) {
+    if (c.file) for (const f of [c.file, `${c.file}-wal`, `${c.file}-shm`]) rmSync(f, { force: true });
   }
 
   /** Closes a Message Center; `wipe` deletes its store too (a reset). */
-  async function closeCenter(c, { wipe = false } = {}) {
+  async function closeCenter(c, { wipe: del = false } = {}) {
     await c.mc.close();
-    if (wipe && c.file) for (const f of [c.file, `${c.file}-wal`, `${c.file}-shm`]) rmSync(f, { force: true });
+    if (del) wipe(c);
   }
 
+  /** The Message Centers by namespace ('' the default): each the open one, or the promise of it. */
   const centers = new Map([['', await openCenter('')]]);
-  const main = () => centers.get('');
+  /** The last open one of each (a reset's old one while the new one opens). */
+  const opened = new Map(centers);
+  const main = () => opened.get('');
+
+  /** Opens (or reopens) the Message Center of a namespace; calls meanwhile wait for it. */
+  async function reopen(ns, options) {
+    const opening = openCenter(ns, options);
+    centers.set(ns, opening);
+    try {
+      const c = await opening;
+      centers.set(ns, c);
+      opened.set(ns, c);
+      return c;
+    } catch (e) {
+      centers.delete(ns);
+      throw e;
+    }
+  }
+
   /** The Message Center of a request: its `X-MC-Namespace` header's, opened on first use. */
   async function centerOf(req) {
-    const ns = req.headers['x-mc-namespace'];
-    if (ns === undefined || ns === '') return main();
-    if (typeof ns !== 'string' || !/^[A-Za-z0-9_-]{1,64}$/.test(ns)) throw Object.assign(new Error('X-MC-Namespace must be 1 to 64 letters, digits, _ or -'), { status: 400 });
-    let c = centers.get(ns);
-    if (!c) {
-      if (centers.size > o.maxNamespaces) throw Object.assign(new Error(`at most ${o.maxNamespaces} namespaces at once: reset some (POST /__mc/reset with their header)`), { status: 429 });
-      const opening = openCenter(ns);
-      centers.set(ns, opening);
-      try {
-        c = await opening;
-      } catch (e) {
-        centers.delete(ns);
-        throw e;
-      }
-      centers.set(ns, c);
-    }
-    return c;
+    const ns = req.headers['x-mc-namespace'] ?? '';
+    if (ns !== '' && (typeof ns !== 'string' || !/^[A-Za-z0-9_-]{1,64}$/.test(ns))) throw Object.assign(new Error('X-MC-Namespace must be 1 to 64 letters, digits, _ or -'), { status: 400 });
+    const c = centers.get(ns);
+    if (c) return c;
+    if (centers.size > o.maxNamespaces) throw Object.assign(new Error(`at most ${o.maxNamespaces} namespaces at once: reset some (POST /__mc/reset with their header)`), { status: 429 });
+    return reopen(ns);
   }
 
   // ---- metrics (prom-client, loaded with the service only) ----
@@ -240,8 +294,8 @@ export async function startService(options = {}) {
     if (virtual || stopped) return;
     try {
       const t = Date.now();
-      for (const c of centers.values()) {
-        if (c instanceof Promise || t <= c.mc.now()) continue;
+      for (const c of opened.values()) {
+        if (t <= c.mc.now()) continue;
         const started = performance.now();
         await c.mc.advanceTo(t);
         metrics.step((performance.now() - started) / 1000);
@@ -258,6 +312,45 @@ export async function startService(options = {}) {
   // ---- requests ----
   let draining = false;
   const readBody = bodyReader(o.maxInflightBodyBytes);
+
+  /**
+   * The fault rule that takes this call, if any (the first active one whose operation matches its
+   * SOAPAction): by count (the next N calls), by probability (drawn from the store's seed), for a
+   * time (`forMs`).
+   */
+  function injectFault(c, soapAction) {
+    const op = (soapAction ?? '').trim().replace(/^"|"$/g, '');
+    const now = performance.now();
+    c.faults = c.faults.filter((f) => f.until === null || now < f.until);
+    for (const f of c.faults) {
+      if (f.operation !== '*' && f.operation !== op) continue;
+      if (f.count !== null) {
+        f.count--;
+        if (f.count === 0) c.faults = c.faults.filter((x) => x !== f);
+        return f;
+      }
+      if (f.probability !== null) {
+        if (c.mc.draw(`fault:${f.id}`, f.seen++) < f.probability * 1_000_000) return f;
+        continue;
+      }
+      return f;
+    }
+    return null;
+  }
+  /** A fault rule from its JSON, checked; numbered in its Message Center (its draws follow the number). */
+  function faultRule(c, body) {
+    const bad = (m) => Object.assign(new Error(m), { status: 400, code: 'INVALID_ARGUMENT' });
+    if (body === null || typeof body !== 'object' || Array.isArray(body)) throw bad('the body must be a JSON object: { "operation", "kind", "count" | "probability", "delayMs", "forMs" }');
+    const { operation = '*', kind, count = null, probability = null, delayMs = 1000, forMs = null } = body;
+    if (!['soapFault', 'http503', 'delay', 'drop'].includes(kind)) throw bad('kind must be soapFault, http503, delay or drop');
+    if (typeof operation !== 'string' || operation === '') throw bad('operation must be a SOAPAction (nms:rtEvent#PushEvent) or *');
+    if (count !== null && (!Number.isInteger(count) || count < 1)) throw bad('count must be a positive integer');
+    if (probability !== null && (typeof probability !== 'number' || !(probability >= 0 && probability <= 1))) throw bad('probability must be between 0 and 1');
+    if (count !== null && probability !== null) throw bad('a rule has a count or a probability, not both');
+    if (!Number.isInteger(delayMs) || delayMs < 0 || delayMs > 60_000) throw bad('delayMs must be 0 to 60000');
+    if (forMs !== null && (!Number.isInteger(forMs) || forMs < 0)) throw bad('forMs must be a non-negative integer');
+    return { id: (c.faultSeq = (c.faultSeq ?? 0) + 1), operation, kind, count, probability, delayMs, until: forMs === null ? null : performance.now() + forMs, seen: 0 };
+  }
 
   /** Keeps what a request did in its Message Center's journal (bounded, newest first). */
   function remember(c, entry) {
@@ -278,6 +371,17 @@ export async function startService(options = {}) {
       authorization: req.headers.authorization ?? null,
       entropy: randomBytes(32).toString('hex'),
     };
+    const fault = injectFault(c, soapAction);
+    if (fault) {
+      remember(c, { route: '/nl/jsp/soaprouter.jsp', soapAction: soapAction ?? null, status: fault.kind === 'drop' ? null : fault.kind === 'http503' ? 503 : 500, events: [], fault: { code: 'INJECTED', kind: fault.kind, rule: fault.id } });
+      if (fault.kind === 'drop') return req.socket.destroy();
+      if (fault.kind === 'http503') return text(res, 503, 'Service Unavailable (a fault injected by the test harness)\n');
+      if (fault.kind === 'soapFault') {
+        const f = c.mc.injectedFault(soapAction);
+        return send(res, f.status, f.contentType, f.body);
+      }
+      await new Promise((r) => setTimeout(r, fault.delayMs));
+    }
     const r = await c.mc.soap(body, { soapAction, caller });
     send(res, r.status, r.contentType, r.body);
     remember(c, { route: '/nl/jsp/soaprouter.jsp', soapAction: soapAction ?? null, status: r.status, events: r.events, fault: r.fault });
@@ -349,13 +453,46 @@ export async function startService(options = {}) {
         await new Promise((r) => setTimeout(r, 25));
       }
     }
+    if (path === '/faults') {
+      if (req.method === 'POST') {
+        const f = faultRule(c, JSON.parse((await readBody(req, 64 * 1024)).toString('utf8') || '{}'));
+        c.faults.push(f);
+        return json(res, 200, { id: f.id });
+      }
+      if (req.method === 'DELETE') {
+        c.faults = [];
+        return json(res, 200, { faults: [] });
+      }
+      return json(res, 200, { faults: c.faults.map(({ seen: _, until: __, ...f }) => f) });
+    }
+    if (req.method === 'GET' && path === '/snapshot') {
+      // The whole store as JSON lines, in the browser app's sandbox export format (either loads
+      // into the other).
+      res.writeHead(200, { 'content-type': 'application/x-ndjson; charset=utf-8' });
+      res.write(`${JSON.stringify({ format: SNAPSHOT_FORMAT, name: c.ns || 'message-center' })}\n`);
+      await mc.records((rows) => {
+        res.write(`${rows.map((r) => JSON.stringify(r)).join('\n')}\n`);
+      });
+      return res.end();
+    }
+    if (req.method === 'POST' && path === '/restore') {
+      const records = readSnapshot((await readBody(req, o.maxSnapshotBytes)).toString('utf8'), 'the request body');
+      await closeCenter(c, { wipe: true });
+      try {
+        await reopen(c.ns, { records });
+      } catch (e) {
+        // Not a store this engine opens (another format): back to an empty one, and say why.
+        wipe(c);
+        await reopen(c.ns);
+        throw Object.assign(e, { status: 400 });
+      }
+      return json(res, 200, { restored: records.length });
+    }
     if (req.method === 'POST' && path === '/reset') {
       // Everything of this Message Center goes (events, journal, clock): it starts again as it
       // started, with its topology.
       await closeCenter(c, { wipe: true });
-      const fresh = openCenter(c.ns);
-      centers.set(c.ns, fresh);
-      centers.set(c.ns, await fresh);
+      await reopen(c.ns);
       return json(res, 200, { reset: true, namespace: c.ns || null });
     }
     return json(res, 404, { error: { code: 'NOT_FOUND', message: `no admin endpoint ${req.method} ${url.pathname}` } });
@@ -449,7 +586,7 @@ export async function startService(options = {}) {
         server.closeIdleConnections();
       });
       // Queued after the step in progress: a catch-up of the clock stops there.
-      for (const c of centers.values()) await closeCenter(await c);
+      for (const c of centers.values()) await closeCenter(await c).catch(() => {});
       await ticking;
     })();
     return closing;

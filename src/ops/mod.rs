@@ -373,6 +373,20 @@ pub enum Query {
     },
     /// `ping.jsp`: `OK`, the clock.
     Ping,
+    /// A draw from the seed, in parts per million (0..1,000,000), for a purpose and a number: the
+    /// host's seeded decisions (a test harness's faults by probability) come from the same seed.
+    Draw {
+        /// What it is for.
+        purpose: String,
+        /// Which draw of it.
+        n: u64,
+    },
+    /// The SOAP fault a test harness answers in place of a call (`SOAP-ENV:Server`, HTTP 500).
+    InjectedFault {
+        /// The call's `SOAPAction` (its service and method), if any.
+        #[serde(default)]
+        soap_action: Option<String>,
+    },
     /// Event statuses, channels, queues and test addresses, with their console labels.
     Enumerations,
     /// The next workflow step due at or before `until`.
@@ -468,6 +482,10 @@ pub enum QueryResult {
     Now(i64),
     /// `ping`.
     Ping(String),
+    /// `draw`.
+    Draw(u32),
+    /// `injectedFault`.
+    Soap(views::SoapReply),
     /// `accounts`.
     Accounts(Vec<views::AccountView>),
     /// `eventTypes`.
@@ -640,6 +658,13 @@ pub(crate) fn query(st: &crate::state::State, q: Query) -> Result<QueryResult> {
                     return Err(Error::new(ErrorCode::SessionInvalid, "Session has expired or is invalid. Please reconnect."))
                 }
             }
+        }
+        Query::Draw { purpose, n } => {
+            let h = purpose.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3));
+            QueryResult::Draw(crate::mta::draw_ppm(st.seed, h, u32::try_from(n % u64::from(u32::MAX)).unwrap_or(0), 0xfa17))
+        }
+        Query::InjectedFault { soap_action } => {
+            QueryResult::Soap(views::SoapReply::fault(&crate::soap::injected_fault(soap_action.as_deref())))
         }
         Query::Ping => QueryResult::Ping(format!("OK\n{}\n", crate::dates::format_campaign(st.clock))),
         Query::Enumerations => QueryResult::Enumerations(enumerations()),

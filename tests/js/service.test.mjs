@@ -444,6 +444,93 @@ describe('for test authors: namespaces, reset, the request journal, verify, late
   });
 });
 
+describe('for test authors: faults, snapshot and restore, fixtures', () => {
+  let svc;
+  before(async () => {
+    svc = await startService({ port: 0, clock: 'virtual', now: START, seed: 3, topology: { eventTypes: ['order'] } });
+  });
+  after(() => svc.close());
+  const env = (email) => `<Envelope><Body><PushEvent xmlns="urn:nms:rtEvent"><sessiontoken>admin/</sessiontoken><e><rtEvent type="order" email="${email}"><ctx/></rtEvent></e></PushEvent></Body></Envelope>`;
+  const headers = (ns) => ({ 'x-mc-namespace': ns, soapaction: 'nms:rtEvent#PushEvent' });
+  const fault = (ns, rule) => fetch(`${svc.url}/__mc/faults`, { method: 'POST', headers: { 'x-mc-namespace': ns }, body: JSON.stringify(rule) });
+
+  test('the next N calls of an operation answer a SOAP fault, then calls go through again', async () => {
+    assert.equal((await fault('f1', { operation: 'nms:rtEvent#PushEvent', kind: 'soapFault', count: 2 })).status, 200);
+    const statuses = [];
+    for (let i = 0; i < 3; i++) {
+      const r = await post(svc.url, env(`f${i}@example.com`), headers('f1'));
+      statuses.push(r.status);
+      if (i === 0) assert.match(r.body, /<faultcode>SOAP-ENV:Server<\/faultcode>[\s\S]*Error while executing the method 'PushEvent' of service 'nms:rtEvent'\./);
+    }
+    assert.deepEqual(statuses, [500, 500, 200]);
+    const journal = (await (await fetch(`${svc.url}/__mc/requests`, { headers: { 'x-mc-namespace': 'f1' } })).json()).requests;
+    assert.deepEqual(journal.map((e) => e.fault?.code ?? null), [null, 'INJECTED', 'INJECTED']);
+    // Another operation is not taken.
+    await fault('f1', { operation: 'nms:batchEvent#PushEvent', kind: 'http503' });
+    assert.equal((await post(svc.url, env('g@example.com'), headers('f1'))).status, 200);
+  });
+
+  test('by probability, drawn from the seed: the same calls fail at every run; 503, drop, delay; for a time', async () => {
+    const run = async (ns) => {
+      await fault(ns, { kind: 'http503', probability: 0.5 });
+      const out = [];
+      for (let i = 0; i < 20; i++) out.push((await post(svc.url, env(`p${i}@example.com`), headers(ns))).status);
+      return out;
+    };
+    const a = await run('p1');
+    assert.deepEqual(await run('p2'), a, 'the same seed, the same faults');
+    assert.ok(a.includes(503) && a.includes(200), a.join(' '));
+    await fault('d1', { kind: 'drop', count: 1 });
+    await assert.rejects(post(svc.url, env('x@example.com'), headers('d1')));
+    await fault('d1', { kind: 'delay', delayMs: 50, count: 1 });
+    assert.equal((await post(svc.url, env('y@example.com'), headers('d1'))).status, 200, 'a delay, then the call');
+    await fault('t1', { kind: 'http503', forMs: 0 });
+    assert.equal((await post(svc.url, env('z@example.com'), headers('t1'))).status, 200, 'a rule whose time is over takes nothing');
+    for (const bad of [{ kind: 'explode' }, { kind: 'drop', count: 0 }, { kind: 'drop', probability: 2 }, { kind: 'drop', count: 1, probability: 0.5 }, { kind: 'delay', delayMs: -1 }]) {
+      assert.equal((await fault('bad', bad)).status, 400, JSON.stringify(bad));
+    }
+    assert.equal((await fetch(`${svc.url}/__mc/faults`, { method: 'DELETE', headers: { 'x-mc-namespace': 'p1' } })).status, 200);
+    assert.equal((await post(svc.url, env('after@example.com'), headers('p1'))).status, 200);
+  });
+
+  test('snapshot and restore give back the whole state; a bad snapshot is refused and writes nothing', async () => {
+    const ns = { 'x-mc-namespace': 'snap' };
+    await post(svc.url, env('s1@example.com'), headers('snap'));
+    await post(svc.url, env('s2@example.com'), headers('snap'));
+    const snapshot = await (await fetch(`${svc.url}/__mc/snapshot`, { headers: ns })).text();
+    assert.match(snapshot.split('\n')[0], /"format":"message-center-sandbox\/1"/);
+    await post(svc.url, env('s3@example.com'), headers('snap'));
+    const restored = await fetch(`${svc.url}/__mc/restore`, { method: 'POST', headers: ns, body: snapshot });
+    assert.equal(restored.status, 200);
+    const list = await (await fetch(`${svc.url}/__mc/events?instance=mcExec1`, { headers: ns })).json();
+    assert.deepEqual(list.events.map((e) => e.email).sort(), ['s1@example.com', 's2@example.com']);
+    // Restored into another namespace: the same events.
+    assert.equal((await fetch(`${svc.url}/__mc/restore`, { method: 'POST', headers: { 'x-mc-namespace': 'copy' }, body: snapshot })).status, 200);
+    assert.equal((await (await fetch(`${svc.url}/__mc/events?instance=mcExec1`, { headers: { 'x-mc-namespace': 'copy' } })).json()).events.length, 2);
+    for (const bad of ['not json', '{"format":"other"}\n', `${snapshot.split('\n')[0]}\n["k"]\n`]) {
+      const r = await fetch(`${svc.url}/__mc/restore`, { method: 'POST', headers: ns, body: bad });
+      assert.equal(r.status, 400, bad);
+    }
+    assert.equal((await (await fetch(`${svc.url}/__mc/events?instance=mcExec1`, { headers: ns })).json()).events.length, 2, 'a refused restore changed nothing');
+  });
+
+  test('fixtures: a snapshot loaded into a fresh store at start', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mc-fixtures-'));
+    try {
+      const snapshot = await (await fetch(`${svc.url}/__mc/snapshot`, { headers: { 'x-mc-namespace': 'snap' } })).text();
+      writeFileSync(join(dir, 'fixtures.jsonl'), snapshot);
+      const f = await startService({ port: 0, clock: 'virtual', fixtures: join(dir, 'fixtures.jsonl') });
+      try {
+        assert.equal((await f.mc.listEvents({ instance: 'mcExec1' })).events.length, 2);
+      } finally {
+        await f.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('structured logs', () => {
   test('one entry per request with its route, status and time; the bin writes them as pino JSON lines', async () => {
     const entries = [];

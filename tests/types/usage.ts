@@ -157,6 +157,9 @@ async function main(): Promise<void> {
   const caller: SoapCaller = { remote: '127.0.0.1', sessionToken: null, securityToken: '@x==', cookie: '__sessiontoken=admin/', authorization: null, entropy: 'ab'.repeat(32) };
   const authenticated: SoapReply = await mc.soap('<Envelope/>', { caller });
   const pingText: string = mc.ping();
+  const ppm: number = mc.draw('fault:1', 0);
+  const injected: SoapReply = mc.injectedFault('nms:rtEvent#PushEvent');
+  const stored: number = await mc.records((rows) => void rows.length, { chunk: 100 });
   const own: string[] = mc.instanceKeys('mcExec1').own;
   const login: string = mc.authenticate({ remote: '127.0.0.1' }, 'admin/');
   const cluster: McPing = mc.mcPing();
@@ -236,7 +239,7 @@ async function main(): Promise<void> {
   }, { reopen: async (closed: StorageAdapter) => closed });
 
   void [cfg, seed, newCfg, adv, adv2, acc, acc2, warning, archiving, deny, t1, t2, types, tpl, tpl2, one, all, log, unpub, prev, prev2, copies, dlv, del,
-    paused, stopped, sched, wfs, ctl, run, routed, many, next, ev0, sent, bl, label, name, code, rest, channel, ok, done, made, got, entries, writes, n, authenticated, wsdl, pingText, cluster, own, login];
+    paused, stopped, sched, wfs, ctl, run, routed, many, next, ev0, sent, bl, label, name, code, rest, channel, ok, done, made, got, entries, writes, n, authenticated, wsdl, pingText, cluster, own, login, ppm, injected, stored];
 }
 
 void main;
