@@ -45,6 +45,8 @@ export interface ServiceOptions {
   allowOrigin?: boolean;
   /** Real clock: how often due workflow steps run (ms). */
   tickMs?: number;
+  /** Idempotency keys of the REST facade remembered per Message Center (default 10,000). */
+  idempotencyKeys?: number;
   /** A snapshot file (GET /__mc/snapshot, or a sandbox export of the browser app) loaded into a fresh store at start. */
   fixtures?: string | null;
   /** Largest snapshot POST /__mc/restore takes (default 256 MiB). */

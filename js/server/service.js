@@ -10,6 +10,7 @@ import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { MessageCenter, createMemoryStorage, mcError } from '../node.js';
 import { remoteStorage, routedStorage, storageEndpoint } from './remote.js';
+import { openApi, restCall, restRoute } from './rest.js';
 
 
 
@@ -38,6 +39,8 @@ export const DEFAULTS = Object.freeze({
    * with a password-less operator does.
    */
   allowOrigin: false,
+  /** Idempotency keys of the REST facade remembered per Message Center. */
+  idempotencyKeys: 10_000,
   /** Largest snapshot `POST /__mc/restore` takes. */
   maxSnapshotBytes: 256 * 1024 * 1024,
   /** A snapshot file loaded into a fresh store at start (its records, then the engine opens it). */
@@ -101,14 +104,15 @@ function readSnapshot(text, what) {
 }
 
 /** The HTTP status of an engine error on the admin endpoints. */
-const STATUS_OF = { ACCESS_DENIED: 403, SESSION_INVALID: 401, INVALID_ARGUMENT: 400, INVALID_EVENT_ID: 400, INVALID_QUERY: 400, CLOCK_BACKWARDS: 400, UNKNOWN_EVENT: 404, UNKNOWN_INSTANCE: 404, CLOSED: 503, BUSY: 503 };
+const STATUS_OF = { INVALID_EVENT: 400, INVALID_EMAIL: 400, INVALID_PHONE: 400, INVALID_DATE: 400, INVALID_JSON: 400, UNKNOWN_CHANNEL: 400, UNKNOWN_EVENT_TYPE: 400, MISSING_EVENT_TYPE: 400, CTX_TOO_LARGE: 400, INPUT_TOO_LARGE: 413, ACCESS_DENIED: 403, SESSION_INVALID: 401, INVALID_ARGUMENT: 400, INVALID_EVENT_ID: 400, INVALID_QUERY: 400, CLOCK_BACKWARDS: 400, UNKNOWN_EVENT: 404, UNKNOWN_INSTANCE: 404, CLOSED: 503, BUSY: 503 };
 
 /** The routes requests are labelled with in metrics and logs (a fixed set: no label per URL). */
-const ROUTES = ['/nl/jsp/soaprouter.jsp', '/nl/jsp/mcPing.jsp', '/nl/jsp/ping.jsp', '/nl/jsp/schemawsdl.jsp', '/healthz', '/metrics', '/__mc/storage'];
+const ROUTES = ['/rest/openapi.json', '/nl/jsp/soaprouter.jsp', '/nl/jsp/mcPing.jsp', '/nl/jsp/ping.jsp', '/nl/jsp/schemawsdl.jsp', '/healthz', '/metrics', '/__mc/storage'];
 
 function routeOf(url = '/') {
   const path = url.split('?')[0];
   if (ROUTES.includes(path)) return path;
+  if (restRoute(path)) return '/{organization}/campaign/{transactionalAPI}/{eventID}';
   return path.startsWith('/__mc/') ? '/__mc/' : 'other';
 }
 
@@ -238,7 +242,7 @@ export async function startService(options = {}) {
       await mc.close();
       throw e;
     }
-    return { ns, mc, local, file, lend: storageEndpoint(mc, local), journal: [], faults: [] };
+    return { ns, mc, local, file, lend: storageEndpoint(mc, local), journal: [], faults: [], idempotency: new Map() };
   }
 
   /** Deletes the store file of a Message Center (closed). */
@@ -523,6 +527,22 @@ export async function startService(options = {}) {
     }
     if (req.method === 'GET' && p === '/healthz') return json(res, 200, { status: 'ok' });
     if (req.method === 'GET' && p === '/metrics') return send(res, 200, metrics.registry.contentType, await metrics.registry.metrics());
+    if (req.method === 'GET' && p === '/rest/openapi.json') return json(res, 200, openApi(`http://${req.headers.host ?? `${o.host}:${o.port}`}`));
+    const rest = restRoute(p);
+    if (rest) {
+      const caller = { remote: req.socket.remoteAddress ?? '', authorization: req.headers.authorization ?? null, cookie: req.headers.cookie ?? null };
+      const r = await restCall(c, {
+        method: req.method,
+        route: rest,
+        body: async () => (await readBody(req, o.maxBodyBytes)).toString('utf8'),
+        caller,
+        token: req.headers['x-session-token'] ?? '',
+        key: req.headers['idempotency-key'],
+        serverUrl: `http://${req.headers.host ?? `${o.host}:${o.port}`}`,
+        keep: o.idempotencyKeys,
+      });
+      return json(res, r.status, r.body);
+    }
     if (p === '/__mc/storage') {
       // A control process archiving this one's instances: authenticated as an operator, from anywhere.
       if (req.method !== 'POST') return send(res, 405, 'text/plain; charset=utf-8', 'POST only.\n', { allow: 'POST' });

@@ -4,7 +4,7 @@
 
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -528,6 +528,80 @@ describe('for test authors: faults, snapshot and restore, fixtures', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('the REST facade, in the shape of Campaign Standard', () => {
+  let svc;
+  before(async () => {
+    svc = await startService({
+      port: 0,
+      clock: 'virtual',
+      now: START,
+      seed: 1,
+      config: { operators: [{ login: 'admin', password: '' }, { login: 'ims', password: 'x-long-password', bearerToken: 'an-ims-bearer-token-123' }] },
+      topology: { eventTypes: ['EVTcartAbandonment'], templates: [{ name: 'cart', eventType: 'EVTcartAbandonment', subject: 'Your cart', html: '<p>Come back</p>' }] },
+    });
+  });
+  after(() => svc.close());
+  const path = '/mcAdobe/campaign/mcAdobe/EVTcartAbandonment';
+  const send = (body, headers = {}) => fetch(`${svc.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json;charset=utf-8', 'x-session-token': 'admin/', ...headers }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+
+  test('POST an event: its PKey and status pending; GET it: its status by the ACS names as it moves', async () => {
+    const r = await send({ email: 'jane@example.com', ctx: { cartAmount: '$ 125', lastProduct: 'Leather bag' } });
+    assert.equal(r.status, 200);
+    const e = await r.json();
+    assert.match(e.PKey, /^\d+$/);
+    assert.equal(e.status, 'pending');
+    assert.equal(e.type, 'EVTcartAbandonment');
+    assert.equal(e.href, `mcAdobe/EVTcartAbandonment/${e.PKey}`);
+    assert.deepEqual(e.ctx, { cartAmount: '$ 125', lastProduct: 'Leather bag' });
+    const status = async () => (await (await fetch(`${svc.url}${path}/${e.PKey}`, { headers: { authorization: 'Bearer an-ims-bearer-token-123' } })).json()).status;
+    assert.equal(await status(), 'pending');
+    await svc.mc.advance(3_600_000);
+    assert.equal(await status(), 'processed');
+    assert.equal((await fetch(`${svc.url}${path}/999999`, { headers: { 'x-session-token': 'admin/' } })).status, 404);
+  });
+
+  test('Idempotency-Key: a repeated key gets the first reply, and one event', async () => {
+    const before = (await svc.mc.listEvents({ instance: 'mcExec1' })).total;
+    const a = await (await send({ email: 'idem@example.com', ctx: {} }, { 'idempotency-key': 'order-42' })).json();
+    const b = await (await send({ email: 'other@example.com', ctx: {} }, { 'idempotency-key': 'order-42' })).json();
+    assert.deepEqual(b, a);
+    assert.equal((await svc.mc.listEvents({ instance: 'mcExec1' })).total, before + 1);
+    const [c, d] = await Promise.all([send({ email: 'c@example.com', ctx: {} }, { 'idempotency-key': 'k2' }), send({ email: 'c@example.com', ctx: {} }, { 'idempotency-key': 'k2' })]);
+    assert.equal((await c.json()).PKey, (await d.json()).PKey, 'at the same time too');
+    assert.equal((await send({}, { 'idempotency-key': 'x'.repeat(256) })).status, 400);
+  });
+
+  test('bad input: 400 with the engine\'s code; no credentials: 403', async () => {
+    const before = (await svc.mc.listEvents({ instance: 'mcExec1' })).total;
+    for (const [body, code] of [
+      ['{not json', 'INVALID_JSON'],
+      ['[1]', 'INVALID_JSON'],
+      [{ email: 'not-an-email', ctx: {} }, 'INVALID_EMAIL'],
+      [{ type: 'other', email: 'a@example.com', ctx: {} }, 'INVALID_EVENT'],
+    ]) {
+      const r = await send(body);
+      assert.equal(r.status, 400, JSON.stringify(body));
+      assert.equal((await r.json()).error.code, code);
+    }
+    assert.equal((await send({ email: 'a@example.com', ctx: {} }, { 'x-session-token': '' })).status, 403);
+    assert.equal((await send({ email: 'a@example.com', ctx: {} }, { 'x-session-token': '', authorization: 'Bearer wrong-token-xxxxxxxx' })).status, 403);
+    assert.equal((await svc.mc.listEvents({ instance: 'mcExec1' })).total, before, 'nothing pushed');
+    assert.equal((await fetch(`${svc.url}${path}`, { headers: { 'x-session-token': 'admin/' } })).status, 405);
+  });
+
+  test('the OpenAPI document describes both operations', async () => {
+    const doc = await (await fetch(`${svc.url}/rest/openapi.json`)).json();
+    assert.equal(doc.openapi, '3.0.3');
+    assert.deepEqual(Object.keys(doc.paths), ['/{organization}/campaign/{transactionalAPI}/{eventID}', '/{organization}/campaign/{transactionalAPI}/{eventID}/{PKey}']);
+    assert.deepEqual(doc.components.schemas.EventDescription.properties.status.enum, ['pending', 'processing', 'processed', 'ignored', 'deliveryFailed', 'routingFailed', 'tooOld']);
+    assert.equal(doc.servers[0].url, svc.url);
+    // The statuses listed are the engine's REST names (its generated RestStatus type).
+    const dts = readFileSync(fileURLToPath(new URL('../../js/generated.d.ts', import.meta.url)), 'utf8');
+    const names = /export type RestStatus =([^;]+);/.exec(dts)[1].match(/'([A-Za-z]+)'/g).map((x) => x.slice(1, -1));
+    assert.deepEqual([...doc.components.schemas.EventDescription.properties.status.enum].sort(), names.sort());
   });
 });
 
