@@ -74,6 +74,17 @@ async function provision(mc, topology) {
   }
 }
 
+/** The methods the live console may call on the service's Message Center (no close, no generator). */
+const CONSOLE_METHODS = new Set(['settings', 'executionInstances', 'eventTypes', 'templates', 'getTemplate', 'preview', 'publishedTemplates', 'deliveries', 'workflows', 'journal', 'listEvents', 'countEvents', 'getEvent', 'mcPing', 'nextDue', 'enumerations', 'report', 'startWorkflow', 'pauseWorkflow', 'stopWorkflow', 'runWorkflow', 'scheduleWorkflow', 'addEventType', 'createTemplate', 'updateTemplate', 'deleteTemplate', 'publish', 'unpublish', 'pushEvent', 'pushEvents', 'denylist', 'createArchivingWorkflow', 'updateExecutionInstance', 'waitForStatus']);
+
+/** The files of the console: the app's page and its bundle (nothing else of the repository). */
+const CONSOLE_FILES = new Map([
+  ['index.html', { path: 'index.html', type: 'text/html; charset=utf-8' }],
+  ['dist/app.js', { path: 'dist/app.js', type: 'text/javascript; charset=utf-8' }],
+  ['dist/app.css', { path: 'dist/app.css', type: 'text/css; charset=utf-8' }],
+  ['dist/worker.js', { path: 'dist/worker.js', type: 'text/javascript; charset=utf-8' }],
+]);
+
 /** The format of snapshots: the browser app's sandbox export (a header line, then one record per line). */
 const SNAPSHOT_FORMAT = 'message-center-sandbox/1';
 
@@ -114,6 +125,17 @@ function routeOf(url = '/') {
   if (ROUTES.includes(path)) return path;
   if (restRoute(path)) return '/{organization}/campaign/{transactionalAPI}/{eventID}';
   return path.startsWith('/__mc/') ? '/__mc/' : 'other';
+}
+
+/**
+ * Whether a request comes from the console this service serves: its Origin is the service's own,
+ * under a loopback name (a page of another site that rebinds its name to this address has
+ * another Host).
+ */
+function sameOriginConsole(req) {
+  const host = req.headers.host ?? '';
+  const name = host.replace(/:\d+$/, '');
+  return ['127.0.0.1', 'localhost', '[::1]'].includes(name) && req.headers.origin === `http://${host}`;
 }
 
 /** Whether a remote address is loopback (127.0.0.0/8, ::1, or IPv4-mapped loopback). */
@@ -303,6 +325,7 @@ export async function startService(options = {}) {
         const started = performance.now();
         await c.mc.advanceTo(t);
         metrics.step((performance.now() - started) / 1000);
+        notify(c);
       }
     } catch (e) {
       // A failed step (or an engine being rebuilt after a trap) is retried at the next tick; at
@@ -356,8 +379,43 @@ export async function startService(options = {}) {
     return { id: (c.faultSeq = (c.faultSeq ?? 0) + 1), operation, kind, count, probability, delayMs, until: forMs === null ? null : performance.now() + forMs, seen: 0 };
   }
 
+  /**
+   * Tells the live consoles of a Message Center that it changed (at most every 100 ms: one message
+   * for a burst of pushes).
+   */
+  function notify(c) {
+    if (!c.listeners?.size || c.notifying) return;
+    c.notifying = setTimeout(() => {
+      c.notifying = null;
+      let nowMs;
+      try {
+        nowMs = c.mc.now();
+      } catch {
+        return;
+      }
+      for (const res of c.listeners) res.write(`data: ${JSON.stringify({ nowMs })}\n\n`);
+    }, 100);
+  }
+
+  /** The browser app (www/, built by `npm start` or `npm run build`) as the live console. */
+  async function consoleFile(req, res, p) {
+    if (p === '/console') return send(res, 301, 'text/plain; charset=utf-8', 'Moved\n', { location: '/console/' });
+    const rel = p === '/console/' ? 'index.html' : p.slice('/console/'.length);
+    const file = CONSOLE_FILES.get(rel);
+    if (!file) return text(res, 404, `Not found: ${p}\n`);
+    let body;
+    try {
+      body = readFileSync(new URL(`../../www/${file.path}`, import.meta.url));
+    } catch {
+      return text(res, 404, 'The console is not built: run `npm start` (or `npm run build`) in the repository.\n');
+    }
+    res.writeHead(200, { 'content-type': file.type, 'content-length': body.length, 'cache-control': 'no-store' });
+    res.end(body);
+  }
+
   /** Keeps what a request did in its Message Center's journal (bounded, newest first). */
   function remember(c, entry) {
+    notify(c);
     c.journal.unshift({ seq: ++journalSeq, clock: c.mc.settings().now, ...entry });
     if (c.journal.length > o.journalSize) c.journal.length = o.journalSize;
   }
@@ -399,6 +457,7 @@ export async function startService(options = {}) {
       const body = JSON.parse((await readBody(req, 64 * 1024)).toString('utf8') || '{}');
       if (body === null || typeof body !== 'object' || Array.isArray(body)) return json(res, 400, { error: { code: 'INVALID_ARGUMENT', message: 'the body must be a JSON object: { "ms": 60000 } or { "to": "…" }' } });
       const r = body.to !== undefined ? await mc.advanceTo(body.to) : await mc.advance(body.ms ?? 0);
+      notify(c);
       return json(res, 200, r);
     }
     if (req.method === 'GET' && path === '/events') {
@@ -492,6 +551,26 @@ export async function startService(options = {}) {
       }
       return json(res, 200, { restored: records.length });
     }
+    if (req.method === 'POST' && path === '/api') {
+      // The live console's calls: a method of the MessageCenter, its result, and the clock.
+      const body = JSON.parse((await readBody(req, o.maxBodyBytes)).toString('utf8') || '{}');
+      const method = body?.method;
+      const allowed = CONSOLE_METHODS.has(method) || (virtual && (method === 'advance' || method === 'advanceTo'));
+      if (!allowed) return json(res, 400, { error: { code: 'INVALID_ARGUMENT', message: `the console cannot call ${JSON.stringify(method)} on the service` } });
+      if (!Array.isArray(body.args ?? [])) return json(res, 400, { error: { code: 'INVALID_ARGUMENT', message: 'args must be an array' } });
+      const result = await mc[method](...(body.args ?? []));
+      notify(c);
+      return json(res, 200, { result: result ?? null, nowMs: mc.now() });
+    }
+    if (req.method === 'GET' && path === '/stream') {
+      // Server-sent events: one message per change of this Message Center, with its clock.
+      res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive' });
+      res.write(`data: ${JSON.stringify({ nowMs: mc.now() })}\n\n`);
+      c.listeners ??= new Set();
+      c.listeners.add(res);
+      req.on('close', () => c.listeners.delete(res));
+      return;
+    }
     if (req.method === 'POST' && path === '/reset') {
       // Everything of this Message Center goes (events, journal, clock): it starts again as it
       // started, with its topology.
@@ -509,7 +588,7 @@ export async function startService(options = {}) {
       return text(res, 503, 'The service is shutting down.\n');
     }
     const p = url.pathname;
-    if (req.headers.origin !== undefined && !o.allowOrigin) {
+    if (req.headers.origin !== undefined && !o.allowOrigin && !sameOriginConsole(req)) {
       return json(res, 403, { error: { code: 'FORBIDDEN', message: 'requests from web pages (an Origin header) are refused: start the service with allowOrigin to accept them' } });
     }
     if (req.method === 'GET' && p === '/__mc/ready') return json(res, 200, { ready: true });
@@ -550,6 +629,7 @@ export async function startService(options = {}) {
       const caller = { remote: req.socket.remoteAddress ?? '', cookie: req.headers.cookie ?? null, authorization: req.headers.authorization ?? null };
       return json(res, 200, await main().lend(body, caller, req.headers['x-session-token'] ?? ''));
     }
+    if (p === '/console' || p.startsWith('/console/')) return consoleFile(req, res, p);
     if (p.startsWith('/__mc/')) {
       if (!o.adminAnywhere && !isLoopback(req.socket.remoteAddress)) return json(res, 403, { error: { code: 'FORBIDDEN', message: 'the admin endpoints answer loopback only (set adminAnywhere to open them)' } });
       return admin(req, res, url, c);
@@ -601,6 +681,11 @@ export async function startService(options = {}) {
       draining = true;
       stopped = true;
       if (timer) clearInterval(timer);
+      // The live consoles' streams end (they would keep the server open).
+      for (const c of opened.values()) {
+        clearTimeout(c.notifying);
+        for (const r of c.listeners ?? []) r.end();
+      }
       await new Promise((resolve) => {
         server.close(() => resolve());
         server.closeIdleConnections();

@@ -4,10 +4,10 @@
 import { useEffect, useState } from 'preact/hooks';
 import { signal } from '@preact/signals';
 import { html } from './html.js';
-import { call, enumerations, mc, ready, workerError } from './engine.js';
+import { call, enumerations, mc, now, ready, service, workerError } from './engine.js';
 import { route, go } from './router.js';
 import { ErrorText } from './ui.js';
-import { Clock } from './clock.js';
+import { Clock, clockText } from './clock.js';
 import { Explorer } from './explorer.js';
 import { Sandboxes } from './sandboxes.js';
 import { pageFor } from './pages.js';
@@ -50,13 +50,15 @@ export function App() {
   return html`
     <div class="app">
       <header class="top">
-        <a class="brand" href="#/">Message Center <span>simulator</span></a>
-        <div class="sandbox-bar">
-          <button type="button" class="sandbox-button" aria-haspopup="dialog" aria-expanded=${menu} onClick=${() => setMenu(!menu)}>
-            <span class="muted">Sandbox</span> ${sb ? sb.name : '—'} ▾
-          </button>
-        </div>
-        ${sb && html`<${Clock} />`}
+        <a class="brand" href="#/">Message Center <span>${service ? 'console' : 'simulator'}</span></a>
+        ${service
+          ? html`<div class="sandbox-bar live" role="status"><span class="muted">Live</span> ${service}${now.value !== null && html` <span class="muted">· ${clockText(now.value)} UTC</span>`}</div>`
+          : html`<div class="sandbox-bar">
+              <button type="button" class="sandbox-button" aria-haspopup="dialog" aria-expanded=${menu} onClick=${() => setMenu(!menu)}>
+                <span class="muted">Sandbox</span> ${sb ? sb.name : '—'} ▾
+              </button>
+            </div>`}
+        ${sb && !service && html`<${Clock} />`}
       </header>
       ${menu && html`<${Sandboxes} current=${sb} onClose=${() => setMenu(false)} onRenamed=${(s) => (sandbox.value = s)} />`}
       ${workerError.value && html`<div class="banner" role="alert"><${ErrorText} error=${workerError.value} /><button type="button" onClick=${() => (workerError.value = null)}>Dismiss</button></div>`}

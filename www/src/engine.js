@@ -19,6 +19,11 @@ export const clock = signal({ running: false, speed: 60 });
 export const enumerations = signal(null);
 /** Errors the worker reports outside a call (the clock runner's). */
 export const workerError = signal(null);
+/**
+ * The running service this page is the live console of: its own origin when the service serves
+ * the app (at /console/); null: the in-page engine (sandboxes).
+ */
+export const service = location.pathname.startsWith('/console') ? location.origin : null;
 export const ready = new Promise((resolve) => {
   worker.addEventListener('message', function first({ data }) {
     if (data.event === 'ready') {
@@ -26,7 +31,7 @@ export const ready = new Promise((resolve) => {
       resolve();
     }
   });
-});
+}).then(() => (service ? call('connect', { url: service }) : null));
 
 worker.onmessage = ({ data }) => {
   if (data.re !== undefined) {

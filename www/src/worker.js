@@ -8,6 +8,8 @@ import { sandboxes } from './registry.js';
 
 /** The open sandbox: `{ id, mc, storage }`, or null. */
 let current = null;
+/** The live console's service (`connect`): its URL, its Message Center over HTTP, its change stream. */
+let remote = null;
 /** The clock runner: running, its speed (virtual ms per real ms), the timer. */
 const clock = { running: false, speed: 60, timer: null, busy: false, lastTick: 0, inflight: null };
 /** Cancellation flags of long jobs (export, import), by job id. */
@@ -223,6 +225,57 @@ function wire(e) {
   return w;
 }
 
+// ---- the live console: a running service in place of the in-page engine. Its Message Center's
+// methods are calls to POST <service>/__mc/api; its changes come as server-sent events, each with
+// the service's clock.
+
+const SERVICE_ID = 'service';
+
+function connect(url) {
+  let nowMs = null;
+  const callRemote = async (method, args) => {
+    let r;
+    try {
+      r = await fetch(`${url}/__mc/api`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ method, args }) });
+    } catch (e) {
+      throw Object.assign(new Error(`the service at ${url} cannot be reached: ${e.message}`), { code: 'SERVICE_UNREACHABLE' });
+    }
+    const v = await r.json().catch(() => ({ error: { code: 'INTERNAL', message: `the service answered ${r.status}` } }));
+    if (!r.ok) throw Object.assign(new Error(v.error?.message ?? `the service answered ${r.status}`), v.error ?? {});
+    if (typeof v.nowMs === 'number') nowMs = v.nowMs;
+    return v.result;
+  };
+  const unavailable = (what) => () => {
+    throw Object.assign(new Error(`${what} is not available on a running service (this console shows the service's own data)`), { code: 'NOT_AVAILABLE' });
+  };
+  const mcRemote = new Proxy(
+    {},
+    {
+      get(_, k) {
+        if (k === 'now') return () => nowMs;
+        if (k === 'close') return async () => {};
+        if (k === 'then') return undefined;
+        if (k === 'generate') return unavailable('The generator');
+        return (...args) => callRemote(k, args);
+      },
+    },
+  );
+  const stream = new EventSource(`${url}/__mc/stream`);
+  stream.onmessage = (m) => {
+    try {
+      nowMs = JSON.parse(m.data).nowMs;
+    } catch {
+      // A keep-alive.
+    }
+    if (current?.id === SERVICE_ID) changed();
+  };
+  remote = { url, mc: mcRemote, stream, unavailable };
+  return mcRemote.settings().then((settings) => {
+    nowMs = settings.nowMs;
+    return { url, settings };
+  });
+}
+
 const handlers = {
   /** A method of the open sandbox's MessageCenter (after the sandbox operation in progress). */
   async mc({ method, args = [] }) {
@@ -234,7 +287,8 @@ const handlers = {
     const r = await m[method](...args);
     return r;
   },
-  sandboxes: () => sandboxes.list(),
+  connect: ({ url }) => connect(url),
+  sandboxes: () => (remote ? [{ id: SERVICE_ID, name: `Service ${remote.url}` }] : sandboxes.list()),
   createSandbox: ({ name, seed, now }) =>
     serially(async () => {
       const entry = await sandboxes.create(name);
@@ -246,7 +300,13 @@ const handlers = {
         throw e;
       }
     }),
-  openSandbox: ({ id }) => serially(() => openSandbox(id)),
+  openSandbox: ({ id }) =>
+    serially(async () => {
+      if (!remote) return openSandbox(id);
+      if (id !== SERVICE_ID) throw Object.assign(new Error('this console shows a running service: it has no sandboxes'), { code: 'NO_SANDBOX' });
+      current = { id, mc: remote.mc };
+      return { id, name: `Service ${remote.url}`, settings: await remote.mc.settings() };
+    }),
   closeSandbox: () => serially(() => close()),
   renameSandbox: ({ id, name }) => serially(() => sandboxes.rename(id, name)),
   resetSandbox: ({ id }) =>
@@ -307,10 +367,14 @@ const handlers = {
 const MUTATING = new Set(['createSandbox', 'openSandbox', 'resetSandbox', 'deleteSandbox', 'importSandbox', 'generate']);
 const READS = new Set(['settings', 'now', 'executionInstances', 'eventTypes', 'templates', 'getTemplate', 'preview', 'publishedTemplates', 'deliveries', 'workflows', 'journal', 'listEvents', 'countEvents', 'getEvent', 'mcPing', 'nextDue', 'enumerations', 'report']);
 
+/** What a running service does not offer (its data is its own: no sandboxes, no in-page clock). */
+const LOCAL_ONLY = new Set(['createSandbox', 'renameSandbox', 'resetSandbox', 'deleteSandbox', 'exportSandbox', 'importSandbox', 'generate', 'play', 'speed']);
+
 self.onmessage = async ({ data }) => {
   // A call's own id and its parameters apart (a parameter may be named `id`: a sandbox's).
   const { id, call, params = {} } = data;
   try {
+    if (remote && LOCAL_ONLY.has(call)) remote.unavailable(call === 'play' || call === 'speed' ? "The console's clock" : call === 'generate' ? 'The generator' : 'Sandbox management')();
     const handler = handlers[call];
     if (!handler) throw Object.assign(new Error(`no such call: ${call}`), { code: 'INVALID_ARGUMENT' });
     const result = await handler(params);
