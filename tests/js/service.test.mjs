@@ -299,6 +299,29 @@ describe('hostile input on the HTTP side', () => {
     }
   });
 
+  test('a flood of connections: past maxConnections new ones are closed at once, and the service goes on', async () => {
+    const small = await startService({ port: 0, clock: 'virtual', maxConnections: 5 });
+    try {
+      const port = Number(new URL(small.url).port);
+      const socks = [];
+      const closedEarly = [];
+      for (let i = 0; i < 25; i++) {
+        const sock = connect(port, '127.0.0.1');
+        sock.on('error', () => {});
+        sock.on('close', () => closedEarly.push(i));
+        socks.push(sock);
+        await new Promise((r) => sock.once('connect', r).once('close', r));
+      }
+      await new Promise((r) => setTimeout(r, 100));
+      assert.ok(closedEarly.length >= 20, `${closedEarly.length} of 25 idle connections were refused`);
+      for (const s of socks) s.destroy();
+      await new Promise((r) => setTimeout(r, 100));
+      assert.equal((await fetch(`${small.url}/healthz`)).status, 200, 'once they are gone, the service answers');
+    } finally {
+      await small.close();
+    }
+  });
+
   test('DTDs, entity expansion and deep nesting are refused as faults', async () => {
     const bomb = '<!DOCTYPE x [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;">]><Envelope><Body>&b;</Body></Envelope>';
     const r = await post(svc.url, bomb);
