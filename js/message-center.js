@@ -157,8 +157,11 @@ export function bindMessageCenter(loadEngine) {
       try {
         const pending = this.#group?.pending;
         if (r.op === 'get') {
+          // The pending writes as they are now: a write that becomes durable during the read
+          // leaves them (storage may have answered from before it).
+          const mine = pending?.size ? r.keys.map((k) => (pending.has(k) ? [pending.get(k)] : null)) : null;
           const values = await this.#storage.get(r.keys);
-          if (pending?.size) for (let i = 0; i < r.keys.length; i++) if (pending.has(r.keys[i])) values[i] = pending.get(r.keys[i]);
+          if (mine) for (let i = 0; i < r.keys.length; i++) if (mine[i]) values[i] = mine[i][0];
           return values.map((v) => (v === undefined ? ABSENT : v)).join(SEP);
         }
         const entries = pending?.size ? await this.#rangeThrough(pending, r) : await this.#storage.range({ gte: r.gte, lt: r.lt, limit: r.limit });
@@ -180,15 +183,15 @@ export function bindMessageCenter(loadEngine) {
      * before it may have been cut off).
      */
     async #rangeThrough(pending, { gte, lt, limit }) {
+      // A copy taken before the storage read (a write may become durable meanwhile).
       const inRange = [];
-      for (const k of pending.keys()) if (k >= gte && k < lt) inRange.push(k);
+      for (const [k, v] of pending) if (k >= gte && k < lt) inRange.push([k, v]);
       if (inRange.length === 0) return this.#storage.range({ gte, lt, limit });
       const asked = limit + inRange.length;
       const stored = await this.#storage.range({ gte, lt, limit: asked });
       const last = stored.length === asked ? stored[stored.length - 1][0] : null;
       const merged = new Map(stored);
-      for (const k of inRange) {
-        const v = pending.get(k);
+      for (const [k, v] of inRange) {
         if (v === undefined) merged.delete(k);
         else if (last === null || k <= last) merged.set(k, v);
       }

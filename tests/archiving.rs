@@ -262,3 +262,27 @@ fn authenticate_answers_as_the_soap_router_does() {
     assert_eq!(code(who("admin/", "10.1.2.3")), "ACCESS_DENIED");
     assert_eq!(code(who("___nope", "127.0.0.1")), "SESSION_INVALID");
 }
+
+#[test]
+fn a_remote_instance_takes_no_push_and_runs_no_workflow_here() {
+    let mut d = bare(1);
+    add_type(&mut d, "order");
+    ok(
+        &mut d,
+        json!({"op": "addExecutionInstance", "name": "far", "executionInstanceId": 9, "url": "http://10.0.0.9:8080", "remote": true}),
+    );
+    let push = |d: &mut MemDriver, target: &str| {
+        d.run(&json!({"op": "push", "target": target, "format": "json", "single": true, "text": r#"{"type":"order","email":"a@example.com","ctx":{}}"#}))
+    };
+    let before = d.store.clone();
+    let e = push(&mut d, "far").unwrap_err();
+    assert_eq!(e.code.as_str(), "NO_INSTANCE_AVAILABLE");
+    assert!(e.message.contains("http://10.0.0.9:8080"), "{}", e.message);
+    assert_eq!(code(push(&mut d, "loadBalancer")), "NO_INSTANCE_AVAILABLE", "the load balancer leaves it out");
+    assert_eq!(d.store, before, "nothing written");
+    assert_eq!(code(d.run(&json!({"op": "startWorkflow", "instance": "far", "name": "rtEventsProcessing"}))), "WORKFLOW_STATE");
+    assert_eq!(code(d.command(&json!({"op": "runWorkflow", "instance": "far", "name": "rtEventsProcessing"}))), "WORKFLOW_STATE");
+    // A local instance beside it takes the load balancer's pushes.
+    add_instance(&mut d, "near", 1);
+    assert!(push(&mut d, "loadBalancer").unwrap()["events"][0]["instance"] == "near");
+}

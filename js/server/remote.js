@@ -6,8 +6,8 @@
 //   account's credentials as Campaign's session token (`login/password`);
 // - `routedStorage(local, routes)`: local storage, but for keys under a remote instance's
 //   prefixes, which go to its adapter. A write stores its local part first, then the remote part
-//   (the change log the archiving consumed): a failure in between leaves the change log, which the
-//   next run archives again, with the same result.
+//   (the change log the archiving consumed, the only remote records the core writes): a failure of
+//   the remote part leaves the change log, which the next run archives again, with the same result.
 //
 // `storageEndpoint(mc, storage)` is the other side: the execution process answering those calls
 // from its own storage, for an operator, on its own instances' records only.
@@ -65,8 +65,9 @@ export function remoteStorage(url, token, { timeoutMs = 30_000 } = {}) {
  * Local storage, with the keys under each route's prefixes in the route's storage.
  * @param {import('../storage/adapter.js').StorageAdapter} local
  * @param {Array<{ name: string, own: string[], archiveWrites: string[], storage: import('../storage/adapter.js').StorageAdapter }>} routes
+ * @param {(instance: string, error: Error) => void} [onRemoteFailure] told when the remote part of a write fails
  */
-export function routedStorage(local, routes) {
+export function routedStorage(local, routes, onRemoteFailure = () => {}) {
   const owner = (key) => routes.find((r) => r.own.some((p) => key.startsWith(p)));
   return {
     async get(keys) {
@@ -110,7 +111,16 @@ export function routedStorage(local, routes) {
       for (const e of put) place(e[0], 'put', e);
       for (const k of del) place(k, 'del', k);
       if (mine.put.length || mine.del.length) await local.write(mine);
-      for (const [r, b] of theirs) await r.storage.write(b);
+      // The remote part is the change log the archiving consumed. Once the local part is durable
+      // the batch stands: if the remote part fails, the change log stays there and the next run
+      // archives the same pages again, with the same result.
+      for (const [r, b] of theirs) {
+        try {
+          await r.storage.write(b);
+        } catch (e) {
+          onRemoteFailure(r.name, e);
+        }
+      }
     },
     async close() {
       await Promise.all([local.close(), ...routes.map((r) => r.storage.close())]);

@@ -48,7 +48,7 @@ function refused(status, code, message) {
  * @param {{ method: string, route: object, body: () => Promise<string>, caller: object, token: string, key: string|undefined, serverUrl: string, keep: number }} req
  * @returns {Promise<{ status: number, body: object }>}
  */
-export async function restCall(center, { method, route, body, caller, token, key, serverUrl, keep }) {
+export async function restCall(center, { method, route, body, caller, token, key, serverUrl, keep, statusOf }) {
   const { mc } = center;
   mc.authenticate(caller, token);
   if (method === 'GET' && route.pkey !== null) {
@@ -59,6 +59,8 @@ export async function restCall(center, { method, route, body, caller, token, key
   if (method !== 'POST' || route.pkey !== null) throw refused(405, 'METHOD_NOT_ALLOWED', 'POST an event to /<organization>/campaign/<transactionalAPI>/<eventID>, GET its status at …/<eventID>/<PKey>');
   if (key !== undefined) {
     if (typeof key !== 'string' || key === '' || key.length > 255) throw refused(400, 'INVALID_ARGUMENT', 'Idempotency-Key must be 1 to 255 characters');
+    // A key belongs to one event type's path.
+    key = `${route.api}/${route.eventId}\n${key}`;
     const first = center.idempotency.get(key);
     if (first) return first;
   }
@@ -76,11 +78,18 @@ export async function restCall(center, { method, route, body, caller, token, key
     const story = await mc.getEvent(pushed.id);
     return { status: 200, body: describe(story.event, route, serverUrl, ctx) };
   })();
-  if (key === undefined) return answer;
-  // The first reply for the key, whatever comes next (a failed one too: the caller sees the same).
+  if (key === undefined) {
+    return answer.catch((e) => ({ status: statusOf(e), body: { error: { code: e.code ?? 'INTERNAL', message: e.message } } }));
+  }
+  // The first reply for the key (a refused event too: the caller sees the same), unless the
+  // service failed (5xx): a retry with the key is then tried again.
   const kept = answer.then(
     (r) => r,
-    (e) => ({ status: e.status ?? 400, body: { error: { code: e.code ?? 'INTERNAL', message: e.message } } }),
+    (e) => {
+      const status = statusOf(e);
+      if (status >= 500) center.idempotency.delete(key);
+      return { status, body: { error: { code: e.code ?? 'INTERNAL', message: e.message } } };
+    },
   );
   center.idempotency.set(key, kept);
   if (center.idempotency.size > keep) center.idempotency.delete(center.idempotency.keys().next().value);

@@ -75,7 +75,13 @@ async function provision(mc, topology) {
 }
 
 /** The methods the live console may call on the service's Message Center (no close, no generator). */
-const CONSOLE_METHODS = new Set(['settings', 'executionInstances', 'eventTypes', 'templates', 'getTemplate', 'preview', 'publishedTemplates', 'deliveries', 'workflows', 'journal', 'listEvents', 'countEvents', 'getEvent', 'mcPing', 'nextDue', 'enumerations', 'report', 'startWorkflow', 'pauseWorkflow', 'stopWorkflow', 'runWorkflow', 'scheduleWorkflow', 'addEventType', 'createTemplate', 'updateTemplate', 'deleteTemplate', 'publish', 'unpublish', 'pushEvent', 'pushEvents', 'denylist', 'createArchivingWorkflow', 'updateExecutionInstance', 'waitForStatus']);
+const CONSOLE_METHODS = new Set(['settings', 'executionInstances', 'eventTypes', 'templates', 'getTemplate', 'preview', 'publishedTemplates', 'deliveries', 'workflows', 'journal', 'listEvents', 'countEvents', 'getEvent', 'mcPing', 'nextDue', 'enumerations', 'report', 'startWorkflow', 'pauseWorkflow', 'stopWorkflow', 'scheduleWorkflow', 'addEventType', 'createTemplate', 'updateTemplate', 'deleteTemplate', 'publish', 'unpublish', 'pushEvent', 'pushEvents', 'denylist', 'createArchivingWorkflow', 'updateExecutionInstance']);
+
+/** Console methods that move the clock: with a virtual clock only (a real one moves by itself). */
+const CLOCK_METHODS = new Set(['advance', 'advanceTo', 'waitForStatus', 'runWorkflow']);
+
+/** Console methods that change nothing (no change notice after them). */
+const CONSOLE_READS = new Set(['settings', 'executionInstances', 'eventTypes', 'templates', 'getTemplate', 'preview', 'publishedTemplates', 'deliveries', 'workflows', 'journal', 'listEvents', 'countEvents', 'getEvent', 'mcPing', 'nextDue', 'enumerations', 'report']);
 
 /** The files of the console: the app's page and its bundle (nothing else of the repository). */
 const CONSOLE_FILES = new Map([
@@ -115,7 +121,7 @@ function readSnapshot(text, what) {
 }
 
 /** The HTTP status of an engine error on the admin endpoints. */
-const STATUS_OF = { INVALID_EVENT: 400, INVALID_EMAIL: 400, INVALID_PHONE: 400, INVALID_DATE: 400, INVALID_JSON: 400, UNKNOWN_CHANNEL: 400, UNKNOWN_EVENT_TYPE: 400, MISSING_EVENT_TYPE: 400, CTX_TOO_LARGE: 400, INPUT_TOO_LARGE: 413, ACCESS_DENIED: 403, SESSION_INVALID: 401, INVALID_ARGUMENT: 400, INVALID_EVENT_ID: 400, INVALID_QUERY: 400, CLOCK_BACKWARDS: 400, UNKNOWN_EVENT: 404, UNKNOWN_INSTANCE: 404, CLOSED: 503, BUSY: 503 };
+const STATUS_OF = { WAIT_BLOCKED: 409, WAIT_TIMEOUT: 408, DUPLICATE_INSTANCE: 409, DUPLICATE_EVENT_TYPE: 409, DUPLICATE_TEMPLATE: 409, UNKNOWN_TEMPLATE: 404, UNKNOWN_WORKFLOW: 404, WORKFLOW_STATE: 409, WORKFLOW_EXISTS: 409, TEMPLATE_SYNTAX: 400, TEMPLATE_NOT_PUBLISHABLE: 409, TEMPLATE_PUBLISHED: 409, UNKNOWN_SEED: 404, NO_INSTANCE_AVAILABLE: 409, NOT_AVAILABLE: 409, INVALID_EVENT: 400, INVALID_EMAIL: 400, INVALID_PHONE: 400, INVALID_DATE: 400, INVALID_JSON: 400, UNKNOWN_CHANNEL: 400, UNKNOWN_EVENT_TYPE: 400, MISSING_EVENT_TYPE: 400, CTX_TOO_LARGE: 400, INPUT_TOO_LARGE: 413, ACCESS_DENIED: 403, SESSION_INVALID: 401, INVALID_ARGUMENT: 400, INVALID_EVENT_ID: 400, INVALID_QUERY: 400, CLOCK_BACKWARDS: 400, UNKNOWN_EVENT: 404, UNKNOWN_INSTANCE: 404, CLOSED: 503, BUSY: 503 };
 
 /** The routes requests are labelled with in metrics and logs (a fixed set: no label per URL). */
 const ROUTES = ['/rest/openapi.json', '/nl/jsp/soaprouter.jsp', '/nl/jsp/mcPing.jsp', '/nl/jsp/ping.jsp', '/nl/jsp/schemawsdl.jsp', '/healthz', '/metrics', '/__mc/storage'];
@@ -234,7 +240,7 @@ export async function startService(options = {}) {
     const remotes = ns ? [] : instances.filter((i) => i.remote);
     const own = ns ? instances.filter((i) => !i.remote) : instances;
     const routes = [];
-    const storage = remotes.length ? routedStorage(local, routes) : local;
+    const storage = remotes.length ? routedStorage(local, routes, (instance, e) => log({ level: 'warn', msg: 'the change log of a remote instance was not consumed: the next run archives it again', instance, err: e.message })) : local;
     // A snapshot to restore, or the fixtures of a fresh store: its records, before the engine opens.
     records ??= !ns && o.fixtures && (await local.range({ gte: '', lt: '\uffff', limit: 1 })).length === 0 ? readSnapshot(readFileSync(o.fixtures, 'utf8'), o.fixtures) : undefined;
     try {
@@ -299,12 +305,39 @@ export async function startService(options = {}) {
     }
   }
 
+  /**
+   * A Message Center replaced (reset, restore): calls arriving meanwhile wait for the new one. A
+   * namespace reset with `drop` is closed and forgotten (its slot is free; it opens again empty
+   * on its next use).
+   */
+  async function replace(c, { records, drop = false } = {}) {
+    let done;
+    const waiting = new Promise((resolve) => (done = resolve));
+    centers.set(c.ns, waiting);
+    try {
+      await closeCenter(c, { wipe: true });
+      if (drop) {
+        centers.delete(c.ns);
+        opened.delete(c.ns);
+        // Calls that waited open it again, empty.
+        done(null);
+        return;
+      }
+      done(reopen(c.ns, { records }));
+      await waiting;
+    } catch (e) {
+      done(Promise.reject(e));
+      throw e;
+    }
+  }
+
   /** The Message Center of a request: its `X-MC-Namespace` header's, opened on first use. */
   async function centerOf(req) {
     const ns = req.headers['x-mc-namespace'] ?? '';
     if (ns !== '' && (typeof ns !== 'string' || !/^[A-Za-z0-9_-]{1,64}$/.test(ns))) throw Object.assign(new Error('X-MC-Namespace must be 1 to 64 letters, digits, _ or -'), { status: 400 });
-    const c = centers.get(ns);
+    const c = await centers.get(ns);
     if (c) return c;
+    if (centers.has(ns)) return centerOf(req);
     if (centers.size > o.maxNamespaces) throw Object.assign(new Error(`at most ${o.maxNamespaces} namespaces at once: reset some (POST /__mc/reset with their header)`), { status: 429 });
     return reopen(ns);
   }
@@ -321,11 +354,16 @@ export async function startService(options = {}) {
     try {
       const t = Date.now();
       for (const c of opened.values()) {
-        if (t <= c.mc.now()) continue;
-        const started = performance.now();
-        await c.mc.advanceTo(t);
-        metrics.step((performance.now() - started) / 1000);
-        notify(c);
+        try {
+          if (t <= c.mc.now()) continue;
+          const started = performance.now();
+          await c.mc.advanceTo(t);
+          metrics.step((performance.now() - started) / 1000);
+          notify(c);
+        } catch (e) {
+          // One Message Center's failure does not stop the others' clocks.
+          if (!stopped) log({ level: 'error', msg: 'workflow step failed', namespace: c.ns || null, err: e.message, code: e.code });
+        }
       }
     } catch (e) {
       // A failed step (or an engine being rebuilt after a trap) is retried at the next tick; at
@@ -384,18 +422,29 @@ export async function startService(options = {}) {
    * for a burst of pushes).
    */
   function notify(c) {
-    if (!c.listeners?.size || c.notifying) return;
-    c.notifying = setTimeout(() => {
-      c.notifying = null;
-      let nowMs;
-      try {
-        nowMs = c.mc.now();
-      } catch {
-        return;
-      }
-      for (const res of c.listeners) res.write(`data: ${JSON.stringify({ nowMs })}\n\n`);
-    }, 100);
+    const set = streams.get(c.ns);
+    if (!set?.size || notifying.has(c.ns)) return;
+    notifying.set(
+      c.ns,
+      setTimeout(async () => {
+        notifying.delete(c.ns);
+        let nowMs;
+        try {
+          nowMs = (await centers.get(c.ns)).mc.now();
+        } catch {
+          return;
+        }
+        for (const res of set) res.write(`data: ${JSON.stringify({ nowMs })}\n\n`);
+      }, 100),
+    );
   }
+  /** The live consoles' streams by namespace (they outlive a reset of their Message Center). */
+  const streams = new Map();
+  const notifying = new Map();
+  const streamsOf = (ns) => {
+    if (!streams.has(ns)) streams.set(ns, new Set());
+    return streams.get(ns);
+  };
 
   /** The browser app (www/, built by `npm start` or `npm run build`) as the live console. */
   async function consoleFile(req, res, p) {
@@ -480,6 +529,7 @@ export async function startService(options = {}) {
     if (req.method === 'GET' && path === '/latest') {
       // The newest event to an address, over the execution instances of this process.
       const address = url.searchParams.get('address');
+      if (!address) return json(res, 400, { error: { code: 'INVALID_ARGUMENT', message: 'latest needs ?address=' } });
       let best = null;
       for (const a of mc.executionInstances().filter((x) => !x.remote)) {
         const [e] = (await mc.listEvents({ instance: a.name, address, limit: 1 })).events;
@@ -505,11 +555,14 @@ export async function startService(options = {}) {
       for (;;) {
         const found = [];
         for (const a of mc.executionInstances().filter((x) => !x.remote)) {
-          const f = { instance: a.name, limit: Math.min(500, count) };
+          const f = { instance: a.name, limit: 500 };
           if (type !== undefined) f.type = type;
           if (address !== undefined) f.address = address;
           if (status !== undefined) f.status = status;
-          found.push(...(await mc.listEvents(f)).events);
+          for (let page = await mc.listEvents(f); ; page = await mc.listEvents({ ...f, after: page.next })) {
+            found.push(...page.events);
+            if (!page.next || found.length >= count) break;
+          }
         }
         if (found.length >= count) return json(res, 200, { ok: true, count: found.length, events: found.slice(0, count) });
         if (performance.now() >= deadline) return json(res, 409, { ok: false, count: found.length, wanted: count, events: found });
@@ -531,51 +584,62 @@ export async function startService(options = {}) {
     if (req.method === 'GET' && path === '/snapshot') {
       // The whole store as JSON lines, in the browser app's sandbox export format (either loads
       // into the other).
-      res.writeHead(200, { 'content-type': 'application/x-ndjson; charset=utf-8' });
-      res.write(`${JSON.stringify({ format: SNAPSHOT_FORMAT, name: c.ns || 'message-center' })}\n`);
-      await mc.records((rows) => {
-        res.write(`${rows.map((r) => JSON.stringify(r)).join('\n')}\n`);
-      });
+      if (mc.executionInstances().some((a) => a.remote)) return json(res, 409, { error: { code: 'NOT_AVAILABLE', message: 'a snapshot of a control with instances in other processes would miss their records: take one of each process' } });
+      const start = () => {
+        if (res.headersSent) return;
+        res.writeHead(200, { 'content-type': 'application/x-ndjson; charset=utf-8' });
+        res.write(`${JSON.stringify({ format: SNAPSHOT_FORMAT, name: c.ns || 'message-center' })}\n`);
+      };
+      try {
+        await mc.records((rows) => {
+          start();
+          res.write(`${rows.map((r) => JSON.stringify(r)).join('\n')}\n`);
+        });
+      } catch (e) {
+        // Past the header, a failure can only cut the stream: the client sees it cut, not whole.
+        if (res.headersSent) return res.destroy(e);
+        throw e;
+      }
+      start();
       return res.end();
     }
     if (req.method === 'POST' && path === '/restore') {
       const records = readSnapshot((await readBody(req, o.maxSnapshotBytes)).toString('utf8'), 'the request body');
-      await closeCenter(c, { wipe: true });
+      // The engine opens it first in a store of its own: a snapshot it refuses changes nothing.
+      const trial = createMemoryStorage();
+      for (let i = 0; i < records.length; i += 1000) await trial.write({ put: records.slice(i, i + 1000) });
       try {
-        await reopen(c.ns, { records });
+        await (await MessageCenter.open({ storage: trial })).close();
       } catch (e) {
-        // Not a store this engine opens (another format): back to an empty one, and say why.
-        wipe(c);
-        await reopen(c.ns);
         throw Object.assign(e, { status: 400 });
       }
+      await replace(c, { records });
       return json(res, 200, { restored: records.length });
     }
     if (req.method === 'POST' && path === '/api') {
       // The live console's calls: a method of the MessageCenter, its result, and the clock.
       const body = JSON.parse((await readBody(req, o.maxBodyBytes)).toString('utf8') || '{}');
       const method = body?.method;
-      const allowed = CONSOLE_METHODS.has(method) || (virtual && (method === 'advance' || method === 'advanceTo'));
+      const allowed = CONSOLE_METHODS.has(method) || (virtual && CLOCK_METHODS.has(method));
       if (!allowed) return json(res, 400, { error: { code: 'INVALID_ARGUMENT', message: `the console cannot call ${JSON.stringify(method)} on the service` } });
       if (!Array.isArray(body.args ?? [])) return json(res, 400, { error: { code: 'INVALID_ARGUMENT', message: 'args must be an array' } });
       const result = await mc[method](...(body.args ?? []));
-      notify(c);
+      if (!CONSOLE_READS.has(method)) notify(c);
       return json(res, 200, { result: result ?? null, nowMs: mc.now() });
     }
     if (req.method === 'GET' && path === '/stream') {
       // Server-sent events: one message per change of this Message Center, with its clock.
       res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive' });
       res.write(`data: ${JSON.stringify({ nowMs: mc.now() })}\n\n`);
-      c.listeners ??= new Set();
-      c.listeners.add(res);
-      req.on('close', () => c.listeners.delete(res));
+      const set = streamsOf(c.ns);
+      set.add(res);
+      req.on('close', () => set.delete(res));
       return;
     }
     if (req.method === 'POST' && path === '/reset') {
       // Everything of this Message Center goes (events, journal, clock): it starts again as it
       // started, with its topology.
-      await closeCenter(c, { wipe: true });
-      await reopen(c.ns);
+      await replace(c, { drop: c.ns !== '' });
       return json(res, 200, { reset: true, namespace: c.ns || null });
     }
     return json(res, 404, { error: { code: 'NOT_FOUND', message: `no admin endpoint ${req.method} ${url.pathname}` } });
@@ -592,7 +656,11 @@ export async function startService(options = {}) {
       return json(res, 403, { error: { code: 'FORBIDDEN', message: 'requests from web pages (an Origin header) are refused: start the service with allowOrigin to accept them' } });
     }
     if (req.method === 'GET' && p === '/__mc/ready') return json(res, 200, { ready: true });
-    const c = await centerOf(req);
+    if (p.startsWith('/__mc/') && p !== '/__mc/storage' && !o.adminAnywhere && !isLoopback(req.socket.remoteAddress)) {
+      return json(res, 403, { error: { code: 'FORBIDDEN', message: 'the admin endpoints answer loopback only (set adminAnywhere to open them)' } });
+    }
+    // Routes that are the process's, not a Message Center's, open no namespace.
+    const c = p === '/healthz' || p === '/metrics' || p === '/__mc/storage' || p.startsWith('/console') ? main() : await centerOf(req);
     const { mc } = c;
     if (p === '/nl/jsp/soaprouter.jsp') {
       if (req.method !== 'POST') return send(res, 405, 'text/plain; charset=utf-8', 'The SOAP router takes POST.\n', { allow: 'POST' });
@@ -619,7 +687,9 @@ export async function startService(options = {}) {
         key: req.headers['idempotency-key'],
         serverUrl: `http://${req.headers.host ?? `${o.host}:${o.port}`}`,
         keep: o.idempotencyKeys,
+        statusOf: (e) => e.status ?? STATUS_OF[e.code] ?? 500,
       });
+      if (req.method === 'POST') remember(c, { route: '/{organization}/campaign/{transactionalAPI}/{eventID}', soapAction: null, status: r.status, events: r.body.PKey ? [{ id: r.body.PKey }] : [], fault: r.body.error ?? null });
       return json(res, r.status, r.body);
     }
     if (p === '/__mc/storage') {
@@ -630,10 +700,7 @@ export async function startService(options = {}) {
       return json(res, 200, await main().lend(body, caller, req.headers['x-session-token'] ?? ''));
     }
     if (p === '/console' || p.startsWith('/console/')) return consoleFile(req, res, p);
-    if (p.startsWith('/__mc/')) {
-      if (!o.adminAnywhere && !isLoopback(req.socket.remoteAddress)) return json(res, 403, { error: { code: 'FORBIDDEN', message: 'the admin endpoints answer loopback only (set adminAnywhere to open them)' } });
-      return admin(req, res, url, c);
-    }
+    if (p.startsWith('/__mc/')) return admin(req, res, url, c);
     return text(res, 404, `Not found: ${p}\n`);
   }
 
@@ -682,10 +749,8 @@ export async function startService(options = {}) {
       stopped = true;
       if (timer) clearInterval(timer);
       // The live consoles' streams end (they would keep the server open).
-      for (const c of opened.values()) {
-        clearTimeout(c.notifying);
-        for (const r of c.listeners ?? []) r.end();
-      }
+      for (const t of notifying.values()) clearTimeout(t);
+      for (const set of streams.values()) for (const r of set) r.end();
       await new Promise((resolve) => {
         server.close(() => resolve());
         server.closeIdleConnections();

@@ -186,6 +186,9 @@ pub enum WorkflowAction {
 /// Start, pause or stop.
 pub fn set_workflow_state(txn: &mut Txn<'_>, instance: &str, name: &str, action: WorkflowAction) -> Result<OpResult> {
     let key = find_workflow_key(txn.st(), instance, name)?;
+    if action == WorkflowAction::Start && instance != CONTROL && txn.st().accounts.get(instance).is_some_and(|a| a.remote) {
+        return err(ErrorCode::WorkflowState, format!("'{instance}' runs in another process: its workflows run there"));
+    }
     let clock = txn.now();
     let wf = txn.workflow_mut(&key).ok_or_else(|| Error::new(ErrorCode::UnknownWorkflow, name.to_string()))?;
     match action {

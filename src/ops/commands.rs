@@ -87,6 +87,12 @@ pub(crate) fn step_resume(txn: &mut Txn<'_>, op: StepOp, r: Vec<ReadResult>) -> 
 
 /// `runWorkflow`: one step of a run (at `at`, or now).
 pub(crate) fn run_workflow(txn: &mut Txn<'_>, instance: &str, name: &str, at: Option<i64>) -> Result<Next> {
+    if txn.st().accounts.get(instance).is_some_and(|a| a.remote) {
+        return Err(crate::error::Error::new(
+            crate::error::ErrorCode::WorkflowState,
+            format!("'{instance}' runs in another process: its workflows run there"),
+        ));
+    }
     let s = workflows::start(txn, instance, name, at)?;
     step_next(txn, s, After::Run)
 }

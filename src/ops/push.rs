@@ -62,7 +62,8 @@ pub struct PushOp {
 
 fn pick_instance(txn: &mut Txn<'_>, target: &str) -> Result<u8> {
     if target == LOAD_BALANCER {
-        let mut enabled: Vec<u8> = txn.st().accounts.values().filter(|a| a.enabled).map(|a| a.execution_instance_id).collect();
+        // An instance of another process takes its pushes there (behind its own load balancer).
+        let mut enabled: Vec<u8> = txn.st().accounts.values().filter(|a| a.enabled && !a.remote).map(|a| a.execution_instance_id).collect();
         if enabled.is_empty() {
             return err(ErrorCode::NoInstanceAvailable, "the load balancer has no enabled execution instance");
         }
@@ -150,8 +151,17 @@ fn push_events(
         return err(ErrorCode::InvalidEvent, format!("PushEvent takes one event, the document holds {}", raws.len()));
     }
     let target = target.unwrap_or(LOAD_BALANCER);
-    if target != LOAD_BALANCER && !txn.st().accounts.contains_key(target) {
-        return err(ErrorCode::UnknownInstance, format!("no execution instance named '{}'", crate::ctx::excerpt(target)));
+    if target != LOAD_BALANCER {
+        match txn.st().accounts.get(target) {
+            None => return err(ErrorCode::UnknownInstance, format!("no execution instance named '{}'", crate::ctx::excerpt(target))),
+            Some(a) if a.remote => {
+                return err(
+                    ErrorCode::NoInstanceAvailable,
+                    format!("'{}' runs in another process: push to it at {}", a.name, crate::ctx::excerpt(&a.url)),
+                )
+            }
+            Some(_) => {}
+        }
     }
     let total = raws.len();
     let mut events: Vec<ValidEvent> = Vec::with_capacity(total);

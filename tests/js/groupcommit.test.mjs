@@ -12,12 +12,21 @@ import { digest } from './digest.mjs';
 
 const T0 = Date.UTC(2026, 0, 1);
 
-/** A memory storage whose writes take a turn of the event loop and are counted. */
-function slowStorage(inner = createMemoryStorage()) {
+/**
+ * A memory storage whose writes take a turn of the event loop and are counted; with `slowReads`,
+ * reads answer from when they were asked but resolve two turns later, so that a group write can
+ * become durable while an operation reads.
+ */
+function slowStorage(inner = createMemoryStorage(), { slowReads = false } = {}) {
+  const later = async (p) => {
+    const v = await p;
+    if (slowReads) for (let i = 0; i < 2; i++) await new Promise((r) => setImmediate(r));
+    return v;
+  };
   const s = {
     writes: 0,
-    get: (k) => inner.get(k),
-    range: (r) => inner.range(r),
+    get: (k) => later(inner.get(k)),
+    range: (r) => later(inner.range(r)),
     async write(b) {
       s.writes++;
       await new Promise((r) => setImmediate(r));
@@ -36,8 +45,8 @@ async function setup(storage, options = {}) {
   return mc;
 }
 
-test('concurrent pushes share storage writes, get distinct ids, and are all there after a reopen', async () => {
-  const storage = slowStorage();
+for (const slowReads of [false, true]) test(`concurrent pushes share storage writes, get distinct ids, and are all there after a reopen${slowReads ? ' (reads that outlast a write)' : ''}`, async () => {
+  const storage = slowStorage(undefined, { slowReads });
   // No record cache: every read of the page pushed into goes to storage, through the pending writes.
   const mc = await setup(storage, { cacheBytes: 0 });
   const before = storage.writes;
@@ -46,7 +55,9 @@ test('concurrent pushes share storage writes, get distinct ids, and are all ther
   const ids = new Set(pushed.map((p) => p.id));
   assert.equal(ids.size, n, 'distinct ids');
   const writes = storage.writes - before;
-  assert.ok(writes < n / 10, `${n} pushes in ${writes} storage writes`);
+  // (With reads slower than a write, each push's write is done before the next push has read:
+  // there is little to group, and what matters is that nothing is lost.)
+  if (!slowReads) assert.ok(writes < n / 10, `${n} pushes in ${writes} storage writes`);
   // The listing while nothing is pending, then from a new engine on the same storage.
   const list = await mc.listEvents({ instance: 'exec1', limit: 500 });
   assert.equal(list.events.length, n);
@@ -59,7 +70,7 @@ test('concurrent pushes share storage writes, get distinct ids, and are all ther
   assert.equal((await again.listEvents({ instance: 'exec1', limit: 500 })).events.length, n);
 });
 
-test('reads go through the writes not yet durable: the same results and bytes as calls awaited one by one', async () => {
+for (const slowReads of [false, true]) test(`reads go through the writes not yet durable: the same results and bytes as calls awaited one by one${slowReads ? ' (reads that outlast a write)' : ''}`, async () => {
   const calls = (mc) => [
     () => mc.createTemplate({ name: 'conf', eventType: 'order', subject: 'S', html: '<p>x</p>' }),
     () => mc.publish('conf'),
@@ -83,7 +94,7 @@ test('reads go through the writes not yet durable: the same results and bytes as
   const want = [];
   for (const c of calls(plain)) want.push(c === 'advance' ? await plain.advance(3_600_000) : await c());
   // Not awaited one by one: each call reads what the ones before wrote, still pending.
-  const storage = slowStorage();
+  const storage = slowStorage(undefined, { slowReads });
   const mc = await setup(storage);
   const all = calls(mc);
   const cut = all.indexOf('advance');

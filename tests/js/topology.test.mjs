@@ -142,6 +142,18 @@ test('two execution processes behind nginx, one control process archiving both',
       assert.ok(['sent', 'notTakenIntoAccount', 'deliveryFailed', 'ignored', 'expired'].includes(h.status), `${h.id}: a final status, got ${h.status}`);
     }
     assert.ok(history.events.filter((e) => e.status === 'sent').length >= 5, history.events.map((e) => e.status).join(' '));
+    // The archiving consumed the execution processes' change logs (deleted there, over HTTP).
+    for (const [url, ii] of [
+      [exec1.url, '01'],
+      [exec2.url, '02'],
+    ]) {
+      const r = await fetch(`${url}/__mc/storage`, { method: 'POST', headers: { 'x-session-token': 'admin/' }, body: JSON.stringify({ op: 'range', gte: `c/${ii}/`, lt: `c/${ii}0`, limit: 10 }) });
+      assert.deepEqual((await r.json()).entries, [], `the change log of mcExec${Number(ii)} is consumed`);
+    }
+    // Pushes to the control do not go to the instances of other processes.
+    const toControl = await fetch(`${control.url}/nl/jsp/soaprouter.jsp`, { method: 'POST', body: '<Envelope><Body><PushEvent xmlns="urn:nms:rtEvent"><sessiontoken>admin/</sessiontoken><e><rtEvent type="order" email="x@example.com"><ctx/></rtEvent></e></PushEvent></Body></Envelope>' });
+    assert.equal(toControl.status, 500);
+    assert.match(await toControl.text(), /NO_INSTANCE_AVAILABLE/);
     // A second run archives nothing twice.
     await admin(control.url, 'clock/advance', { ms: 3_600_000 });
     assert.equal((await admin(control.url, 'events?instance=control&limit=50')).events.length, 10);
