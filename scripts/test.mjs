@@ -10,7 +10,7 @@ ensureRustTools();
 // Style and lints first: formatting, and clippy with warnings as errors (natively with every
 // feature, and the wasm binding layer for its target).
 sh('cargo', ['fmt', '--check']);
-sh('cargo', ['clippy', '--quiet', '--all-targets', '--features', 'driver,bench,fault-injection', '--', '-D', 'warnings']);
+sh('cargo', ['clippy', '--quiet', '--all-targets', '--features', 'driver,bench,fault-injection,sim', '--', '-D', 'warnings']);
 sh('cargo', ['clippy', '--quiet', '--lib', '--target', 'wasm32-unknown-unknown', '--', '-D', 'warnings']);
 build();
 buildFaults();

@@ -38,6 +38,9 @@ pub mod driver;
 #[cfg(feature = "bench")]
 pub mod bench;
 
+#[cfg(feature = "sim")]
+pub mod sim;
+
 #[cfg(feature = "fault-injection")]
 pub(crate) mod faults;
 

@@ -1,0 +1,187 @@
+//! The simulator's driver: an engine over an ordered map, moving records exactly like the
+//! JavaScript shell (one storage write per transaction, commit once it is durable, rollback when
+//! it failed, the next request of a command sent when the engine names one), with the faults of
+//! `Fault` injected where a storage adapter or a host produces them. It decides nothing.
+
+use std::collections::BTreeMap;
+
+use serde_json::{json, Value};
+
+use super::Fault;
+use crate::boundary;
+use crate::engine::{Engine, ReadReq, ReadResult, Step};
+use crate::error::{Error, ErrorCode};
+use crate::ops::Request;
+
+/// How an action ended.
+#[derive(Debug)]
+pub enum Outcome {
+    /// Every transaction committed: the result of each, in order.
+    Done(Vec<Value>),
+    /// A transaction failed (refused by the engine, or a fault the shell sees): the results of
+    /// those committed before it, and the error.
+    Failed(Vec<Value>, Error),
+    /// Storage failed a read or a write (an injected fault: what the shell reports as
+    /// STORAGE_FAILED); the engine rolled back. The results of the transactions before it.
+    StorageFailed(Vec<Value>),
+    /// The process died (a torn write, a lost answer, a crash): the results the caller heard.
+    Died(Vec<Value>),
+}
+
+/// An engine and its store, with fault injection.
+#[derive(Debug, Default)]
+pub struct SimDriver {
+    /// The engine (a new one after the process died, opened again by `reopen`).
+    pub eng: Engine,
+    /// The store.
+    pub store: BTreeMap<String, String>,
+    /// Transactions committed.
+    pub transactions: u64,
+    /// Records written.
+    pub records_written: u64,
+}
+
+/// FNV-1a 64 of the store's keys and values in key order (`\0` after each key, `\n` after each
+/// value): the bytes two runs of a history are compared by.
+pub fn digest(store: &BTreeMap<String, String>) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut eat = |b: &[u8]| {
+        for &x in b {
+            h ^= u64::from(x);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+    };
+    for (k, v) in store {
+        eat(k.as_bytes());
+        eat(b"\0");
+        eat(v.as_bytes());
+        eat(b"\n");
+    }
+    h
+}
+
+impl SimDriver {
+    /// An engine on an empty store, not open yet (the history's first action opens it).
+    pub fn new() -> SimDriver {
+        SimDriver::default()
+    }
+
+    /// A new engine on the same store, opened (after a close or a death).
+    pub fn reopen(&mut self) -> Result<Value, Error> {
+        self.eng = Engine::new();
+        match self.exec(&json!({ "op": "open" }), None) {
+            Outcome::Done(mut r) => Ok(r.pop().unwrap_or(Value::Null)),
+            Outcome::Failed(_, e) => Err(e),
+            Outcome::StorageFailed(_) | Outcome::Died(_) => Err(Error::new(ErrorCode::Internal, "open failed in storage")),
+        }
+    }
+
+    fn answer(&self, reqs: &[ReadReq]) -> String {
+        let res: Vec<ReadResult> = reqs
+            .iter()
+            .map(|r| match r {
+                ReadReq::Get { keys } => ReadResult::Values(keys.iter().map(|k| self.store.get(k).cloned()).collect()),
+                ReadReq::Range { gte, lt, limit } if gte < lt => ReadResult::Entries(
+                    self.store.range(gte.clone()..lt.clone()).take(*limit as usize).map(|(k, v)| (k.clone(), v.clone())).collect(),
+                ),
+                ReadReq::Range { .. } => ReadResult::Entries(Vec::new()),
+            })
+            .collect();
+        boundary::encode_results(&res)
+    }
+
+    /// Runs a request to its end with perhaps a fault.
+    pub fn exec(&mut self, req: &Value, fault: Option<&Fault>) -> Outcome {
+        let mut results = Vec::new();
+        let mut reads = 0u32;
+        let mut writes = 0u32;
+        let mut next = Some(req.clone());
+        while let Some(r) = next.take() {
+            let request: Request = match serde_json::from_value(r) {
+                Ok(q) => q,
+                Err(e) => return Outcome::Failed(results, Error::new(ErrorCode::InvalidArgument, format!("request: {e}"))),
+            };
+            let mut step = match self.eng.begin(request) {
+                Ok(s) => s,
+                Err(e) => return Outcome::Failed(results, e),
+            };
+            let done = loop {
+                match step {
+                    Step::Read(reqs) => {
+                        reads += 1;
+                        if matches!(fault, Some(Fault::FailRead { nth }) if *nth == reads) {
+                            self.eng.rollback();
+                            return Outcome::StorageFailed(results);
+                        }
+                        let answer = self.answer(&reqs);
+                        step = match self.eng.resume_encoded(&answer) {
+                            Ok(s) => s,
+                            Err(e) => return Outcome::Failed(results, e),
+                        };
+                    }
+                    Step::Done(done) => break done,
+                }
+            };
+            if let Err(e) = boundary::encode_writes(&done.writes) {
+                self.eng.rollback();
+                return Outcome::Failed(results, e);
+            }
+            let result = serde_json::to_value(&done.result).unwrap_or(Value::Null);
+            next = done.next.as_ref().and_then(|n| serde_json::to_value(n).ok());
+            let ops = done.writes.into_ops();
+            if !ops.is_empty() {
+                writes += 1;
+                match fault {
+                    Some(Fault::FailWrite { nth }) if *nth == writes => {
+                        self.eng.rollback();
+                        return Outcome::StorageFailed(results);
+                    }
+                    Some(Fault::TornWrite { nth, at }) if *nth == writes => {
+                        // The adapter's transaction took `at` records, then aborted: they are
+                        // undone with it. The process dies before the engine hears.
+                        let mut undo = Vec::new();
+                        for (k, v) in ops.into_iter().take(*at as usize) {
+                            let before = match v {
+                                Some(v) => self.store.insert(k.clone(), v),
+                                None => self.store.remove(&k),
+                            };
+                            undo.push((k, before));
+                        }
+                        for (k, before) in undo.into_iter().rev() {
+                            match before {
+                                Some(v) => self.store.insert(k, v),
+                                None => self.store.remove(&k),
+                            };
+                        }
+                        return Outcome::Died(results);
+                    }
+                    _ => {}
+                }
+                self.transactions += 1;
+                self.records_written += ops.len() as u64;
+                for (k, v) in ops {
+                    match v {
+                        Some(v) => self.store.insert(k, v),
+                        None => self.store.remove(&k),
+                    };
+                }
+                if matches!(fault, Some(Fault::LostAck { nth }) if *nth == writes) {
+                    return Outcome::Died(results);
+                }
+            }
+            self.eng.commit();
+            results.push(result);
+            if matches!(fault, Some(Fault::CrashAfter { nth }) if *nth == writes && next.is_some()) {
+                return Outcome::Died(results);
+            }
+        }
+        Outcome::Done(results)
+    }
+
+    /// A query on the engine.
+    pub fn query(&self, q: &Value) -> Result<Value, Error> {
+        let q = serde_json::from_value(q.clone()).map_err(|e| Error::new(ErrorCode::InvalidArgument, format!("query: {e}")))?;
+        let r = self.eng.query(q)?;
+        serde_json::to_value(&r).map_err(|e| Error::new(ErrorCode::Internal, e.to_string()))
+    }
+}
