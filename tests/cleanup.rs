@@ -190,3 +190,34 @@ fn the_page_at_the_boundary_is_purged_in_part() {
     assert!(events(&d, 'e').is_empty());
     check_integrity(&d);
 }
+
+/// Found by the soak: the control's cleanup gave its whole page budget to the first archived
+/// instance, whose archive always had more pages than a step reads, so the archive of the second
+/// was never purged.
+#[test]
+fn archived_events_of_every_instance_are_purged() {
+    let mut d = setup_instances(3, &[("exec1", 1), ("exec2", 2)]);
+    ok(&mut d, json!({"op": "configure", "config": {"pagesPerStep": 2, "eventHistoPurgeDelayMs": DAY, "eventPurgeDelayMs": 30 * DAY}}));
+    for n in ["exec1", "exec2"] {
+        start_exec(&mut d, n);
+        ok(&mut d, json!({"op": "createArchivingWorkflow", "account": n}));
+        start(&mut d, "control", &format!("mcSynch_{n}"));
+    }
+    start(&mut d, "control", "cleanup");
+    // Four days of events, five pages a day on each instance: more than a cleanup step reads.
+    for _ in 0..4 {
+        for n in ["exec1", "exec2"] {
+            let evs: String =
+                (0..5 * 128).map(|i| format!("<rtEvent type='order' email='sent+{i}@mc-sim.test'><ctx/></rtEvent>")).collect();
+            ok(&mut d, json!({"op": "push", "target": n, "format": "xml", "text": format!("<events>{evs}</events>")}));
+        }
+        advance(&mut d, DAY);
+    }
+    // What is left in each archive is at most a day and a half old.
+    let now = d.now();
+    for (id, e) in events(&d, 'h') {
+        let created = e["state"]["d"].as_i64().unwrap();
+        assert!(now - created <= DAY + DAY / 2, "archived event {id} of instance {} is {} h old", id >> 56, (now - created) / HOUR);
+    }
+    check_integrity(&d);
+}

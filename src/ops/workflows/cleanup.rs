@@ -112,7 +112,11 @@ pub(crate) fn begin(txn: &mut Txn<'_>, ctx: StepCtx) -> Result<StepNext> {
             }
         }
     }
-    let mut budget = ctx.pages;
+    // The page budget is shared by the instances that have pages (at least one each): given
+    // whole to the first, whose archive always holds more pages than a step reads, it left the
+    // others' archives unpurged forever.
+    let with_pages = targets.iter().filter(|t| t.boundary <= t.top).count().max(1);
+    let share = (ctx.pages / with_pages).max(1);
     let mut keys_ = Vec::new();
     for t in &mut targets {
         if t.boundary > t.top {
@@ -120,11 +124,10 @@ pub(crate) fn begin(txn: &mut Txn<'_>, ctx: StepCtx) -> Result<StepNext> {
         }
         let (from, to) = (t.boundary / PAGE, t.top / PAGE);
         let mut pg = from;
-        while pg <= to && budget > 0 {
+        while pg <= to && t.pages.len() < share {
             t.pages.push(pg);
             keys_.push(keys::summary_key(PageId { scope: t.scope, ii: t.ii, pg }));
             pg += 1;
-            budget -= 1;
         }
     }
     let mut reads = vec![ReadReq::Get { keys: keys_ }];
