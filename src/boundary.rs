@@ -141,6 +141,19 @@ fn bad(what: String) -> Error {
     Error::new(ErrorCode::InvalidArgument, format!("read results: {what}"))
 }
 
+/// A stored value as storage gave it: one holding U+0000 (the separators U+0001 to U+0003 cannot
+/// get through the framing) was garbled in storage. The core never writes one, and would refuse
+/// to write it back (`encode_writes`), so it is refused as it is read, with its key.
+fn stored(key: &str, v: &str) -> Result<()> {
+    match memchr::memchr(0, v.as_bytes()) {
+        Some(at) => Err(Error::new(
+            ErrorCode::StorageCorrupt,
+            format!("stored record {key} holds a control character (U+0000) at byte {at}: {}", crate::ctx::excerpt(v)),
+        )),
+        None => Ok(()),
+    }
+}
+
 /// Decodes a range part.
 pub fn decode_entries(part: &str, limit: Option<u32>) -> Result<Vec<(String, String)>> {
     let mut es = Vec::new();
@@ -151,6 +164,7 @@ pub fn decode_entries(part: &str, limit: Option<u32>) -> Result<Vec<(String, Str
             if k.is_empty() || k.contains(ABSENT) || k.contains(PART) {
                 return Err(bad("a range entry has an empty or invalid key".into()));
             }
+            stored(k, v)?;
             es.push((k.to_string(), v.to_string()));
         }
     }
@@ -183,12 +197,14 @@ pub fn decode_results(reads: &[ReadReq], text: &str) -> Result<Vec<ReadResult>> 
                     Vec::new()
                 } else {
                     part.split(SEP)
-                        .map(|v| {
+                        .enumerate()
+                        .map(|(i, v)| {
                             if v.len() == 1 && v.as_bytes()[0] == ABSENT as u8 {
                                 Ok(None)
                             } else if v.contains(ABSENT) {
                                 Err(bad("a value holds the absent marker".into()))
                             } else {
+                                stored(keys.get(i).map_or("?", String::as_str), v)?;
                                 Ok(Some(v.to_string()))
                             }
                         })
@@ -233,6 +249,18 @@ mod tests {
         }
         assert_eq!(decode_results(&[], "x").unwrap_err().code, ErrorCode::InvalidArgument);
         assert!(decode_results(&[], "").unwrap().is_empty());
+    }
+
+    #[test]
+    fn a_stored_value_with_a_nul_is_corrupt_and_named() {
+        let reads =
+            vec![ReadReq::Get { keys: vec!["a".into(), "m/x".into()] }, ReadReq::Range { gte: "a".into(), lt: "z".into(), limit: 5 }];
+        let e = decode_results(&reads, "1\u{1}b\u{0}c\u{3}").unwrap_err();
+        assert_eq!(e.code, ErrorCode::StorageCorrupt);
+        assert!(e.message.contains("m/x") && e.message.contains("byte 1"), "{e}");
+        let e = decode_results(&reads, "1\u{1}2\u{3}e/01/s\u{1}{\u{0}}").unwrap_err();
+        assert_eq!(e.code, ErrorCode::StorageCorrupt);
+        assert!(e.message.contains("e/01/s"), "{e}");
     }
 
     #[test]

@@ -12,6 +12,7 @@
 
 pub mod check;
 pub mod driver;
+pub mod fuzz;
 mod gen;
 
 use serde::{Deserialize, Serialize};
@@ -149,6 +150,8 @@ pub struct Report {
     pub digest: u64,
     /// The final store.
     pub store: std::collections::BTreeMap<String, String>,
+    /// Every request the driver ran and every reopen, with how it ended (`run_transcribed`).
+    pub transcript: Vec<(Action, String)>,
 }
 
 /// Runs a history from its first action, checking every invariant after every action; stops at
@@ -159,7 +162,15 @@ pub fn run(history: &[Action]) -> Report {
 
 /// `run`, printing each action's outcome to stderr when `trace`.
 pub fn run_with(history: &[Action], trace: bool) -> Report {
-    let mut d = SimDriver::new();
+    run_driver(history, trace, SimDriver::new())
+}
+
+/// `run`, with the transcript of every request the driver ran (`Report::transcript`).
+pub fn run_transcribed(history: &[Action]) -> Report {
+    run_driver(history, false, SimDriver { transcript: Some(Vec::new()), ..SimDriver::default() })
+}
+
+fn run_driver(history: &[Action], trace: bool, mut d: SimDriver) -> Report {
     let mut c = Checker::default();
     c.trace = trace;
     let mut rep = Report::default();
@@ -184,6 +195,7 @@ pub fn run_with(history: &[Action], trace: bool) -> Report {
     rep.events = c.acknowledged();
     rep.tally = c.tally;
     rep.digest = driver::digest(&d.store);
+    rep.transcript = d.transcript.take().unwrap_or_default();
     rep.store = d.store;
     rep
 }
