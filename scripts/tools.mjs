@@ -74,3 +74,15 @@ export function ensureChromium() {
   sh('apt-get', ['update', '-qq']);
   sh('apt-get', ['install', '-y', '-qq', 'chromium']);
 }
+
+/** The nightly toolchain and cargo-fuzz, for `npm run fuzz` only (the build stays on stable). */
+export function ensureFuzzTools() {
+  if (!out('rustup', ['toolchain', 'list']).split('\n').some((l) => l.startsWith('nightly'))) {
+    console.log('> rustup toolchain install nightly --profile minimal');
+    sh('rustup', ['toolchain', 'install', 'nightly', '--profile', 'minimal']);
+  }
+  if (!out('cargo', ['+nightly', 'fuzz', '--version'])) {
+    console.log('> cargo +nightly install cargo-fuzz --locked');
+    sh('cargo', ['+nightly', 'install', 'cargo-fuzz', '--locked']);
+  }
+}
