@@ -3,14 +3,8 @@
 // next request of a command when the engine names one. It decides nothing: dates, defaults,
 // counts, which workflow runs, the storage layout are all the core's.
 
+import { BOUNDARY, decodeWrites, encodeEntries, encodeParts, encodeValues } from './boundary.js';
 import { createMemoryStorage } from './storage/memory.js';
-
-// The bulk boundary format of src/boundary.rs (version 1): fields separated by SEP, parts by PART,
-// ABSENT for a missing value. Records never hold these characters (the core checks it).
-const BOUNDARY = 1;
-const SEP = '\u0001';
-const ABSENT = '\u0002';
-const PART = '\u0003';
 
 // Bulk text crosses into the engine as UTF-8 bytes (one native copy; a string would be copied
 // into wasm memory character by character).
@@ -18,19 +12,6 @@ const utf8 = new TextEncoder();
 
 /** Runs `fn` after the pending I/O callbacks (Node's `setImmediate`; a zero timeout elsewhere). */
 const nextTurn = globalThis.setImmediate ?? ((fn) => setTimeout(fn, 0));
-
-/** The records of a done step: `{ put: [[key, value]…], del: [key…] }`. */
-function decodeWrites(text) {
-  const cut = text.indexOf(PART);
-  const puts = text.slice(0, cut);
-  const dels = text.slice(cut + 1);
-  const put = [];
-  if (puts !== '') {
-    const f = puts.split(SEP);
-    for (let i = 0; i < f.length; i += 2) put.push([f[i], f[i + 1]]);
-  }
-  return { put, del: dels === '' ? [] : dels.split(SEP) };
-}
 
 /**
  * An `Error` with a stable `code`.
@@ -162,15 +143,10 @@ export function bindMessageCenter(loadEngine) {
           const mine = pending?.size ? r.keys.map((k) => (pending.has(k) ? [pending.get(k)] : null)) : null;
           const values = await this.#storage.get(r.keys);
           if (mine) for (let i = 0; i < r.keys.length; i++) if (mine[i]) values[i] = mine[i][0];
-          return values.map((v) => (v === undefined ? ABSENT : v)).join(SEP);
+          return encodeValues(values);
         }
         const entries = pending?.size ? await this.#rangeThrough(pending, r) : await this.#storage.range({ gte: r.gte, lt: r.lt, limit: r.limit });
-        const out = new Array(entries.length * 2);
-        for (let i = 0; i < entries.length; i++) {
-          out[2 * i] = entries[i][0];
-          out[2 * i + 1] = entries[i][1];
-        }
-        return out.join(SEP);
+        return encodeEntries(entries);
       } catch (e) {
         throw storageFailed(r.op, e);
       }
@@ -278,7 +254,7 @@ export function bindMessageCenter(loadEngine) {
       try {
         while (step.kind === 'read') {
           const parts = await Promise.all(step.reads.map((r) => this.#read(r)));
-          step = engine.resume(utf8.encode(parts.join(PART)));
+          step = engine.resume(utf8.encode(encodeParts(parts)));
         }
       } catch (e) {
         if (!isCoded(e)) throw await this.#trapped(e, recovering);

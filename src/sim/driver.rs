@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use serde_json::{json, Value};
 
-use super::Fault;
+use super::{Action, Fault};
 use crate::boundary;
 use crate::engine::{Engine, ReadReq, ReadResult, Step};
 use crate::error::{Error, ErrorCode};
@@ -28,6 +28,18 @@ pub enum Outcome {
     Died(Vec<Value>),
 }
 
+impl Outcome {
+    /// `done`, `refused:<CODE>`, `storageFailed` or `died`.
+    pub fn label(&self) -> String {
+        match self {
+            Outcome::Done(_) => "done".into(),
+            Outcome::Failed(_, e) => format!("refused:{}", e.code.as_str()),
+            Outcome::StorageFailed(_) => "storageFailed".into(),
+            Outcome::Died(_) => "died".into(),
+        }
+    }
+}
+
 /// An engine and its store, with fault injection.
 #[derive(Debug, Default)]
 pub struct SimDriver {
@@ -39,6 +51,9 @@ pub struct SimDriver {
     pub transactions: u64,
     /// Records written.
     pub records_written: u64,
+    /// When set, every request run and every reopen, with how it ended: the transcript the
+    /// wasm build replays under Node to compare bytes (`--emit`).
+    pub transcript: Option<Vec<(Action, String)>>,
 }
 
 /// FNV-1a 64 of the store's keys and values in key order (`\0` after each key, `\n` after each
@@ -69,7 +84,11 @@ impl SimDriver {
     /// A new engine on the same store, opened (after a close or a death).
     pub fn reopen(&mut self) -> Result<Value, Error> {
         self.eng = Engine::new();
-        match self.exec(&json!({ "op": "open" }), None) {
+        let out = self.exec_inner(&json!({ "op": "open" }), None);
+        if let Some(t) = &mut self.transcript {
+            t.push((Action::Reopen, out.label()));
+        }
+        match out {
             Outcome::Done(mut r) => Ok(r.pop().unwrap_or(Value::Null)),
             Outcome::Failed(_, e) => Err(e),
             Outcome::StorageFailed(_) | Outcome::Died(_) => Err(Error::new(ErrorCode::Internal, "open failed in storage")),
@@ -92,6 +111,14 @@ impl SimDriver {
 
     /// Runs a request to its end with perhaps a fault.
     pub fn exec(&mut self, req: &Value, fault: Option<&Fault>) -> Outcome {
+        let out = self.exec_inner(req, fault);
+        if let Some(t) = &mut self.transcript {
+            t.push((Action::Op { req: req.clone(), fault: fault.cloned() }, out.label()));
+        }
+        out
+    }
+
+    fn exec_inner(&mut self, req: &Value, fault: Option<&Fault>) -> Outcome {
         let mut results = Vec::new();
         let mut reads = 0u32;
         let mut writes = 0u32;

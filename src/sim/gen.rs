@@ -68,6 +68,8 @@ struct Gen {
     /// Instances and types the history added (whatever became of the requests).
     instances: Vec<(&'static str, i64)>,
     types: Vec<&'static str>,
+    /// Events are made valid (a bulk push: one bad event refuses the whole collection).
+    clean: bool,
 }
 
 impl Gen {
@@ -106,13 +108,18 @@ impl Gen {
 
     fn event(&mut self, json: bool, batch: bool) -> (String, Value) {
         self.n += 1;
-        let ty = if self.rng.chance(2) { "unknownType" } else { self.event_type() };
+        let clean = self.clean;
+        let ty = match (clean, self.types.first()) {
+            (true, Some(t)) => t,
+            _ if self.rng.chance(2) => "unknownType",
+            _ => self.event_type(),
+        };
         let sms = self.rng.chance(15);
-        let email = self.email();
+        let email = if clean { EMAILS[self.rng.below(12) as usize] } else { self.email() };
         let mut attrs: Vec<(&str, String)> = vec![("type", ty.into())];
         if sms {
             attrs.push(("wishedChannel", "1".into()));
-            attrs.push(("mobilePhone", if self.rng.chance(97) { format!("+3361{:07}", self.n) } else { "call me".into() }));
+            attrs.push(("mobilePhone", if clean || self.rng.chance(97) { format!("+3361{:07}", self.n) } else { "call me".into() }));
         } else if !email.is_empty() || self.rng.chance(50) {
             attrs.push(("email", email.into()));
         }
@@ -124,11 +131,11 @@ impl Gen {
             let t = self.at(30 * MIN);
             attrs.push(("expiration", t));
         }
-        if self.rng.chance(1) {
+        if !clean && self.rng.chance(1) {
             attrs.push(("scheduled", "tomorrow".into()));
         }
         let name = format!("n{}", self.n);
-        let big = self.rng.chance(1);
+        let big = !clean && self.rng.chance(1);
         let el = if batch { "batchEvent" } else { "rtEvent" };
         let mut xml = format!("<{el}");
         let mut obj = serde_json::Map::new();
@@ -149,14 +156,22 @@ impl Gen {
         let json = self.rng.chance(35);
         let batch = self.rng.chance(25);
         let single = self.rng.chance(70);
-        let count = if single { 1 } else { self.rng.range(1, 5) as usize };
+        // Now and then a bulk push of several pages of events (steps and cleanups that do not
+        // take everything at once).
+        let count = match (single, self.rng.chance(4)) {
+            (true, _) => 1,
+            (false, true) => self.rng.range(100, 400) as usize,
+            (false, false) => self.rng.range(1, 5) as usize,
+        };
         let mut xmls = Vec::new();
         let mut objs = Vec::new();
+        self.clean = count >= 100;
         for _ in 0..count {
             let (x, o) = self.event(json, batch);
             xmls.push(x);
             objs.push(o);
         }
+        self.clean = false;
         let mut text = if json {
             if single {
                 objs[0].to_string()
@@ -329,6 +344,7 @@ pub fn generate(seed: u64, opts: &GenOptions) -> Vec<Action> {
         fault_pct: opts.fault_pct,
         instances: Vec::new(),
         types: Vec::new(),
+        clean: false,
     };
     let mut h = vec![Action::op(json!({ "op": "open", "seed": g.rng.next_u64().to_string(), "now": g.now }))];
     if g.rng.chance(85) {

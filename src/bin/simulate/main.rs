@@ -125,7 +125,7 @@ fn main() -> ExitCode {
                     break;
                 }
                 let h = sim::generate(seed, &opts);
-                let r = sim::run_with(&h, args.trace);
+                let r = if args.emit.is_some() { sim::run_transcribed(&h) } else { sim::run_with(&h, args.trace) };
                 steps.fetch_add(r.steps, Ordering::Relaxed);
                 transactions.fetch_add(r.transactions, Ordering::Relaxed);
                 faults.fetch_add(r.faults, Ordering::Relaxed);
@@ -134,9 +134,10 @@ fn main() -> ExitCode {
                     *t += r.tally;
                 }
                 if let Some(dir) = &args.emit {
-                    let body = format!("{}\n", show(&h));
-                    let _ = std::fs::write(dir.join(format!("{seed}.jsonl")), body);
-                    let _ = std::fs::write(dir.join(format!("{seed}.digest")), format!("{:016x}\n", r.digest));
+                    // What the driver ran, each with how it ended, then the digest of the store.
+                    let mut body: Vec<String> = r.transcript.iter().map(|(a, out)| serde_json::json!([a, out]).to_string()).collect();
+                    body.push(serde_json::json!({ "digest": format!("{:016x}", r.digest), "records": r.store.len() }).to_string());
+                    let _ = std::fs::write(dir.join(format!("{seed}.jsonl")), body.join("\n") + "\n");
                 }
                 if let Some((i, v)) = r.violation {
                     if let Ok(mut f) = failures.lock() {
