@@ -176,6 +176,27 @@ pub fn decode_entries(part: &str, limit: Option<u32>) -> Result<Vec<(String, Str
     Ok(es)
 }
 
+/// A range's entries come in ascending order within its bounds. A key out of order or out of
+/// bounds after a good one is a stored value holding U+0001 (its fields were taken for more
+/// entries): that record is named.
+fn in_range(es: &[(String, String)], gte: &str, lt: &str) -> Result<()> {
+    let mut prev: Option<&str> = None;
+    for (k, _) in es {
+        let ok = k.as_str() >= gte && k.as_str() < lt && prev.is_none_or(|p| p < k.as_str());
+        if !ok {
+            return Err(match prev {
+                Some(p) => Error::new(
+                    ErrorCode::StorageCorrupt,
+                    format!("stored record {p} holds a separator (U+0001): the entries after it do not read (the range [{gte}, {lt}) went on with {})", crate::ctx::excerpt(k)),
+                ),
+                None => bad(format!("the range [{gte}, {lt}) began with {}", crate::ctx::excerpt(k))),
+            });
+        }
+        prev = Some(k);
+    }
+    Ok(())
+}
+
 /// Decodes the results of `reads`.
 pub fn decode_results(reads: &[ReadReq], text: &str) -> Result<Vec<ReadResult>> {
     let parts: Vec<&str> = if reads.is_empty() { Vec::new() } else { text.split(PART).collect() };
@@ -210,12 +231,33 @@ pub fn decode_results(reads: &[ReadReq], text: &str) -> Result<Vec<ReadResult>> 
                         })
                         .collect::<Result<_>>()?
                 };
+                if vs.len() > keys.len() {
+                    // More fields than keys: a stored value holds U+0001.
+                    let named: Vec<&str> = keys.iter().take(8).map(String::as_str).collect();
+                    return Err(Error::new(
+                        ErrorCode::StorageCorrupt,
+                        format!(
+                            "{} values for {} keys: a stored record holds a separator (U+0001); it is one of {}{}",
+                            vs.len(),
+                            keys.len(),
+                            named.join(", "),
+                            if keys.len() > 8 { ", …" } else { "" }
+                        ),
+                    ));
+                }
                 if vs.len() != keys.len() {
                     return Err(bad(format!("{} values for {} keys", vs.len(), keys.len())));
                 }
                 out.push(ReadResult::Values(vs));
             }
-            ReadReq::Range { limit, .. } => out.push(ReadResult::Entries(decode_entries(part, Some(*limit))?)),
+            ReadReq::Range { gte, lt, limit } => {
+                let es = decode_entries(part, None)?;
+                in_range(&es, gte, lt)?;
+                if es.len() > *limit as usize {
+                    return Err(bad(format!("{} entries for a range of at most {limit}", es.len())));
+                }
+                out.push(ReadResult::Entries(es));
+            }
         }
     }
     Ok(out)
@@ -261,6 +303,25 @@ mod tests {
         let e = decode_results(&reads, "1\u{1}2\u{3}e/01/s\u{1}{\u{0}}").unwrap_err();
         assert_eq!(e.code, ErrorCode::StorageCorrupt);
         assert!(e.message.contains("e/01/s"), "{e}");
+    }
+
+    #[test]
+    fn a_stored_value_with_a_separator_is_corrupt_and_named() {
+        // A value holding U+0001 reads as more entries: the record before them is named.
+        let range = vec![ReadReq::Range { gte: "c/".into(), lt: "c0".into(), limit: 10 }];
+        let e = decode_results(&range, "c/1\u{1}x\u{1}garbage\u{1}y").unwrap_err();
+        assert_eq!(e.code, ErrorCode::StorageCorrupt);
+        assert!(e.message.contains("stored record c/1 "), "{e}");
+        // Out of order within the bounds too.
+        let e = decode_results(&range, "c/2\u{1}x\u{1}c/1\u{1}y").unwrap_err();
+        assert!(e.message.contains("stored record c/2 "), "{e}");
+        // A first entry out of bounds is not storage's doing.
+        assert_eq!(decode_results(&range, "d/1\u{1}x").unwrap_err().code, ErrorCode::InvalidArgument);
+        // A get: more values than keys.
+        let get = vec![ReadReq::Get { keys: vec!["m/a".into(), "m/b".into()] }];
+        let e = decode_results(&get, "1\u{1}2\u{1}3").unwrap_err();
+        assert_eq!(e.code, ErrorCode::StorageCorrupt);
+        assert!(e.message.contains("m/a, m/b"), "{e}");
     }
 
     #[test]

@@ -356,81 +356,14 @@ pub fn queued(d: &MemDriver, prefix: &str) -> Vec<u64> {
     out
 }
 
-/// Storage invariants: every state line has its data line; every message fragment line belongs
-/// to a routed event; summaries agree with their pages (counts, created range, live count,
-/// fragments); the instance and control counters equal a scan of the state pages.
+/// Storage invariants (the simulator's, `sim::check::integrity`): every state line has its data
+/// line; summaries agree with their pages (counts, created range, live count, fragments); the
+/// instance and control counters equal a scan of the state pages.
 pub fn check_integrity(d: &MemDriver) {
-    let status_name = |c: u64| {
-        ["pending", "pendingDelivery", "sent", "ignored", "deliveryFailed", "notTakenIntoAccount", "expired"][c as usize].to_string()
-    };
-    let mut scanned: BTreeMap<String, BTreeMap<String, i64>> = BTreeMap::new();
-    let accounts = d.query(&json!({"q": "accounts"})).unwrap();
-    let name_of = |ii: u64| {
-        accounts
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|a| a["executionInstanceId"] == ii)
-            .map(|a| a["name"].as_str().unwrap().to_string())
-            .unwrap()
-    };
-    for scope in ['e', 'h'] {
-        let evs = events(d, scope);
-        for (id, e) in &evs {
-            assert!(e.get("data").is_some(), "{scope} event {id} has a state and no data");
-            let who = if scope == 'h' { "control".to_string() } else { name_of(id >> 56) };
-            let st = status_name(e["state"]["s"].as_u64().unwrap());
-            *scanned.entry(who).or_default().entry(st).or_default() += 1;
-        }
-        // Summaries.
-        let mut pages: BTreeMap<(u64, u64), Vec<&Value>> = BTreeMap::new();
-        for (id, e) in &evs {
-            pages.entry((id >> 56, (id & 0x00ff_ffff_ffff_ffff) / 128)).or_default().push(e);
-        }
-        let prefix = format!("x/{scope}/");
-        for (k, v) in records(d, &prefix) {
-            let parts: Vec<&str> = k.split('/').collect();
-            let ii = u64::from_str_radix(parts[2], 16).unwrap();
-            let pg = (1u64 << 52) - 1 - u64::from_str_radix(parts[3], 16).unwrap();
-            let sum: Value = serde_json::from_str(&v).unwrap();
-            let live = pages.remove(&(ii, pg)).unwrap_or_default();
-            assert_eq!(sum["n"].as_u64().unwrap() as usize, live.len(), "{k}: live count");
-            let mut counts: BTreeMap<String, u64> = BTreeMap::new();
-            for e in &live {
-                let s = &e["state"];
-                *counts.entry(format!("{}|{}|{}|{}", s["q"], s["t"], s["c"], s["s"])).or_default() += 1;
-            }
-            let mut stored: BTreeMap<String, u64> = BTreeMap::new();
-            for c in sum["k"].as_array().unwrap() {
-                stored.insert(format!("{}|{}|{}|{}", c[0], c[1], c[2], c[3]), c[4].as_u64().unwrap());
-            }
-            assert_eq!(stored, counts, "{k}: counts");
-            if !live.is_empty() {
-                let lo = live.iter().map(|e| e["state"]["d"].as_i64().unwrap()).min().unwrap();
-                let hi = live.iter().map(|e| e["state"]["d"].as_i64().unwrap()).max().unwrap();
-                assert_eq!(sum["lo"].as_i64().unwrap(), lo, "{k}: created from");
-                assert!(sum["hi"].as_i64().unwrap() >= hi, "{k}: created to");
-            }
-            for f in sum["d"].as_array().unwrap() {
-                let key = format!("{scope}/{:02x}/{pg:013x}/d{:02x}", ii, f.as_u64().unwrap());
-                assert!(d.store.contains_key(&key), "{k} lists {key}, which does not exist");
-            }
-            for f in sum["m"].as_array().unwrap() {
-                let key = format!("{scope}/{:02x}/{pg:013x}/m{:02x}", ii, f.as_u64().unwrap());
-                assert!(d.store.contains_key(&key), "{k} lists {key}, which does not exist");
-            }
-        }
-        assert!(pages.is_empty(), "pages without a summary: {:?}", pages.keys().collect::<Vec<_>>());
-    }
-    let mut scopes: Vec<String> = accounts.as_array().unwrap().iter().map(|a| a["name"].as_str().unwrap().to_string()).collect();
-    scopes.push("control".into());
-    for s in scopes {
-        let c = d.query(&json!({"q": "counts", "instance": s})).unwrap();
-        let want = scanned.remove(&s).unwrap_or_default();
-        for (st, n) in c["byStatus"].as_object().unwrap() {
-            assert_eq!(n.as_i64().unwrap(), *want.get(st).unwrap_or(&0), "counter {s}/{st}");
-        }
-        assert_eq!(c["total"].as_i64().unwrap(), want.values().sum::<i64>(), "total of {s}");
+    use message_center::sim::check;
+    let s = check::scan(&d.store).unwrap_or_else(|v| panic!("{v}"));
+    if let Err(v) = check::integrity(d, &s) {
+        panic!("{v}");
     }
 }
 
