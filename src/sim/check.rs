@@ -68,13 +68,47 @@ fn allowed(from: u64, to: u64) -> bool {
     matches!((from, to), (PENDING, PENDING | PENDING_DELIVERY | 5 | 6) | (PENDING_DELIVERY, SENT | 3 | FAILED) | (SENT, FAILED))
 }
 
+/// What the checker reads of a state line (the stored names: queue, type, channel, created,
+/// status, history).
+#[derive(Debug, Clone, serde::Deserialize)]
+pub struct StateLine {
+    /// Queue code.
+    pub q: u64,
+    /// Event type.
+    pub t: String,
+    /// Channel code.
+    pub c: u64,
+    /// Created (ms).
+    pub d: i64,
+    /// Status code.
+    pub s: u64,
+    /// The statuses it went through.
+    #[serde(default)]
+    pub h: Vec<Change>,
+}
+
+/// One status change of a history.
+#[derive(Debug, Clone, serde::Deserialize)]
+pub struct Change {
+    /// Status code.
+    pub s: u64,
+}
+
+/// What the checker reads of a data line: `@scheduled`.
+#[derive(Debug, Clone, serde::Deserialize)]
+pub struct DataLine {
+    /// `@scheduled` (ms).
+    #[serde(default)]
+    pub s: Option<i64>,
+}
+
 /// One stored event: its state line and its data line.
 #[derive(Debug)]
 pub struct Stored {
     /// The state line.
-    pub state: Value,
+    pub state: StateLine,
     /// The data line (None: missing).
-    pub data: Option<Value>,
+    pub data: Option<DataLine>,
 }
 
 /// The events and queues of a store, decoded from its records.
@@ -112,7 +146,7 @@ fn ids(v: &str, ii: u64, key: &str, out: &mut Vec<(u64, String)>) -> Result<(), 
 /// Decodes a store.
 pub fn scan(store: &BTreeMap<String, String>) -> Result<Scan, Violation> {
     let mut s = Scan::default();
-    let mut data: BTreeMap<(char, u64), Value> = BTreeMap::new();
+    let mut data: BTreeMap<(char, u64), DataLine> = BTreeMap::new();
     for (k, v) in store {
         let parts: Vec<&str> = k.split('/').collect();
         match parts.as_slice() {
@@ -127,14 +161,14 @@ pub fn scan(store: &BTreeMap<String, String>) -> Result<Scan, Violation> {
                         if line.is_empty() {
                             continue;
                         }
-                        let state: Value = serde_json::from_str(line).or_else(|e| broken("layout", format!("{k} line {slot}: {e}")))?;
+                        let state: StateLine = serde_json::from_str(line).or_else(|e| broken("layout", format!("{k} line {slot}: {e}")))?;
                         map.insert(id(slot as u64), Stored { state, data: None });
                     }
                 } else if let Some(first) = rec.strip_prefix('d') {
                     let first = hex(first, k)?;
                     for (i, line) in v.split('\n').enumerate() {
                         if !line.is_empty() {
-                            let line: Value = serde_json::from_str(line).or_else(|e| broken("layout", format!("{k} line {i}: {e}")))?;
+                            let line: DataLine = serde_json::from_str(line).or_else(|e| broken("layout", format!("{k} line {i}: {e}")))?;
                             data.insert((sc, id(first + i as u64)), line);
                         }
                     }
@@ -155,7 +189,7 @@ pub fn scan(store: &BTreeMap<String, String>) -> Result<Scan, Violation> {
 }
 
 fn statuses(e: &Stored) -> Vec<u64> {
-    e.state["h"].as_array().map(|h| h.iter().map(|c| c["s"].as_u64().unwrap_or(99)).collect()).unwrap_or_default()
+    e.state.h.iter().map(|c| c.s).collect()
 }
 
 /// Storage integrity: every state line has its data line; summaries agree with their pages
@@ -181,7 +215,7 @@ pub fn integrity(d: &impl Inspect, s: &Scan) -> Result<(), Violation> {
                     None => return broken("integrity", format!("event {id} on an instance with no account")),
                 }
             };
-            let st = STATUS.get(e.state["s"].as_u64().unwrap_or(99) as usize).copied().unwrap_or("?");
+            let st = STATUS.get(e.state.s as usize).copied().unwrap_or("?");
             *scanned.entry(who).or_default().entry(st).or_default() += 1;
             pages.entry((id >> 56, (id & crate::keys::SEQ_MASK) / 128)).or_default().push(e);
         }
@@ -197,20 +231,21 @@ pub fn integrity(d: &impl Inspect, s: &Scan) -> Result<(), Violation> {
             if sum["n"].as_u64() != Some(live.len() as u64) {
                 return broken("integrity", format!("{k}: live count {} for {} events", sum["n"], live.len()));
             }
-            let mut counts: BTreeMap<String, u64> = BTreeMap::new();
+            let mut counts: BTreeMap<(u64, &str, u64, u64), u64> = BTreeMap::new();
             for e in &live {
                 let st = &e.state;
-                *counts.entry(format!("{}|{}|{}|{}", st["q"], st["t"], st["c"], st["s"])).or_default() += 1;
+                *counts.entry((st.q, st.t.as_str(), st.c, st.s)).or_default() += 1;
             }
-            let mut stored: BTreeMap<String, u64> = BTreeMap::new();
+            let mut stored: BTreeMap<(u64, &str, u64, u64), u64> = BTreeMap::new();
             for c in sum["k"].as_array().into_iter().flatten() {
-                stored.insert(format!("{}|{}|{}|{}", c[0], c[1], c[2], c[3]), c[4].as_u64().unwrap_or(0));
+                let n = |i: usize| c[i].as_u64().unwrap_or(u64::MAX);
+                stored.insert((n(0), c[1].as_str().unwrap_or("?"), n(2), n(3)), n(4));
             }
             if stored != counts {
                 return broken("counters", format!("{k}: summary counts {stored:?}, page {counts:?}"));
             }
             if !live.is_empty() {
-                let created = live.iter().filter_map(|e| e.state["d"].as_i64());
+                let created = live.iter().map(|e| e.state.d);
                 let lo = created.clone().min().unwrap_or(0);
                 let hi = created.max().unwrap_or(0);
                 if sum["lo"].as_i64() != Some(lo) || sum["hi"].as_i64().unwrap_or(i64::MIN) < hi {
@@ -501,8 +536,8 @@ impl Checker {
                         format!("{scope} event {id}: {} → {} ({seq:?})", STATUS[w[0] as usize % 7], STATUS[w[1] as usize % 7]),
                     );
                 }
-                if seq.last().copied() != e.state["s"].as_u64() {
-                    return broken("transition", format!("{scope} event {id} has status {} and history {seq:?}", e.state["s"]));
+                if seq.last().copied() != Some(e.state.s) {
+                    return broken("transition", format!("{scope} event {id} has status {} and history {seq:?}", e.state.s));
                 }
                 if let Some(old) = self.seen.get(&(scope, *id)) {
                     if !seq.starts_with(old) {
@@ -529,15 +564,15 @@ impl Checker {
         let mut due = BTreeSet::new();
         for (id, key) in &s.due {
             match s.exec.get(id) {
-                Some(e) if e.state["s"].as_u64() == Some(PENDING) => {
+                Some(e) if e.state.s == PENDING => {
                     due.insert(*id);
                 }
-                Some(e) => return broken("orphan-queue", format!("{key} holds {id}, which is {}", e.state["s"])),
+                Some(e) => return broken("orphan-queue", format!("{key} holds {id}, which is {}", e.state.s)),
                 None => return broken("orphan-queue", format!("{key} holds {id}, which does not exist")),
             }
         }
         for (id, e) in &s.exec {
-            if e.state["s"].as_u64() == Some(PENDING) && !due.contains(id) {
+            if e.state.s == PENDING && !due.contains(id) {
                 return broken("unqueued", format!("Pending event {id} is in no due queue"));
             }
         }
@@ -557,11 +592,8 @@ impl Checker {
         scopes.push(("control".into(), None));
         for (name, ii) in scopes {
             let evs = if ii.is_some() { &s.exec } else { &s.histo };
-            let mut want: Vec<(i64, u64)> = evs
-                .iter()
-                .filter(|(id, _)| ii.is_none_or(|ii| *id >> 56 == ii))
-                .map(|(id, e)| (e.state["d"].as_i64().unwrap_or(0), *id))
-                .collect();
+            let mut want: Vec<(i64, u64)> =
+                evs.iter().filter(|(id, _)| ii.is_none_or(|ii| *id >> 56 == ii)).map(|(id, e)| (e.state.d, *id)).collect();
             want.sort_by(|a, b| b.cmp(a));
             let want: Vec<u64> = want.into_iter().map(|(_, id)| id).collect();
             let got = list(d, &name)?;
@@ -601,16 +633,16 @@ impl Checker {
         // Every event is due by its creation or its @scheduled; the last one due sets the end.
         let start = Self::now(d);
         let due = |e: &Stored| {
-            let created = e.state["d"].as_i64().unwrap_or(0);
-            created.max(e.data.as_ref().and_then(|x| x["s"].as_i64()).unwrap_or(created))
+            let created = e.state.d;
+            created.max(e.data.as_ref().and_then(|x| x.s).unwrap_or(created))
         };
         let last = scan(&d.store)?.exec.values().map(due).max().unwrap_or(start).max(start);
         run(d, json!({ "op": "advance", "to": last + self.budget_ms }))?;
         let s = scan(&d.store)?;
         for (id, e) in &s.exec {
-            let st = e.state["s"].as_u64().unwrap_or(99);
-            if (st == PENDING || st == PENDING_DELIVERY) && e.state["d"].as_i64().unwrap_or(0) <= start {
-                let line: String = e.state.to_string().chars().take(800).collect();
+            let st = e.state.s;
+            if (st == PENDING || st == PENDING_DELIVERY) && e.state.d <= start {
+                let line = format!("{:?}", e.state);
                 return broken(
                     "not-final",
                     format!(
