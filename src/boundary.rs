@@ -155,7 +155,7 @@ fn stored(key: &str, v: &str) -> Result<()> {
 }
 
 /// Decodes a range part.
-pub fn decode_entries(part: &str, limit: Option<u32>) -> Result<Vec<(String, String)>> {
+pub fn decode_entries(part: &str) -> Result<Vec<(String, String)>> {
     let mut es = Vec::new();
     if !part.is_empty() {
         let mut it = part.split(SEP);
@@ -168,37 +168,23 @@ pub fn decode_entries(part: &str, limit: Option<u32>) -> Result<Vec<(String, Str
             es.push((k.to_string(), v.to_string()));
         }
     }
-    if let Some(limit) = limit {
-        if es.len() > limit as usize {
-            return Err(bad(format!("{} entries for a range of at most {limit}", es.len())));
-        }
-    }
     Ok(es)
 }
 
-/// A range's entries come in ascending order within its bounds. A key out of order or out of
-/// bounds after a good one is a stored value holding U+0001 (its fields were taken for more
-/// entries): that record is named.
-fn in_range(es: &[(String, String)], gte: &str, lt: &str) -> Result<()> {
-    let mut prev: Option<&str> = None;
-    for (k, _) in es {
-        let ok = k.as_str() >= gte && k.as_str() < lt && prev.is_none_or(|p| p < k.as_str());
-        if !ok {
-            return Err(match prev {
-                Some(p) => Error::new(
-                    ErrorCode::StorageCorrupt,
-                    format!("stored record {p} holds a separator (U+0001): the entries after it do not read (the range [{gte}, {lt}) went on with {})", crate::ctx::excerpt(k)),
-                ),
-                None => bad(format!("the range [{gte}, {lt}) began with {}", crate::ctx::excerpt(k))),
-            });
-        }
-        prev = Some(k);
-    }
-    Ok(())
+/// Decodes the results of `reads`. Results that do not frame are refused; when the framing breaks
+/// where a stored value holding a separator would break it, the error is `STORAGE_CORRUPT` and
+/// names that record (or, for a get, the records it may be).
+pub fn decode_results(reads: &[ReadReq], text: &str) -> Result<Vec<ReadResult>> {
+    decode_framed(reads, text).map_err(|e| match (e.code, locate(reads, text)) {
+        (ErrorCode::InvalidArgument, Some(which)) => Error::new(
+            ErrorCode::StorageCorrupt,
+            format!("stored record {which} holds a separator (U+0001 to U+0003), so what was read does not frame ({})", e.message),
+        ),
+        _ => e,
+    })
 }
 
-/// Decodes the results of `reads`.
-pub fn decode_results(reads: &[ReadReq], text: &str) -> Result<Vec<ReadResult>> {
+fn decode_framed(reads: &[ReadReq], text: &str) -> Result<Vec<ReadResult>> {
     let parts: Vec<&str> = if reads.is_empty() { Vec::new() } else { text.split(PART).collect() };
     if parts.len() != reads.len() || (reads.is_empty() && !text.is_empty()) {
         return Err(bad(format!(
@@ -211,48 +197,40 @@ pub fn decode_results(reads: &[ReadReq], text: &str) -> Result<Vec<ReadResult>> 
     for (req, part) in reads.iter().zip(parts) {
         match req {
             ReadReq::Get { keys } => {
-                let vs: Vec<Option<String>> = if keys.is_empty() {
+                let raw: Vec<&str> = if keys.is_empty() {
                     if !part.is_empty() {
                         return Err(bad("values for a get of no key".into()));
                     }
                     Vec::new()
                 } else {
-                    part.split(SEP)
-                        .enumerate()
-                        .map(|(i, v)| {
-                            if v.len() == 1 && v.as_bytes()[0] == ABSENT as u8 {
-                                Ok(None)
-                            } else if v.contains(ABSENT) {
-                                Err(bad("a value holds the absent marker".into()))
-                            } else {
-                                stored(keys.get(i).map_or("?", String::as_str), v)?;
-                                Ok(Some(v.to_string()))
-                            }
-                        })
-                        .collect::<Result<_>>()?
+                    part.split(SEP).collect()
                 };
-                if vs.len() > keys.len() {
-                    // More fields than keys: a stored value holds U+0001.
-                    let named: Vec<&str> = keys.iter().take(8).map(String::as_str).collect();
-                    return Err(Error::new(
-                        ErrorCode::StorageCorrupt,
-                        format!(
-                            "{} values for {} keys: a stored record holds a separator (U+0001); it is one of {}{}",
-                            vs.len(),
-                            keys.len(),
-                            named.join(", "),
-                            if keys.len() > 8 { ", …" } else { "" }
-                        ),
-                    ));
+                if raw.len() != keys.len() {
+                    return Err(bad(format!("{} values for {} keys", raw.len(), keys.len())));
                 }
-                if vs.len() != keys.len() {
-                    return Err(bad(format!("{} values for {} keys", vs.len(), keys.len())));
+                let mut vs = Vec::with_capacity(raw.len());
+                for (k, v) in keys.iter().zip(raw) {
+                    if v.len() == 1 && v.as_bytes()[0] == ABSENT as u8 {
+                        vs.push(None);
+                    } else if v.contains(ABSENT) {
+                        return Err(bad("a value holds the absent marker".into()));
+                    } else {
+                        stored(k, v)?;
+                        vs.push(Some(v.to_string()));
+                    }
                 }
                 out.push(ReadResult::Values(vs));
             }
             ReadReq::Range { gte, lt, limit } => {
-                let es = decode_entries(part, None)?;
-                in_range(&es, gte, lt)?;
+                let es = decode_entries(part)?;
+                if let Some(k) = es
+                    .iter()
+                    .map(|(k, _)| k.as_str())
+                    .zip(std::iter::once("").chain(es.iter().map(|(k, _)| k.as_str())))
+                    .find_map(|(k, prev)| (k < gte.as_str() || k >= lt.as_str() || (!prev.is_empty() && k <= prev)).then_some(k))
+                {
+                    return Err(bad(format!("the range [{gte}, {lt}) holds {} out of order or out of its bounds", crate::ctx::excerpt(k))));
+                }
                 if es.len() > *limit as usize {
                     return Err(bad(format!("{} entries for a range of at most {limit}", es.len())));
                 }
@@ -261,6 +239,56 @@ pub fn decode_results(reads: &[ReadReq], text: &str) -> Result<Vec<ReadResult>> 
         }
     }
     Ok(out)
+}
+
+/// Where the framing of `text` breaks as a stored value holding a separator breaks it: the
+/// record before the break (a range's last good entry), a get's keys, or, for more parts than
+/// reads (a value holding U+0003), the record at the end of each part. None when it breaks some
+/// other way (the shell's own mistake: refused as a bad read).
+fn locate(reads: &[ReadReq], text: &str) -> Option<String> {
+    let parts: Vec<&str> = text.split(PART).collect();
+    let one_of = |keys: Vec<&str>| match keys.len() {
+        0 => None,
+        1 => Some(keys[0].to_string()),
+        n => Some(format!("one of {}{}", keys[..n.min(8)].join(", "), if n > 8 { ", …" } else { "" })),
+    };
+    if parts.len() < reads.len() {
+        return None;
+    }
+    if parts.len() > reads.len() {
+        let ends = reads.iter().zip(&parts).filter_map(|(req, part)| match req {
+            ReadReq::Get { keys } => keys.last().map(String::as_str),
+            ReadReq::Range { gte, lt, .. } => part.split(SEP).step_by(2).filter(|k| *k >= gte.as_str() && *k < lt.as_str()).last(),
+        });
+        return one_of(ends.collect());
+    }
+    for (req, part) in reads.iter().zip(&parts) {
+        match req {
+            ReadReq::Get { keys } => {
+                let vs: Vec<&str> = if part.is_empty() { Vec::new() } else { part.split(SEP).collect() };
+                if vs.len() > keys.len() {
+                    return one_of(keys.iter().map(String::as_str).collect());
+                }
+                if vs.len() == keys.len() {
+                    if let Some(i) = vs.iter().position(|v| v.len() > 1 && v.contains(ABSENT)) {
+                        return Some(keys[i].clone());
+                    }
+                }
+            }
+            ReadReq::Range { gte, lt, .. } => {
+                let mut fields = part.split(SEP).filter(|_| !part.is_empty());
+                let mut prev: Option<&str> = None;
+                while let Some(k) = fields.next() {
+                    let fits = !k.is_empty() && !k.contains(ABSENT) && k >= gte.as_str() && k < lt.as_str() && prev.is_none_or(|p| p < k);
+                    if !fits || fields.next().is_none() {
+                        return prev.map(str::to_string);
+                    }
+                    prev = Some(k);
+                }
+            }
+        }
+    }
+    None
 }
 
 #[cfg(test)]
@@ -286,9 +314,13 @@ mod tests {
     #[test]
     fn malformed_results_are_refused() {
         let reads = vec![ReadReq::Range { gte: "a".into(), lt: "z".into(), limit: 1 }, ReadReq::Get { keys: vec!["a".into()] }];
-        for bad in ["", "k\u{1}v", "k\u{1}v\u{1}k2\u{1}v2\u{3}x", "k\u{3}a\u{1}b", "\u{1}v\u{3}x", "k\u{1}v\u{3}x\u{2}y"] {
+        for bad in ["", "k\u{1}v", "k\u{1}v\u{1}k2\u{1}v2\u{3}x", "k\u{3}a\u{1}b", "\u{1}v\u{3}x"] {
             assert_eq!(decode_results(&reads, bad).unwrap_err().code, ErrorCode::InvalidArgument, "{bad:?}");
         }
+        // A value holding the absent marker is a stored record holding U+0002.
+        let e = decode_results(&reads, "k\u{1}v\u{3}x\u{2}y").unwrap_err();
+        assert_eq!(e.code, ErrorCode::StorageCorrupt, "{e}");
+        assert!(e.message.contains("stored record a "), "{e}");
         assert_eq!(decode_results(&[], "x").unwrap_err().code, ErrorCode::InvalidArgument);
         assert!(decode_results(&[], "").unwrap().is_empty());
     }
@@ -315,6 +347,14 @@ mod tests {
         // Out of order within the bounds too.
         let e = decode_results(&range, "c/2\u{1}x\u{1}c/1\u{1}y").unwrap_err();
         assert!(e.message.contains("stored record c/2 "), "{e}");
+        // One separator: a key and no value at the end.
+        let e = decode_results(&range, "c/1\u{1}x\u{1}c/2\u{1}y\u{1}tail").unwrap_err();
+        assert!(e.message.contains("stored record c/2 "), "{e}");
+        // U+0003 in a value: the next part begins with the rest of it.
+        let two = vec![ReadReq::Range { gte: "c/".into(), lt: "c0".into(), limit: 10 }, ReadReq::Get { keys: vec!["m/a".into()] }];
+        let e = decode_results(&two, "c/1\u{1}x\u{3}rest\u{3}1").unwrap_err();
+        assert_eq!(e.code, ErrorCode::StorageCorrupt);
+        assert!(e.message.contains("stored record one of c/1, m/a "), "{e}");
         // A first entry out of bounds is not storage's doing.
         assert_eq!(decode_results(&range, "d/1\u{1}x").unwrap_err().code, ErrorCode::InvalidArgument);
         // A get: more values than keys.
@@ -322,6 +362,9 @@ mod tests {
         let e = decode_results(&get, "1\u{1}2\u{1}3").unwrap_err();
         assert_eq!(e.code, ErrorCode::StorageCorrupt);
         assert!(e.message.contains("m/a, m/b"), "{e}");
+        // The U+0000 check names the key of its value once the count is right.
+        let e = decode_results(&get, "1\u{1}2\u{0}").unwrap_err();
+        assert!(e.message.contains("stored record m/b "), "{e}");
     }
 
     #[test]

@@ -8,6 +8,7 @@ use serde_json::{json, Value};
 
 use super::driver::{Outcome, SimDriver};
 use super::{Action, Fault};
+use crate::driver::MemDriver;
 use crate::error::{Error, ErrorCode};
 
 /// An invariant broken.
@@ -27,33 +28,6 @@ impl std::fmt::Display for Violation {
 
 fn broken<T>(kind: &str, detail: impl Into<String>) -> Result<T, Violation> {
     Err(Violation { kind: kind.into(), detail: detail.into() })
-}
-
-/// What a driver shows the checker: its records and its queries.
-pub trait Inspect {
-    /// The store.
-    fn records(&self) -> &BTreeMap<String, String>;
-    /// A query on the engine.
-    fn ask(&self, q: &Value) -> Result<Value, Error>;
-}
-
-impl Inspect for SimDriver {
-    fn records(&self) -> &BTreeMap<String, String> {
-        &self.store
-    }
-    fn ask(&self, q: &Value) -> Result<Value, Error> {
-        self.query(q)
-    }
-}
-
-#[cfg(feature = "driver")]
-impl Inspect for crate::driver::MemDriver {
-    fn records(&self) -> &BTreeMap<String, String> {
-        &self.store
-    }
-    fn ask(&self, q: &Value) -> Result<Value, Error> {
-        self.query(q)
-    }
 }
 
 /// Status codes, as stored (model.rs numbers them in this order).
@@ -122,6 +96,16 @@ pub struct Scan {
     pub due: Vec<(u64, String)>,
     /// Ids in the MTA waves and update lists.
     pub mta: Vec<(u64, String)>,
+    /// Per execution instance id: every event of a lower sequence is purged (cleanup leaves the
+    /// queue entries it did not read, to be dropped as stale when their workflow takes them).
+    pub purged_below: BTreeMap<u64, u64>,
+}
+
+impl Scan {
+    /// An id whose event cleanup purged.
+    fn purged(&self, id: u64) -> bool {
+        self.purged_below.get(&(id >> 56)).is_some_and(|b| id & crate::keys::SEQ_MASK < *b)
+    }
 }
 
 fn hex(s: &str, key: &str) -> Result<u64, Violation> {
@@ -175,6 +159,10 @@ pub fn scan(store: &BTreeMap<String, String>) -> Result<Scan, Violation> {
                 }
             }
             ["d", ii, _q, _t, _n] => ids(v, hex(ii, k)?, k, &mut s.due)?,
+            ["m", "inst", ii] => {
+                let m: Value = serde_json::from_str(v).or_else(|e| broken("layout", format!("{k}: {e}")))?;
+                s.purged_below.insert(hex(ii, k)?, m["purgedBelow"].as_u64().unwrap_or(0));
+            }
             ["t" | "u", ii, _, _] => ids(v, hex(ii, k)?, k, &mut s.mta)?,
             _ => {}
         }
@@ -195,9 +183,9 @@ fn statuses(e: &Stored) -> Vec<u64> {
 /// Storage integrity: every state line has its data line; summaries agree with their pages
 /// (counts, created range, live count, fragments); the instance and control counters equal a
 /// scan of the state pages.
-pub fn integrity(d: &impl Inspect, s: &Scan) -> Result<(), Violation> {
-    let store = d.records();
-    let accounts = d.ask(&json!({ "q": "accounts" })).or_else(|e| broken("query", e.to_string()))?;
+pub fn integrity(d: &MemDriver, s: &Scan) -> Result<(), Violation> {
+    let store = &d.store;
+    let accounts = d.query(&json!({ "q": "accounts" })).or_else(|e| broken("query", e.to_string()))?;
     let accounts = accounts.as_array().cloned().unwrap_or_default();
     let name_of = |ii: u64| accounts.iter().find(|a| a["executionInstanceId"] == ii).and_then(|a| a["name"].as_str()).map(str::to_string);
     let mut scanned: BTreeMap<String, BTreeMap<&str, i64>> = BTreeMap::new();
@@ -268,7 +256,7 @@ pub fn integrity(d: &impl Inspect, s: &Scan) -> Result<(), Violation> {
     let mut scopes: Vec<String> = accounts.iter().filter_map(|a| a["name"].as_str().map(str::to_string)).collect();
     scopes.push("control".into());
     for sc in scopes {
-        let c = d.ask(&json!({ "q": "counts", "instance": sc })).or_else(|e| broken("query", e.to_string()))?;
+        let c = d.query(&json!({ "q": "counts", "instance": sc })).or_else(|e| broken("query", e.to_string()))?;
         let want = scanned.remove(&sc).unwrap_or_default();
         for (st, n) in c["byStatus"].as_object().into_iter().flatten() {
             if n.as_i64() != Some(*want.get(st.as_str()).unwrap_or(&0)) {
@@ -301,6 +289,9 @@ pub struct Checker {
     pub trace: bool,
     /// How the requests ended.
     pub tally: Tally,
+    /// Requests that succeeded, by operation (a generator whose requests no longer parse would
+    /// make a kind disappear).
+    pub done_by_op: BTreeMap<String, usize>,
 }
 
 /// How the requests of a history ended.
@@ -325,7 +316,8 @@ impl std::ops::AddAssign for Tally {
     }
 }
 
-fn snapshot(d: &SimDriver) -> Value {
+/// Every answer of every query about the small state: what the engine shows without storage.
+pub fn snapshot(d: &MemDriver) -> Value {
     let mut out = serde_json::Map::new();
     for q in ["settings", "accounts", "eventTypes", "templates", "workflows", "now"] {
         out.insert(q.into(), d.query(&json!({ "q": q })).unwrap_or_else(|e| json!(e.to_string())));
@@ -338,6 +330,12 @@ fn snapshot(d: &SimDriver) -> Value {
     for n in scopes {
         for q in ["published", "deliveries", "mcPing", "counts"] {
             out.insert(format!("{q}/{n}"), d.query(&json!({ "q": q, "instance": n })).unwrap_or(Value::Null));
+        }
+    }
+    let templates = d.query(&json!({ "q": "templates" })).unwrap_or(Value::Null);
+    for t in templates.as_array().into_iter().flatten() {
+        if let Some(n) = t["name"].as_str() {
+            out.insert(format!("preview/{n}"), d.query(&json!({ "q": "preview", "name": n })).unwrap_or(Value::Null));
         }
     }
     Value::Object(out)
@@ -427,7 +425,10 @@ impl Checker {
                 let out = d.exec(req, fault.as_ref());
                 let refused = matches!(out, Outcome::Failed(..) | Outcome::StorageFailed(_));
                 match out {
-                    Outcome::Done(_) => self.tally.done += 1,
+                    Outcome::Done(_) => {
+                        self.tally.done += 1;
+                        *self.done_by_op.entry(req["op"].as_str().unwrap_or("?").to_string()).or_default() += 1;
+                    }
                     Outcome::Failed(..) => self.tally.refused += 1,
                     Outcome::StorageFailed(_) => self.tally.storage_failed += 1,
                     Outcome::Died(_) => self.tally.died += 1,
@@ -469,7 +470,7 @@ impl Checker {
                 }
                 if refused {
                     // A rollback gives back the state storage holds: what a new engine shows.
-                    let mut fresh = SimDriver { store: d.store.clone(), ..SimDriver::default() };
+                    let mut fresh = SimDriver { mem: MemDriver { store: d.store.clone(), ..MemDriver::default() }, transcript: None };
                     if let Err(e) = fresh.reopen() {
                         return broken("rollback", format!("the store does not open after a refused {}: {e}", req["op"]));
                     }
@@ -484,10 +485,6 @@ impl Checker {
             }
             Action::Reopen | Action::Crash => {
                 let (before, bytes) = (snapshot(d), d.store.clone());
-                if matches!(a, Action::Crash) {
-                    // Nothing is rolled back: the engine is gone.
-                    d.eng = crate::Engine::new();
-                }
                 if let Err(e) = d.reopen() {
                     return broken("reopen", format!("the store does not open again: {e}"));
                 }
@@ -563,6 +560,9 @@ impl Checker {
         // Queues hold live events, and every Pending event is queued.
         let mut due = BTreeSet::new();
         for (id, key) in &s.due {
+            if s.purged(*id) {
+                continue;
+            }
             match s.exec.get(id) {
                 Some(e) if e.state.s == PENDING => {
                     due.insert(*id);
@@ -577,39 +577,11 @@ impl Checker {
             }
         }
         for (id, key) in &s.mta {
-            if !s.exec.contains_key(id) {
+            if !s.exec.contains_key(id) && !s.purged(*id) {
                 return broken("orphan-queue", format!("{key} holds {id}, which does not exist"));
             }
         }
-        // The status list is a sort of a scan.
-        let accounts = d.query(&json!({ "q": "accounts" })).unwrap_or(Value::Null);
-        let mut scopes: Vec<(String, Option<u64>)> = accounts
-            .as_array()
-            .into_iter()
-            .flatten()
-            .filter_map(|a| Some((a["name"].as_str()?.to_string(), a["executionInstanceId"].as_u64())))
-            .collect();
-        scopes.push(("control".into(), None));
-        for (name, ii) in scopes {
-            let evs = if ii.is_some() { &s.exec } else { &s.histo };
-            let mut want: Vec<(i64, u64)> =
-                evs.iter().filter(|(id, _)| ii.is_none_or(|ii| *id >> 56 == ii)).map(|(id, e)| (e.state.d, *id)).collect();
-            want.sort_by(|a, b| b.cmp(a));
-            let want: Vec<u64> = want.into_iter().map(|(_, id)| id).collect();
-            let got = list(d, &name)?;
-            if got != want {
-                return broken(
-                    "status-list",
-                    format!(
-                        "{name}: listed {} events, a scan finds {}; first difference at {:?}",
-                        got.len(),
-                        want.len(),
-                        got.iter().zip(&want).position(|(a, b)| a != b)
-                    ),
-                );
-            }
-        }
-        Ok(())
+        status_list(d, &s)
     }
 
     /// Starts everything and moves the clock past every deadline: every event must be final,
@@ -667,6 +639,38 @@ impl Checker {
         }
         Ok(())
     }
+}
+
+/// The status list of each instance and of the control, paged, is the scan sorted newest first.
+pub fn status_list(d: &mut SimDriver, s: &Scan) -> Result<(), Violation> {
+    let accounts = d.query(&json!({ "q": "accounts" })).unwrap_or(Value::Null);
+    let mut scopes: Vec<(String, Option<u64>)> = accounts
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|a| Some((a["name"].as_str()?.to_string(), a["executionInstanceId"].as_u64())))
+        .collect();
+    scopes.push(("control".into(), None));
+    for (name, ii) in scopes {
+        let evs = if ii.is_some() { &s.exec } else { &s.histo };
+        let mut want: Vec<(i64, u64)> =
+            evs.iter().filter(|(id, _)| ii.is_none_or(|ii| *id >> 56 == ii)).map(|(id, e)| (e.state.d, *id)).collect();
+        want.sort_by(|a, b| b.cmp(a));
+        let want: Vec<u64> = want.into_iter().map(|(_, id)| id).collect();
+        let got = list(d, &name)?;
+        if got != want {
+            return broken(
+                "status-list",
+                format!(
+                    "{name}: listed {} events, a scan finds {}; first difference at {:?}",
+                    got.len(),
+                    want.len(),
+                    got.iter().zip(&want).position(|(a, b)| a != b)
+                ),
+            );
+        }
+    }
+    Ok(())
 }
 
 /// Every id the status list of an instance shows, page after page.

@@ -9,7 +9,8 @@ use serde_json::{json, Value};
 
 use super::{Action, Fault};
 use crate::boundary;
-use crate::engine::{Engine, ReadReq, ReadResult, Step};
+use crate::driver::MemDriver;
+use crate::engine::{Engine, Step};
 use crate::error::{Error, ErrorCode};
 use crate::ops::Request;
 
@@ -40,20 +41,28 @@ impl Outcome {
     }
 }
 
-/// An engine and its store, with fault injection.
+/// The in-memory driver (`driver::MemDriver`: its engine, store and counts), with fault injection
+/// and a transcript.
 #[derive(Debug, Default)]
 pub struct SimDriver {
-    /// The engine (a new one after the process died, opened again by `reopen`).
-    pub eng: Engine,
-    /// The store.
-    pub store: BTreeMap<String, String>,
-    /// Transactions committed.
-    pub transactions: u64,
-    /// Records written.
-    pub records_written: u64,
+    /// The engine and its store.
+    pub mem: MemDriver,
     /// When set, every request run and every reopen, with how it ended: the transcript the
     /// wasm build replays under Node to compare bytes (`--emit`).
     pub transcript: Option<Vec<(Action, String)>>,
+}
+
+impl std::ops::Deref for SimDriver {
+    type Target = MemDriver;
+    fn deref(&self) -> &MemDriver {
+        &self.mem
+    }
+}
+
+impl std::ops::DerefMut for SimDriver {
+    fn deref_mut(&mut self) -> &mut MemDriver {
+        &mut self.mem
+    }
 }
 
 /// FNV-1a 64 of the store's keys and values in key order (`\0` after each key, `\n` after each
@@ -95,20 +104,6 @@ impl SimDriver {
         }
     }
 
-    fn answer(&self, reqs: &[ReadReq]) -> String {
-        let res: Vec<ReadResult> = reqs
-            .iter()
-            .map(|r| match r {
-                ReadReq::Get { keys } => ReadResult::Values(keys.iter().map(|k| self.store.get(k).cloned()).collect()),
-                ReadReq::Range { gte, lt, limit } if gte < lt => ReadResult::Entries(
-                    self.store.range(gte.clone()..lt.clone()).take(*limit as usize).map(|(k, v)| (k.clone(), v.clone())).collect(),
-                ),
-                ReadReq::Range { .. } => ReadResult::Entries(Vec::new()),
-            })
-            .collect();
-        boundary::encode_results(&res)
-    }
-
     /// Runs a request to its end with perhaps a fault.
     pub fn exec(&mut self, req: &Value, fault: Option<&Fault>) -> Outcome {
         let out = self.exec_inner(req, fault);
@@ -140,7 +135,7 @@ impl SimDriver {
                             self.eng.rollback();
                             return Outcome::StorageFailed(results);
                         }
-                        let answer = self.answer(&reqs);
+                        let answer = self.mem.answer_encoded(&reqs);
                         step = match self.eng.resume_encoded(&answer) {
                             Ok(s) => s,
                             Err(e) => return Outcome::Failed(results, e),
@@ -163,29 +158,16 @@ impl SimDriver {
                         self.eng.rollback();
                         return Outcome::StorageFailed(results);
                     }
-                    Some(Fault::TornWrite { nth, at }) if *nth == writes => {
-                        // The adapter's transaction took `at` records, then aborted: they are
-                        // undone with it. The process dies before the engine hears.
-                        let mut undo = Vec::new();
-                        for (k, v) in ops.into_iter().take(*at as usize) {
-                            let before = match v {
-                                Some(v) => self.store.insert(k.clone(), v),
-                                None => self.store.remove(&k),
-                            };
-                            undo.push((k, before));
-                        }
-                        for (k, before) in undo.into_iter().rev() {
-                            match before {
-                                Some(v) => self.store.insert(k, v),
-                                None => self.store.remove(&k),
-                            };
-                        }
+                    Some(Fault::TornWrite { nth }) if *nth == writes => {
+                        // The process dies in the middle of the write: the storage transaction
+                        // never commits (the adapters' transactions are atomic), and the engine
+                        // never hears.
                         return Outcome::Died(results);
                     }
                     _ => {}
                 }
-                self.transactions += 1;
-                self.records_written += ops.len() as u64;
+                self.mem.transactions += 1;
+                self.mem.records_written += ops.len() as u64;
                 for (k, v) in ops {
                     match v {
                         Some(v) => self.store.insert(k, v),
@@ -203,12 +185,5 @@ impl SimDriver {
             }
         }
         Outcome::Done(results)
-    }
-
-    /// A query on the engine.
-    pub fn query(&self, q: &Value) -> Result<Value, Error> {
-        let q = serde_json::from_value(q.clone()).map_err(|e| Error::new(ErrorCode::InvalidArgument, format!("query: {e}")))?;
-        let r = self.eng.query(q)?;
-        serde_json::to_value(&r).map_err(|e| Error::new(ErrorCode::Internal, e.to_string()))
     }
 }

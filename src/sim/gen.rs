@@ -267,7 +267,7 @@ impl Gen {
         Some(match self.rng.below(5) {
             0 => Fault::FailRead { nth: self.rng.range(1, 3) as u32 },
             1 => Fault::FailWrite { nth },
-            2 => Fault::TornWrite { nth, at: self.rng.range(0, 12) as u32 },
+            2 => Fault::TornWrite { nth },
             3 => Fault::LostAck { nth },
             _ => Fault::CrashAfter { nth },
         })

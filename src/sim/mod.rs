@@ -81,14 +81,13 @@ pub enum Fault {
         /// Which write.
         nth: u32,
     },
-    /// The nth write is torn after `at` of its records: the storage transaction aborts (the
-    /// adapters' transactions are atomic: the records already given are undone), and the process
-    /// dies before the engine hears of it.
+    /// The process dies in the middle of the nth write: whatever record it tore at, the storage
+    /// transaction never commits (the adapters' transactions are atomic, which their acceptance
+    /// suite checks), and the engine never hears. `lostAck` is the other outcome of a death in a
+    /// write: durable.
     TornWrite {
         /// Which write.
         nth: u32,
-        /// Records given to storage before it tore.
-        at: u32,
     },
     /// The nth write is durable, then the process dies before the engine commits and the caller
     /// hears: the caller does not know whether it happened.
@@ -117,7 +116,8 @@ pub enum Action {
     },
     /// Closes the store and opens it again (a new engine on the same records).
     Reopen,
-    /// The process dies between two steps (nothing in flight), then opens the store again.
+    /// The process dies between two steps, then opens the store again. Nothing is in flight
+    /// between two steps, so for the core it is a reopen without a close; a history says which.
     Crash,
     /// Every workflow of every instance is started and the clock moves past every event's
     /// deadline: then every event must be final.
@@ -144,6 +144,8 @@ pub struct Report {
     pub events: usize,
     /// How the requests ended.
     pub tally: Tally,
+    /// Requests that succeeded, by operation.
+    pub done_by_op: std::collections::BTreeMap<String, usize>,
     /// The first invariant broken, at which action (0-based).
     pub violation: Option<(usize, Violation)>,
     /// A digest of the final store (FNV-1a 64 over its keys and values in order).
@@ -194,9 +196,10 @@ fn run_driver(history: &[Action], trace: bool, mut d: SimDriver) -> Report {
     rep.transactions = d.transactions;
     rep.events = c.acknowledged();
     rep.tally = c.tally;
+    rep.done_by_op = std::mem::take(&mut c.done_by_op);
     rep.digest = driver::digest(&d.store);
     rep.transcript = d.transcript.take().unwrap_or_default();
-    rep.store = d.store;
+    rep.store = std::mem::take(&mut d.mem.store);
     rep
 }
 

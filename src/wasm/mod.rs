@@ -167,7 +167,7 @@ pub fn bench_core(n: u32, seed: u32) -> Result<f64, JsValue> {
 #[wasm_bindgen(js_name = benchReadFramed)]
 pub fn bench_read_framed(bytes: &[u8]) -> Result<u32, JsValue> {
     let text = std::str::from_utf8(bytes).map_err(|_| js_error(Error::new(ErrorCode::InvalidArgument, "not UTF-8")))?;
-    let es = crate::boundary::decode_entries(text, None).map_err(js_error)?;
+    let es = crate::boundary::decode_entries(text).map_err(js_error)?;
     Ok(es.len() as u32)
 }
 

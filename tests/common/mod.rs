@@ -207,29 +207,10 @@ pub fn hex(id: &str) -> String {
     format!("{:016x}", id.parse::<u64>().unwrap())
 }
 
-/// Every answer of every query about the small state: what the engine shows without storage.
+/// Every answer of every query about the small state: what the engine shows without storage
+/// (the simulator's, `sim::check::snapshot`).
 pub fn snapshot(d: &MemDriver) -> Value {
-    let mut out = serde_json::Map::new();
-    for name in ["settings", "accounts", "eventTypes", "templates"] {
-        out.insert(name.into(), d.query(&json!({"q": name})).unwrap());
-    }
-    out.insert("workflows".into(), d.query(&json!({"q": "workflows"})).unwrap());
-    out.insert("nextDue".into(), d.query(&json!({"q": "nextDue", "until": message_center::keys::MAX_TIME})).unwrap());
-    out.insert("controlCounts".into(), d.query(&json!({"q": "counts", "instance": "control"})).unwrap());
-    let accounts = d.query(&json!({"q": "accounts"})).unwrap();
-    for a in accounts.as_array().unwrap() {
-        let n = a["name"].as_str().unwrap();
-        for qn in ["published", "deliveries", "mcPing"] {
-            out.insert(format!("{qn}/{n}"), d.query(&json!({"q": qn, "instance": n})).unwrap());
-        }
-        out.insert(format!("counts/{n}"), d.query(&json!({"q": "counts", "instance": n})).unwrap());
-    }
-    let tpls = d.query(&json!({"q": "templates"})).unwrap();
-    for t in tpls.as_array().unwrap() {
-        let n = t["name"].as_str().unwrap();
-        out.insert(format!("preview/{n}"), d.query(&json!({"q": "preview", "name": n})).unwrap_or(Value::Null));
-    }
-    Value::Object(out)
+    message_center::sim::check::snapshot(d)
 }
 
 /// What the driver would answer to the reads of `reqs`, in the boundary format.

@@ -82,7 +82,7 @@ class Driver {
           this.engine.rollback();
           return 'storageFailed';
         }
-        // A torn write: the adapter's transaction aborts, nothing stays; the process dies.
+        // The process dies in the write: the storage transaction never commits.
         if (fault?.kind === 'tornWrite' && fault.nth === writes) return 'died';
         for (const [k, v] of put) this.store.set(k, v);
         for (const k of del) this.store.delete(k);

@@ -68,12 +68,12 @@ fn show(h: &[Action]) -> String {
 }
 
 fn main() -> ExitCode {
-    // A panic in the engine is a finding, reported with its seed: not printed as it happens.
-    std::panic::set_hook(Box::new(|_| {}));
     let args = parse();
     if let Some(o) = &args.soak {
         return soak::run(o);
     }
+    // A panic in the engine is a finding, reported with its seed: not printed as it happens.
+    std::panic::set_hook(Box::new(|_| {}));
     if let Some(file) = &args.replay {
         let text = std::fs::read_to_string(file).unwrap_or_else(|e| {
             eprintln!("{}: {e}", file.display());
