@@ -93,7 +93,7 @@ impl SimDriver {
     /// A new engine on the same store, opened (after a close or a death).
     pub fn reopen(&mut self) -> Result<Value, Error> {
         self.eng = Engine::new();
-        let out = self.exec_inner(&json!({ "op": "open" }), None);
+        let out = self.exec_inner(&json!({ "op": "open", "boundary": crate::boundary::VERSION }), None);
         if let Some(t) = &mut self.transcript {
             t.push((Action::Reopen, out.label()));
         }

@@ -346,7 +346,8 @@ pub fn generate(seed: u64, opts: &GenOptions) -> Vec<Action> {
         types: Vec::new(),
         clean: false,
     };
-    let mut h = vec![Action::op(json!({ "op": "open", "seed": g.rng.next_u64().to_string(), "now": g.now }))];
+    let mut h =
+        vec![Action::op(json!({ "op": "open", "seed": g.rng.next_u64().to_string(), "now": g.now, "boundary": crate::boundary::VERSION }))];
     if g.rng.chance(85) {
         h.push(Action::op(json!({ "op": "addEventType", "name": "order" })));
         h.push(Action::op(json!({ "op": "addEventType", "name": "reset" })));

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import * as glue from '../../dist/wasm/message_center.js';
-import { decodeWrites, encodeEntries, encodeParts, encodeValues } from '../../js/boundary.js';
+import { BOUNDARY, decodeWrites, encodeEntries, encodeParts, encodeValues } from '../../js/boundary.js';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
 glue.initSync({ module: new WebAssembly.Module(readFileSync(join(ROOT, 'dist/wasm/message_center_bg.wasm'))) });
@@ -96,7 +96,7 @@ class Driver {
 
   reopen() {
     this.engine = new glue.WasmEngine();
-    return this.exec({ op: 'open' });
+    return this.exec({ op: 'open', boundary: BOUNDARY });
   }
 }
 
