@@ -164,7 +164,6 @@ pub fn decode_entries(part: &str) -> Result<Vec<(String, String)>> {
             if k.is_empty() || k.contains(ABSENT) || k.contains(PART) {
                 return Err(bad("a range entry has an empty or invalid key".into()));
             }
-            stored(k, v)?;
             es.push((k.to_string(), v.to_string()));
         }
     }
@@ -233,6 +232,10 @@ fn decode_framed(reads: &[ReadReq], text: &str) -> Result<Vec<ReadResult>> {
                 }
                 if es.len() > *limit as usize {
                     return Err(bad(format!("{} entries for a range of at most {limit}", es.len())));
+                }
+                // Once the entries frame (a key shifted by a separator would be named otherwise).
+                for (k, v) in &es {
+                    stored(k, v)?;
                 }
                 out.push(ReadResult::Entries(es));
             }
