@@ -246,7 +246,7 @@ fn decode_framed(reads: &[ReadReq], text: &str) -> Result<Vec<ReadResult>> {
 
 /// Where the framing of `text` breaks as a stored value holding a separator breaks it: the
 /// record before the break (a range's last good entry), a get's keys, or, for more parts than
-/// reads (a value holding U+0003), the record at the end of each part. None when it breaks some
+/// reads (a value holding U+0003), every key of the gets and the last entry of each range. None when it breaks some
 /// other way (the shell's own mistake: refused as a bad read).
 fn locate(reads: &[ReadReq], text: &str) -> Option<String> {
     let parts: Vec<&str> = text.split(PART).collect();
@@ -259,9 +259,12 @@ fn locate(reads: &[ReadReq], text: &str) -> Option<String> {
         return None;
     }
     if parts.len() > reads.len() {
-        let ends = reads.iter().zip(&parts).filter_map(|(req, part)| match req {
-            ReadReq::Get { keys } => keys.last().map(String::as_str),
-            ReadReq::Range { gte, lt, .. } => part.split(SEP).step_by(2).filter(|k| *k >= gte.as_str() && *k < lt.as_str()).last(),
+        // Which value held U+0003 is not known: a get's keys, and the last entry of each range.
+        let ends = reads.iter().zip(&parts).flat_map(|(req, part)| match req {
+            ReadReq::Get { keys } => keys.iter().map(String::as_str).collect::<Vec<_>>(),
+            ReadReq::Range { gte, lt, .. } => {
+                part.split(SEP).step_by(2).filter(|k| *k >= gte.as_str() && *k < lt.as_str()).last().into_iter().collect()
+            }
         });
         return one_of(ends.collect());
     }
