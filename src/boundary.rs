@@ -141,17 +141,22 @@ fn bad(what: String) -> Error {
     Error::new(ErrorCode::InvalidArgument, format!("read results: {what}"))
 }
 
-/// A stored value as storage gave it: one holding U+0000 (the separators U+0001 to U+0003 cannot
-/// get through the framing) was garbled in storage. The core never writes one, and would refuse
-/// to write it back (`encode_writes`), so it is refused as it is read, with its key.
+/// A stored value as storage gave it: one holding a control character the framing uses (U+0000 to
+/// U+0003; those that got through it) was garbled in storage. The core never writes one, and would
+/// refuse to write it back (`encode_writes`), so it is refused as it is read, with its key.
 fn stored(key: &str, v: &str) -> Result<()> {
-    match memchr::memchr(0, v.as_bytes()) {
-        Some(at) => Err(Error::new(
-            ErrorCode::StorageCorrupt,
-            format!("stored record {key} holds a control character (U+0000) at byte {at}: {}", crate::ctx::excerpt(v)),
-        )),
-        None => Ok(()),
+    if !has_separator(v) {
+        return Ok(());
     }
+    let at = v.bytes().position(|b| b <= 3).unwrap_or(0);
+    Err(Error::new(
+        ErrorCode::StorageCorrupt,
+        format!(
+            "stored record {key} holds a control character (U+{:04X}) at byte {at}: {}",
+            v.as_bytes().get(at).copied().unwrap_or(0),
+            crate::ctx::excerpt(v)
+        ),
+    ))
 }
 
 /// Decodes a range part.
@@ -368,6 +373,10 @@ mod tests {
         let e = decode_results(&get, "1\u{1}2\u{1}3").unwrap_err();
         assert_eq!(e.code, ErrorCode::StorageCorrupt);
         assert!(e.message.contains("m/a, m/b"), "{e}");
+        // A range value holding the absent marker is named too.
+        let e = decode_results(&range, "c/1\u{1}x\u{2}y").unwrap_err();
+        assert_eq!(e.code, ErrorCode::StorageCorrupt);
+        assert!(e.message.contains("stored record c/1 holds a control character (U+0002)"), "{e}");
         // The U+0000 check names the key of its value once the count is right.
         let e = decode_results(&get, "1\u{1}2\u{0}").unwrap_err();
         assert!(e.message.contains("stored record m/b "), "{e}");
