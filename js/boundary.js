@@ -20,8 +20,22 @@ export function decodeWrites(text) {
   return { put, del: dels === '' ? [] : dels.split(SEP) };
 }
 
-/** The answer to a `get` read: its values (undefined for an absent key). */
-export function encodeValues(values) {
+// The core never writes a framing character; one in a stored value was garbled in storage, and
+// framed it would read as other records: refused with its key, as src/driver.rs does.
+const FRAMING = /[\u0000-\u0003]/;
+
+function checkStored(key, value) {
+  const m = FRAMING.exec(value);
+  if (m) {
+    const e = new Error(`stored record ${key} holds a control character (U+${m[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}) at offset ${m.index}`);
+    e.code = 'STORAGE_CORRUPT';
+    throw e;
+  }
+}
+
+/** The answer to a `get` read of `keys`: its values (undefined for an absent key). */
+export function encodeValues(keys, values) {
+  for (let i = 0; i < values.length; i++) if (values[i] !== undefined) checkStored(keys[i], values[i]);
   return values.map((v) => (v === undefined ? ABSENT : v)).join(SEP);
 }
 
@@ -29,6 +43,7 @@ export function encodeValues(values) {
 export function encodeEntries(entries) {
   const out = new Array(entries.length * 2);
   for (let i = 0; i < entries.length; i++) {
+    checkStored(entries[i][0], entries[i][1]);
     out[2 * i] = entries[i][0];
     out[2 * i + 1] = entries[i][1];
   }

@@ -143,7 +143,7 @@ export function bindMessageCenter(loadEngine) {
           const mine = pending?.size ? r.keys.map((k) => (pending.has(k) ? [pending.get(k)] : null)) : null;
           const values = await this.#storage.get(r.keys);
           if (mine) for (let i = 0; i < r.keys.length; i++) if (mine[i]) values[i] = mine[i][0];
-          return encodeValues(values);
+          return encodeValues(r.keys, values);
         }
         const entries = pending?.size ? await this.#rangeThrough(pending, r) : await this.#storage.range({ gte: r.gte, lt: r.lt, limit: r.limit });
         return encodeEntries(entries);

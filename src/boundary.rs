@@ -142,9 +142,10 @@ fn bad(what: String) -> Error {
 }
 
 /// A stored value as storage gave it: one holding a control character the framing uses (U+0000 to
-/// U+0003; those that got through it) was garbled in storage. The core never writes one, and would
+/// U+0003) was garbled in storage. Drivers check what they read with it before they frame it
+/// (a separator would make other records of its fields); the decoder checks what got through. The core never writes one, and would
 /// refuse to write it back (`encode_writes`), so it is refused as it is read, with its key.
-fn stored(key: &str, v: &str) -> Result<()> {
+pub fn stored(key: &str, v: &str) -> Result<()> {
     if !has_separator(v) {
         return Ok(());
     }

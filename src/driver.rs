@@ -67,9 +67,28 @@ impl MemDriver {
             .collect()
     }
 
-    /// Answers reads from the store, in the boundary format.
-    pub fn answer_encoded(&self, reqs: &[ReadReq]) -> String {
-        boundary::encode_results(&self.answer(reqs))
+    /// Answers reads from the store, in the boundary format. A stored value holding a framing
+    /// character is `STORAGE_CORRUPT` naming its key (framed, it would read as other records).
+    pub fn answer_encoded(&self, reqs: &[ReadReq]) -> Result<String> {
+        let res = self.answer(reqs);
+        for (req, r) in reqs.iter().zip(&res) {
+            match (req, r) {
+                (ReadReq::Get { keys }, ReadResult::Values(vs)) => {
+                    for (k, v) in keys.iter().zip(vs) {
+                        if let Some(v) = v {
+                            boundary::stored(k, v)?;
+                        }
+                    }
+                }
+                (_, ReadResult::Entries(es)) => {
+                    for (k, v) in es {
+                        boundary::stored(k, v)?;
+                    }
+                }
+                _ => {}
+            }
+        }
+        Ok(boundary::encode_results(&res))
     }
 
     /// Runs one operation to completion and commits it; its result and the request it names
@@ -79,7 +98,13 @@ impl MemDriver {
         loop {
             match step {
                 Step::Read(reqs) => {
-                    let res = self.answer_encoded(&reqs);
+                    let res = match self.answer_encoded(&reqs) {
+                        Ok(r) => r,
+                        Err(e) => {
+                            self.eng.rollback();
+                            return Err(e);
+                        }
+                    };
                     step = self.eng.resume_encoded(&res)?;
                 }
                 Step::Done(done) => {

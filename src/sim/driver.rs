@@ -135,7 +135,13 @@ impl SimDriver {
                             self.eng.rollback();
                             return Outcome::StorageFailed(results);
                         }
-                        let answer = self.mem.answer_encoded(&reqs);
+                        let answer = match self.mem.answer_encoded(&reqs) {
+                            Ok(a) => a,
+                            Err(e) => {
+                                self.eng.rollback();
+                                return Outcome::Failed(results, e);
+                            }
+                        };
                         step = match self.eng.resume_encoded(&answer) {
                             Ok(s) => s,
                             Err(e) => return Outcome::Failed(results, e),

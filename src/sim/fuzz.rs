@@ -75,7 +75,13 @@ fn attempt(what: &str, req: &Value) -> Option<Value> {
         loop {
             match step {
                 Step::Read(reqs) => {
-                    let answer = d.answer_encoded(&reqs);
+                    let answer = match d.answer_encoded(&reqs) {
+                        Ok(a) => a,
+                        Err(e) => {
+                            d.eng.rollback();
+                            return refused(what, Err(e));
+                        }
+                    };
                     step = match d.eng.resume_encoded(&answer) {
                         Ok(s) => s,
                         Err(e) => return refused(what, Err(e)),

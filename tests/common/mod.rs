@@ -215,7 +215,7 @@ pub fn snapshot(d: &MemDriver) -> Value {
 
 /// What the driver would answer to the reads of `reqs`, in the boundary format.
 pub fn answer(d: &MemDriver, reqs: &[ReadReq]) -> String {
-    d.answer_encoded(reqs)
+    d.answer_encoded(reqs).unwrap()
 }
 
 /// A request from its JSON form.

@@ -357,3 +357,30 @@ test('an IndexedDB transaction aborted mid-write leaves the previous state; the 
     }
   });
 });
+
+test('a stored record holding a framing character is STORAGE_CORRUPT naming its key, and nothing is written', async () => {
+  const storage = createMemoryStorage();
+  const mc = await MessageCenter.open({ storage, seed: 3, now: Date.UTC(2026, 0, 1) });
+  await mc.addEventType('order');
+  await mc.addExecutionInstance({ name: 'exec1', executionInstanceId: 1 });
+  const { id } = await mc.pushEvent({ type: 'order', email: 'a@example.com', ctx: {} }, { instance: 'exec1' });
+  const entries = await dump(storage);
+  await mc.close();
+  // The event's state page, garbled in storage with each framing character: framed as it is, its
+  // fields would read as other records.
+  const [key, value] = entries.find(([k]) => k.startsWith('e/01/') && k.endsWith('/s'));
+  for (const c of ['\u0000', '\u0001', '\u0002', '\u0003']) {
+    const garbled = createMemoryStorage();
+    await restore(garbled, entries.map(([k, v]) => [k, k === key ? `${value.slice(0, 5)}${c}${value.slice(5)}` : v]));
+    const before = await dump(garbled);
+    const m = await MessageCenter.open({ storage: garbled });
+    await assert.rejects(m.getEvent(id), (e) => {
+      assert.equal(e.code, 'STORAGE_CORRUPT', `${JSON.stringify(c)}: ${e.message}`);
+      assert.match(e.message, new RegExp(`stored record ${key.replaceAll('/', '\\/')} holds a control character \\(U\\+000${c.charCodeAt(0)}\\)`));
+      return true;
+    });
+    await assert.rejects(m.listEvents({ instance: 'exec1' }), (e) => e.code === 'STORAGE_CORRUPT');
+    assert.deepEqual(await dump(garbled), before, 'nothing written');
+    await m.close().catch(() => {});
+  }
+});

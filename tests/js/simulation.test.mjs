@@ -47,7 +47,7 @@ class Driver {
   engine = new glue.WasmEngine();
 
   answer(r) {
-    if (r.op === 'get') return encodeValues(r.keys.map((k) => this.store.get(k)));
+    if (r.op === 'get') return encodeValues(r.keys, r.keys.map((k) => this.store.get(k)));
     if (byBytes(r.gte, r.lt) >= 0) return encodeEntries([]);
     const keys = [...this.store.keys()].filter((k) => byBytes(k, r.gte) >= 0 && byBytes(k, r.lt) < 0).sort(byBytes);
     return encodeEntries(keys.slice(0, r.limit).map((k) => [k, this.store.get(k)]));
