@@ -504,6 +504,15 @@ impl Page {
         }
     }
 
+    /// The record that should hold a slot's data line (for an error naming it): the data fragment
+    /// read that starts at or before it, or, with none, the state page.
+    pub fn data_home(&self, slot: u8) -> String {
+        match self.data.range(..=slot).next_back() {
+            Some((first, _)) => KeyOf(self.id, PageRecord::Data(*first)).to_string(),
+            None => keys::state_key(self.id),
+        }
+    }
+
     /// The rendered message of a slot.
     pub fn message(&self, slot: u8) -> Result<Option<Rendered>> {
         for (first, f) in &self.messages {

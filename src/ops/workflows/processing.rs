@@ -120,12 +120,16 @@ fn route(
             bump(&mut counts, RunCount::Stale);
             continue;
         }
-        let data = page.data(slot)?.ok_or_else(|| {
-            Error::new(
-                ErrorCode::StorageCorrupt,
-                format!("event {} has a state and no data in {}", keys::id_of(ii, q.seq), keys::page_prefix(pid)),
-            )
-        })?;
+        let data = match page.data(slot)? {
+            Some(d) => d,
+            None => {
+                let home = page.data_home(slot);
+                return Err(Error::new(
+                    ErrorCode::StorageCorrupt,
+                    format!("event {} has a state and no data: stored record {home} does not hold its line", keys::id_of(ii, q.seq)),
+                ));
+            }
+        };
         let id = keys::id_of(ii, q.seq);
         #[cfg(feature = "fault-injection")]
         crate::faults::check_late(&data.event_type);
