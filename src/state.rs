@@ -579,12 +579,20 @@ impl State {
                 self.config = s.config;
             }
             (Rec::Clock | Rec::Settings, None) => {}
-            (Rec::Accounts, v) => self.accounts = v.map(|v| de(rec, v)).transpose()?.unwrap_or_default(),
+            (Rec::Accounts, v) => {
+                self.accounts = v.map(|v| de(rec, v)).transpose()?.unwrap_or_default();
+                named(rec, self.accounts.iter().map(|(k, a)| (k, &a.name)))?;
+            }
             (Rec::Types, v) => self.event_types = v.map(|v| de(rec, v)).transpose()?.unwrap_or_default(),
             (Rec::Control, v) => self.control = v.map(|v| de(rec, v)).transpose()?.unwrap_or_default(),
             (Rec::Sessions, v) => self.sessions = v.map(|v| de(rec, v)).transpose()?.unwrap_or_default(),
             (Rec::Template(n), v) => put(&mut self.templates, n.clone(), rec, v)?,
-            (Rec::Published(i), v) => put(&mut self.published, *i, rec, v)?,
+            (Rec::Published(i), v) => {
+                put(&mut self.published, *i, rec, v)?;
+                if let Some(m) = self.published.get(i) {
+                    named(rec, m.iter().map(|(k, c)| (k, &c.name)))?;
+                }
+            }
             (Rec::Deliveries(i), v) => put(&mut self.deliveries, *i, rec, v)?,
             (Rec::Inst(i), v) => put(&mut self.inst, *i, rec, v)?,
             (Rec::Workflow(k), v) => put(&mut self.workflows, k.clone(), rec, v)?,
@@ -601,6 +609,20 @@ impl State {
     pub fn exec_id(&self, name: &str) -> Option<u8> {
         self.accounts.get(name).map(|a| a.execution_instance_id)
     }
+}
+
+/// A record of named things keeps each under its own name (a garbled one may not, and the engine
+/// looks them up by both).
+fn named<'a>(rec: &Rec, entries: impl Iterator<Item = (&'a String, &'a String)>) -> Result<()> {
+    for (k, name) in entries {
+        if k != name {
+            return Err(Error::new(
+                ErrorCode::StorageCorrupt,
+                format!("stored record {} holds '{}' under the name '{}'", rec.key(), crate::ctx::excerpt(name), crate::ctx::excerpt(k)),
+            ));
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]
