@@ -470,7 +470,15 @@ impl Page {
     pub fn insert(&mut self, slot: u8, data: &EventData, st: EventState) -> Result<()> {
         self.note_orig(slot)?;
         if self.orig.get(&slot).is_some_and(Option::is_some) || self.edits.get(&slot).is_some_and(Option::is_some) {
-            return Err(internal(self.id, &format!("slot {slot} is taken")));
+            // Sequences only grow: a new id on a taken slot is an instance record behind its pages.
+            return Err(Error::new(
+                ErrorCode::StorageCorrupt,
+                format!(
+                    "stored record {} (the instance's last sequence) is behind {}: slot {slot} is taken",
+                    keys::Rec::Inst(self.id.ii).key(),
+                    KeyOf(self.id, PageRecord::State)
+                ),
+            ));
         }
         let summary = self.summary.as_mut().ok_or_else(|| internal(self.id, "the summary was not read"))?;
         for a in [&data.email, &data.mobile_phone].into_iter().flatten() {
