@@ -257,3 +257,18 @@ fn shrinking_keeps_the_failure_and_drops_the_rest() {
     assert_eq!(small[0], h[0], "the opening stays");
     assert!(small.iter().all(|a| !matches!(a, Action::Op { fault: Some(_), .. })), "faults that are not needed go");
 }
+
+#[test]
+fn the_checker_sees_an_event_that_never_becomes_final() {
+    // The Pending event's due-queue entries are gone (and the engine reopened on the store): no
+    // workflow will ever take it, and the settle says so.
+    let (mut d, mut c) = scenario();
+    let due: Vec<String> = d.store.keys().filter(|k| k.starts_with("d/01/")).cloned().collect();
+    for k in due {
+        d.store.remove(&k);
+    }
+    d.reopen().unwrap();
+    let v = c.apply(&mut d, &Action::Settle).unwrap_err();
+    assert_eq!(v.kind, "not-final", "{v}");
+    assert!(v.detail.contains("still pending"), "{v}");
+}
