@@ -176,20 +176,9 @@ pub fn decode_entries(part: &str) -> Result<Vec<(String, String)>> {
     Ok(es)
 }
 
-/// Decodes the results of `reads`. Results that do not frame are refused; when the framing breaks
-/// where a stored value holding a separator would break it, the error is `STORAGE_CORRUPT` and
-/// names that record (or, for a get, the records it may be).
+/// Decodes the results of `reads`. Results that do not frame are refused (a stored value holding
+/// a framing character is refused by the driver, with its key, before it frames it).
 pub fn decode_results(reads: &[ReadReq], text: &str) -> Result<Vec<ReadResult>> {
-    decode_framed(reads, text).map_err(|e| match (e.code, locate(reads, text)) {
-        (ErrorCode::InvalidArgument, Some(which)) => Error::new(
-            ErrorCode::StorageCorrupt,
-            format!("stored record {which} holds a separator (U+0001 to U+0003), so what was read does not frame ({})", e.message),
-        ),
-        _ => e,
-    })
-}
-
-fn decode_framed(reads: &[ReadReq], text: &str) -> Result<Vec<ReadResult>> {
     let parts: Vec<&str> = if reads.is_empty() { Vec::new() } else { text.split(PART).collect() };
     if parts.len() != reads.len() || (reads.is_empty() && !text.is_empty()) {
         return Err(bad(format!(
@@ -250,59 +239,6 @@ fn decode_framed(reads: &[ReadReq], text: &str) -> Result<Vec<ReadResult>> {
     Ok(out)
 }
 
-/// Where the framing of `text` breaks as a stored value holding a separator breaks it: the
-/// record before the break (a range's last good entry), a get's keys, or, for more parts than
-/// reads (a value holding U+0003), every key of the gets and the last entry of each range. None when it breaks some
-/// other way (the shell's own mistake: refused as a bad read).
-fn locate(reads: &[ReadReq], text: &str) -> Option<String> {
-    let parts: Vec<&str> = text.split(PART).collect();
-    let one_of = |keys: Vec<&str>| match keys.len() {
-        0 => None,
-        1 => Some(keys[0].to_string()),
-        n => Some(format!("one of {}{}", keys[..n.min(8)].join(", "), if n > 8 { ", …" } else { "" })),
-    };
-    if parts.len() < reads.len() {
-        return None;
-    }
-    if parts.len() > reads.len() {
-        // Which value held U+0003 is not known: a get's keys, and the last entry of each range.
-        let ends = reads.iter().zip(&parts).flat_map(|(req, part)| match req {
-            ReadReq::Get { keys } => keys.iter().map(String::as_str).collect::<Vec<_>>(),
-            ReadReq::Range { gte, lt, .. } => {
-                part.split(SEP).step_by(2).filter(|k| *k >= gte.as_str() && *k < lt.as_str()).last().into_iter().collect()
-            }
-        });
-        return one_of(ends.collect());
-    }
-    for (req, part) in reads.iter().zip(&parts) {
-        match req {
-            ReadReq::Get { keys } => {
-                let vs: Vec<&str> = if part.is_empty() { Vec::new() } else { part.split(SEP).collect() };
-                if vs.len() > keys.len() {
-                    return one_of(keys.iter().map(String::as_str).collect());
-                }
-                if vs.len() == keys.len() {
-                    if let Some(i) = vs.iter().position(|v| v.len() > 1 && v.contains(ABSENT)) {
-                        return Some(keys[i].clone());
-                    }
-                }
-            }
-            ReadReq::Range { gte, lt, .. } => {
-                let mut fields = part.split(SEP).filter(|_| !part.is_empty());
-                let mut prev: Option<&str> = None;
-                while let Some(k) = fields.next() {
-                    let fits = !k.is_empty() && !k.contains(ABSENT) && k >= gte.as_str() && k < lt.as_str() && prev.is_none_or(|p| p < k);
-                    if !fits || fields.next().is_none() {
-                        return prev.map(str::to_string);
-                    }
-                    prev = Some(k);
-                }
-            }
-        }
-    }
-    None
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -326,13 +262,9 @@ mod tests {
     #[test]
     fn malformed_results_are_refused() {
         let reads = vec![ReadReq::Range { gte: "a".into(), lt: "z".into(), limit: 1 }, ReadReq::Get { keys: vec!["a".into()] }];
-        for bad in ["", "k\u{1}v", "k\u{1}v\u{1}k2\u{1}v2\u{3}x", "k\u{3}a\u{1}b", "\u{1}v\u{3}x"] {
+        for bad in ["", "k\u{1}v", "k\u{1}v\u{1}k2\u{1}v2\u{3}x", "k\u{3}a\u{1}b", "\u{1}v\u{3}x", "k\u{1}v\u{3}x\u{2}y"] {
             assert_eq!(decode_results(&reads, bad).unwrap_err().code, ErrorCode::InvalidArgument, "{bad:?}");
         }
-        // A value holding the absent marker is a stored record holding U+0002.
-        let e = decode_results(&reads, "k\u{1}v\u{3}x\u{2}y").unwrap_err();
-        assert_eq!(e.code, ErrorCode::StorageCorrupt, "{e}");
-        assert!(e.message.contains("stored record a "), "{e}");
         assert_eq!(decode_results(&[], "x").unwrap_err().code, ErrorCode::InvalidArgument);
         assert!(decode_results(&[], "").unwrap().is_empty());
     }
@@ -350,37 +282,34 @@ mod tests {
     }
 
     #[test]
-    fn a_stored_value_with_a_separator_is_corrupt_and_named() {
-        // A value holding U+0001 reads as more entries: the record before them is named.
+    fn range_entries_ascend_within_their_bounds() {
         let range = vec![ReadReq::Range { gte: "c/".into(), lt: "c0".into(), limit: 10 }];
-        let e = decode_results(&range, "c/1\u{1}x\u{1}garbage\u{1}y").unwrap_err();
-        assert_eq!(e.code, ErrorCode::StorageCorrupt);
-        assert!(e.message.contains("stored record c/1 "), "{e}");
-        // Out of order within the bounds too.
-        let e = decode_results(&range, "c/2\u{1}x\u{1}c/1\u{1}y").unwrap_err();
-        assert!(e.message.contains("stored record c/2 "), "{e}");
-        // One separator: a key and no value at the end.
-        let e = decode_results(&range, "c/1\u{1}x\u{1}c/2\u{1}y\u{1}tail").unwrap_err();
-        assert!(e.message.contains("stored record c/2 "), "{e}");
-        // U+0003 in a value: the next part begins with the rest of it.
-        let two = vec![ReadReq::Range { gte: "c/".into(), lt: "c0".into(), limit: 10 }, ReadReq::Get { keys: vec!["m/a".into()] }];
-        let e = decode_results(&two, "c/1\u{1}x\u{3}rest\u{3}1").unwrap_err();
-        assert_eq!(e.code, ErrorCode::StorageCorrupt);
-        assert!(e.message.contains("stored record one of c/1, m/a "), "{e}");
-        // A first entry out of bounds is not storage's doing.
-        assert_eq!(decode_results(&range, "d/1\u{1}x").unwrap_err().code, ErrorCode::InvalidArgument);
-        // A get: more values than keys.
-        let get = vec![ReadReq::Get { keys: vec!["m/a".into(), "m/b".into()] }];
-        let e = decode_results(&get, "1\u{1}2\u{1}3").unwrap_err();
-        assert_eq!(e.code, ErrorCode::StorageCorrupt);
-        assert!(e.message.contains("m/a, m/b"), "{e}");
-        // A range value holding the absent marker is named too.
+        for bad in ["c/1\u{1}x\u{1}garbage\u{1}y", "c/2\u{1}x\u{1}c/1\u{1}y", "c/1\u{1}x\u{1}c/1\u{1}y", "d/1\u{1}x"] {
+            let e = decode_results(&range, bad).unwrap_err();
+            assert_eq!(e.code, ErrorCode::InvalidArgument, "{bad:?}");
+            assert!(e.message.contains("out of order or out of its bounds"), "{e}");
+        }
+        assert_eq!(decode_results(&range, "c/1\u{1}x\u{1}c/2\u{1}y").unwrap().len(), 1);
+    }
+
+    #[test]
+    fn a_stored_value_with_a_framing_character_is_corrupt_and_named() {
+        // What gets through the framing: U+0002 inside a range value, U+0000 anywhere.
+        let range = vec![ReadReq::Range { gte: "c/".into(), lt: "c0".into(), limit: 10 }];
         let e = decode_results(&range, "c/1\u{1}x\u{2}y").unwrap_err();
         assert_eq!(e.code, ErrorCode::StorageCorrupt);
         assert!(e.message.contains("stored record c/1 holds a control character (U+0002)"), "{e}");
-        // The U+0000 check names the key of its value once the count is right.
+        let get = vec![ReadReq::Get { keys: vec!["m/a".into(), "m/b".into()] }];
         let e = decode_results(&get, "1\u{1}2\u{0}").unwrap_err();
-        assert!(e.message.contains("stored record m/b "), "{e}");
+        assert_eq!(e.code, ErrorCode::StorageCorrupt);
+        assert!(e.message.contains("stored record m/b holds a control character (U+0000)"), "{e}");
+        // The drivers' check, before they frame.
+        for c in ['\u{0}', '\u{1}', '\u{2}', '\u{3}'] {
+            let e = stored("e/01/s", &format!("{{{c}}}")).unwrap_err();
+            assert_eq!(e.code, ErrorCode::StorageCorrupt);
+            assert!(e.message.contains(&format!("stored record e/01/s holds a control character (U+000{})", c as u32)), "{e}");
+        }
+        assert!(stored("e/01/s", "{\"a\":\"\\u0001\"}").is_ok(), "an escaped one is text");
     }
 
     #[test]

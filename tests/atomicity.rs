@@ -465,3 +465,20 @@ fn the_cache_budget_is_an_option_of_open() {
     let e = d.run(&json!({"op": "configure", "config": {"cacheBytes": 0}})).unwrap_err();
     assert_eq!(e.code, ErrorCode::InvalidArgument);
 }
+
+/// Records of named things keep each under its own name; a garbled one is refused at open, named.
+#[test]
+fn a_record_holding_a_thing_under_another_name_is_corrupt_and_named() {
+    let d = setup(9);
+    for key in ["m/accounts", "m/pub/01"] {
+        let mut store = d.store.clone();
+        let v = store[key].clone();
+        let garbled = v.replacen(if key == "m/accounts" { "\"exec1\":" } else { "\"confirm_rt\":" }, "\"other\":", 1);
+        assert_ne!(garbled, v, "{key}: {v}");
+        store.insert(key.to_string(), garbled);
+        let mut e = MemDriver { store, ..MemDriver::default() };
+        let err = e.reopen().unwrap_err();
+        assert_eq!(err.code.as_str(), "STORAGE_CORRUPT", "{err}");
+        assert!(err.message.contains(&format!("stored record {key} holds")) && err.message.contains("under the name 'other'"), "{err}");
+    }
+}
