@@ -9,11 +9,12 @@
 // finds nothing that a panic would not, at half the speed.
 
 import { spawn } from 'node:child_process';
-import { mkdirSync, readdirSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ensureFuzzTools, root, sh } from './tools.mjs';
 
-const TARGETS = ['event_xml', 'event_json', 'soap', 'template', 'query', 'boundary', 'stored'];
+// The targets fuzz/Cargo.toml builds (each calls its namesake in sim::fuzz::TARGETS).
+const TARGETS = [...readFileSync(join(root, 'fuzz/Cargo.toml'), 'utf8').matchAll(/^\[\[bin\]\]\nname = "([^"]+)"/gm)].map((m) => m[1]);
 
 function parse(argv) {
   const o = { minutes: 10, targets: TARGETS, jobs: 2 };

@@ -51,10 +51,14 @@ impl Schedule {
 /// What results show in place of a secret (`settings()`, `configure()`).
 pub const REDACTED: &str = "********";
 
-const SECOND: i64 = 1_000;
-const MINUTE: i64 = 60 * SECOND;
-const HOUR: i64 = 60 * MINUTE;
-const DAY: i64 = 24 * HOUR;
+/// A second, in ms.
+pub const SECOND: i64 = 1_000;
+/// A minute, in ms.
+pub const MINUTE: i64 = 60 * SECOND;
+/// An hour, in ms.
+pub const HOUR: i64 = 60 * MINUTE;
+/// A day, in ms.
+pub const DAY: i64 = 24 * HOUR;
 
 /// Outcome rates of the simulated MTA for one channel, per attempt, in parts per million.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]

@@ -91,9 +91,9 @@ impl MemDriver {
         Ok(boundary::encode_results(&res))
     }
 
-    /// Runs one operation to completion and commits it; its result and the request it names
-    /// next (a command of several transactions).
-    pub fn step(&mut self, req: &Value) -> Result<(Value, Option<Value>)> {
+    /// Starts an operation and answers its reads until it is done: what it would write (nothing
+    /// is written yet; the engine waits for `commit` or `rollback`).
+    fn drive(&mut self, req: &Value) -> Result<crate::engine::Done> {
         let mut step = self.eng.begin(request(req)?)?;
         loop {
             match step {
@@ -107,37 +107,45 @@ impl MemDriver {
                     };
                     step = self.eng.resume_encoded(&res)?;
                 }
-                Step::Done(done) => {
-                    // The invariant of the boundary format is checked as the shell's path does.
-                    if let Err(e) = boundary::encode_writes(&done.writes) {
-                        self.eng.rollback();
-                        return Err(e);
-                    }
-                    if !done.writes.is_empty() {
-                        self.transactions += 1;
-                    }
-                    self.records_written += done.writes.len() as u64;
-                    for (k, v) in done.writes.into_ops() {
-                        match v {
-                            Some(v) => {
-                                self.store.insert(k, v);
-                            }
-                            None => {
-                                self.store.remove(&k);
-                            }
-                        }
-                    }
-                    self.eng.commit();
-                    let result = serde_json::to_value(&done.result).map_err(|e| Error::new(ErrorCode::Internal, e.to_string()))?;
-                    let next = done
-                        .next
-                        .map(|n| serde_json::to_value(&n))
-                        .transpose()
-                        .map_err(|e| Error::new(ErrorCode::Internal, e.to_string()))?;
-                    return Ok((result, next));
+                Step::Done(done) => return Ok(done),
+            }
+        }
+    }
+
+    /// Runs one operation to its end and rolls it back: its result, nothing written.
+    pub fn dry_run(&mut self, req: &Value) -> Result<Value> {
+        let done = self.drive(req)?;
+        self.eng.rollback();
+        serde_json::to_value(&done.result).map_err(|e| Error::new(ErrorCode::Internal, e.to_string()))
+    }
+
+    /// Runs one operation to completion and commits it; its result and the request it names
+    /// next (a command of several transactions).
+    pub fn step(&mut self, req: &Value) -> Result<(Value, Option<Value>)> {
+        let done = self.drive(req)?;
+        // The invariant of the boundary format is checked as the shell's path does.
+        if let Err(e) = boundary::encode_writes(&done.writes) {
+            self.eng.rollback();
+            return Err(e);
+        }
+        if !done.writes.is_empty() {
+            self.transactions += 1;
+        }
+        self.records_written += done.writes.len() as u64;
+        for (k, v) in done.writes.into_ops() {
+            match v {
+                Some(v) => {
+                    self.store.insert(k, v);
+                }
+                None => {
+                    self.store.remove(&k);
                 }
             }
         }
+        self.eng.commit();
+        let result = serde_json::to_value(&done.result).map_err(|e| Error::new(ErrorCode::Internal, e.to_string()))?;
+        let next = done.next.map(|n| serde_json::to_value(&n)).transpose().map_err(|e| Error::new(ErrorCode::Internal, e.to_string()))?;
+        Ok((result, next))
     }
 
     /// Runs one operation (one transaction) and returns its result.

@@ -152,40 +152,39 @@ fn the_checker_sees_a_counter_unlike_the_scan() {
     assert_eq!(v.kind, "counters", "{v}");
 }
 
-#[test]
-fn the_checker_sees_a_status_change_the_product_does_not_make() {
+/// Edits the history of the first Sent event's state line (the store alone: the engine is not
+/// reopened), then checks.
+fn edited_history(edit: impl FnOnce(&mut Vec<serde_json::Value>)) -> sim::Violation {
     let (mut d, mut c) = scenario();
     let k = state_key(&d);
-    // The first event was Sent; its history now says it went back to Pending.
-    let text = d.store[&k].clone();
-    let mut lines: Vec<String> = text.split('\n').map(str::to_string).collect();
+    let mut lines: Vec<String> = d.store[&k].split('\n').map(str::to_string).collect();
     let i = lines.iter().position(|l| l.contains("\"s\":2")).unwrap();
     let mut st: serde_json::Value = serde_json::from_str(&lines[i]).unwrap();
-    st["h"].as_array_mut().unwrap().push(json!({"s": 0, "a": 1, "b": "x"}));
-    st["h"].as_array_mut().unwrap().push(json!({"s": 2, "a": 2, "b": "x"}));
+    edit(st["h"].as_array_mut().unwrap());
     lines[i] = st.to_string();
     d.store.insert(k, lines.join("\n"));
-    let v = c.check(&mut d).unwrap_err();
+    c.check(&mut d).unwrap_err()
+}
+
+#[test]
+fn the_checker_sees_a_status_change_the_product_does_not_make() {
+    // The first event was Sent; its history now says it went back to Pending.
+    let v = edited_history(|h| {
+        h.push(json!({"s": 0, "a": 1, "b": "x"}));
+        h.push(json!({"s": 2, "a": 2, "b": "x"}));
+    });
     assert_eq!(v.kind, "transition", "{v}");
     assert!(v.detail.contains("sent → pending"), "{v}");
 }
 
 #[test]
 fn the_checker_sees_a_history_rewritten() {
-    let (mut d, mut c) = scenario();
-    let k = state_key(&d);
-    let text = d.store[&k].clone();
-    let mut lines: Vec<String> = text.split('\n').map(str::to_string).collect();
-    let i = lines.iter().position(|l| l.contains("\"s\":2")).unwrap();
     // Pending, Pending, Pending delivery, Sent: every move allowed, the status unchanged (the
     // counters agree), but not the history seen before, which it does not continue.
-    let mut st: serde_json::Value = serde_json::from_str(&lines[i]).unwrap();
-    let h = st["h"].as_array_mut().unwrap();
-    assert_eq!(h.len(), 3, "{h:?}");
-    h.insert(0, json!({"s": 0, "a": 0, "b": "x"}));
-    lines[i] = st.to_string();
-    d.store.insert(k, lines.join("\n"));
-    let v = c.check(&mut d).unwrap_err();
+    let v = edited_history(|h| {
+        assert_eq!(h.len(), 3, "{h:?}");
+        h.insert(0, json!({"s": 0, "a": 0, "b": "x"}));
+    });
     assert_eq!(v.kind, "transition", "{v}");
     assert!(v.detail.contains("became"), "{v}");
 }

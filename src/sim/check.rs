@@ -604,7 +604,7 @@ impl Checker {
         self.learn_settings(d);
         // Nothing is purged while the settle looks: an event purged before its check would pass
         // it unseen (the clock may move years, to an event scheduled far ahead).
-        const CENTURY: i64 = 100 * 365 * 86_400_000;
+        const CENTURY: i64 = 100 * 365 * crate::config::DAY;
         run(d, json!({ "op": "configure", "config": { "eventPurgeDelayMs": CENTURY, "eventHistoPurgeDelayMs": CENTURY } }))?;
         // Every event is due by its creation or its @scheduled: those due now are final within
         // the budget, then those due later within the budget after the last of them.

@@ -65,35 +65,7 @@ thread_local! {
 
 /// Runs `req` on the base store without committing: its result (None: refused).
 fn attempt(what: &str, req: &Value) -> Option<Value> {
-    READER.with(|r| {
-        let d = &mut *r.borrow_mut();
-        let request: Request = serde_json::from_value(req.clone()).unwrap_or_else(|e| panic!("{what}: not a request: {e}"));
-        let mut step = match d.eng.begin(request) {
-            Ok(s) => s,
-            Err(e) => return refused(what, Err(e)),
-        };
-        loop {
-            match step {
-                Step::Read(reqs) => {
-                    let answer = match d.answer_encoded(&reqs) {
-                        Ok(a) => a,
-                        Err(e) => {
-                            d.eng.rollback();
-                            return refused(what, Err(e));
-                        }
-                    };
-                    step = match d.eng.resume_encoded(&answer) {
-                        Ok(s) => s,
-                        Err(e) => return refused(what, Err(e)),
-                    };
-                }
-                Step::Done(done) => {
-                    d.eng.rollback();
-                    return serde_json::to_value(&done.result).ok();
-                }
-            }
-        }
-    })
+    READER.with(|r| refused(what, r.borrow_mut().dry_run(req)))
 }
 
 /// A driver on a copy of the base store.

@@ -7,10 +7,7 @@ use serde_json::{json, Value};
 use super::{Action, Fault, Rng};
 use crate::dates::format_iso;
 
-const SEC: i64 = 1_000;
-const MIN: i64 = 60 * SEC;
-const HOUR: i64 = 60 * MIN;
-const DAY: i64 = 24 * HOUR;
+use crate::config::{DAY, HOUR, MINUTE as MIN, SECOND as SEC};
 
 /// What a history is made of.
 #[derive(Debug, Clone)]
@@ -68,28 +65,30 @@ struct Gen {
     /// Instances and types the history added (whatever became of the requests).
     instances: Vec<(&'static str, i64)>,
     types: Vec<&'static str>,
-    /// Events are made valid (a bulk push: one bad event refuses the whole collection).
-    clean: bool,
 }
 
 impl Gen {
-    /// Mostly an instance the history added; sometimes any.
-    fn instance(&mut self) -> (&'static str, i64) {
-        if !self.instances.is_empty() && self.rng.chance(90) {
-            let i = self.rng.below(self.instances.len() as u64) as usize;
-            self.instances[i]
+    /// Mostly (`pct` percent) one of the names the history added; otherwise any of `all`.
+    fn known<T: Copy>(&mut self, known: &[T], all: &[T], pct: u64) -> T {
+        if !known.is_empty() && self.rng.chance(pct) {
+            known[self.rng.below(known.len() as u64) as usize]
         } else {
-            self.rng.pick(INSTANCES)
+            self.rng.pick(all)
         }
     }
 
+    fn instance(&mut self) -> (&'static str, i64) {
+        let known = std::mem::take(&mut self.instances);
+        let i = self.known(&known, INSTANCES, 90);
+        self.instances = known;
+        i
+    }
+
     fn event_type(&mut self) -> &'static str {
-        if !self.types.is_empty() && self.rng.chance(92) {
-            let i = self.rng.below(self.types.len() as u64) as usize;
-            self.types[i]
-        } else {
-            self.rng.pick(TYPES)
-        }
+        let known = std::mem::take(&mut self.types);
+        let t = self.known(&known, TYPES, 92);
+        self.types = known;
+        t
     }
 
     fn email(&mut self) -> &'static str {
@@ -106,9 +105,9 @@ impl Gen {
         format_iso(self.now + self.rng.range(-spread / 4, spread))
     }
 
-    fn event(&mut self, json: bool, batch: bool) -> (String, Value) {
+    /// An event; `clean`: valid (a bulk push: one bad event refuses the whole collection).
+    fn event(&mut self, json: bool, batch: bool, clean: bool) -> (String, Value) {
         self.n += 1;
-        let clean = self.clean;
         let ty = match (clean, self.types.first()) {
             (true, Some(t)) => t,
             _ if self.rng.chance(2) => "unknownType",
@@ -165,13 +164,11 @@ impl Gen {
         };
         let mut xmls = Vec::new();
         let mut objs = Vec::new();
-        self.clean = count >= 100;
         for _ in 0..count {
-            let (x, o) = self.event(json, batch);
+            let (x, o) = self.event(json, batch, count >= 100);
             xmls.push(x);
             objs.push(o);
         }
-        self.clean = false;
         let mut text = if json {
             if single {
                 objs[0].to_string()
@@ -205,7 +202,7 @@ impl Gen {
     }
 
     fn soap(&mut self) -> Value {
-        let (xml, _) = self.event(false, false);
+        let (xml, _) = self.event(false, false, false);
         let batch = self.rng.chance(30);
         let (svc, xml) = if batch { ("nms:batchEvent", xml.replace("rtEvent", "batchEvent")) } else { ("nms:rtEvent", xml) };
         let token = if self.rng.chance(90) { "admin/" } else { "intruder/secret" };
@@ -344,7 +341,6 @@ pub fn generate(seed: u64, opts: &GenOptions) -> Vec<Action> {
         fault_pct: opts.fault_pct,
         instances: Vec::new(),
         types: Vec::new(),
-        clean: false,
     };
     let mut h =
         vec![Action::op(json!({ "op": "open", "seed": g.rng.next_u64().to_string(), "now": g.now, "boundary": crate::boundary::VERSION }))];

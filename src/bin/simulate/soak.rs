@@ -12,9 +12,7 @@ use message_center::sim::{Outcome, SimDriver};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-const MIN: i64 = 60_000;
-const HOUR: i64 = 60 * MIN;
-const DAY: i64 = 24 * HOUR;
+use message_center::config::{DAY, HOUR};
 
 /// What the soak does.
 pub struct Options {
