@@ -2,32 +2,14 @@
 // given is there, once; ids given to concurrent clients are distinct.
 
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { fileURLToPath } from 'node:url';
+import { serveProcess } from './serve.mjs';
 
-const CLI = fileURLToPath(new URL('../../js/server/cli.js', import.meta.url));
-const { NODE_TEST_CONTEXT: _, ...CHILD_ENV } = process.env;
 
-function start(dir) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, 'serve', '--port', '0', '--data', dir, '--clock', 'virtual'], { env: { ...CHILD_ENV, MC_LOG: 'silent' } });
-    let out = '';
-    const onExit = (code) => reject(new Error(`exited ${code}: ${out}`));
-    child.on('exit', onExit);
-    child.stdout.on('data', (c) => {
-      out += c;
-      const m = /serving Message Center on (http:\/\/\S+)/.exec(out);
-      if (m && out.includes('clock')) {
-        child.off('exit', onExit);
-        resolve({ child, url: m[1] });
-      }
-    });
-  });
-}
+const start = (dir) => serveProcess(['--port', '0', '--data', dir, '--clock', 'virtual']);
 
 const envelope = (n) =>
   `<Envelope><Body><PushEvent xmlns="urn:nms:rtEvent"><sessiontoken>admin/</sessiontoken><e><rtEvent type="order" email="c${n}@example.com" externalId="${n}"><ctx/></rtEvent></e></PushEvent></Body></Envelope>`;

@@ -13,31 +13,15 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import sdk from '@adobe/acc-js-sdk';
+import { serveProcess } from './serve.mjs';
 
-const CLI = fileURLToPath(new URL('../../js/server/cli.js', import.meta.url));
 const NGINX_CONF = fileURLToPath(new URL('../../deploy/nginx.conf', import.meta.url));
 const NGINX = '/usr/sbin/nginx';
-const { NODE_TEST_CONTEXT: _, ...CHILD_ENV } = process.env;
 
 function serve(dir, name, config) {
   const file = join(dir, `${name}.json`);
   writeFileSync(file, JSON.stringify(config));
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, 'serve', '--port', '0', '--data', join(dir, name), '--config', file, '--clock', 'virtual'], { env: { ...CHILD_ENV, MC_LOG: 'silent' } });
-    let out = '';
-    let err = '';
-    child.stderr.on('data', (c) => (err += c));
-    const onExit = (code) => reject(new Error(`${name} exited ${code}: ${out}${err}`));
-    child.on('exit', onExit);
-    child.stdout.on('data', (c) => {
-      out += c;
-      const m = /serving Message Center on (http:\/\/\S+)/.exec(out);
-      if (m && out.includes('clock')) {
-        child.off('exit', onExit);
-        resolve({ child, url: m[1], stop: () => stop(child) });
-      }
-    });
-  });
+  return serveProcess(['--port', '0', '--data', join(dir, name), '--config', file, '--clock', 'virtual']).then(({ child, url }) => ({ child, url, stop: () => stop(child) }));
 }
 
 function stop(child) {
