@@ -109,6 +109,7 @@ process.stdout.write(
     `  WSDL          GET  ${url}/nl/jsp/schemawsdl.jsp?schema=nms:rtEvent`,
     `  mcPing        GET  ${url}/nl/jsp/mcPing.jsp`,
     `  health        GET  ${url}/healthz`,
+    `  console       ${url}/console/  (the browser app, live on this service)`,
     `  admin         ${url}/__mc/  (ready, clock/advance, events)`,
     `  instances     ${service.mc.executionInstances().map((a) => `${a.name} (id ${a.executionInstanceId})`).join(', ')}`,
     `  clock         ${service.virtual ? 'virtual' : 'real time'}; data ${args.data ?? file.data ?? 'in memory (pass --data DIR to keep it)'}`,

@@ -1,7 +1,13 @@
 // The published package, as a user gets it: `npm pack` the repository, install the tarball in a
-// fresh project outside it (offline: the package has no runtime dependency), and use it there from
-// an ES module (`import`) and from CommonJS (`require`); its optional peer dependency, better-sqlite3,
-// is not installed by npm, then linked as a user would install it.
+// fresh project outside it as a user does (`npm install <tarball>`: its dependencies come from the
+// registry, or from the npm cache when it has them), and use it there from an ES module (`import`)
+// and from CommonJS (`require`); its optional peer dependency, better-sqlite3, is not installed by
+// npm, then linked as a user would install it. From that install, `message-center serve` serves
+// the live console, loaded in real Chromium.
+//
+// The install is not `--offline`: `npm ci` (how `npm test` installs the repository's dependencies)
+// caches tarballs but not the registry metadata a lock-less install needs to resolve a range
+// (`pino@^10.4.0`), so on a fresh machine an offline install fails with ENOTCACHED.
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -10,6 +16,9 @@ import { mkdtempSync, mkdirSync, rmSync, writeFileSync, readFileSync, symlinkSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { launchChromium, requireChromium } from '../browser/harness.mjs';
+import { explore } from '../browser/app-helpers.mjs';
+import { serveProcess } from './serve.mjs';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const NPM = process.platform === 'win32' ? 'npm.cmd' : 'npm';
@@ -57,7 +66,7 @@ before(() => {
   const project = join(work, 'consumer');
   mkdirSync(project);
   writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'consumer', version: '1.0.0', private: true }, null, 2));
-  execFileSync(NPM, ['install', tarball, '--no-audit', '--no-fund', '--offline', '--no-package-lock'], { cwd: project, env: ENV, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  execFileSync(NPM, ['install', tarball, '--no-audit', '--no-fund', '--prefer-offline', '--no-package-lock'], { cwd: project, env: ENV, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 300_000 });
   writeFileSync(join(project, 'esm.mjs'), `import { MessageCenter } from 'message-center';\nconsole.log(import.meta.resolve('message-center'));\n${SCENARIO}`);
   writeFileSync(join(project, 'cjs.cjs'), `const { MessageCenter } = require('message-center');\nconsole.log(require.resolve('message-center'));\n(async () => {${SCENARIO}})().catch((e) => { console.error(e); process.exit(1); });\n`);
   writeFileSync(join(project, 'sqlite-esm.mjs'), `import { openSQLiteStorage } from 'message-center';\n${SQLITE('esm.db')}`);
@@ -75,10 +84,12 @@ function run(file) {
 }
 
 test('the tarball holds the wasm, both Node entries and the browser entry, and no sources or tests', () => {
-  for (const f of ['dist/wasm/message_center_bg.wasm', 'dist/wasm/message_center.js', 'dist/node.cjs', 'js/node.js', 'js/browser.js', 'js/message-center.js', 'package.json']) {
+  for (const f of ['dist/wasm/message_center_bg.wasm', 'dist/wasm/message_center.js', 'dist/wasm/meta.js', 'dist/node.cjs', 'js/node.js', 'js/browser.js', 'js/message-center.js', 'package.json', 'www/index.html', 'www/dist/app.js', 'www/dist/app.css', 'www/dist/worker.js']) {
     assert.ok(files.includes(f), `${f} is in the tarball (it holds: ${files.join(', ')})`);
   }
-  assert.deepEqual(files.filter((f) => /^(src|tests|target|scripts|bench|examples|node_modules)\//.test(f) || f === 'Cargo.toml'), [], 'no sources, tests or build files');
+  assert.deepEqual(files.filter((f) => /^(src|tests|target|scripts|bench|examples|node_modules|www\/src)\//.test(f) || f === 'Cargo.toml'), [], 'no sources, tests or build files');
+  // The console is the app's page and bundles, not its source maps or the app's own wasm copies.
+  assert.deepEqual(files.filter((f) => f.startsWith('www/')).sort(), ['www/dist/app.css', 'www/dist/app.js', 'www/dist/worker.js', 'www/index.html']);
 });
 
 test('the tarball holds the TypeScript declarations js/index.d.ts', () => {
@@ -109,4 +120,46 @@ test('without its optional peer dependency the package works and openSQLiteStora
   symlinkSync(join(ROOT, 'node_modules/better-sqlite3'), join(work, 'consumer/node_modules/better-sqlite3'), 'dir');
   assert.deepEqual(run('sqlite-esm.mjs'), ['v']);
   assert.deepEqual(run('sqlite-cjs.cjs'), ['v']);
+});
+
+test('`message-center serve` from the installed package serves the live console, which shows an event pushed over SOAP', { timeout: 120_000 }, async (t) => {
+  if (!requireChromium(t)) return;
+  const project = join(work, 'consumer');
+  // The command npx runs: the package's bin, linked by npm into node_modules/.bin.
+  const { child, url, out } = await serveProcess(['--port', '0', '--clock', 'virtual'], { cli: join(project, 'node_modules/.bin/message-center'), cwd: project });
+  t.after(() => child.kill());
+  assert.match(out, new RegExp(`console +${url.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/console/`), `the startup lines name the console:\n${out}`);
+  const index = await fetch(`${url}/console/`, { headers: { 'accept-encoding': 'br, gzip' } });
+  assert.equal(index.status, 200);
+
+  // An event type and a template, then a PushEvent over SOAP as an integration sends it.
+  const admin = (method, ...args) =>
+    fetch(`${url}/__mc/api`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ method, args }) }).then(async (r) => {
+      const body = await r.json();
+      assert.equal(r.status, 200, JSON.stringify(body));
+      return body;
+    });
+  await admin('addEventType', 'order_confirmation');
+  await admin('createTemplate', { name: 'orderConfirmation', eventType: 'order_confirmation', subject: 'Order <%= rtEvent.ctx.order.@number %>' });
+  await admin('publish', 'orderConfirmation');
+  const envelope = `<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" xmlns:urn="urn:nms:rtEvent"><soapenv:Body><urn:PushEvent><urn:sessiontoken>admin/</urn:sessiontoken><urn:domEvent><rtEvent type="order_confirmation" email="packed@example.com"><ctx><order number="CN7"/></ctx></rtEvent></urn:domEvent></urn:PushEvent></soapenv:Body></soapenv:Envelope>`;
+  const pushed = await fetch(`${url}/nl/jsp/soaprouter.jsp`, { method: 'POST', headers: { 'content-type': 'text/xml; charset=utf-8', soapaction: 'nms:rtEvent#PushEvent' }, body: envelope });
+  const reply = await pushed.text();
+  assert.equal(pushed.status, 200, reply);
+  const id = /<plId[^>]*>(\d+)<\/plId>/.exec(reply)?.[1];
+  assert.ok(id && id !== '0', reply);
+
+  const browser = await launchChromium();
+  t.after(() => browser.close());
+  const page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
+  const problems = [];
+  page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
+  page.on('console', (msg) => msg.type() === 'error' && problems.push(`console error: ${msg.text()}`));
+  await page.goto(`${url}/console/`);
+  await page.getByRole('status').filter({ hasText: `Live ${url}` }).waitFor();
+  await explore(page, 'mcExec1', 'Real time events');
+  const row = page.getByRole('grid', { name: 'Events' }).getByRole('row').filter({ hasText: 'packed@example.com' });
+  await row.waitFor({ timeout: 30_000 });
+  assert.match(await row.innerText(), /order_confirmation/);
+  assert.deepEqual(problems, []);
 });
