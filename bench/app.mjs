@@ -16,17 +16,17 @@
 //     layout, and which callback);
 //   - the generator: events/s from the click on Generate to "done", against mc.generate of the
 //     same spec on IndexedDB in a blank page of the same browser (no UI), same seed, same state;
-//   - the size of what a first visit loads (www/dist), gzipped.
+//   - a first visit (an empty cache) as `npm start` serves the app: the bytes each response
+//     transferred, compressed, and the time until the app is usable, on loopback and on "Slow 4G".
 //
 // The profile is a temporary directory (a persistent context): IndexedDB is on disk, as for a
 // user. A default Playwright context is off the record, and keeps IndexedDB in memory.
 //
 // Alone: `node bench/app.mjs [--quick]` prints the figures as JSON.
 
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { gzipSync } from 'node:zlib';
 import { chromium as playwright } from 'playwright-core';
 import { CHROMIUM_PATH, REPO_ROOT } from '../tests/browser/harness.mjs';
 import { serveStatic } from '../scripts/serve.mjs';
@@ -52,13 +52,60 @@ function within(ms, promise, what) {
   ]).finally(() => clearTimeout(timer));
 }
 
-/** The gzipped size (level 9) of what the app loads, in KiB. */
-export function bundleSizes() {
-  const dir = join(REPO_ROOT, 'www', 'dist');
-  return ['app.js', 'app.css', 'worker.js', 'message_center_bg.wasm'].map((file) => {
-    const bytes = readFileSync(join(dir, file));
-    return { file, kib: bytes.length / 1024, gzipKib: gzipSync(bytes, { level: 9 }).length / 1024 };
+const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+/** DevTools' "Slow 4G" preset: 562.5 ms of latency, 1.44 Mbit/s down, 675 kbit/s up. */
+const SLOW_4G = { offline: false, latency: 562.5, downloadThroughput: (1.6e6 * 0.9) / 8, uploadThroughput: (750e3 * 0.9) / 8 };
+
+/**
+ * A first visit of the app as `npm start` serves it (scripts/serve.mjs on www/, compressed), in a
+ * fresh browser context (an empty cache): every response with its encoding and the bytes that
+ * crossed the network (headers and encoded body), and the time until the app is usable (the
+ * Topology page with its sandbox open) on loopback and under DevTools' "Slow 4G"; then a second
+ * visit in the same context (what the cache saves).
+ */
+export async function firstVisit() {
+  /** What the server sent, as it counts it: status, encoding, bytes of the status line, headers and body. */
+  let sent = [];
+  const server = await serveStatic(join(REPO_ROOT, 'www'), {
+    onRequest: (req, res) =>
+      res.on('finish', () => {
+        const headers = Object.entries(res.getHeaders()).reduce((n, [k, v]) => n + k.length + String(v).length + 4, 0);
+        sent.push({
+          url: new URL(req.url ?? '/', 'http://x').pathname,
+          status: res.statusCode,
+          encoding: String(res.getHeader('content-encoding') ?? 'identity'),
+          bytes: 17 + headers + 2 + (res.statusCode === 200 ? Number(res.getHeader('content-length') ?? 0) : 0),
+        });
+      }),
   });
+  const browser = await playwright.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS });
+  try {
+    const visit = async (context, { slow = false } = {}) => {
+      sent = [];
+      const page = await context.newPage();
+      if (slow) await (await context.newCDPSession(page)).send('Network.emulateNetworkConditions', SLOW_4G);
+      const t0 = Date.now();
+      await page.goto(server.url('/'));
+      await page.getByRole('heading', { name: 'Topology' }).waitFor({ timeout: 120_000 });
+      const ms = Date.now() - t0;
+      await page.waitForLoadState('networkidle');
+      await page.close();
+      const rows = sent.sort((a, b) => b.bytes - a.bytes);
+      return { ms, rows, total: rows.reduce((n, r) => n + r.bytes, 0) };
+    };
+    let context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
+    const first = await visit(context);
+    const again = await visit(context);
+    await context.close();
+    context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
+    const slow = await visit(context, { slow: true });
+    await context.close();
+    return { first, again, slow };
+  } finally {
+    await browser.close();
+    await server.close();
+  }
 }
 
 // ---- the blank page: sandboxes filled with the package ----
@@ -312,7 +359,9 @@ function pageHelpers() {
  * @param {{ quick?: boolean, log?: (s: string) => void }} [options]
  */
 export async function appBench({ quick = false, log = () => {} } = {}) {
-  buildWww();
+  await buildWww();
+  log('app: a first visit, then a second, then a first under "Slow 4G"');
+  const visit = await firstVisit();
   const load = [loadavg()[0]];
   const sizes = quick ? [100_000] : [100_000, 1_000_000];
   const profile = mkdtempSync(join(tmpdir(), 'mc-app-bench-'));
@@ -323,7 +372,7 @@ export async function appBench({ quick = false, log = () => {} } = {}) {
       executablePath: CHROMIUM_PATH,
       headless: true,
       viewport: { width: 1400, height: 1000 },
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: CHROMIUM_ARGS,
     });
     const problems = [];
     const watch = (page, where) => {
@@ -428,7 +477,7 @@ export async function appBench({ quick = false, log = () => {} } = {}) {
     await page.close();
 
     load.push(loadavg()[0]);
-    return { version, cores: cpus().length, load, lists, generator: { spec: specOf(GENERATE), label: GENERATE.label, rounds, engine: best(engine), app: best(app), engineRuns: engine, appRuns: app }, bundle: bundleSizes(), problems };
+    return { version, cores: cpus().length, load, lists, generator: { spec: specOf(GENERATE), label: GENERATE.label, rounds, engine: best(engine), app: best(app), engineRuns: engine, appRuns: app }, visit, problems };
   } finally {
     await context?.close().catch(() => {});
     await server.close();

@@ -356,6 +356,12 @@ export interface OpenOptions {
   groupCommit?: boolean;
 }
 
+/** How much of the engine's wasm has arrived (`MessageCenter.load`), in bytes (uncompressed). */
+export interface LoadProgress {
+  loaded: number;
+  total: number;
+}
+
 /**
  * The Message Center: a control instance and its execution instances, on one storage, with a
  * virtual clock. Every method that changes something is one storage transaction (or, for
@@ -363,6 +369,14 @@ export interface OpenOptions {
  */
 export declare class MessageCenter {
   private constructor();
+
+  /**
+   * Loads the engine (the wasm) without opening anything, reporting its download as it goes, so
+   * that a page can show a progress bar before its first `open()`. Idempotent: later calls and
+   * `open()` reuse the first load (a failed load is tried again). In Node the engine is loaded
+   * already: `onProgress` hears once that all of it is there.
+   */
+  static load(options?: { onProgress?: (progress: LoadProgress) => void }): Promise<void>;
 
   /** Opens (or creates) a Message Center on a storage adapter. */
   static open(options?: OpenOptions): Promise<MessageCenter>;

@@ -13,10 +13,13 @@ import { readFileSync } from 'node:fs';
  * @param {URL} wasmUrl its wasm
  */
 export function nodeEngineLoader(glue, glueUrl, wasmUrl) {
-  const module = new WebAssembly.Module(readFileSync(wasmUrl));
+  const bytes = readFileSync(wasmUrl);
+  const module = new WebAssembly.Module(bytes);
   glue.initSync({ module });
   let instances = 0;
-  return async function loadEngine({ fresh = false } = {}) {
+  return async function loadEngine({ fresh = false, onProgress } = {}) {
+    // Loaded already: one report of the whole.
+    onProgress?.({ loaded: bytes.length, total: bytes.length });
     if (!fresh) return glue;
     instances++;
     const other = await import(`${glueUrl.href}?instance=${instances}`);

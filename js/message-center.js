@@ -61,7 +61,8 @@ function time(what, v) {
  * Builds the MessageCenter class over a way to get the wasm module's exports (`WasmEngine`,
  * `freshSeed`): synchronously loaded in Node, fetched in browsers. `loadEngine({ fresh: true })`
  * must give a new instance of the module, used to rebuild the engine after a trap.
- * @param {(options?: { fresh?: boolean }) => Promise<any>} loadEngine
+ * A first load may report its progress (`onProgress`: bytes of the wasm received, of its total).
+ * @param {(options?: { fresh?: boolean, onProgress?: (p: { loaded: number, total: number }) => void }) => Promise<any>} loadEngine
  */
 export function bindMessageCenter(loadEngine) {
   /** The Message Center: a control instance and its execution instances, on one storage. */
@@ -89,6 +90,18 @@ export function bindMessageCenter(loadEngine) {
       if (token !== OPEN) throw mcError('INVALID_ARGUMENT', 'use MessageCenter.open()');
       this.#engine = engine;
       this.#storage = storage;
+    }
+
+    /**
+     * Loads the engine (the wasm) without opening anything, reporting its download as it goes:
+     * a page can show a progress bar before its first `open()`. Idempotent: later calls (and
+     * `open()`) reuse the first load. In Node the engine is loaded already.
+     * @param {{ onProgress?: (p: { loaded: number, total: number }) => void }} [options]
+     */
+    static async load(options = {}) {
+      object('options', options);
+      if (options.onProgress !== undefined && typeof options.onProgress !== 'function') throw mcError('INVALID_ARGUMENT', 'onProgress must be a function');
+      await loadEngine({ onProgress: options.onProgress });
     }
 
     /**

@@ -313,11 +313,14 @@ if (app) {
     out(`  steps (${other.slice(0, 6).map(([name, k]) => `${name} ${int(k)}`).join(', ')}${other.length > 6 ? ', …' : ''}).`);
   }
   out();
-  const total = app.bundle.reduce((a, b) => ({ kib: a.kib + b.kib, gzipKib: a.gzipKib + b.gzipKib }), { kib: 0, gzipKib: 0 });
+  const v = app.visit;
+  const kb = (n) => `${(n / 1e3).toFixed(1)} kB`;
   table(
-    ['What a first visit loads (www/dist)', '>Raw', '>Gzipped (level 9)'],
-    [...app.bundle.map((b) => [b.file, kib(b.kib), kib(b.gzipKib)]), ['total', kib(total.kib), kib(total.gzipKib)]],
+    ['A first visit as `npm start` serves it (an empty cache)', 'Encoding', '>Transferred'],
+    [...v.first.rows.map((r) => [r.url, r.encoding, kb(r.bytes)]), ['total', '', kb(v.first.total)]],
   );
+  out(`  ${kb(v.first.total)} transferred ${target(v.first.total < 0.8e6, '< 0.8 MB')}; usable after ${v.first.ms} ms on loopback, ${(v.slow.ms / 1000).toFixed(1)} s on DevTools' "Slow 4G"`);
+  out(`  (${kb(v.slow.total)}); a second visit transfers ${kb(v.again.total)} (${v.again.rows.filter((r) => r.status === 304).length} answers 304, the rest kept by the browser).`);
   out();
   for (const p of app.problems) out(`  ⚠ ${p}`);
   if (app.problems.length) out();

@@ -13,7 +13,9 @@
 
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { gzipSync } from 'node:zlib';
+import { promisify } from 'node:util';
+import { brotliCompress, constants as zlib, gzip, gzipSync } from 'node:zlib';
+import { contentVersion } from '../js/server/static.js';
 import { ensureNodeModules, ensureRustTools, root, sh } from './tools.mjs';
 
 function newest(dir) {
@@ -74,14 +76,27 @@ function vendor() {
   ]);
 }
 
+/**
+ * `meta.js` beside a wasm build: its size (the browser entry's download progress) and its
+ * version (the `?v=` of its URL, which lets servers have browsers keep it: js/server/static.js).
+ */
+function writeWasmMeta(outDir) {
+  const bytes = readFileSync(join(outDir, 'message_center_bg.wasm'));
+  writeFileSync(
+    join(outDir, 'meta.js'),
+    `// Written by scripts/build.mjs: the size and version of message_center_bg.wasm.\nexport const wasmBytes = ${bytes.length};\nexport const wasmVersion = '${contentVersion(bytes)}';\n`,
+  );
+}
+
 /** The package: dist/wasm/, dist/vendor/ and dist/node.cjs. */
 export function build({ force = false } = {}) {
   ensureNodeModules();
   const stamp = join(dist, '.stamp');
-  if (!force && fresh(stamp, join(dist, 'node.cjs'), join(dist, 'wasm', 'message_center_bg.wasm'), join(dist, 'vendor', 'sorted-btree.js'))) return;
+  if (!force && fresh(stamp, join(dist, 'node.cjs'), join(dist, 'wasm', 'message_center_bg.wasm'), join(dist, 'wasm', 'meta.js'), join(dist, 'vendor', 'sorted-btree.js'))) return;
   ensureRustTools();
   vendor();
   const { before, bg } = buildWasm({ outDir: join(dist, 'wasm'), profile: 'wasm' });
+  writeWasmMeta(join(dist, 'wasm'));
   const size = wasmSize(bg);
   console.log(`wasm: ${(before / 1024).toFixed(1)} KiB from wasm-bindgen, ${size.kib.toFixed(1)} KiB after wasm-opt, ${size.gzipKib.toFixed(1)} KiB gzipped`);
   sh(join(root, 'node_modules/.bin/esbuild'), [
@@ -102,6 +117,7 @@ export function buildBench() {
   const stamp = join(dist, 'bench', '.stamp');
   if (fresh(stamp, join(dist, 'bench', 'message_center_bg.wasm'))) return;
   buildWasm({ outDir: join(dist, 'bench'), profile: 'wasm', features: ['bench'], targetDir: 'target/bench' });
+  writeWasmMeta(join(dist, 'bench'));
   writeFileSync(stamp, new Date().toISOString());
 }
 
@@ -111,35 +127,60 @@ export function buildFaults() {
   const stamp = join(dist, 'faults', '.stamp');
   if (fresh(stamp, join(dist, 'faults', 'message_center_bg.wasm'))) return;
   buildWasm({ outDir: join(dist, 'faults'), profile: 'dev', features: ['fault-injection'], optimize: false, targetDir: 'target/faults' });
+  writeWasmMeta(join(dist, 'faults'));
   writeFileSync(stamp, new Date().toISOString());
 }
 
+/** The files of www/dist/ a browser loads, which the build also writes compressed (`.br`, `.gz`). */
+const SERVED = ['app.js', 'app.css', 'worker.js', 'wasm/message_center.js', 'wasm/message_center_bg.wasm'];
+
 /**
- * The browser app (www/dist/): the page bundle and the worker bundle, minified, with the wasm the
- * package's glue looks for beside the worker (its first instance) and under wasm/ (the fresh
- * instance the shell loads after a trap). Prints the gzipped size of what a first visit loads.
+ * The browser app (www/dist/): the page bundle, then the worker bundle, minified, with the
+ * package's wasm beside the worker (under wasm/, where the package's browser entry looks for it
+ * from the bundle). The page names the worker with its version (`worker.js?v=…`) and the worker
+ * names the wasm with its own, so that servers may let browsers keep both; each served file is
+ * also written compressed at the best levels (brotli 11, gzip 9), which js/server/static.js
+ * sends as they are. Prints the compressed size of what a first visit loads.
  */
-export function buildWww({ force = false } = {}) {
+export async function buildWww({ force = false } = {}) {
   build();
   const out = join(root, 'www', 'dist');
   const stamp = join(out, '.stamp');
   const www = Math.max(newest(join(root, 'www', 'src')), statSync(join(root, 'www', 'index.html')).mtimeMs, statSync(join(dist, '.stamp')).mtimeMs);
-  const outputs = ['app.js', 'app.css', 'worker.js', 'message_center_bg.wasm', 'wasm/message_center.js', 'wasm/message_center_bg.wasm'].map((f) => join(out, f));
+  const outputs = SERVED.flatMap((f) => [f, `${f}.br`, `${f}.gz`]).map((f) => join(out, f));
   if (!force && existsSync(stamp) && statSync(stamp).mtimeMs >= www && statSync(stamp).mtimeMs >= inputs() && outputs.every((o) => existsSync(o))) return;
   mkdirSync(join(out, 'wasm'), { recursive: true });
-  sh(join(root, 'node_modules/.bin/esbuild'), [
-    'app=www/src/main.js', 'worker=www/src/worker.js', '--bundle', '--format=esm', '--platform=browser', '--minify', '--sourcemap',
-    '--target=chrome110,firefox115,safari16', '--outdir=www/dist', '--log-level=warning',
-  ]);
-  for (const f of ['message_center_bg.wasm']) copyFileSync(join(dist, 'wasm', f), join(out, f));
+  const esbuild = (entry, define = []) =>
+    sh(join(root, 'node_modules/.bin/esbuild'), [
+      entry, '--bundle', '--format=esm', '--platform=browser', '--minify', '--sourcemap',
+      '--target=chrome110,firefox115,safari16', '--outdir=www/dist', '--log-level=warning', ...define,
+    ]);
+  esbuild('worker=www/src/worker.js');
+  const workerVersion = contentVersion(readFileSync(join(out, 'worker.js')));
+  esbuild('app=www/src/main.js', [`--define:__MC_WORKER_VERSION__="${workerVersion}"`]);
   for (const f of ['message_center.js', 'message_center_bg.wasm']) copyFileSync(join(dist, 'wasm', f), join(out, 'wasm', f));
-  const gz = (f) => gzipSync(readFileSync(join(out, f)), { level: 9 }).length / 1024;
-  console.log(`app: ${gz('app.js').toFixed(1)} KiB page + ${gz('app.css').toFixed(1)} KiB css + ${gz('worker.js').toFixed(1)} KiB worker + ${gz('message_center_bg.wasm').toFixed(1)} KiB wasm, gzipped`);
+  const sizes = await Promise.all(SERVED.map((f) => compressFile(join(out, f))));
+  const kib = (n) => `${(n / 1024).toFixed(1)} KiB`;
+  const first = ['app.js', 'app.css', 'worker.js', 'wasm/message_center_bg.wasm'];
+  const total = (k) => SERVED.reduce((sum, f, i) => sum + (first.includes(f) ? sizes[i][k] : 0), 0);
+  console.log(`app: a first visit loads ${kib(total('raw'))}: ${kib(total('br'))} with brotli, ${kib(total('gz'))} with gzip (page ${kib(sizes[0].br)}, css ${kib(sizes[1].br)}, worker ${kib(sizes[2].br)}, wasm ${kib(sizes[4].br)}, brotli)`);
   writeFileSync(stamp, new Date().toISOString());
+}
+
+/** Writes `file.br` and `file.gz` at the best levels; returns the three sizes. */
+async function compressFile(file) {
+  const bytes = readFileSync(file);
+  const [br, gz] = await Promise.all([
+    promisify(brotliCompress)(bytes, { params: { [zlib.BROTLI_PARAM_QUALITY]: zlib.BROTLI_MAX_QUALITY, [zlib.BROTLI_PARAM_SIZE_HINT]: bytes.length } }),
+    promisify(gzip)(bytes, { level: 9 }),
+  ]);
+  writeFileSync(`${file}.br`, br);
+  writeFileSync(`${file}.gz`, gz);
+  return { raw: bytes.length, br: br.length, gz: gz.length };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const force = process.argv.includes('--force');
   build({ force });
-  if (process.argv.includes('--www')) buildWww({ force });
+  if (process.argv.includes('--www')) await buildWww({ force });
 }

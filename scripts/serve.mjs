@@ -1,35 +1,28 @@
-// A small static file server (GET and HEAD, no listings, paths cannot leave the root, nothing
-// cached): `npm start` serves www/ with it, and the browser tests serve the repository.
+// A small static file server (GET and HEAD, no listings, paths cannot leave the root), compressed
+// and cached as js/server/static.js says: `npm start` serves www/ with it, and the browser tests
+// serve the repository.
 
 import { createServer } from 'node:http';
-import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { extname, join, resolve, sep } from 'node:path';
-
-const MIME = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.json': 'application/json; charset=utf-8',
-  '.wasm': 'application/wasm',
-  '.css': 'text/css; charset=utf-8',
-  '.map': 'application/json; charset=utf-8',
-  '.txt': 'text/plain; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-};
+import { join, resolve, sep } from 'node:path';
+import { createStaticSender } from '../js/server/static.js';
 
 /**
  * Serves `root` on `host:port` (port 0: one the system picks; a port in use: the next free one,
  * unless `strictPort`).
  *
+ * `onRequest` hears of every request and its response (the tests and the benchmark count what
+ * reaches the server and what it sends).
+ *
  * @param {string} root
- * @param {{ host?: string, port?: number, strictPort?: boolean }} [options]
+ * @param {{ host?: string, port?: number, strictPort?: boolean, onRequest?: (req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse) => void }} [options]
  * @returns {Promise<{ origin: string, url: (path: string) => string, close: () => Promise<void> }>}
  */
-export async function serveStatic(root, { host = '127.0.0.1', port = 0, strictPort = false } = {}) {
+export async function serveStatic(root, { host = '127.0.0.1', port = 0, strictPort = false, onRequest } = {}) {
   const base = resolve(root);
+  const sendFile = createStaticSender();
   const server = createServer(async (req, res) => {
+    onRequest?.(req, res);
     const send = (/** @type {number} */ status, /** @type {string} */ text) => {
       res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8' });
       res.end(text);
@@ -39,21 +32,11 @@ export async function serveStatic(root, { host = '127.0.0.1', port = 0, strictPo
       const { pathname } = new URL(req.url ?? '/', 'http://localhost');
       let file = resolve(join(base, decodeURIComponent(pathname)));
       if (file !== base && !file.startsWith(base + sep)) return send(403, 'forbidden');
-      let info = await stat(file).catch(() => null);
-      if (info?.isDirectory()) {
-        file = join(file, 'index.html');
-        info = await stat(file).catch(() => null);
-      }
-      if (!info?.isFile()) return send(404, `not found: ${pathname}`);
-      res.writeHead(200, {
-        'content-type': MIME[/** @type {keyof typeof MIME} */ (extname(file).toLowerCase())] ?? 'application/octet-stream',
-        'content-length': info.size,
-        'cache-control': 'no-store',
-      });
-      if (req.method === 'HEAD') return res.end();
-      createReadStream(file).on('error', () => res.destroy()).pipe(res);
+      if ((await stat(file).catch(() => null))?.isDirectory()) file = join(file, 'index.html');
+      if (!(await sendFile(req, res, file))) return send(404, `not found: ${pathname}`);
     } catch (err) {
-      send(err instanceof URIError ? 400 : 500, String(err));
+      if (!res.headersSent) send(err instanceof URIError ? 400 : 500, String(err));
+      else res.destroy();
     }
   });
   for (let p = port, tries = 0; ; p++, tries++) {

@@ -14,7 +14,7 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) {
   console.error(`--port: "${values.port}" is not a port number (0–65535)`);
   process.exit(2);
 }
-buildWww();
+await buildWww();
 const server = await serveStatic(join(root, 'www'), { host: values.host, port });
 console.log(`\nThe Message Center simulator is served at ${server.url('/')}\n(www/ is static: any file server works too.) Ctrl+C stops it.`);
 const stop = () => server.close().then(() => process.exit(0));

@@ -14,7 +14,7 @@ sh('cargo', ['clippy', '--quiet', '--all-targets', '--features', 'driver,bench,f
 sh('cargo', ['clippy', '--quiet', '--lib', '--target', 'wasm32-unknown-unknown', '--', '-D', 'warnings']);
 build();
 buildFaults();
-buildWww();
+await buildWww();
 ensureChromium();
 ensureNginx();
 sh('cargo', ['test', '--quiet']);

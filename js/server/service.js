@@ -8,8 +8,10 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { MessageCenter, createMemoryStorage, mcError } from '../node.js';
 import { remoteStorage, routedStorage, storageEndpoint } from './remote.js';
+import { createStaticSender } from './static.js';
 import { openApi, restCall, restRoute } from './rest.js';
 
 
@@ -446,20 +448,17 @@ export async function startService(options = {}) {
     return streams.get(ns);
   };
 
-  /** The browser app (www/, built by `npm start` or `npm run build`) as the live console. */
+  /** The browser app (www/: the package ships it built) as the live console. */
+  const sendFile = createStaticSender();
   async function consoleFile(req, res, p) {
+    if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'text/plain; charset=utf-8', 'The console takes GET and HEAD.\n', { allow: 'GET, HEAD' });
     if (p === '/console') return send(res, 301, 'text/plain; charset=utf-8', 'Moved\n', { location: '/console/' });
     const rel = p === '/console/' ? 'index.html' : p.slice('/console/'.length);
     const file = CONSOLE_FILES.get(rel);
     if (!file) return text(res, 404, `Not found: ${p}\n`);
-    let body;
-    try {
-      body = readFileSync(new URL(`../../www/${file.path}`, import.meta.url));
-    } catch {
+    if (!(await sendFile(req, res, fileURLToPath(new URL(`../../www/${file.path}`, import.meta.url)), { type: file.type }))) {
       return text(res, 404, 'The console is not built: run `npm start` (or `npm run build`) in the repository.\n');
     }
-    res.writeHead(200, { 'content-type': file.type, 'content-length': body.length, 'cache-control': 'no-store' });
-    res.end(body);
   }
 
   /** Keeps what a request did in its Message Center's journal (bounded, newest first). */

@@ -10,7 +10,7 @@ export const SHOTS = join(REPO_ROOT, 'tmp', 'screenshots');
 
 /** Opens the app in a fresh browser context. */
 export async function openApp(t) {
-  buildWww();
+  await buildWww();
   const { page, problems, server } = await openPage(t, join(REPO_ROOT, 'www'), { viewport: { width: 1400, height: 1000 } });
   await page.goto(server.url('/'));
   await page.getByRole('heading', { name: 'Topology' }).waitFor();

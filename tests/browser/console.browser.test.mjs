@@ -13,7 +13,7 @@ import { startService } from '../../js/server/service.js';
 
 test('the console shows the service: instances, workflows, and the status list live as the SDK pushes', { timeout: 120_000 }, async (t) => {
   if (!requireChromium(t)) return;
-  buildWww();
+  await buildWww();
   const svc = await startService({
     port: 0,
     clock: 'virtual',

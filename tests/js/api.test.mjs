@@ -680,3 +680,15 @@ test('a call made while a long command runs goes between two of its steps', asyn
   assert.ok(story.event.created < adv.now, `${story.event.created} < ${adv.now}`);
   assert.equal(story.event.status, 'sent', 'and routed and sent by the rest of the day');
 });
+
+test('MessageCenter.load: in Node the engine is there, onProgress hears it once; a bad option is refused', async () => {
+  const heard = [];
+  await MessageCenter.load({ onProgress: (p) => heard.push(p) });
+  assert.equal(heard.length, 1);
+  assert.ok(heard[0].loaded > 1_000_000 && heard[0].loaded === heard[0].total, JSON.stringify(heard));
+  await MessageCenter.load();
+  await assert.rejects(MessageCenter.load({ onProgress: 'yes' }), { code: 'INVALID_ARGUMENT', message: 'onProgress must be a function' });
+  await assert.rejects(MessageCenter.load(null), { code: 'INVALID_ARGUMENT' });
+  const mc = await MessageCenter.open();
+  await mc.close();
+});

@@ -53,6 +53,7 @@ import type {
   Template,
   TemplateInput,
   Workflow,
+  LoadProgress,
 } from 'message-center';
 
 async function main(): Promise<void> {
@@ -63,6 +64,9 @@ async function main(): Promise<void> {
     now: new Date('2026-03-02T08:00:00Z'),
     config: { batchSize: 200, schedules: { rtEventsProcessing: { periodMs: 5_000 } }, email: { hardPpm: 0 } },
   });
+  const progress: LoadProgress[] = [];
+  await MessageCenter.load({ onProgress: (p: LoadProgress) => progress.push({ loaded: p.loaded, total: p.total }) });
+  await MessageCenter.load();
   await MessageCenter.open({ seed: '1', now: '2026-03-02T08:00:00Z' });
   await MessageCenter.open();
   await MessageCenter.open({ groupCommit: true, cacheBytes: 0 });

@@ -4,7 +4,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { signal } from '@preact/signals';
 import { html } from './html.js';
-import { call, enumerations, mc, now, ready, service, workerError } from './engine.js';
+import { call, enumerations, loading, mc, now, ready, service, workerError } from './engine.js';
 import { route, go } from './router.js';
 import { ErrorText } from './ui.js';
 import { Clock, clockText } from './clock.js';
@@ -39,6 +39,17 @@ async function openFromRoute() {
   }
 }
 
+/** What shows until the sandbox is open: the engine's download while it is under way. */
+function Opening() {
+  const l = loading.value;
+  if (!l) return html`<p class="loading">Opening the sandbox…</p>`;
+  const mb = (n) => (n / 1e6).toFixed(1);
+  return html`<div class="loading">
+    <label for="engine-progress">Loading the engine: ${mb(l.loaded)} of ${mb(l.total)} MB</label>
+    <progress id="engine-progress" max=${l.total} value=${l.loaded}></progress>
+  </div>`;
+}
+
 export function App() {
   const r = route.value;
   useEffect(() => {
@@ -70,7 +81,7 @@ export function App() {
       </div>`}
       <div class="body">
         <nav class="explorer" aria-label="Explorer">${sb && html`<${Explorer} key=${sb.id} />`}</nav>
-        <main class="page" id="main">${sb ? html`<${Page} key=${`${r.instance}/${r.page}`} />` : !openError.value && html`<p class="loading">Opening the sandbox…</p>`}</main>
+        <main class="page" id="main">${sb ? html`<${Page} key=${`${r.instance}/${r.page}`} />` : !openError.value && html`<${Opening} />`}</main>
       </div>
     </div>`;
 }

@@ -3,7 +3,9 @@
 
 import { signal } from '@preact/signals';
 
-const worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
+// The worker's URL carries its version (set by the build), so that a server may let the browser keep it.
+// eslint-disable-next-line no-undef
+const worker = new Worker(new URL(`./worker.js?v=${typeof __MC_WORKER_VERSION__ === 'string' ? __MC_WORKER_VERSION__ : ''}`, import.meta.url), { type: 'module' });
 // Leaving the page: the worker closes the sandbox (and lets go of its lock) at once.
 addEventListener('pagehide', () => worker.postMessage({ id: 0, call: 'closeSandbox', params: {} }));
 let nextId = 1;
@@ -17,6 +19,8 @@ export const now = signal(null);
 export const clock = signal({ running: false, speed: 60 });
 /** The engine's enumerations (labels of statuses, channels, queues; test addresses), once read. */
 export const enumerations = signal(null);
+/** The engine's download while it is under way: `{ loaded, total }` bytes; null before and after. */
+export const loading = signal(null);
 /** Errors the worker reports outside a call (the clock runner's). */
 export const workerError = signal(null);
 /**
@@ -31,7 +35,12 @@ export const ready = new Promise((resolve) => {
       resolve();
     }
   });
-}).then(() => (service ? call('connect', { url: service }) : null));
+}).then(() => {
+  if (service) return call('connect', { url: service });
+  // The in-page engine: its download starts at once (opening a sandbox waits for it).
+  call('loadEngine').catch((e) => (workerError.value = e));
+  return null;
+});
 
 worker.onmessage = ({ data }) => {
   if (data.re !== undefined) {
@@ -47,6 +56,9 @@ worker.onmessage = ({ data }) => {
       now.value = data.now;
       clock.value = data.clock;
       version.value = data.version;
+      break;
+    case 'loading':
+      loading.value = data.loaded < data.total ? { loaded: data.loaded, total: data.total } : null;
       break;
     case 'progress':
     case 'chunk':

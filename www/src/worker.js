@@ -288,6 +288,18 @@ const handlers = {
     return r;
   },
   connect: ({ url }) => connect(url),
+  /** Downloads the engine (the page shows its progress, at most every 50 ms and at the end). */
+  loadEngine: () => {
+    let last = 0;
+    return MessageCenter.load({
+      onProgress: ({ loaded, total }) => {
+        const t = Date.now();
+        if (loaded < total && t - last < 50) return;
+        last = t;
+        post({ event: 'loading', loaded, total });
+      },
+    });
+  },
   sandboxes: () => (remote ? [{ id: SERVICE_ID, name: `Service ${remote.url}` }] : sandboxes.list()),
   createSandbox: ({ name, seed, now }) =>
     serially(async () => {
