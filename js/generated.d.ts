@@ -20,7 +20,7 @@ export type ChannelCode = 0 | 1 | 2 | 3 | 4 | 5 | 20 | 25 | 40 | 41 | 42 | 120;
 export type TemplateChannel = 'email' | 'sms' | 'mobileApp' | 'ios' | 'android';
 
 /** Stable error codes of the core (src/error.rs). */
-export type CoreErrorCode = 'INVALID_EVENT' | 'MISSING_EVENT_TYPE' | 'UNKNOWN_EVENT_TYPE' | 'UNKNOWN_CHANNEL' | 'INVALID_EMAIL' | 'INVALID_PHONE' | 'INVALID_DATE' | 'MALFORMED_XML' | 'XML_DTD_REFUSED' | 'INVALID_JSON' | 'CTX_TOO_LARGE' | 'INPUT_TOO_LARGE' | 'UNKNOWN_INSTANCE' | 'DUPLICATE_INSTANCE' | 'NO_INSTANCE_AVAILABLE' | 'DUPLICATE_EVENT_TYPE' | 'DUPLICATE_TEMPLATE' | 'UNKNOWN_TEMPLATE' | 'TEMPLATE_SYNTAX' | 'TEMPLATE_NOT_PUBLISHABLE' | 'TEMPLATE_PUBLISHED' | 'UNKNOWN_SEED' | 'UNKNOWN_EVENT' | 'INVALID_QUERY' | 'INVALID_EVENT_ID' | 'CLOCK_BACKWARDS' | 'UNKNOWN_WORKFLOW' | 'WORKFLOW_EXISTS' | 'WORKFLOW_STATE' | 'INVALID_ARGUMENT' | 'STORAGE_CORRUPT' | 'STORAGE_FORMAT' | 'BUSY' | 'WAIT_BLOCKED' | 'WAIT_TIMEOUT' | 'ACCESS_DENIED' | 'SESSION_INVALID' | 'INTERNAL';
+export type CoreErrorCode = 'INVALID_EVENT' | 'MISSING_EVENT_TYPE' | 'UNKNOWN_EVENT_TYPE' | 'UNKNOWN_CHANNEL' | 'INVALID_EMAIL' | 'INVALID_PHONE' | 'INVALID_DATE' | 'MALFORMED_XML' | 'XML_DTD_REFUSED' | 'INVALID_JSON' | 'CTX_TOO_LARGE' | 'INPUT_TOO_LARGE' | 'UNKNOWN_INSTANCE' | 'DUPLICATE_INSTANCE' | 'NO_INSTANCE_AVAILABLE' | 'DUPLICATE_EVENT_TYPE' | 'DUPLICATE_TEMPLATE' | 'UNKNOWN_TEMPLATE' | 'TEMPLATE_SYNTAX' | 'TEMPLATE_NOT_PUBLISHABLE' | 'TEMPLATE_RENDER' | 'TEMPLATE_PUBLISHED' | 'DUPLICATE_BLOCK' | 'UNKNOWN_BLOCK' | 'BLOCK_IN_USE' | 'UNKNOWN_SEED' | 'UNKNOWN_EVENT' | 'INVALID_QUERY' | 'INVALID_EVENT_ID' | 'CLOCK_BACKWARDS' | 'UNKNOWN_WORKFLOW' | 'WORKFLOW_EXISTS' | 'WORKFLOW_STATE' | 'INVALID_ARGUMENT' | 'STORAGE_CORRUPT' | 'STORAGE_FORMAT' | 'BUSY' | 'WAIT_BLOCKED' | 'WAIT_TIMEOUT' | 'ACCESS_DENIED' | 'SESSION_INVALID' | 'INTERNAL';
 
 /** Which queue an event goes to: `nms:rtEvent` or `nms:batchEvent`. */
 export type Queue = "rt" | "batch";
@@ -35,13 +35,13 @@ export type EventStatusName = "pending" | "pendingDelivery" | "sent" | "ignored"
 export type ChannelName = "email" | "sms" | "phone" | "paper" | "fax" | "agency" | "facebook" | "twitter" | "mobileApp" | "ios" | "android" | "other";
 
 /** Why a delivery log failed or was ignored. */
-export type FailureType = "hard" | "soft" | "ignored" | "async" | "expired";
+export type FailureType = "hard" | "soft" | "ignored" | "async" | "expired" | "personalization";
 
 /** State of a workflow. */
 export type WorkflowState = "beingEdited" | "started" | "paused" | "stopped";
 
 /** What one run of a workflow counts. */
-export type RunCount = "processed" | "stale" | "expired" | "notTakenIntoAccount" | "processingErrors" | "routed" | "attempts" | "cancelled" | "ignored" | "sent" | "hardBounces" | "softBounces" | "asyncBounces" | "deliveryFailed" | "events" | "deliveryLogs" | "eventsPurged" | "deliveryLogsPurged" | "archivedEventsPurged";
+export type RunCount = "processed" | "stale" | "expired" | "notTakenIntoAccount" | "processingErrors" | "routed" | "attempts" | "cancelled" | "ignored" | "sent" | "hardBounces" | "softBounces" | "asyncBounces" | "deliveryFailed" | "events" | "deliveryLogs" | "eventsPurged" | "deliveryLogsPurged" | "archivedEventsPurged" | "personalizationErrors";
 
 /**
  * A point in time as the API takes it: ms since the epoch, or ISO 8601 text (a date without a
@@ -86,6 +86,18 @@ export type ChannelRates = {
   sendDelayMs: number;
   /** Extra random delay, 0..=jitter, drawn from the seed. */
   sendJitterMs: number;
+};
+
+/** Bounds of one render of a template field. */
+export type PersonalizationLimits = {
+  /** Steps (statements, loop turns, calls, regular-expression work). */
+  maxSteps: number;
+  /** Nesting of calls and blocks ("too much recursion" above it). */
+  maxDepth: number;
+  /** Bytes of the rendered field. */
+  maxOutputBytes: number;
+  /** Bytes of objects, strings and XML a render makes. */
+  maxMemoryBytes: number;
 };
 
 /** The engine's configuration. */
@@ -156,6 +168,18 @@ export type Config = {
   trustedRanges: Array<string>;
   /** Lifetime of a session from `xtk:session#Logon` (the server's `sessionTimeOut`, 24 h). */
   sessionTimeoutMs: number;
+  /**
+   * The instances' time zone: local time of templates' `Date` and of `formatDate` ([U]: the
+   * server's or operator's zone in the product; UTC by default). An IANA name the engine
+   * knows (`Europe/Paris`, `America/New_York`…: current rules, no history) or a POSIX rule
+   * (`CET-1CEST,M3.5.0,M10.5.0/3`).
+   */
+  timeZone: string;
+  /**
+   * What one render of a template field may use ([U]: the product's limits are not
+   * documented; a bound hit fails the message, see the README).
+   */
+  personalization: PersonalizationLimits;
 };
 
 /** Clock, seed and configuration. */
@@ -346,6 +370,66 @@ export type Template = {
   created: string;
   /** Last modified. */
   lastModified: string;
+};
+
+/** A new personalization block. */
+export type BlockInput = {
+  /** Internal name. */
+  name: string;
+  /** Label (the name by default). */
+  label: string | null;
+  /** Its JSSP. */
+  source: string;
+};
+
+/** Changes of a personalization block. */
+export type BlockPatch = {
+  /** New label. */
+  label: string | null;
+  /** New JSSP. */
+  source: string | null;
+};
+
+/** A personalization block as the API shows it. */
+export type BlockView = {
+  /** Internal name. */
+  name: string;
+  /** Label. */
+  label: string;
+  /** Its JSSP. */
+  source: string;
+  /** A built-in block (as shipped, or changed: see `changed`). */
+  builtin: boolean;
+  /** A built-in block the control changed. */
+  changed: boolean;
+  /** The templates of the control that include it (directly or through another block). */
+  usedBy: Array<string>;
+};
+
+/** An option as the API shows it. */
+export type OptionView = {
+  /** Name (`NmsServer_URL`…). */
+  name: string;
+  /** Value. */
+  value: string;
+  /** A built-in option (with a default). */
+  builtin: boolean;
+  /** Set to another value than its default (or a custom option). */
+  set: boolean;
+  /** The templates of the control that include it. */
+  usedBy: Array<string>;
+};
+
+/** A syntax error of a template field (`checkTemplate`). */
+export type TemplateProblem = {
+  /** `subject`, `html` or `text`. */
+  field: string;
+  /** 1-based line. */
+  line: number;
+  /** 1-based column, in characters. */
+  column: number;
+  /** The message, as a save would give it (`HTML body: line 3, column 7: missing ; before statement`). */
+  message: string;
 };
 
 /** What `publish` and `unpublish` return: the publication log. */

@@ -52,6 +52,11 @@ import type {
   Template,
   TemplateInput,
   TemplatePatch,
+  TemplateProblem,
+  BlockInput,
+  BlockPatch,
+  BlockView,
+  OptionView,
   Workflow,
 } from './generated.js';
 
@@ -429,6 +434,23 @@ export declare class MessageCenter {
   unpublish(name: string): Promise<PublishResult>;
   /** Renders a template with one of its seed addresses (default: the first). */
   preview(name: string, seed?: string): Preview;
+  /** The syntax errors template fields would be refused with at save (empty: they compile); nothing is saved. */
+  checkTemplate(fields: { subject?: string; html?: string; text?: string }): TemplateProblem[];
+
+  // personalization blocks and options
+
+  /** Creates a personalization block of the control (`<%@ include view='name' %>`). */
+  createPersonalizationBlock(block: BlockInput): Promise<BlockView>;
+  /** Changes a personalization block (a built-in one becomes the control's own). */
+  updatePersonalizationBlock(name: string, patch: BlockPatch): Promise<BlockView>;
+  /** Deletes a personalization block of the control (BLOCK_IN_USE while a template includes it; a changed built-in one goes back to as shipped). */
+  deletePersonalizationBlock(name: string): Promise<Deleted>;
+  /** Personalization blocks: the built-in ones and the control's, with the templates that use each. */
+  personalizationBlocks(): BlockView[];
+  /** Sets an option (`xtk:option`, `<%@ include option='name' %>`); null: back to its default. */
+  setOption(name: string, value: string | null): Promise<OptionView>;
+  /** Options: the built-in ones and the control's, with the templates that use each. */
+  options(): OptionView[];
   /** Published copies on an execution instance. */
   publishedTemplates(instance: string): PublishedCopy[];
   /** Execution deliveries of an execution instance. */

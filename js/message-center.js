@@ -518,6 +518,54 @@ export function bindMessageCenter(loadEngine) {
       return this.#query({ q: 'preview', name: name('template', templateName), seed: seed ?? null });
     }
 
+    /**
+     * The syntax errors template fields would be refused with at save (none: they compile), with
+     * the control's personalization blocks and options; nothing is saved. The editor asks as you type.
+     */
+    checkTemplate(fields) {
+      const f = object('fields', fields);
+      const q = { q: 'checkTemplate' };
+      for (const k of ['subject', 'html', 'text']) {
+        if (f[k] === undefined || f[k] === null) continue;
+        if (typeof f[k] !== 'string') throw mcError('INVALID_ARGUMENT', `${k} must be a string`);
+        q[k] = f[k];
+      }
+      return this.#query(q);
+    }
+
+    // ---- personalization blocks and options ----
+
+    /** Creates a personalization block of the control (`<%@ include view='name' %>`); republish the templates that use it. */
+    async createPersonalizationBlock(block) {
+      return this.#run({ op: 'createPersonalizationBlock', block: object('block', block) });
+    }
+
+    /** Changes a personalization block (a built-in one becomes the control's own). */
+    async updatePersonalizationBlock(blockName, patch) {
+      return this.#run({ op: 'updatePersonalizationBlock', name: name('block', blockName), patch: object('patch', patch) });
+    }
+
+    /** Deletes a personalization block of the control (a changed built-in one goes back to as shipped). */
+    async deletePersonalizationBlock(blockName) {
+      return this.#run({ op: 'deletePersonalizationBlock', name: name('block', blockName) });
+    }
+
+    /** Personalization blocks: the built-in ones and the control's, with the templates that use each. */
+    personalizationBlocks() {
+      return this.#query({ q: 'personalizationBlocks' });
+    }
+
+    /** Sets an option (`xtk:option`, `<%@ include option='name' %>`); null: back to its default. */
+    async setOption(optionName, value) {
+      if (value !== null && typeof value !== 'string') return Promise.reject(mcError('INVALID_ARGUMENT', 'an option value is a string (or null: back to its default)'));
+      return this.#run({ op: 'setOption', name: name('option', optionName), value });
+    }
+
+    /** Options: the built-in ones and the control's, with the templates that use each. */
+    options() {
+      return this.#query({ q: 'options' });
+    }
+
     /** Published copies on an execution instance. */
     publishedTemplates(instance) {
       return this.#query({ q: 'published', instance: name('instance', instance) });

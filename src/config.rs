@@ -155,6 +155,35 @@ pub struct Config {
     pub trusted_ranges: Vec<String>,
     /// Lifetime of a session from `xtk:session#Logon` (the server's `sessionTimeOut`, 24 h).
     pub session_timeout_ms: i64,
+    /// The instances' time zone: local time of templates' `Date` and of `formatDate` ([U]: the
+    /// server's or operator's zone in the product; UTC by default). An IANA name the engine
+    /// knows (`Europe/Paris`, `America/New_York`…: current rules, no history) or a POSIX rule
+    /// (`CET-1CEST,M3.5.0,M10.5.0/3`).
+    pub time_zone: String,
+    /// What one render of a template field may use ([U]: the product's limits are not
+    /// documented; a bound hit fails the message, see the README).
+    pub personalization: PersonalizationLimits,
+}
+
+/// Bounds of one render of a template field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase", default, deny_unknown_fields)]
+pub struct PersonalizationLimits {
+    /// Steps (statements, loop turns, calls, regular-expression work).
+    #[ts(type = "number")]
+    pub max_steps: u64,
+    /// Nesting of calls and blocks ("too much recursion" above it).
+    pub max_depth: u32,
+    /// Bytes of the rendered field.
+    pub max_output_bytes: u32,
+    /// Bytes of objects, strings and XML a render makes.
+    pub max_memory_bytes: u32,
+}
+
+impl Default for PersonalizationLimits {
+    fn default() -> Self {
+        PersonalizationLimits { max_steps: 5_000_000, max_depth: 400, max_output_bytes: 4 << 20, max_memory_bytes: 64 << 20 }
+    }
 }
 
 impl Default for Config {
@@ -203,6 +232,8 @@ impl Default for Config {
             operators: vec![crate::security::Operator { login: "admin".into(), password: String::new(), bearer_token: None }],
             trusted_ranges: vec!["127.0.0.0/8".into(), "::1/128".into()],
             session_timeout_ms: DAY,
+            time_zone: "UTC".into(),
+            personalization: PersonalizationLimits::default(),
         }
     }
 }
@@ -289,7 +320,42 @@ impl Config {
         if self.journal_runs_kept == 0 || self.wait_limit_ms <= 0 {
             return err(ErrorCode::InvalidArgument, "journalRunsKept and waitLimitMs must be positive");
         }
+        if crate::script::TimeZone::from_name(&self.time_zone).or_else(|| crate::script::TimeZone::posix(&self.time_zone)).is_none() {
+            return err(
+                ErrorCode::InvalidArgument,
+                format!(
+                    "timeZone '{}' is not a time zone the engine knows (an IANA name such as Europe/Paris, or a POSIX rule)",
+                    crate::ctx::excerpt(&self.time_zone)
+                ),
+            );
+        }
+        let p = &self.personalization;
+        if p.max_steps < 1_000 || p.max_depth < 16 || p.max_depth > 2_000 || p.max_output_bytes < 1_024 || p.max_memory_bytes < 1 << 20 {
+            return err(
+                ErrorCode::InvalidArgument,
+                "personalization limits are too small (maxSteps ≥ 1000, 16 ≤ maxDepth ≤ 2000, maxOutputBytes ≥ 1024, maxMemoryBytes ≥ 1 MiB)",
+            );
+        }
         crate::security::validate(&self.operators, &self.trusted_ranges, self.session_timeout_ms)
+    }
+
+    /// The time zone of `time_zone` (validated: UTC if it somehow is not one).
+    pub(crate) fn tz(&self) -> crate::script::TimeZone {
+        crate::script::TimeZone::from_name(&self.time_zone)
+            .or_else(|| crate::script::TimeZone::posix(&self.time_zone))
+            .unwrap_or_else(crate::script::TimeZone::utc)
+    }
+
+    /// The bounds of a render.
+    pub(crate) fn script_bounds(&self) -> crate::script::Bounds {
+        let p = &self.personalization;
+        crate::script::Bounds {
+            steps: p.max_steps,
+            depth: p.max_depth,
+            output_bytes: p.max_output_bytes as usize,
+            memory_bytes: p.max_memory_bytes as usize,
+            ..crate::script::Bounds::default()
+        }
     }
 }
 

@@ -22,22 +22,32 @@ pub struct Node {
     pub children: Vec<Node>,
     /// Concatenated, unescaped text content directly under this element.
     pub text: String,
+    /// Mixed content: where each run of `text` stands, as (child elements before it, end of the
+    /// run in `text`), in order. Empty when all the text comes before the children (the
+    /// common case, and every store written before mixed content was kept).
+    pub mixed: Vec<(u32, u32)>,
 }
 
 /// Parses a ctx the core stored itself (canonical XML, already checked against the limits when it
 /// was received), without size limits; None if it does not parse, which renders as missing data.
 pub fn parse_stored(xml: &str) -> Option<Node> {
-    let limits = Limits { max_ctx_bytes: usize::MAX, max_document_bytes: usize::MAX, ..Limits::default() };
-    parse_xml(xml, &limits).ok()
+    let node = crate::input::xml::parse_tree(
+        xml,
+        &crate::input::xml::TreeLimits { max_depth: usize::MAX, max_value_bytes: usize::MAX, max_collection: None, qualified: false },
+    )
+    .ok()?;
+    (node.name == "ctx").then_some(node)
 }
 
 impl Node {
     /// First child element named `name`.
+    #[cfg(test)]
     pub fn child(&self, name: &str) -> Option<&Node> {
         self.children.iter().find(|c| c.name == name)
     }
 
     /// Value of attribute `name`.
+    #[cfg(test)]
     pub fn attr(&self, name: &str) -> Option<&str> {
         self.attrs.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
     }
@@ -119,7 +129,48 @@ fn escape_into(s: &str, attr: bool, out: &mut impl Sink) {
     out.put(s.get(last..).unwrap_or_default());
 }
 
+/// Writes a run of text; a whitespace-only run's first character as a reference (parsers drop
+/// whitespace-only runs: the reference keeps it alive through a round trip).
+fn text_into(text: &str, out: &mut impl Sink) {
+    match text.as_bytes().first() {
+        Some(&b) if text.bytes().all(|c| matches!(c, b' ' | b'\t' | b'\n' | b'\r')) => {
+            out.put(match b {
+                b' ' => "&#32;",
+                b'\t' => "&#9;",
+                b'\n' => "&#10;",
+                _ => "&#13;",
+            });
+            escape_into(text.get(1..).unwrap_or_default(), false, out);
+        }
+        _ => escape_into(text, false, out),
+    }
+}
+
 impl Node {
+    /// The runs of text with the number of child elements before each.
+    pub fn runs(&self) -> Vec<(usize, &str)> {
+        if self.mixed.is_empty() {
+            return if self.text.is_empty() { Vec::new() } else { vec![(0, self.text.as_str())] };
+        }
+        let mut start = 0usize;
+        let mut out = Vec::with_capacity(self.mixed.len());
+        for &(before, end) in &self.mixed {
+            let end = (end as usize).min(self.text.len());
+            out.push((before as usize, self.text.get(start..end).unwrap_or_default()));
+            start = end;
+        }
+        out
+    }
+
+    /// Writes the runs of text that stand before child `k`.
+    fn runs_before(&self, k: usize, out: &mut impl Sink) {
+        for (before, t) in self.runs() {
+            if before == k {
+                text_into(t, out);
+            }
+        }
+    }
+
     /// Writes the start tag (and text); false when the element was self-closed.
     fn open_into(&self, out: &mut impl Sink) -> bool {
         out.put("<");
@@ -136,21 +187,7 @@ impl Node {
             return false;
         }
         out.put(">");
-        let text = self.text.as_str();
-        match text.as_bytes().first() {
-            // Parsers drop whitespace-only runs: a first character written as a reference
-            // keeps whitespace-only text alive through a round trip.
-            Some(&b) if text.bytes().all(|c| matches!(c, b' ' | b'\t' | b'\n' | b'\r')) => {
-                out.put(match b {
-                    b' ' => "&#32;",
-                    b'\t' => "&#9;",
-                    b'\n' => "&#10;",
-                    _ => "&#13;",
-                });
-                escape_into(text.get(1..).unwrap_or_default(), false, out);
-            }
-            _ => escape_into(text, false, out),
-        }
+        self.runs_before(0, out);
         true
     }
 
@@ -164,12 +201,18 @@ impl Node {
             let node: &Node = top.0;
             match node.children.get(top.1) {
                 Some(child) => {
+                    if top.1 > 0 && !node.mixed.is_empty() {
+                        node.runs_before(top.1, out);
+                    }
                     top.1 += 1;
                     if child.open_into(out) {
                         stack.push((child, 0));
                     }
                 }
                 None => {
+                    if !node.children.is_empty() && !node.mixed.is_empty() {
+                        node.runs_before(node.children.len(), out);
+                    }
                     out.put("</");
                     out.put(&node.name);
                     out.put(">");
@@ -425,6 +468,7 @@ mod tests {
             attrs: vec![("a".into(), "1".into())],
             children: vec![leaf("x", "1"), leaf("x", "2")],
             text: String::new(),
+            mixed: Vec::new(),
         };
         assert_eq!(n.child("x").map(|c| c.text.as_str()), Some("1"));
         assert_eq!(n.child("y"), None);
@@ -439,6 +483,7 @@ mod tests {
             attrs: vec![("b".into(), "x\"<&>'".into()), ("a".into(), "t\tn\nr\r".into())],
             children: vec![leaf("e", ""), leaf("t", "a<b&c>d\"'\r\n")],
             text: "hi".into(),
+            mixed: Vec::new(),
         };
         let xml = n.to_xml();
         assert_eq!(xml, "<ctx b=\"x&quot;&lt;&amp;&gt;'\" a=\"t&#9;n&#10;r&#13;\">hi<e/><t>a&lt;b&amp;c&gt;d\"'&#13;\n</t></ctx>");
@@ -457,9 +502,25 @@ mod tests {
             attrs: vec![("a".into(), "t\tn\nr\r \"q\" <&>".into())],
             children: vec![leaf("t", "x<y>&z\r\n \"é\" "), leaf("u", ""), leaf("w", " \t\n"), leaf("r", "\r ")],
             text: "top".into(),
+            mixed: Vec::new(),
         };
         let back = parse_xml(&n.to_xml(), &limits()).unwrap();
         assert_eq!(back, n);
+    }
+
+    #[test]
+    fn mixed_content_keeps_its_order_through_a_round_trip() {
+        let xml = "<ctx><p>Hello <b>big</b> world<i/>!</p><q>x</q></ctx>";
+        let n = parse_xml(xml, &limits()).unwrap();
+        let p = &n.children[0];
+        assert_eq!(p.text, "Hello  world!");
+        assert_eq!(p.runs(), vec![(0, "Hello "), (1, " world"), (2, "!")]);
+        assert_eq!(n.to_xml(), xml);
+        assert_eq!(parse_xml(&n.to_xml(), &limits()).unwrap(), n);
+        assert_eq!(n.byte_size(), xml.len());
+        // Text before the children only: nothing recorded (the form stores always had).
+        let plain = parse_xml("<ctx><a>x<b/></a></ctx>", &limits()).unwrap();
+        assert!(plain.children[0].mixed.is_empty());
     }
 
     #[test]

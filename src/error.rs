@@ -47,10 +47,19 @@ pub enum ErrorCode {
     UnknownTemplate,
     /// The template content does not parse; the message carries line and column.
     TemplateSyntax,
-    /// The template cannot be published (no event type, a reference error…).
+    /// The template cannot be published (no event type, a field that does not compile…).
     TemplateNotPublishable,
+    /// A template's script failed while it rendered (preview, proof); the message carries the
+    /// field, line and column, and the script's error.
+    TemplateRender,
     /// The template is published: unpublish it first.
     TemplatePublished,
+    /// A personalization block of that internal name exists already.
+    DuplicateBlock,
+    /// No personalization block of that internal name.
+    UnknownBlock,
+    /// The personalization block is included by templates: remove the includes first.
+    BlockInUse,
     /// No seed address of that name on the template.
     UnknownSeed,
     /// No event with that id.
@@ -92,7 +101,7 @@ pub enum ErrorCode {
 
 impl ErrorCode {
     /// Every code.
-    pub const ALL: [ErrorCode; 38] = {
+    pub const ALL: [ErrorCode; 42] = {
         use ErrorCode::*;
         [
             InvalidEvent,
@@ -115,7 +124,11 @@ impl ErrorCode {
             UnknownTemplate,
             TemplateSyntax,
             TemplateNotPublishable,
+            TemplateRender,
             TemplatePublished,
+            DuplicateBlock,
+            UnknownBlock,
+            BlockInUse,
             UnknownSeed,
             UnknownEvent,
             InvalidQuery,
@@ -160,7 +173,11 @@ impl ErrorCode {
             UnknownTemplate => "UNKNOWN_TEMPLATE",
             TemplateSyntax => "TEMPLATE_SYNTAX",
             TemplateNotPublishable => "TEMPLATE_NOT_PUBLISHABLE",
+            TemplateRender => "TEMPLATE_RENDER",
             TemplatePublished => "TEMPLATE_PUBLISHED",
+            DuplicateBlock => "DUPLICATE_BLOCK",
+            UnknownBlock => "UNKNOWN_BLOCK",
+            BlockInUse => "BLOCK_IN_USE",
             UnknownSeed => "UNKNOWN_SEED",
             UnknownEvent => "UNKNOWN_EVENT",
             InvalidQuery => "INVALID_QUERY",

@@ -418,6 +418,10 @@ pub enum Rec {
     Control,
     /// `m/tpl/<name>`.
     Template(String),
+    /// `m/blk/<name>`.
+    Block(String),
+    /// `m/options`.
+    Options,
     /// `m/pub/<ii>`.
     Published(u8),
     /// `m/dlv/<ii>`.
@@ -441,6 +445,8 @@ impl Rec {
             Rec::Types => "m/types".into(),
             Rec::Control => "m/control".into(),
             Rec::Template(n) => format!("m/tpl/{n}"),
+            Rec::Block(n) => format!("m/blk/{n}"),
+            Rec::Options => "m/options".into(),
             Rec::Published(i) => format!("m/pub/{}", hex(u64::from(*i), 2)),
             Rec::Deliveries(i) => format!("m/dlv/{}", hex(u64::from(*i), 2)),
             Rec::Inst(i) => format!("m/inst/{}", hex(u64::from(*i), 2)),
@@ -463,6 +469,8 @@ impl Rec {
             ("control", true) => Rec::Control,
             ("sessions", true) => Rec::Sessions,
             ("tpl", false) => Rec::Template(tail.to_string()),
+            ("blk", false) => Rec::Block(tail.to_string()),
+            ("options", true) => Rec::Options,
             ("pub", false) => Rec::Published(id()?),
             ("dlv", false) => Rec::Deliveries(id()?),
             ("inst", false) => Rec::Inst(id()?),
@@ -513,8 +521,15 @@ pub const LAYOUT: &[LayoutRow] = &[
         when: "at each change",
     },
     LayoutRow {
+        key: "m/blk/<name>",
+        value: "a personalization block of the control (`nms:includeView`)",
+        writer: "createPersonalizationBlock, updatePersonalizationBlock, deletePersonalizationBlock",
+        when: "at each change",
+    },
+    LayoutRow { key: "m/options", value: "the options of the control (`xtk:option`) set to other values than their defaults", writer: "setOption", when: "at each change" },
+    LayoutRow {
         key: "m/pub/<ii>",
-        value: "the published copies on an execution instance",
+        value: "the published copies on an execution instance, with the blocks and options each includes",
         writer: "publish, unpublish",
         when: "at each publication",
     },

@@ -238,10 +238,20 @@ pub enum FailureType {
     Async,
     /// The event expired before the message could be sent.
     Expired,
+    /// The message could not be built: the template's script failed for this event (Campaign's
+    /// JST-310000 personalization error).
+    Personalization,
 }
 
 impl FailureType {
-    const ALL: [FailureType; 5] = [FailureType::Hard, FailureType::Soft, FailureType::Ignored, FailureType::Async, FailureType::Expired];
+    const ALL: [FailureType; 6] = [
+        FailureType::Hard,
+        FailureType::Soft,
+        FailureType::Ignored,
+        FailureType::Async,
+        FailureType::Expired,
+        FailureType::Personalization,
+    ];
 
     /// Our name.
     pub fn name(self) -> &'static str {
@@ -251,6 +261,7 @@ impl FailureType {
             FailureType::Ignored => "ignored",
             FailureType::Async => "async",
             FailureType::Expired => "expired",
+            FailureType::Personalization => "personalization",
         }
     }
 

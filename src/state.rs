@@ -46,6 +46,42 @@ pub struct EventType {
     pub label: String,
 }
 
+/// A personalization block (`nms:includeView`) of the control: JSSP that templates include with
+/// `<%@ include view='name' %>`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct PersonalizationBlock {
+    /// Internal name (what `include view` names).
+    pub name: String,
+    /// Label.
+    pub label: String,
+    /// Its JSSP.
+    pub source: String,
+    /// Last change (virtual clock).
+    #[ts(type = "number")]
+    pub last_modified: i64,
+}
+
+/// What a published copy includes: the personalization blocks and options its fields use, as
+/// they were when it was published (a change on the control needs a new publication).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct PublishedIncludes {
+    /// Blocks by name: their JSSP.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub blocks: BTreeMap<String, String>,
+    /// Options by name: their value.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub options: BTreeMap<String, String>,
+}
+
+impl PublishedIncludes {
+    /// Whether it holds nothing (the copies of stores written before blocks existed).
+    pub fn is_empty(&self) -> bool {
+        self.blocks.is_empty() && self.options.is_empty()
+    }
+}
+
 /// A seed address of a template, with its own test ctx.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
@@ -154,6 +190,9 @@ pub struct PublishedCopy {
     pub published_at: i64,
     /// Global publication sequence: breaks ties between copies published at the same ms.
     pub publish_seq: u64,
+    /// The personalization blocks and options it uses, as published.
+    #[serde(default, skip_serializing_if = "PublishedIncludes::is_empty")]
+    pub includes: PublishedIncludes,
 }
 
 /// An execution delivery: one per published copy and month, created on demand.
@@ -277,6 +316,8 @@ pub enum RunCount {
     DeliveryLogsPurged,
     /// Archived events purged.
     ArchivedEventsPurged,
+    /// Messages that failed as they were built (the template's script failed for the event).
+    PersonalizationErrors,
 }
 
 impl RunCount {
@@ -512,6 +553,11 @@ pub struct State {
     pub event_types: BTreeMap<String, EventType>,
     /// Templates by internal name.
     pub templates: BTreeMap<String, Template>,
+    /// Personalization blocks of the control by internal name (the built-in ones are not here
+    /// unless changed).
+    pub blocks: BTreeMap<String, PersonalizationBlock>,
+    /// Options of the control by name (`xtk:option`; built-in ones have defaults).
+    pub options: BTreeMap<String, String>,
     /// Published copies per execution instance id, by copy name.
     pub published: BTreeMap<u8, BTreeMap<String, PublishedCopy>>,
     /// Execution deliveries per execution instance id, by name.
@@ -545,6 +591,8 @@ impl State {
             Rec::Types => Some(ser(&self.event_types)),
             Rec::Control => Some(ser(&self.control)),
             Rec::Template(n) => self.templates.get(n).map(ser),
+            Rec::Block(n) => self.blocks.get(n).map(ser),
+            Rec::Options => (!self.options.is_empty()).then(|| ser(&self.options)),
             Rec::Published(i) => self.published.get(i).map(ser),
             Rec::Deliveries(i) => self.deliveries.get(i).map(ser),
             Rec::Inst(i) => self.inst.get(i).map(ser),
@@ -587,6 +635,13 @@ impl State {
             (Rec::Control, v) => self.control = v.map(|v| de(rec, v)).transpose()?.unwrap_or_default(),
             (Rec::Sessions, v) => self.sessions = v.map(|v| de(rec, v)).transpose()?.unwrap_or_default(),
             (Rec::Template(n), v) => put(&mut self.templates, n.clone(), rec, v)?,
+            (Rec::Block(n), v) => {
+                put(&mut self.blocks, n.clone(), rec, v)?;
+                if let Some(b) = self.blocks.get(n) {
+                    named(rec, std::iter::once((n, &b.name)))?;
+                }
+            }
+            (Rec::Options, v) => self.options = v.map(|v| de(rec, v)).transpose()?.unwrap_or_default(),
             (Rec::Published(i), v) => {
                 put(&mut self.published, *i, rec, v)?;
                 if let Some(m) = self.published.get(i) {

@@ -158,6 +158,24 @@ impl<'a> Txn<'a> {
         self.st.templates.insert(t.name.clone(), t);
     }
 
+    /// Adds or replaces a personalization block.
+    pub fn put_block(&mut self, b: crate::state::PersonalizationBlock) {
+        self.touch(Rec::Block(b.name.clone()));
+        self.st.blocks.insert(b.name.clone(), b);
+    }
+
+    /// Deletes a personalization block.
+    pub fn remove_block(&mut self, name: &str) {
+        self.touch(Rec::Block(name.to_string()));
+        self.st.blocks.remove(name);
+    }
+
+    /// The options, to change.
+    pub fn options_mut(&mut self) -> &mut BTreeMap<String, String> {
+        self.touch(Rec::Options);
+        &mut self.st.options
+    }
+
     /// Deletes a template.
     pub fn remove_template(&mut self, name: &str) {
         self.touch(Rec::Template(name.to_string()));

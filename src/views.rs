@@ -1113,8 +1113,12 @@ pub enum OpResult {
     Workflow(WorkflowView),
     /// `createTemplate`, `updateTemplate`.
     Template(Box<TemplateView>),
-    /// `deleteTemplate`.
+    /// `deleteTemplate`, `deletePersonalizationBlock`.
     Deleted(Deleted),
+    /// `createPersonalizationBlock`, `updatePersonalizationBlock`.
+    Block(crate::ops::blocks::BlockView),
+    /// `setOption`.
+    Option(crate::ops::blocks::OptionView),
     /// `publish`, `unpublish`.
     Publish(PublishResult),
     /// `push`.

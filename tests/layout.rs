@@ -58,6 +58,8 @@ fn keys_seen() -> BTreeSet<String> {
     ok(&mut d, json!({"op": "createArchivingWorkflow", "account": "exec1"}));
     ok(&mut d, json!({"op": "configure", "config": {"eventPurgeDelayMs": HOUR, "eventHistoPurgeDelayMs": HOUR, "batchSize": 5}}));
     ok(&mut d, json!({"op": "denylist", "instance": "exec1", "address": "denied@example.com"}));
+    ok(&mut d, json!({"op": "createPersonalizationBlock", "block": {"name": "footer", "source": "Bye"}}));
+    ok(&mut d, json!({"op": "setOption", "name": "NmsServer_URL", "value": "https://shop.example.com"}));
     let logon =
         r#"<Envelope><Body><Logon xmlns="urn:xtk:session"><sessiontoken/><login>admin</login><password/></Logon></Body></Envelope>"#;
     ok(&mut d, json!({"op": "soap", "text": logon}));

@@ -231,8 +231,44 @@ fn rendered_message_is_kept_on_the_delivery_log() {
     assert_eq!(bl["subject"], "Order CN23453 for John");
     assert_eq!(
         bl["html"],
-        "<p>O&#39;Neil &amp; &lt;Co&gt;</p><a href=\"https://x.test/?q=a%20b%26c%2F%C3%A9\">go</a>[]<a href=\"#mirror-page\">View this message in a browser</a>"
+        "<p>O'Neil &amp; &lt;Co&gt;</p><a href=\"https://x.test/?q=a%20b%26c%2F%C3%A9\">go</a>[]If you are unable to view this message correctly, <a href=\"https://mc.example.com/nl/jsp/m.jsp?c=72057594037927937\" _type=\"mirrorPage\" _label=\"Mirror Page\">click here</a>"
     );
     assert_eq!(bl["text"], "Raw: O'Neil & <Co> / sent@mc-sim.test / 1596 / .");
     assert_eq!(bl["template"], "rich_rt");
+}
+
+/// A template whose script fails for one event's data fails that message only: its delivery log
+/// is Failed (failure type personalization, Campaign's JST-310000 text with the field's script,
+/// line and error), updateEventsStatus makes the event "Delivery failed", the "Why?" says it,
+/// and an event whose data the script can read is sent.
+#[test]
+fn a_script_error_fails_that_message_only() {
+    let mut d = running(1);
+    ok(
+        &mut d,
+        json!({"op": "createTemplate", "template": {
+            "name": "coupon", "eventType": "reset", "subject": "Your coupon",
+            "html": "<p>Hello</p>\n<p>Code: <%= rtEvent.ctx.coupon.@code.toUpperCase() %></p>"
+        }}),
+    );
+    ok(&mut d, json!({"op": "publish", "name": "coupon"}));
+    let good = push1_xml(&mut d, "exec1", "<rtEvent type='reset' email='sent@mc-sim.test'><ctx><coupon code='spring'/></ctx></rtEvent>");
+    let bad = push1_xml(&mut d, "exec1", "<rtEvent type='reset' email='sent@mc-sim.test'><ctx><coupon/><coupon/></ctx></rtEvent>");
+    advance(&mut d, 10 * MIN);
+    assert_eq!(status(&mut d, &good), "sent");
+    assert_eq!(get(&mut d, &good)["broadLog"]["html"], "<p>Hello</p>\n<p>Code: SPRING</p>");
+    let e = get(&mut d, &bad);
+    assert_eq!(e["event"]["status"], "deliveryFailed", "{e:#}");
+    let bl = &e["broadLog"];
+    assert_eq!(bl["status"], "Failed", "{bl:#}");
+    assert_eq!(bl["failureType"], "personalization", "{bl:#}");
+    let reason = bl["failureReason"].as_str().unwrap();
+    assert!(
+        reason.starts_with("JST-310000 Error while compiling script 'content htmlContent' line 2: TypeError: rtEvent.ctx.coupon.@code.toUpperCase is not a function"),
+        "{reason}"
+    );
+    let last = e["event"]["history"].as_array().unwrap().last().unwrap().clone();
+    assert_eq!(last["note"].as_str(), Some(reason), "the status change says why: {e:#}");
+    let runs = journal(&mut d, "exec1", "rtEventsProcessing");
+    assert!(runs.iter().any(|r| r["counts"]["personalizationErrors"] == 1), "{runs:#?}");
 }

@@ -77,13 +77,13 @@ async function provision(mc, topology) {
 }
 
 /** The methods the live console may call on the service's Message Center (no close, no generator). */
-const CONSOLE_METHODS = new Set(['settings', 'executionInstances', 'eventTypes', 'templates', 'getTemplate', 'preview', 'publishedTemplates', 'deliveries', 'workflows', 'journal', 'listEvents', 'countEvents', 'getEvent', 'mcPing', 'nextDue', 'enumerations', 'report', 'startWorkflow', 'pauseWorkflow', 'stopWorkflow', 'scheduleWorkflow', 'addEventType', 'createTemplate', 'updateTemplate', 'deleteTemplate', 'publish', 'unpublish', 'pushEvent', 'pushEvents', 'denylist', 'createArchivingWorkflow', 'updateExecutionInstance']);
+const CONSOLE_METHODS = new Set(['settings', 'executionInstances', 'eventTypes', 'templates', 'getTemplate', 'preview', 'checkTemplate', 'personalizationBlocks', 'options', 'createPersonalizationBlock', 'updatePersonalizationBlock', 'deletePersonalizationBlock', 'setOption', 'publishedTemplates', 'deliveries', 'workflows', 'journal', 'listEvents', 'countEvents', 'getEvent', 'mcPing', 'nextDue', 'enumerations', 'report', 'startWorkflow', 'pauseWorkflow', 'stopWorkflow', 'scheduleWorkflow', 'addEventType', 'createTemplate', 'updateTemplate', 'deleteTemplate', 'publish', 'unpublish', 'pushEvent', 'pushEvents', 'denylist', 'createArchivingWorkflow', 'updateExecutionInstance']);
 
 /** Console methods that move the clock: with a virtual clock only (a real one moves by itself). */
 const CLOCK_METHODS = new Set(['advance', 'advanceTo', 'waitForStatus', 'runWorkflow']);
 
 /** Console methods that change nothing (no change notice after them). */
-const CONSOLE_READS = new Set(['settings', 'executionInstances', 'eventTypes', 'templates', 'getTemplate', 'preview', 'publishedTemplates', 'deliveries', 'workflows', 'journal', 'listEvents', 'countEvents', 'getEvent', 'mcPing', 'nextDue', 'enumerations', 'report']);
+const CONSOLE_READS = new Set(['settings', 'executionInstances', 'eventTypes', 'templates', 'getTemplate', 'preview', 'checkTemplate', 'personalizationBlocks', 'options', 'publishedTemplates', 'deliveries', 'workflows', 'journal', 'listEvents', 'countEvents', 'getEvent', 'mcPing', 'nextDue', 'enumerations', 'report']);
 
 /** The files of the console: the app's page and its bundle (nothing else of the repository). */
 const CONSOLE_FILES = new Map([

@@ -219,6 +219,8 @@ fn element_of(xml: &str, offset: usize, e: &BytesStart<'_>, tl: &TreeLimits) -> 
 /// An element being built: its node and the current run of character data.
 struct Frame {
     node: Node,
+    /// The runs of text kept so far (see `Node::mixed`).
+    runs: Vec<(u32, u32)>,
     /// Character data since the last markup (tag, comment, PI).
     run: String,
     /// Whether `run` is content (not whitespace only, or has a reference or CDATA).
@@ -227,7 +229,7 @@ struct Frame {
 
 impl Frame {
     fn new(node: Node) -> Self {
-        Frame { node, run: String::new(), keep: false }
+        Frame { node, runs: Vec::new(), run: String::new(), keep: false }
     }
 
     /// Adds character data; `content` marks it as content even if it is whitespace.
@@ -248,6 +250,12 @@ impl Frame {
     fn flush(&mut self) {
         if self.keep {
             self.node.text.push_str(&self.run);
+            let before = self.node.children.len() as u32;
+            let end = self.node.text.len() as u32;
+            match self.runs.last_mut() {
+                Some((b, e)) if *b == before => *e = end,
+                _ => self.runs.push((before, end)),
+            }
         }
         self.run.clear();
         self.keep = false;
@@ -351,6 +359,10 @@ pub(crate) fn parse_tree(xml: &str, tl: &TreeLimits) -> Result<Node> {
 fn close(stack: &mut Vec<Frame>, root: &mut Option<Node>) {
     if let Some(mut frame) = stack.pop() {
         frame.flush();
+        // Text after a child element: the runs say where each stands.
+        if frame.runs.len() > 1 || frame.runs.first().is_some_and(|(b, _)| *b > 0) {
+            frame.node.mixed = std::mem::take(&mut frame.runs);
+        }
         match stack.last_mut() {
             Some(parent) => parent.node.children.push(frame.node),
             None => *root = Some(frame.node),

@@ -8,7 +8,7 @@ use ts_rs::TS;
 use crate::error::{err, Error, ErrorCode, Result};
 use crate::model::{Channel, Queue};
 use crate::ops::admin::check_name;
-use crate::render::{EventView, Parsed};
+use crate::render::{EventView, Parsed, RenderEnv, RenderFailure};
 use crate::state::{EventType, Publication, PublishedCopy, Seed, State, Template};
 use crate::txn::Txn;
 use crate::views::{Deleted, OpResult, Preview, PublishResult, TemplateView};
@@ -136,7 +136,7 @@ pub fn add_event_type(txn: &mut Txn<'_>, name: String, label: Option<String>) ->
     Ok(OpResult::EventType(t))
 }
 
-fn check_label(l: &str) -> Result<()> {
+pub(crate) fn check_label(l: &str) -> Result<()> {
     if l.chars().count() > 255 {
         return err(ErrorCode::InvalidArgument, "label is longer than 255 characters");
     }
@@ -243,15 +243,47 @@ fn seeds(st: &State, input: Vec<SeedInput>) -> Result<Vec<Seed>> {
 /// Largest subject, HTML or text body of a template, in bytes.
 const MAX_CONTENT_BYTES: usize = 1024 * 1024;
 
-fn check_content(subject: &str, html: &str, text: &str) -> Result<()> {
+fn check_content(st: &crate::state::State, subject: &str, html: &str, text: &str) -> Result<()> {
+    check_sizes(subject, html, text)?;
+    Parsed::compile(subject, html, text, &crate::ops::blocks::includes_of(st)).check(ErrorCode::TemplateSyntax)
+}
+
+fn check_sizes(subject: &str, html: &str, text: &str) -> Result<()> {
     for (what, v) in [("subject", subject), ("HTML body", html), ("text body", text)] {
         if v.len() > MAX_CONTENT_BYTES {
             return err(ErrorCode::InputTooLarge, format!("the {what} is {} bytes, over the limit of {MAX_CONTENT_BYTES} bytes", v.len()));
         }
         crate::events::check_xml_chars(what, v)?;
     }
-    Parsed::parse(subject, html, text)?;
     Ok(())
+}
+
+/// The syntax errors of template fields not saved yet (every field's, `TEMPLATE_SYNTAX` at field,
+/// line and column), with the control's blocks and options: what a save would refuse. Too large
+/// a field is the query's error.
+pub fn check_fields(st: &State, subject: &str, html: &str, text: &str) -> Result<Vec<TemplateProblem>> {
+    check_sizes(subject, html, text)?;
+    Ok(Parsed::compile(subject, html, text, &crate::ops::blocks::includes_of(st))
+        .problems(ErrorCode::TemplateSyntax)
+        .into_iter()
+        .filter_map(|e| {
+            let at = e.at?;
+            Some(TemplateProblem { field: at.field, line: at.line, column: at.column, message: e.message })
+        })
+        .collect())
+}
+
+/// A syntax error of a template field (`checkTemplate`).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
+pub struct TemplateProblem {
+    /// `subject`, `html` or `text`.
+    pub field: String,
+    /// 1-based line.
+    pub line: u32,
+    /// 1-based column, in characters.
+    pub column: u32,
+    /// The message, as a save would give it (`HTML body: line 3, column 7: missing ; before statement`).
+    pub message: String,
 }
 
 /// Creates a template ("Being edited"). Content that does not parse is refused here.
@@ -268,7 +300,7 @@ pub fn create_template(txn: &mut Txn<'_>, t: TemplateInput) -> Result<OpResult> 
     let subject = t.subject.unwrap_or_default();
     let html = t.html.unwrap_or_default();
     let text = t.text.unwrap_or_default();
-    check_content(&subject, &html, &text)?;
+    check_content(txn.st(), &subject, &html, &text)?;
     let seeds = seeds(txn.st(), t.seeds.unwrap_or_default())?;
     let now = txn.now();
     let tpl = Template {
@@ -323,7 +355,7 @@ pub fn update_template(txn: &mut Txn<'_>, name: &str, p: TemplatePatch) -> Resul
     if let Some(s) = p.seeds {
         tpl.seeds = seeds(txn.st(), s)?;
     }
-    check_content(&tpl.subject, &tpl.html, &tpl.text)?;
+    check_content(txn.st(), &tpl.subject, &tpl.html, &tpl.text)?;
     tpl.last_modified = txn.now();
     let view = TemplateView::of(&tpl);
     txn.put_template(tpl);
@@ -350,8 +382,10 @@ pub fn publish(txn: &mut Txn<'_>, name: &str) -> Result<OpResult> {
     let Some(event_type) = tpl.event_type.clone() else {
         return err(ErrorCode::TemplateNotPublishable, format!("'{name}' has no event type: choose one before publishing"));
     };
-    let parsed = Parsed::parse(&tpl.subject, &tpl.html, &tpl.text).map_err(|e| Error::new(ErrorCode::TemplateNotPublishable, e.message))?;
-    parsed.check_references()?;
+    let includes = crate::ops::blocks::includes_of(txn.st());
+    let parsed = Parsed::compile(&tpl.subject, &tpl.html, &tpl.text, &includes);
+    parsed.check(ErrorCode::TemplateNotPublishable)?;
+    let published = crate::ops::blocks::published_includes(&parsed, &includes);
     if tpl.channel == Channel::Email && tpl.subject.trim().is_empty() {
         return err(ErrorCode::TemplateNotPublishable, format!("'{name}' is an email template without a subject"));
     }
@@ -381,6 +415,7 @@ pub fn publish(txn: &mut Txn<'_>, name: &str) -> Result<OpResult> {
                     text: tpl.text.clone(),
                     published_at: now,
                     publish_seq: seq,
+                    includes: published.clone(),
                 },
             );
             log.push(format!("Template '{copy}' deployed on the execution instance '{account}'."));
@@ -446,6 +481,9 @@ pub fn preview(st: &State, name: &str, seed: Option<&str>) -> Result<Preview> {
         fields.push(("externalId", x.clone()));
     }
     let view = EventView::of_fields(fields, ctx);
-    let rendered = Parsed::parse(&tpl.subject, &tpl.html, &tpl.text)?.render(&view);
+    let parsed = Parsed::compile(&tpl.subject, &tpl.html, &tpl.text, &crate::ops::blocks::includes_of(st));
+    parsed.check(ErrorCode::TemplateSyntax)?;
+    let env = RenderEnv::new(&st.config, st.seed, st.clock);
+    let rendered = parsed.render(&view, &env, 0).map_err(RenderFailure::into_error)?;
     Ok(Preview { template: name.to_string(), seed: s.name.clone(), subject: rendered.subject, html: rendered.html, text: rendered.text })
 }

@@ -3,6 +3,7 @@
 //! dispatch.
 
 pub(crate) mod admin;
+pub(crate) mod blocks;
 pub(crate) mod catalogue;
 pub(crate) mod commands;
 pub(crate) mod explain;
@@ -206,6 +207,31 @@ pub enum Request {
         /// Internal name.
         name: String,
     },
+    /// Creates a personalization block of the control.
+    CreatePersonalizationBlock {
+        /// The block.
+        block: blocks::BlockInput,
+    },
+    /// Changes a personalization block (a built-in one becomes the control's own).
+    UpdatePersonalizationBlock {
+        /// Internal name.
+        name: String,
+        /// The changes.
+        patch: blocks::BlockPatch,
+    },
+    /// Deletes a personalization block of the control.
+    DeletePersonalizationBlock {
+        /// Internal name.
+        name: String,
+    },
+    /// Sets an option (`xtk:option`); null: back to its default.
+    SetOption {
+        /// Name.
+        name: String,
+        /// Value.
+        #[serde(default)]
+        value: Option<String>,
+    },
     /// Publishes a template to every execution instance.
     Publish {
         /// Internal name.
@@ -338,6 +364,23 @@ pub enum Query {
     Template {
         /// Internal name.
         name: String,
+    },
+    /// Personalization blocks (the control's and the built-in ones).
+    PersonalizationBlocks,
+    /// Options (the built-in ones and the control's).
+    Options,
+    /// Compiles template fields without saving them: every field's syntax error, at its line
+    /// and column (the template editor asks as you type).
+    CheckTemplate {
+        /// Subject.
+        #[serde(default)]
+        subject: String,
+        /// HTML body.
+        #[serde(default)]
+        html: String,
+        /// Text body.
+        #[serde(default)]
+        text: String,
     },
     /// Preview of a template with one of its seed addresses.
     Preview {
@@ -490,6 +533,12 @@ pub enum QueryResult {
     Accounts(Vec<views::AccountView>),
     /// `eventTypes`.
     EventTypes(Vec<crate::state::EventType>),
+    /// `personalizationBlocks`.
+    Blocks(Vec<blocks::BlockView>),
+    /// `options`.
+    Options(Vec<blocks::OptionView>),
+    /// `checkTemplate`: the problems, none when every field compiles.
+    Check(Vec<catalogue::TemplateProblem>),
     /// `templates`.
     Templates(Vec<views::TemplateView>),
     /// `template`.
@@ -558,6 +607,10 @@ pub(crate) fn begin(txn: &mut Txn<'_>, req: Request) -> Result<Next> {
         Request::CreateTemplate { template } => done(catalogue::create_template(txn, template)?),
         Request::UpdateTemplate { name, patch } => done(catalogue::update_template(txn, &name, patch)?),
         Request::DeleteTemplate { name } => done(catalogue::delete_template(txn, &name)?),
+        Request::CreatePersonalizationBlock { block } => done(blocks::create(txn, block)?),
+        Request::UpdatePersonalizationBlock { name, patch } => done(blocks::update(txn, &name, patch)?),
+        Request::DeletePersonalizationBlock { name } => done(blocks::delete(txn, &name)?),
+        Request::SetOption { name, value } => done(blocks::set_option(txn, &name, value)?),
         Request::Publish { name } => done(catalogue::publish(txn, &name)?),
         Request::Unpublish { name } => done(catalogue::unpublish(txn, &name)?),
         Request::StartWorkflow { instance, name } => done(admin::set_workflow_state(txn, &instance, &name, admin::WorkflowAction::Start)?),
@@ -604,6 +657,9 @@ pub(crate) fn query(st: &crate::state::State, q: Query) -> Result<QueryResult> {
             crate::faults::check(&name);
             QueryResult::Template(Box::new(TemplateView::of(catalogue::get_template(st, &name)?)))
         }
+        Query::PersonalizationBlocks => QueryResult::Blocks(blocks::block_views(st)),
+        Query::Options => QueryResult::Options(blocks::option_views(st)),
+        Query::CheckTemplate { subject, html, text } => QueryResult::Check(catalogue::check_fields(st, &subject, &html, &text)?),
         Query::Preview { name, seed } => QueryResult::Preview(catalogue::preview(st, &name, seed.as_deref())?),
         Query::Published { instance } => {
             let ii = admin::exec_id(st, &instance)?;

@@ -161,6 +161,21 @@ pub fn bench_core(n: u32, seed: u32) -> Result<f64, JsValue> {
     crate::bench::route_and_derive(n, u64::from(seed)).map(|w| w as f64).map_err(js_error)
 }
 
+/// The personalization benchmark (`--features bench` builds only): renders a template case of
+/// tests/fixtures/templates `n` times (with its ctx parsed from its stored XML each time when
+/// `stored`, as the engine renders a message); the length of the last HTML, so nothing is skipped.
+#[cfg(feature = "bench")]
+#[wasm_bindgen(js_name = benchRender)]
+pub fn bench_render(case_json: &str, n: u32, stored: bool) -> Result<u32, JsValue> {
+    let case = crate::bench::RenderCase::new(case_json).map_err(js_error)?;
+    let mut len = 0;
+    for _ in 0..n {
+        let html = if stored { case.render_stored() } else { case.render() }.map_err(js_error)?;
+        len = html.len() as u32;
+    }
+    Ok(len)
+}
+
 /// Bulk boundary, read direction (`--features bench` builds only): entries as the shell sends them
 /// (framed UTF-8 bytes, see `boundary.rs`), decoded as the core decodes read results; their count.
 #[cfg(feature = "bench")]

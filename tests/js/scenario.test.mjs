@@ -117,7 +117,7 @@ test('(a) every test address ends in the status it asks for', async () => {
   const xml = await story('xmlSent');
   assert.equal(xml.broadLog.subject, 'Order CN1596 confirmed');
   assert.match(xml.broadLog.html, /<p>Dear Esther &amp; &lt;Co&gt;,<\/p>/, 'escapeXMLString escapes ctx data');
-  assert.match(xml.broadLog.html, /View this message in a browser/);
+  assert.match(xml.broadLog.html, /If you are unable to view this message correctly, <a href="https:\/\/mc.example.com\/nl\/jsp\/m.jsp\?c=\d+" _type="mirrorPage"/);
   assert.equal(xml.event.country, 'EN');
 
   const invoice = await story('xmlBatch');

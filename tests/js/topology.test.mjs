@@ -53,7 +53,7 @@ test('two execution processes behind nginx, one control process archiving both',
   try {
     const types = ['order'];
     // Each execution process has the template published on its instance.
-    const templates = [{ name: 'orderConf', eventType: 'order', subject: 'Order <%= rtEvent.@externalId %>', html: '<p>Thanks</p>' }];
+    const templates = [{ name: 'orderConf', eventType: 'order', subject: 'Order <%= rtEvent.externalId %>', html: '<p>Thanks</p>' }];
     const exec1 = await serve(dir, 'exec1', { instances: [{ name: 'mcExec1', executionInstanceId: 1, archive: false }], eventTypes: types, templates });
     procs.push(exec1);
     const exec2 = await serve(dir, 'exec2', { instances: [{ name: 'mcExec2', executionInstanceId: 2, archive: false }], eventTypes: types, templates });

@@ -51,6 +51,9 @@ import type {
   SQLiteStorageOptions,
   StorageAdapter,
   Template,
+  TemplateProblem,
+  BlockView,
+  OptionView,
   TemplateInput,
   Workflow,
   LoadProgress,
@@ -117,6 +120,16 @@ async function main(): Promise<void> {
   await mc.publish('orderConfirmation');
   const prev: Preview = mc.preview('orderConfirmation');
   const prev2: Preview = mc.preview('orderConfirmation', 'ada');
+  const problems: TemplateProblem[] = mc.checkTemplate({ html: '<% if (x) { %>' });
+  const line: number | undefined = problems[0]?.line;
+  const blk: BlockView = await mc.createPersonalizationBlock({ name: 'footer', label: 'Footer', source: '<p>Bye</p>' });
+  const users: string[] = blk.usedBy;
+  await mc.updatePersonalizationBlock('footer', { source: '<p>Goodbye</p>' });
+  const blocks: BlockView[] = mc.personalizationBlocks();
+  const gone: { deleted: string } = await mc.deletePersonalizationBlock('footer');
+  const opt: OptionView = await mc.setOption('NmsServer_URL', 'https://shop.example.com');
+  await mc.setOption('NmsServer_URL', null);
+  const opts: OptionView[] = mc.options();
   const copies: PublishedCopy[] = mc.publishedTemplates('mcExec1');
   const dlv: Delivery[] = mc.deliveries('mcExec1');
   const del: { deleted: string } = await mc.deleteTemplate('otpSms');

@@ -36,6 +36,17 @@ function tree(accounts, workflows) {
           ],
         },
         {
+          label: 'Resources',
+          open: true,
+          children: [
+            {
+              label: 'Campaign Management',
+              open: true,
+              children: [{ label: 'Personalization blocks', to: { instance: 'control', page: 'blocks' } }],
+            },
+          ],
+        },
+        {
           label: 'Administration',
           open: true,
           children: [
@@ -45,6 +56,7 @@ function tree(accounts, workflows) {
               children: [
                 { label: 'External accounts', to: { instance: 'control', page: 'accounts' } },
                 { label: 'Enumerations (eventType)', to: { instance: 'control', page: 'eventTypes' } },
+                { label: 'Options', to: { instance: 'control', page: 'options' } },
               ],
             },
             { label: 'Production', open: true, children: folders('control') },

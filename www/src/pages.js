@@ -8,6 +8,7 @@ import { Workflows } from './views/workflows.js';
 import { Templates, Published, Deliveries } from './views/templates.js';
 import { EventsPage } from './views/events.js';
 import { Reports } from './views/reports.js';
+import { Blocks, Options } from './views/blocks.js';
 
 function NotFound() {
   return html`<p class="empty">There is no such page here. Choose one in the explorer.</p>`;
@@ -24,7 +25,8 @@ const PAGES = {
   deliveries: Deliveries,
   events: EventsPage,
   reports: Reports,
-
+  blocks: Blocks,
+  options: Options,
 };
 
 /** The view of a route. */

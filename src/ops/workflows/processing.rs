@@ -8,13 +8,13 @@ use std::collections::{BTreeMap, BTreeSet};
 use crate::engine::{ReadReq, ReadResult};
 use crate::error::{Error, ErrorCode, Result};
 use crate::keys::{self, PageId, Scope};
-use crate::model::{BroadLogStatus, EventStatus, Queue};
+use crate::model::{BroadLogStatus, EventStatus, FailureType, Queue};
 use crate::mta::{self, Directive};
 use crate::ops::schedule::mta_tick;
 use crate::ops::workflows::{self as wf, bump, QueuedId, Step, StepCtx, StepNext};
 use crate::pages::Page;
 use crate::records::{DeliveryLog, IdList, LogKind, LogLine, StatusChange};
-use crate::render::EventRef;
+use crate::render::{EventRef, RenderEnv};
 use crate::state::{Delivery, RunCount, RunCounts};
 use crate::txn::Txn;
 
@@ -109,6 +109,8 @@ fn route(
     let mut errors: Vec<String> = Vec::new();
     let mut retries: BTreeMap<i64, Vec<u64>> = BTreeMap::new();
     let mut waves: BTreeMap<i64, Vec<u64>> = BTreeMap::new();
+    // Messages that failed as they were built: their status is for updateEventsStatus to copy.
+    let mut failed: Vec<u64> = Vec::new();
     for q in ids {
         let (pid, slot) = wf::at(Scope::Exec, ii, q.seq);
         let page = pages.get_mut(&pid).ok_or_else(|| Error::new(ErrorCode::Internal, "a page of the step was not read"))?;
@@ -203,11 +205,53 @@ fn route(
                     .and_then(|m| m.get(&copy_name))
                     .ok_or_else(|| Error::new(ErrorCode::Internal, "the published copy vanished"))?;
                 let (subject, html, text) = (c.subject.clone(), c.html.clone(), c.text.clone());
-                txn.templates.get(copy_seq, &subject, &html, &text)?
+                let includes = crate::ops::blocks::of_published(&c.includes);
+                txn.templates.get(copy_seq, &subject, &html, &text, &includes)
             }
         };
-        let rendered = parsed.render(&EventRef::new(id, &data));
+        let rendered = parsed.render(&EventRef::new(id, &data), &RenderEnv::new(&cfg, seed, now), id);
         let delivery = delivery_for(txn, ii, &copy_name, now);
+        let rendered = match rendered {
+            Ok(r) => r,
+            Err(failure) => {
+                // The message cannot be built for this event: its delivery log fails at once
+                // (Campaign's JST-310000 personalization error), and updateEventsStatus copies
+                // the failure to the event (Delivery failed) as it copies the MTA's.
+                let reason = failure.delivery_text();
+                errors.push(format!("event {id}: {reason}"));
+                st.log = Some(DeliveryLog {
+                    status: BroadLogStatus::Failed,
+                    tries: 0,
+                    next_action: None,
+                    sent_at: None,
+                    bounce_at: None,
+                    failure_type: Some(FailureType::Personalization),
+                    failure_reason: Some(reason.clone()),
+                    address,
+                    channel: data.wished_channel,
+                    expiration: data.expiration,
+                    created: now,
+                    last_modified: now,
+                    log: vec![LogLine {
+                        at: now,
+                        by: by.clone(),
+                        kind: LogKind::Prepared,
+                        status: BroadLogStatus::Failed,
+                        tries: 0,
+                        next: None,
+                        reason: Some(reason),
+                    }],
+                });
+                st.template = Some(copy_name);
+                st.delivery = Some(delivery);
+                st.change_status(EventStatus::PendingDelivery, now, &by, None);
+                failed.push(q.seq);
+                page.put_state(slot, st)?;
+                bump(&mut counts, RunCount::Routed);
+                bump(&mut counts, RunCount::PersonalizationErrors);
+                continue;
+            }
+        };
         let rates = cfg.rates(data.wished_channel);
         let delay = match directive {
             Some(Directive::Delay(ms)) => ms,
@@ -257,6 +301,18 @@ fn route(
         let n = txn.inst_mut(ii).next_qseq();
         mta_hint = Some(mta_hint.map_or(tick, |h| h.min(tick)));
         txn.put(keys::wave_key(ii, tick, n), IdList(seqs).encode());
+    }
+    if !failed.is_empty() {
+        let m = txn.inst_mut(ii);
+        m.upd_since = Some(m.upd_since.map_or(now, |t| t.min(now)));
+        let mut by_page: BTreeMap<u64, Vec<u64>> = BTreeMap::new();
+        for seq in failed {
+            by_page.entry(seq / keys::PAGE).or_default().push(seq);
+        }
+        for (pg, seqs) in by_page {
+            let n = txn.inst_mut(ii).next_qseq();
+            txn.put(keys::update_key(ii, pg, n), IdList(seqs).encode());
+        }
     }
     let m = txn.inst_mut(ii);
     let slot = m.due_mut(queue);

@@ -86,6 +86,32 @@ function Preview({ name, seeds }) {
   </section>`;
 }
 
+/**
+ * The syntax errors of the fields being edited, asked of the engine a moment after the last
+ * keystroke (`checkTemplate` saves nothing). Each is `{ code, field, line, column, message }`.
+ */
+export function useProblems(fields) {
+  const [problems, setProblems] = useState([]);
+  const { subject = '', html: body = '', text = '' } = fields ?? {};
+  useEffect(() => {
+    if (!fields) return undefined;
+    let live = true;
+    const t = setTimeout(async () => {
+      try {
+        const list = await mc.checkTemplate({ subject, html: body, text });
+        if (live) setProblems(list.map((p) => ({ ...p, code: 'TEMPLATE_SYNTAX' })));
+      } catch (e) {
+        if (live) setProblems([]);
+      }
+    }, 250);
+    return () => {
+      live = false;
+      clearTimeout(t);
+    };
+  }, [fields === null, subject, body, text]);
+  return problems;
+}
+
 function TemplateEditor({ name }) {
   const creating = name === 'new';
   const types = useQuery(() => mc.eventTypes());
@@ -94,6 +120,7 @@ function TemplateEditor({ name }) {
   const [error, setError] = useState(null);
   const [saved, setSaved] = useState(null);
   const [log, setLog] = useState(null);
+  const problems = useProblems(f);
   useEffect(() => {
     if (creating) setF({ ...emptyTemplate });
     else if (existing.data && f === null) setF({ ...existing.data, eventType: existing.data.eventType ?? '', seeds: existing.data.seeds.map(seedForm) });
@@ -101,7 +128,8 @@ function TemplateEditor({ name }) {
   if (!creating && existing.error && !existing.data) return html`<${ErrorText} error=${existing.error} />`;
   if (!f) return html`<p class="loading">Loading…</p>`;
   const set = (k) => (e) => setF({ ...f, [k]: e.currentTarget.value });
-  const fieldError = (k) => (error && error.field === k ? error : null);
+  // The engine's syntax errors as you type (what a save would refuse), else the save's own error.
+  const fieldError = (k) => problems.find((p) => p.field === k) ?? (error && error.field === k ? error : null);
   const input = () => ({
     label: f.label || f.name,
     eventType: f.eventType || null,
@@ -137,7 +165,7 @@ function TemplateEditor({ name }) {
   };
   const codeField = (k, label, rows) => html`<div class="field grow">
     <${Field} label=${label} error=${fieldError(k)}>${(id, d) => html`<textarea id=${id} rows=${rows} aria-describedby=${d} aria-invalid=${fieldError(k) ? 'true' : undefined} value=${f[k]} onInput=${set(k)} spellcheck="false"></textarea>`}</${Field}>
-    ${fieldError(k) && html`<p class="hint">Line ${error.line}, column ${error.column}.</p>`}
+    ${fieldError(k) && html`<p class="hint">Line ${fieldError(k).line}, column ${fieldError(k).column}.</p>`}
   </div>`;
   return html`<${Title} path=${['Control instance', 'Message Center', 'Transactional message templates']}
       actions=${!creating && html`
@@ -158,8 +186,16 @@ function TemplateEditor({ name }) {
         </select>`}</${Field}>
         <${Field} label="Channel">${(id) => html`<select id=${id} value=${f.channel} onChange=${set('channel')}>${CHANNELS.map(([c, l]) => html`<option value=${c}>${l}</option>`)}</select>`}</${Field}>
       </div>
-      <div class="row"><div class="field grow"><${Field} label="Subject" error=${fieldError('subject')}>${(id, d) => html`<input id=${id} aria-describedby=${d} value=${f.subject} onInput=${set('subject')} placeholder="Your order <%= rtEvent.ctx.order.@number %>" />`}</${Field}></div></div>
-      <p class="hint">Personalization: <code>${"<%= rtEvent.ctx.order.@number %>"}</code>, <code>${'<%= escapeXMLString(rtEvent.email) %>'}</code>, <code>${"<%@ include view='MirrorPage' %>"}</code>.</p>
+      <div class="row"><div class="field grow"><${Field} label="Subject" error=${fieldError('subject')}>${(id, d) => html`<input id=${id} aria-describedby=${d} aria-invalid=${fieldError('subject') ? 'true' : undefined} value=${f.subject} onInput=${set('subject')} placeholder="Your order <%= rtEvent.ctx.order.@number %>" />`}</${Field}></div></div>
+      <details class="hint">
+        <summary>Personalization: JavaScript with E4X, as in Campaign</summary>
+        <ul>
+          <li><code>${'<%= rtEvent.ctx.order.@number %>'}</code> writes a value; <code>${'<%= escapeXMLString(rtEvent.ctx.firstName) %>'}</code> escapes it for HTML.</li>
+          <li><code>${"<% if (rtEvent.ctx.@vip == 'true') { %>"}</code>…<code>${'<% } else { %>'}</code>…<code>${'<% } %>'}</code> shows content on a condition.</li>
+          <li><code>${'<% for each (var line in rtEvent.ctx.order.line) { %>'}</code>…<code>${'<%= line.@sku %>'}</code>…<code>${'<% } %>'}</code> repeats it for each element of the event's XML.</li>
+          <li><code>${"<%= formatDate(new Date(), '%2D/%2M/%4Y') %>"}</code> (the virtual clock), <code>${"<%@ include view='MirrorPage' %>"}</code> (a <a href=${href({ instance: 'control', page: 'blocks' })}>personalization block</a>), <code>${"<%@ include option='NmsServer_URL' %>"}</code> (an <a href=${href({ instance: 'control', page: 'options' })}>option</a>).</li>
+        </ul>
+      </details>
       <div class="row">${codeField('html', 'HTML body', 10)}${codeField('text', 'Text body', 10)}</div>
       <${SeedEditor} seeds=${f.seeds} onChange=${(seeds) => setF({ ...f, seeds })} />
       <button type="submit" class="primary">${creating ? 'Create the template' : 'Save'}</button>
