@@ -434,4 +434,6 @@ fn run(i: &mut Interp, main: &Rc<Function>) -> Result<(), Throw> {
 }
 
 #[cfg(test)]
+mod hostile_tests;
+#[cfg(test)]
 mod tests;

@@ -323,6 +323,32 @@ test('personalization blocks, options and the editor\'s check, through the JS AP
   await fx.stillWorks();
 });
 
+test('hostile templates in the wasm: recursion, nesting, loops, bombs and catastrophic regexps are errors, and the engine goes on', async () => {
+  const fx = await fixture();
+  const { mc } = fx;
+  await mc.updateTemplate('orderConf', { seeds: [{ email: 'a@example.com', ctx: '<ctx/>' }] });
+  const preview = async (html) => {
+    await mc.updateTemplate('orderConf', { html });
+    try {
+      return mc.preview('orderConf').html;
+    } catch (e) {
+      return `${e.code} ${e.message}`;
+    }
+  };
+  // The deepest nesting the parser takes, and the deepest recursion the bounds allow, fit the
+  // wasm's 1 MiB stack.
+  assert.equal(await preview(`<% ${'{'.repeat(199)}${'}'.repeat(199)} %>ok`), 'ok');
+  assert.equal(await preview(`<%= ${'('.repeat(60)}1${')'.repeat(60)} %>`), '1');
+  assert.match(await preview('<% function f(n) { return 1 + f(n + 1) } %><%= f(0) %>'), /^TEMPLATE_RENDER HTML body: line 1, column \d+: InternalError: too much recursion$/);
+  assert.match(await preview('<% function g(a) { return a.sort(function (x, y) { return g([x, y]).length }) } g([2, 1]) %>'), /InternalError: too much recursion$/);
+  assert.match(await preview('<% while (1) {} %>'), /LimitError: the script ran more than 5000000 steps/);
+  assert.match(await preview("<%= new Array(1e9).join('x') %>"), /^TEMPLATE_RENDER .*(LimitError|RangeError)/);
+  assert.match(await preview("<%= /^(a+)+$/.test('aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa!') %>"), /LimitError/);
+  await expectError(fx, () => mc.updateTemplate('orderConf', { html: `<%= ${'('.repeat((1 << 20) - 10)}1 %>` }), 'TEMPLATE_SYNTAX', 'HTML body: line 1, column 71: the script nests more than 200 levels deep');
+  assert.equal(await preview('<%= rtEvent.email %>'), 'a@example.com');
+  await fx.stillWorks();
+});
+
 test('catalogue errors: duplicate template, syntax with line/column, unpublishable, published', async () => {
   const fx = await fixture();
   await expectError(fx, () => fx.mc.createTemplate({ name: 'orderConf', eventType: 'order', subject: 's' }), 'DUPLICATE_TEMPLATE', "a transactional message template named 'orderConf' exists already");
