@@ -58,13 +58,14 @@ const sample = () => ({ wasmBytes, heapBytes: performance.memory?.usedJSHeapSize
  * The end-to-end workload on real IndexedDB (a new database), then the status list timed on it
  * (warm, and after reopening the storage: an empty record cache). The database is deleted after.
  */
-async function run({ events = 10_000, life = false, list = false } = {}) {
+async function run({ events = 10_000, life = false, list = false, order = false } = {}) {
   const name = `e2e-${Date.now()}-${Math.random()}`;
   const tick = setInterval(async () => { wasmBytes = await wasmMemoryBytes(); }, 200);
   try {
     const { result, mc } = await endToEnd(MessageCenter, () => openIndexedDBStorage({ name }), {
       events,
       life,
+      order,
       sample,
       onProgress: (p) => { out.textContent = `${p.phase} ${p.done}/${events}`; },
     });

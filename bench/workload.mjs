@@ -42,8 +42,30 @@ function peaks(sample) {
   };
 }
 
+/**
+ * The order template of tests/fixtures/templates/bench/3-order-20-lines.json: 20 lines in a
+ * `for each` loop, a total with parseFloat and toFixed, a conditional per line and one after.
+ */
+export const ORDER_TEMPLATE = "<table>\n<% var total = 0;\nfor each (var l in rtEvent.ctx.order.line) {\n  var amount = parseFloat(l.@price) * parseInt(l.@qty, 10);\n  total += amount; %><tr><td><%= l.@sku %></td><td><%= l %></td><td><%= l.@qty %></td><td><%= amount.toFixed(2) %></td><td><% if (l.@type == \"gift\") { %>gift<% } else { %>-<% } %></td></tr>\n<% } %></table>\nTotal: <%= total.toFixed(2) %> EUR<% if (total > 100) { %> (free shipping)<% } %>";
+
+/** The ctx of event `j` (as JSON): with `order`, 20 order lines. */
+function ctxOf(j, order) {
+  const ctx = { order: { '@number': `CN${j}` }, customer: { '@firstName': 'Ada' } };
+  if (order) {
+    ctx.order['@currency'] = 'EUR';
+    ctx.order.line = Array.from({ length: 20 }, (_, k) => ({
+      '@sku': `SKU-${k + 1}`,
+      '@type': k % 7 === 6 ? 'gift' : 'product',
+      '@qty': String((k % 3) + 1),
+      '@price': (4.75 + k * 1.25).toFixed(2),
+      $: `Article ${k + 1} & co`,
+    }));
+  }
+  return ctx;
+}
+
 /** Opens a Message Center on `storage` set up for the workload (outcome rates zero: all Sent). */
-async function setUp(MessageCenter, storage, { life }) {
+async function setUp(MessageCenter, storage, { life, order }) {
   const zero = { hardPpm: 0, softPpm: 0, asyncBouncePpm: 0 };
   const config = { email: zero, ...(life ? { eventPurgeDelayMs: HOUR, eventHistoPurgeDelayMs: HOUR } : {}) };
   const mc = await MessageCenter.open({ storage, seed: 1, now: '2026-03-02T08:00:00Z', config });
@@ -53,7 +75,7 @@ async function setUp(MessageCenter, storage, { life }) {
     name: 'orderConfirmation',
     eventType: 'order_confirmation',
     subject: 'Order <%= rtEvent.ctx.order.@number %> confirmed',
-    html: '<p>Hello <%= escapeXMLString(rtEvent.ctx.customer.@firstName) %>, your order <%= rtEvent.ctx.order.@number %> is confirmed.</p>',
+    html: order ? ORDER_TEMPLATE : '<p>Hello <%= escapeXMLString(rtEvent.ctx.customer.@firstName) %>, your order <%= rtEvent.ctx.order.@number %> is confirmed.</p>',
     text: 'Hello <%= rtEvent.ctx.customer.@firstName %>',
   });
   await mc.publish('orderConfirmation');
@@ -68,11 +90,11 @@ async function setUp(MessageCenter, storage, { life }) {
  * purged from both the execution instance and the history, counting the records of the whole life.
  * @param {any} MessageCenter the package's class
  * @param {() => Promise<import('../js/index.d.ts').StorageAdapter>} makeStorage
- * @param {{ events?: number, batch?: number, life?: boolean, onProgress?: (p: object) => void, sample?: () => { wasmBytes?: number, heapBytes?: number } }} options
+ * @param {{ events?: number, batch?: number, life?: boolean, order?: boolean, onProgress?: (p: object) => void, sample?: () => { wasmBytes?: number, heapBytes?: number } }} options
  */
-export async function endToEnd(MessageCenter, makeStorage, { events = 2000, batch = 100, life = false, onProgress, sample } = {}) {
+export async function endToEnd(MessageCenter, makeStorage, { events = 2000, batch = 100, life = false, order = false, onProgress, sample } = {}) {
   const storage = countingStorage(await makeStorage());
-  const mc = await setUp(MessageCenter, storage, { life });
+  const mc = await setUp(MessageCenter, storage, { life, order });
   const memory = peaks(sample);
   const before = { ...storage.stats };
 
@@ -80,7 +102,7 @@ export async function endToEnd(MessageCenter, makeStorage, { events = 2000, batc
   for (let i = 0; i < events; i += batch) {
     const list = [];
     for (let j = i; j < Math.min(events, i + batch); j++) {
-      list.push({ type: 'order_confirmation', email: `customer${j}@example.com`, ctx: { order: { '@number': `CN${j}` }, customer: { '@firstName': 'Ada' } } });
+      list.push({ type: 'order_confirmation', email: `customer${j}@example.com`, ctx: ctxOf(j, order) });
     }
     await mc.pushEvents(list, { instance: 'mcExec1' });
     if ((i / batch) % 100 === 0) {

@@ -18,7 +18,17 @@ before(async () => {
     seed: 1,
     topology: {
       eventTypes: ['order_confirmation'],
-      templates: [{ name: 'orderConfirmation', eventType: 'order_confirmation', subject: 'Order <%= rtEvent.ctx.@number %>', html: '<p>Thank you</p>' }],
+      // The template as Campaign's instance has it: JSSP, JavaScript with E4X on the event's ctx.
+      templates: [
+        {
+          name: 'orderConfirmation',
+          eventType: 'order_confirmation',
+          subject: 'Order <%= rtEvent.ctx.@number %>',
+          html:
+            '<p>Thank you</p><ul><% var total = 0; for each (var l in rtEvent.ctx.line) { total += parseFloat(l.@price); %>' +
+            '<li><%= escapeXMLString(l) %></li><% } %></ul><p>Total: <%= total.toFixed(2) %><% if (total > 100) { %> (free shipping)<% } %></p>',
+        },
+      ],
     },
   });
   mc = service.url;
@@ -27,7 +37,7 @@ after(() => service.close());
 
 /** The code under test: it confirms an order through Message Center, as it does against Campaign. */
 async function confirmOrder(endpoint, email, number, namespace) {
-  const envelope = `<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" xmlns:urn="urn:nms:rtEvent"><soapenv:Body><urn:PushEvent><urn:sessiontoken>admin/</urn:sessiontoken><urn:domEvent><rtEvent type="order_confirmation" email="${email}"><ctx number="${number}"/></rtEvent></urn:domEvent></urn:PushEvent></soapenv:Body></soapenv:Envelope>`;
+  const envelope = `<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" xmlns:urn="urn:nms:rtEvent"><soapenv:Body><urn:PushEvent><urn:sessiontoken>admin/</urn:sessiontoken><urn:domEvent><rtEvent type="order_confirmation" email="${email}"><ctx number="${number}"><line price="80.00">Boots</line><line price="25.50">Socks &amp; laces</line></ctx></rtEvent></urn:domEvent></urn:PushEvent></soapenv:Body></soapenv:Envelope>`;
   const r = await fetch(`${endpoint}/nl/jsp/soaprouter.jsp`, { method: 'POST', headers: { 'content-type': 'text/xml', soapaction: 'nms:rtEvent#PushEvent', 'x-mc-namespace': namespace }, body: envelope });
   if (r.status !== 200) throw new Error(`Message Center refused: ${await r.text()}`);
 }
@@ -46,4 +56,7 @@ test('an order confirmation reaches Message Center and is sent', async () => {
   const latest = await (await fetch(`${mc}/__mc/latest?address=jane@example.com`, { headers: ns })).json();
   assert.equal(latest.status, 'sent');
   assert.equal(latest.template, 'orderConfirmation_rt');
+  // The message as the MTA got it: the template rendered for this event.
+  const { broadLog } = await (await fetch(`${mc}/__mc/events/${latest.id}`, { headers: ns })).json();
+  assert.equal(broadLog.html, '<p>Thank you</p><ul><li>Boots</li><li>Socks &amp; laces</li></ul><p>Total: 105.50 (free shipping)</p>');
 });

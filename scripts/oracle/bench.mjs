@@ -10,7 +10,7 @@
 // renders per second. Rhino runs interpreted (optimization level -1), as the oracle does; add
 // --compiled for optimization level 9 (Java bytecode).
 //
-//   node scripts/oracle/bench.mjs [--iterations=20000] [--runs=7] [--compiled] [CASE.json…]
+//   node scripts/oracle/bench.mjs [--iterations=20000] [--runs=7] [--compiled] [--json] [CASE.json…]
 // Figures only, nothing asserted. On a loaded machine the figures move: run it alone.
 
 import { spawnSync } from 'node:child_process';
@@ -39,6 +39,11 @@ if (r.status !== 0) {
 }
 const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
 const head = lines.shift();
+if (process.argv.includes('--json')) {
+  // For npm run bench: one line, the cases with their µs per render.
+  console.log(JSON.stringify(lines.map((l) => ({ case: l.case, microseconds: l.eventOnce_us, storedMicroseconds: l.eventEachRender_us }))));
+  process.exit(0);
+}
 console.log(`Rhino 1.7.14, ${head.mode}; ${head.iterations} renders per run, median of ${head.runs} runs after warm-up`);
 const pad = (s, n) => String(s).padEnd(n);
 const num = (x) => (x >= 100 ? x.toFixed(0) : x.toFixed(2));

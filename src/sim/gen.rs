@@ -55,6 +55,12 @@ const HTML: &[&str] = &[
     "<p>Plain</p>",
     "<p>Broken <%= rtEvent.ctx.@name</p>",
     "<p><%= rtEvent.ctx.missing.@x %></p>",
+    // Scriptlets as Campaign's templates write them: a condition across tags, a loop over the
+    // ctx, a block, formatDate on the virtual clock, and a script that fails at render (the
+    // message is Delivery failed, the others go on).
+    "<% if (rtEvent.ctx.@name == 'Ada') { %><p>Welcome back</p><% } else { %><p>Hello <%= escapeXMLString(rtEvent.ctx.@name) %></p><% } %>",
+    "<ul><% var n = 0; for each (var c in rtEvent.ctx.*) { n++; %><li><%= c.name() %>: <%= escapeXMLString(String(c).substring(0, 20)) %></li><% } %></ul><p><%= n %> lines, <%= formatDate(getCurrentDate(), '%4Y-%2M-%2D') %></p><%@ include view='MirrorPage' %>",
+    "<p><%= parseInt(rtEvent.ctx.@number, 10) % 3 == 0 ? rtEvent.ctx.@missing.toUpperCase() : 'ok' %></p>",
 ];
 
 struct Gen {
