@@ -377,17 +377,17 @@ export type BlockInput = {
   /** Internal name. */
   name: string;
   /** Label (the name by default). */
-  label: string | null;
-  /** Its JSSP. */
-  source: string;
+  label?: string;
+  /** Its JSSP (empty by default). */
+  source?: string;
 };
 
 /** Changes of a personalization block. */
 export type BlockPatch = {
   /** New label. */
-  label: string | null;
+  label?: string;
   /** New JSSP. */
-  source: string | null;
+  source?: string;
 };
 
 /** A personalization block as the API shows it. */

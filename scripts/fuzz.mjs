@@ -7,11 +7,24 @@
 //
 // The targets are built without a sanitizer (`-s none`): the engine is safe Rust, so AddressSanitizer
 // finds nothing that a panic would not, at half the speed.
+//
+// `npm run fuzz -- templates [--cases N] [--seed S] [options]` is a target of another kind, not a
+// cargo-fuzz one: the differential fuzzer of the personalization language (random templates run
+// by our interpreter and by Rhino, every difference shrunk into tmp/fuzz-templates/;
+// scripts/oracle/fuzz.mjs, its options at its top, scripts/oracle/NOTES.md "Differential fuzzer").
+// It is not part of npm test.
 
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ensureFuzzTools, root, sh } from './tools.mjs';
+
+// Targets that are not cargo-fuzz ones: a script run with the remaining arguments.
+const SCRIPT_TARGETS = { templates: 'scripts/oracle/fuzz.mjs' };
+if (SCRIPT_TARGETS[process.argv[2]]) {
+  const r = spawnSync(process.execPath, [join(root, SCRIPT_TARGETS[process.argv[2]]), ...process.argv.slice(3)], { cwd: root, stdio: 'inherit' });
+  process.exit(r.status ?? 1);
+}
 
 // The targets fuzz/Cargo.toml builds (each calls its namesake in sim::fuzz::TARGETS).
 const TARGETS = [...readFileSync(join(root, 'fuzz/Cargo.toml'), 'utf8').matchAll(/^\[\[bin\]\]\nname = "([^"]+)"/gm)].map((m) => m[1]);
@@ -28,7 +41,7 @@ function parse(argv) {
     if (a === '--minutes') o.minutes = Number(v());
     else if (a === '--target') o.targets = v().split(',');
     else if (a === '--jobs') o.jobs = Number(v());
-    else throw new Error(`unknown argument ${a}; usage: npm run fuzz -- --minutes M [--target NAME[,NAME…]] [--jobs J]`);
+    else throw new Error(`unknown argument ${a}; usage: npm run fuzz -- --minutes M [--target NAME[,NAME…]] [--jobs J], or npm run fuzz -- templates [--cases N] [--seed S]`);
   }
   if (!(o.minutes > 0)) throw new Error('--minutes takes a positive number');
   if (!(o.jobs >= 1)) throw new Error('--jobs takes a positive number');

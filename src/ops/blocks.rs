@@ -25,9 +25,11 @@ pub struct BlockInput {
     pub name: String,
     /// Label (the name by default).
     #[serde(default)]
+    #[ts(optional)]
     pub label: Option<String>,
-    /// Its JSSP.
+    /// Its JSSP (empty by default).
     #[serde(default)]
+    #[ts(as = "Option<String>", optional)]
     pub source: String,
 }
 
@@ -37,9 +39,11 @@ pub struct BlockInput {
 pub struct BlockPatch {
     /// New label.
     #[serde(default)]
+    #[ts(optional)]
     pub label: Option<String>,
     /// New JSSP.
     #[serde(default)]
+    #[ts(optional)]
     pub source: Option<String>,
 }
 

@@ -167,9 +167,21 @@ pub(crate) fn call(i: &mut Interp, a: A, this: Value, args: &[Value]) -> Res<Val
             i.new_array(out)
         }
         A::Join | A::ToString => {
+            let me = match this {
+                Value::Obj(o) => Some(o),
+                _ => None,
+            };
+            if me.is_some_and(|o| i.joining.contains(&o)) {
+                return i.str_value(Vec::new());
+            }
             let els = elements(i, &this)?;
             let sep = if a == A::ToString || matches!(a0, Value::Undef) { JsStr::from_str(",") } else { i.to_string(&a0)? };
-            join(i, &els, sep.units())
+            i.joining.extend(me);
+            let r = join(i, &els, sep.units());
+            if me.is_some() {
+                i.joining.pop();
+            }
+            r
         }
         A::IndexOf | A::LastIndexOf => {
             let els = elements(i, &this)?;

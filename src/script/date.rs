@@ -66,6 +66,11 @@ pub(crate) fn year_from_time(t: f64) -> f64 {
         return f64::NAN;
     }
     let mut y = (t / (MS_PER_DAY * 365.2425)).floor() + 1970.0;
+    // Past 2^53 ms years are no longer consecutive doubles and the loops below would never end;
+    // such a time only feeds a DST look-up before TimeClip makes it NaN.
+    if t.abs() > 9.0e15 * 1.0e3 {
+        return y;
+    }
     while time_from_year(y) > t {
         y -= 1.0;
     }
@@ -210,7 +215,8 @@ pub(crate) fn from_components(args: &[f64], tz: &TimeZone) -> f64 {
     if t.is_finite() {
         time_clip(utc(t, tz))
     } else {
-        t
+        // ±Infinity when the year overflows (new Date(1e300, 0)): TimeClip makes that NaN.
+        f64::NAN
     }
 }
 
@@ -863,7 +869,8 @@ pub(crate) fn to_locale_time_string(t: f64, tz: &TimeZone) -> String {
 /// of Campaign practice shows capitalized names ("Tue 30 Apr 2019"); the JSAPI examples are in
 /// lower case, and we follow them.
 pub(crate) fn format_date(t: f64, format: &str, tz: &TimeZone) -> String {
-    if !t.is_finite() {
+    // A number past TimeClip's range is no date (`new Date(t)` would be NaN).
+    if !t.is_finite() || t.abs() > MAX_TIME {
         return String::new();
     }
     let local = local_time(t, tz);

@@ -106,6 +106,8 @@ pub(crate) struct Interp<'p> {
     realm: Vec<Option<ObjId>>,
     /// E4X filter predicates being evaluated: the item they look at.
     filters: Vec<Value>,
+    /// The arrays whose join/toString is running (a cycle joins as "", as in Rhino and SpiderMonkey).
+    pub(crate) joining: Vec<ObjId>,
     steps: u64,
     depth: u32,
     memory: usize,
@@ -136,12 +138,22 @@ impl<'p> Interp<'p> {
             heap: Vec::with_capacity(64),
             scopes: Vec::with_capacity(16),
             xml: XmlArena::default(),
-            out: String::new(),
+            // The template's text plus room for the values: one allocation for most messages.
+            out: String::with_capacity(
+                segments
+                    .iter()
+                    .filter(|s| matches!(s.kind, super::jssp::SegKind::Text))
+                    .map(|s| s.text.len())
+                    .sum::<usize>()
+                    .saturating_add(256)
+                    .min(1 << 16),
+            ),
             env,
             segments,
             pos: Pos::default(),
             realm: vec![None; Builtin::COUNT],
             filters: Vec::new(),
+            joining: Vec::new(),
             steps: env.bounds.steps,
             depth: 0,
             memory: 0,

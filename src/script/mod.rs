@@ -136,6 +136,8 @@ pub(crate) struct Program {
     atoms: Atoms,
     main: Rc<Function>,
     cut: Cut,
+    /// The whole output when the field is only text.
+    text: Option<String>,
 }
 
 /// A syntax error: where (line and column in the field; for a block, the include's position
@@ -208,7 +210,25 @@ pub(crate) fn compile(src: &str, includes: &dyn Includes) -> Result<Program, Scr
     if let Err((pos, message)) = check_regexes(&main.body) {
         return Err(located(&cut, pos, "SyntaxError", message));
     }
-    Ok(Program { atoms, main: Rc::new(main), cut })
+    let text = static_text(&main, &cut.segments);
+    Ok(Program { atoms, main: Rc::new(main), cut, text })
+}
+
+/// The output of a field that is only text (no `<%= %>`, no `<% %>`, blocks of text only): the
+/// render writes it without an interpreter. Most subjects and text bodies are of that kind.
+fn static_text(main: &ast::Function, segments: &[jssp::Segment]) -> Option<String> {
+    if !main.hoisted.is_empty() {
+        return None;
+    }
+    let mut out = String::new();
+    for st in &main.body {
+        match &st.k {
+            ast::S::EmitText(i) => out.push_str(&segments.get(*i as usize)?.text),
+            ast::S::Empty => {}
+            _ => return None,
+        }
+    }
+    Some(out)
 }
 
 /// Regular expression literals are compiled at compile time (as SpiderMonkey reports a bad
@@ -336,6 +356,10 @@ impl Program {
 
     /// Renders the field for an event.
     pub(crate) fn render(&self, env: &Env<'_>) -> Result<String, ScriptError> {
+        // Text only: no interpreter (over the output bound, the interpreter says where).
+        if let Some(t) = self.text.as_ref().filter(|t| t.len() <= env.bounds.output_bytes) {
+            return Ok(t.clone());
+        }
         let mut i = Interp::new(&self.atoms, env, &self.cut.segments);
         let r = run(&mut i, &self.main);
         match r {

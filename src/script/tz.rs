@@ -189,7 +189,9 @@ impl TimeZone {
     /// Whether daylight time is in force at `utc_ms`.
     pub(crate) fn is_dst(&self, utc_ms: f64) -> bool {
         let Some(dst) = &self.dst else { return false };
-        if !utc_ms.is_finite() {
+        // Past TimeClip's range (±8.64e15 ms, plus a day) a date is NaN anyway, and the rule's
+        // day arithmetic would no longer move in steps of 7 (transition_day would never end).
+        if !utc_ms.is_finite() || utc_ms.abs() > 8.65e15 {
             return false;
         }
         let std = f64::from(self.offset) * 1000.0;

@@ -1000,6 +1000,18 @@ pub(crate) fn call(i: &mut Interp, x: X, this: Value, args: &[Value]) -> Res<Val
     if !matches!(this, Value::Xml(_) | Value::List(_)) {
         return i.type_error(format!("XML.prototype.{} called on a value that is not XML", super::builtins::name(N::Xml(x))));
     }
+    // The methods of XML objects that XMLList.prototype lacks (ECMA-357 §13.5.4): on a list they
+    // are those of its only item, and no function on a list of any other length (Rhino and
+    // SpiderMonkey: "TypeError: … is not a function").
+    let this = match (x, this) {
+        (X::ChildIndex | X::AppendChild | X::LocalName | X::Name | X::NodeKind | X::Namespace | X::Replace, Value::List(l)) => {
+            if l.len() != 1 {
+                return i.type_error(format!("{} is not a function (an XMLList of {} values)", super::builtins::name(N::Xml(x)), l.len()));
+            }
+            Value::Xml(l[0])
+        }
+        (_, v) => v,
+    };
     let items = i.xml_items(&this);
     let a0 = arg(args, 0);
     match x {
