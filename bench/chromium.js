@@ -48,6 +48,9 @@ async function rawPuts({ records = 20_000, bytes = 500, perTx = 100 } = {}) {
 }
 
 async function wasmMemoryBytes() {
+  // The engine's instance: init() before the engine's own load has finished would instantiate a
+  // second one and swap it under the engine (a trap: memory access out of bounds).
+  await MessageCenter.load();
   return (await init()).memory.buffer.byteLength;
 }
 
@@ -58,7 +61,7 @@ const sample = () => ({ wasmBytes, heapBytes: performance.memory?.usedJSHeapSize
  * The end-to-end workload on real IndexedDB (a new database), then the status list timed on it
  * (warm, and after reopening the storage: an empty record cache). The database is deleted after.
  */
-async function run({ events = 10_000, life = false, list = false, order = false } = {}) {
+async function run({ events = 10_000, life = false, list = false, order = false, lines = false } = {}) {
   const name = `e2e-${Date.now()}-${Math.random()}`;
   const tick = setInterval(async () => { wasmBytes = await wasmMemoryBytes(); }, 200);
   try {
@@ -66,6 +69,7 @@ async function run({ events = 10_000, life = false, list = false, order = false 
       events,
       life,
       order,
+      lines,
       sample,
       onProgress: (p) => { out.textContent = `${p.phase} ${p.done}/${events}`; },
     });

@@ -48,10 +48,10 @@ function peaks(sample) {
  */
 export const ORDER_TEMPLATE = "<table>\n<% var total = 0;\nfor each (var l in rtEvent.ctx.order.line) {\n  var amount = parseFloat(l.@price) * parseInt(l.@qty, 10);\n  total += amount; %><tr><td><%= l.@sku %></td><td><%= l %></td><td><%= l.@qty %></td><td><%= amount.toFixed(2) %></td><td><% if (l.@type == \"gift\") { %>gift<% } else { %>-<% } %></td></tr>\n<% } %></table>\nTotal: <%= total.toFixed(2) %> EUR<% if (total > 100) { %> (free shipping)<% } %>";
 
-/** The ctx of event `j` (as JSON): with `order`, 20 order lines. */
-function ctxOf(j, order) {
+/** The ctx of event `j` (as JSON): with `lines`, 20 order lines. */
+function ctxOf(j, lines) {
   const ctx = { order: { '@number': `CN${j}` }, customer: { '@firstName': 'Ada' } };
-  if (order) {
+  if (lines) {
     ctx.order['@currency'] = 'EUR';
     ctx.order.line = Array.from({ length: 20 }, (_, k) => ({
       '@sku': `SKU-${k + 1}`,
@@ -90,9 +90,9 @@ async function setUp(MessageCenter, storage, { life, order }) {
  * purged from both the execution instance and the history, counting the records of the whole life.
  * @param {any} MessageCenter the package's class
  * @param {() => Promise<import('../js/index.d.ts').StorageAdapter>} makeStorage
- * @param {{ events?: number, batch?: number, life?: boolean, order?: boolean, onProgress?: (p: object) => void, sample?: () => { wasmBytes?: number, heapBytes?: number } }} options
+ * @param {{ events?: number, batch?: number, life?: boolean, order?: boolean, lines?: boolean, onProgress?: (p: object) => void, sample?: () => { wasmBytes?: number, heapBytes?: number } }} options
  */
-export async function endToEnd(MessageCenter, makeStorage, { events = 2000, batch = 100, life = false, order = false, onProgress, sample } = {}) {
+export async function endToEnd(MessageCenter, makeStorage, { events = 2000, batch = 100, life = false, order = false, lines = false, onProgress, sample } = {}) {
   const storage = countingStorage(await makeStorage());
   const mc = await setUp(MessageCenter, storage, { life, order });
   const memory = peaks(sample);
@@ -102,7 +102,7 @@ export async function endToEnd(MessageCenter, makeStorage, { events = 2000, batc
   for (let i = 0; i < events; i += batch) {
     const list = [];
     for (let j = i; j < Math.min(events, i + batch); j++) {
-      list.push({ type: 'order_confirmation', email: `customer${j}@example.com`, ctx: ctxOf(j, order) });
+      list.push({ type: 'order_confirmation', email: `customer${j}@example.com`, ctx: ctxOf(j, lines || order) });
     }
     await mc.pushEvents(list, { instance: 'mcExec1' });
     if ((i / batch) % 100 === 0) {
