@@ -164,8 +164,14 @@ pub(crate) enum ForTarget {
 pub(crate) enum S {
     Empty,
     Expr(Expr),
-    /// `var`/`let`/`const` declarations (the hoisting is the resolver's).
+    /// `var` declarations, and `let`/`const` in a `for` head (the hoisting is the resolver's).
     Vars(Vec<Decl>),
+    /// `let`/`const` declarations of a block: names of the block when it makes closures (the
+    /// resolver turns it into `Scoped`, a scope per entry: per loop iteration), else of the
+    /// function, as `var`; without an initializer the name is set to `undefined`.
+    Let(Vec<Decl>),
+    /// A block with a scope of its own, entered afresh each time it runs: `slots` names.
+    Scoped(u32, Vec<Stmt>),
     /// A function declaration: assigned when its block is entered (hoisted by the resolver).
     FunctionDecl(Ident, Rc<Function>),
     Block(Vec<Stmt>),

@@ -1178,6 +1178,26 @@ impl<'p> Interp<'p> {
                     }
                 }
             }
+            S::Let(ds) => {
+                for d in ds {
+                    let v = match &d.init {
+                        Some(init) => self.eval(init, frame)?,
+                        None => Value::Undef,
+                    };
+                    self.write_var(&d.name, frame, v)?;
+                }
+            }
+            S::Scoped(slots, b) => {
+                // A scope per entry, so that closures made in a loop's body keep that turn's names.
+                self.charge(*slots as usize * 24 + 32)?;
+                let scope = ScopeId(self.scopes.len() as u32);
+                self.scopes.push(Scope { vars: vec![Value::Undef; *slots as usize], parent: Some(frame.scope) });
+                let inner = Frame { scope, this: frame.this.clone() };
+                self.enter()?;
+                let r = self.exec_list(b, &inner);
+                self.leave();
+                return r;
+            }
             S::FunctionDecl(name, f) => {
                 let fo = self.new_function(Func::Script(f.clone(), Some(frame.scope)))?;
                 self.write_var(name, frame, Value::Obj(fo))?;

@@ -293,7 +293,8 @@ fn check_regexes(body: &[ast::Stmt]) -> Result<(), (Pos, String)> {
     fn stmt(s: &ast::Stmt, d: u32) -> Result<(), (Pos, String)> {
         match &s.k {
             S::Expr(e) | S::Throw(e) | S::Emit(e) => expr(e, d),
-            S::Vars(ds) => ds.iter().filter_map(|x| x.init.as_ref()).try_for_each(|x| expr(x, d)),
+            S::Vars(ds) | S::Let(ds) => ds.iter().filter_map(|x| x.init.as_ref()).try_for_each(|x| expr(x, d)),
+            S::Scoped(_, b) => stmts(b, d),
             S::FunctionDecl(_, f) => stmts(&f.body, d),
             S::Block(b) => stmts(b, d),
             S::If(c, a, b) => {

@@ -323,12 +323,13 @@ impl Parser<'_, '_> {
                 self.semicolon()?;
                 st(S::Vars(d))
             }
-            Some(Kw::Let | Kw::Const) => {
-                // `let` as a declaration (SpiderMonkey's JavaScript 1.7+).
+            Some(k @ (Kw::Let | Kw::Const)) => {
+                // `let` as a declaration (SpiderMonkey's JavaScript 1.7+): block-scoped; `const`
+                // is a name of the function, as in SpiderMonkey 1.8.
                 self.bump()?;
                 let d = self.declarations(true)?;
                 self.semicolon()?;
-                st(S::Vars(d))
+                st(if k == Kw::Let { S::Let(d) } else { S::Vars(d) })
             }
             Some(Kw::Function) => {
                 self.bump()?;

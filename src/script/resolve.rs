@@ -21,6 +21,8 @@ struct Frame {
     arguments_slot: Option<u32>,
     /// The function's own name (a named function expression), if not shadowed.
     self_name: Option<(Atom, u32)>,
+    /// A block's scope (`S::Scoped`), not a function's: no `arguments` of its own.
+    block: bool,
 }
 
 impl Frame {
@@ -50,7 +52,7 @@ pub(crate) fn resolve(f: &mut Function) {
 }
 
 fn resolve_function(f: &mut Function, stack: &mut Vec<Frame>, expression: bool) {
-    let mut frame = Frame { vars: HashMap::new(), blocks: Vec::new(), slots: 0, arguments_slot: None, self_name: None };
+    let mut frame = Frame { vars: HashMap::new(), blocks: Vec::new(), slots: 0, arguments_slot: None, self_name: None, block: false };
     for p in &mut f.params {
         let s = match frame.vars.get(&p.name) {
             // `function (a, a)`: the last one wins.
@@ -105,7 +107,7 @@ fn resolve_function(f: &mut Function, stack: &mut Vec<Frame>, expression: bool) 
 /// The `var`-scoped names a statement declares (not inside nested functions).
 fn collect_vars(st: &Stmt, out: &mut Vec<Atom>) {
     match &st.k {
-        S::Vars(ds) => out.extend(ds.iter().map(|d| d.name.name)),
+        S::Vars(ds) | S::Let(ds) => out.extend(ds.iter().map(|d| d.name.name)),
         S::FunctionDecl(n, _) => out.push(n.name),
         S::Block(b) => b.iter().for_each(|s| collect_vars(s, out)),
         S::If(_, a, b) => {
@@ -147,7 +149,7 @@ fn resolve_ident(id: &mut Ident, stack: &mut [Frame]) {
             id.at = if depth == 0 { VarRef::Local(s) } else { VarRef::Outer(depth as u32, s) };
             return;
         }
-        if id.name == K::arguments.atom() {
+        if id.name == K::arguments.atom() && !frame.block {
             // `arguments` of the nearest function (the template's own code is a function too).
             let s = match frame.arguments_slot {
                 Some(s) => s,
@@ -174,7 +176,7 @@ fn resolve_stmt(st: &mut Stmt, stack: &mut Vec<Frame>) {
     match &mut st.k {
         S::Empty | S::EmitText(_) | S::Break(_) | S::Continue(_) => {}
         S::Expr(e) | S::Throw(e) | S::Emit(e) => resolve_expr(e, stack),
-        S::Vars(ds) => {
+        S::Vars(ds) | S::Let(ds) => {
             for d in ds {
                 resolve_ident(&mut d.name, stack);
                 if let Some(e) = &mut d.init {
@@ -188,7 +190,27 @@ fn resolve_stmt(st: &mut Stmt, stack: &mut Vec<Frame>) {
                 resolve_function(inner, stack, false);
             }
         }
+        S::Block(b) if lets_captured(b) => {
+            // `let` in a block that makes closures: the block gets a scope of its own.
+            let mut frame =
+                Frame { vars: HashMap::new(), blocks: Vec::new(), slots: 0, arguments_slot: None, self_name: None, block: true };
+            for st in b.iter() {
+                if let S::Let(ds) = &st.k {
+                    for d in ds {
+                        if !frame.vars.contains_key(&d.name.name) {
+                            let s = frame.slot();
+                            frame.vars.insert(d.name.name, s);
+                        }
+                    }
+                }
+            }
+            stack.push(frame);
+            resolve_block(b, stack);
+            let slots = stack.pop().map_or(0, |f| f.slots);
+            st.k = S::Scoped(slots, std::mem::take(b));
+        }
         S::Block(b) => resolve_block(b, stack),
+        S::Scoped(_, b) => resolve_block(b, stack),
         S::If(c, a, b) => {
             resolve_expr(c, stack);
             resolve_stmt(a, stack);
@@ -252,6 +274,61 @@ fn resolve_stmt(st: &mut Stmt, stack: &mut Vec<Frame>) {
             }
         }
         S::Labeled(_, b) => resolve_stmt(b, stack),
+    }
+}
+
+/// Whether a block declares `let`/`const` names and makes a function that could keep them.
+fn lets_captured(b: &[Stmt]) -> bool {
+    b.iter().any(|st| matches!(st.k, S::Let(_))) && b.iter().any(stmt_makes_function)
+}
+
+fn stmt_makes_function(st: &Stmt) -> bool {
+    let e = expr_makes_function;
+    match &st.k {
+        S::FunctionDecl(..) => true,
+        S::Expr(x) | S::Throw(x) | S::Emit(x) | S::Return(Some(x)) => e(x),
+        S::Vars(ds) | S::Let(ds) => ds.iter().filter_map(|d| d.init.as_ref()).any(e),
+        S::Block(b) | S::Scoped(_, b) => b.iter().any(stmt_makes_function),
+        S::If(c, a, b) => e(c) || stmt_makes_function(a) || b.as_deref().is_some_and(stmt_makes_function),
+        S::For(i, t, u, b) => {
+            i.as_deref().is_some_and(stmt_makes_function)
+                || t.as_ref().is_some_and(e)
+                || u.as_ref().is_some_and(e)
+                || stmt_makes_function(b)
+        }
+        S::ForIn(_, o, b, _) => e(o) || stmt_makes_function(b),
+        S::While(c, b) | S::DoWhile(b, c) => e(c) || stmt_makes_function(b),
+        S::Switch(d, cases) => e(d) || cases.iter().any(|c| c.test.as_ref().is_some_and(e) || c.body.iter().any(stmt_makes_function)),
+        S::Try(b, c, f) => {
+            b.iter().any(stmt_makes_function)
+                || c.as_ref().is_some_and(|(_, c)| c.iter().any(stmt_makes_function))
+                || f.as_ref().is_some_and(|f| f.iter().any(stmt_makes_function))
+        }
+        S::Labeled(_, b) => stmt_makes_function(b),
+        S::Empty | S::EmitText(_) | S::Break(_) | S::Continue(_) | S::Return(None) => false,
+    }
+}
+
+fn expr_makes_function(x: &Expr) -> bool {
+    let e = expr_makes_function;
+    match &x.k {
+        E::Function(_) => true,
+        E::Object(props) => props.iter().any(|p| match p {
+            Prop::Value(_, v) => e(v),
+            Prop::Get(..) | Prop::Set(..) => true,
+        }),
+        E::Array(items) => items.iter().flatten().any(e),
+        E::Member(o, _) | E::Attr(o, _) | E::Children(o) | E::Descendants(o, _, _) | E::Unary(_, o) | E::Delete(o) | E::Update(o, _, _) => {
+            e(o)
+        }
+        E::Index(a, b) | E::AttrIndex(a, b) | E::Filter(a, b) | E::Binary(_, a, b) | E::And(a, b) | E::Or(a, b) | E::Assign(_, a, b) => {
+            e(a) || e(b)
+        }
+        E::Call(f, args) | E::New(f, args) => e(f) || args.iter().any(e),
+        E::Cond(a, b, c) => e(a) || e(b) || e(c),
+        E::Seq(all) => all.iter().any(e),
+        E::XmlLiteral(parts) => parts.iter().any(|p| matches!(p, XmlPart::Attr(x) | XmlPart::Content(x) if e(x))),
+        _ => false,
     }
 }
 

@@ -133,3 +133,22 @@ fn an_array_inside_itself_joins_as_empty() {
     assert_eq!(render("<% var a = [1]; a.push(a); a[3] = 2; %><%= a %>|<%= a.join('-') %>", "<ctx/>"), "1,,,2|1---2");
     assert_eq!(render("<% var a = []; var b = [a]; a.push(b, 'x'); %><%= a %>", "<ctx/>"), ",x");
 }
+
+#[test]
+fn let_in_a_loop_body_is_one_binding_per_turn() {
+    // Closures made in a loop's body keep that turn's `let` (as Rhino and SpiderMonkey do).
+    let src = "<% var fs = []; for (var i = 0; i < 3; i++) { let j = i * 2; fs.push(function () { return j; }); } %><%= fs.map(function (f) { return f(); }).join(',') %>";
+    assert_eq!(render(src, "<ctx/>"), "0,2,4");
+    // Names of the function and `arguments` are still reached from inside the block.
+    let src = "<% function outer() { var fs = []; for (var i = 0; i < 2; i++) { let v = i; fs.push(function () { return v + arguments.length; }); } return fs[0](9) + ',' + fs[1](); } %><%= outer() %>";
+    assert_eq!(render(src, "<ctx/>"), "1,1");
+    // Nested blocks, a `let` without initializer set afresh, catch inside a scoped block.
+    assert_eq!(render("<% var r = []; { let a = 1; { let a = 2; r.push(function(){return a}); } r.push(function(){return a}); } %><%= r[0]() %><%= r[1]() %>", "<ctx/>"), "21");
+    assert_eq!(render("<% var t = 0; for (var i = 0; i < 3; i++) { let k; if (i == 1) k = 5; t += (k === undefined ? 0 : k); function g() { return arguments.length; } t += g(1, 2); } %><%= t %>", "<ctx/>"), "11");
+    assert_eq!(render("<% var n = 0; while (n < 3) { let m = n; n++; try { throw m; } catch (e) { let z = e; var h = function () { return z; }; } } %><%= h() %>", "<ctx/>"), "2");
+    // for each over the ctx.
+    assert_eq!(
+        render("<% var fs = []; for each (var l in rtEvent.ctx.a) { let x = String(l); fs.push(function () { return x; }); } %><%= fs.map(function (f) { return f(); }).join() %>", "<ctx><a>p</a><a>q</a></ctx>"),
+        "p,q"
+    );
+}
