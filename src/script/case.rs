@@ -42,24 +42,6 @@ fn map(v: Option<&J>) -> HashMap<String, String> {
         .unwrap_or_default()
 }
 
-/// The event fields a case may give (as strings or numbers).
-const FIELDS: [&str; 14] = [
-    "id",
-    "type",
-    "email",
-    "mobilePhone",
-    "externalId",
-    "origin",
-    "language",
-    "country",
-    "registrationToken",
-    "wishedChannel",
-    "emailFormat",
-    "created",
-    "scheduled",
-    "expiration",
-];
-
 /// Runs one case: its output, or the error's name and message.
 pub(crate) fn run_case(case: &J) -> Result<String, (String, String)> {
     let mut blocks: HashMap<String, String> =
@@ -70,7 +52,8 @@ pub(crate) fn run_case(case: &J) -> Result<String, (String, String)> {
     let inc = Inc { blocks, options };
     let ev = case.get("event").cloned().unwrap_or(J::Null);
     let mut fields: Vec<(&'static str, String)> = Vec::new();
-    for f in FIELDS {
+    // The event fields a case may give (as strings or numbers): the template's, but its ctx.
+    for &f in super::EVENT_FIELDS.iter().filter(|f| **f != "ctx") {
         match ev.get(f) {
             Some(J::String(s)) => fields.push((f, s.clone())),
             Some(J::Number(n)) => fields.push((f, n.to_string())),

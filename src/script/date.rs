@@ -1182,15 +1182,6 @@ mod oracle {
     #[test]
     #[ignore = "run by scripts/oracle/date-diff.mjs"]
     fn oracle_diff() {
-        let cases = std::env::var("DATE_DIFF_CASES").expect("DATE_DIFF_CASES");
-        let out = std::env::var("DATE_DIFF_OUT").expect("DATE_DIFF_OUT");
-        let text = std::fs::read_to_string(cases).expect("read cases");
-        let mut res = String::new();
-        for line in text.lines().filter(|l| !l.is_empty()) {
-            let c: Value = serde_json::from_str(line).expect("case");
-            res.push_str(&run(&c).to_string());
-            res.push('\n');
-        }
-        std::fs::write(out, res).expect("write results");
+        crate::script::oracle_diff_files("DATE_DIFF", run);
     }
 }

@@ -460,5 +460,21 @@ fn run(i: &mut Interp, main: &Rc<Function>) -> Result<(), Throw> {
 
 #[cfg(test)]
 mod hostile_tests;
+
+/// The ignored `oracle_diff` tests of a module (run by `scripts/oracle/<name>-diff.mjs`): JSON
+/// cases, one a line, from the file `$<PREFIX>_CASES`, their results by `run` to `$<PREFIX>_OUT`.
+#[cfg(test)]
+pub(crate) fn oracle_diff_files(prefix: &str, run: impl Fn(&serde_json::Value) -> serde_json::Value) {
+    let cases = std::env::var(format!("{prefix}_CASES")).expect("the cases' file");
+    let out = std::env::var(format!("{prefix}_OUT")).expect("the results' file");
+    let text = std::fs::read_to_string(cases).expect("read cases");
+    let mut res = String::new();
+    for line in text.lines().filter(|l| !l.is_empty()) {
+        let c: serde_json::Value = serde_json::from_str(line).expect("case");
+        res.push_str(&run(&c).to_string());
+        res.push('\n');
+    }
+    std::fs::write(out, res).expect("write results");
+}
 #[cfg(test)]
 mod tests;

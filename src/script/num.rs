@@ -1064,15 +1064,6 @@ mod oracle {
     #[test]
     #[ignore = "run by scripts/oracle/num-diff.mjs"]
     fn oracle_diff() {
-        let cases = std::env::var("NUM_DIFF_CASES").expect("NUM_DIFF_CASES");
-        let out = std::env::var("NUM_DIFF_OUT").expect("NUM_DIFF_OUT");
-        let text = std::fs::read_to_string(cases).expect("read cases");
-        let mut res = String::new();
-        for line in text.lines().filter(|l| !l.is_empty()) {
-            let c: Value = serde_json::from_str(line).expect("case");
-            res.push_str(&run(&c).to_string());
-            res.push('\n');
-        }
-        std::fs::write(out, res).expect("write results");
+        crate::script::oracle_diff_files("NUM_DIFF", run);
     }
 }
