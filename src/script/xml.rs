@@ -129,26 +129,24 @@ impl<'p> Interp<'p> {
         for (k, v) in &n.attrs {
             attrs.push(self.leaf(XKind::Attribute, XStr::Src(k), XStr::Src(v), Some(x))?);
         }
-        let runs: Vec<(usize, &'p str)> = n.runs().into_iter().filter(|(_, t)| !t.chars().all(is_ws)).collect();
-        let count = runs.len() + n.children.len();
+        let content = content(n);
+        let count = content.len();
         let mut children = Vec::with_capacity(count);
-        let mut r = runs.iter().peekable();
-        for k in 0..=n.children.len() {
-            while let Some((_, t)) = r.next_if(|(b, _)| *b <= k) {
-                let text = if count > 1 { t.trim_matches(is_ws) } else { t };
-                children.push(self.leaf(XKind::Text, XStr::Atom(K::empty.atom()), XStr::Src(text), Some(x))?);
-            }
-            if let Some(c) = n.children.get(k) {
-                let id = self.new_node(XNode {
-                    kind: XKind::Element,
-                    name: XStr::Src(&c.name),
-                    value: empty_str(),
-                    parent: Some(x),
-                    children: Vec::new(),
-                    attrs: Vec::new(),
-                    src: Some(c),
-                })?;
-                children.push(id);
+        for item in content {
+            match item {
+                Content::Text(text) => children.push(self.leaf(XKind::Text, XStr::Atom(K::empty.atom()), XStr::Src(text), Some(x))?),
+                Content::Element(c) => {
+                    let id = self.new_node(XNode {
+                        kind: XKind::Element,
+                        name: XStr::Src(&c.name),
+                        value: empty_str(),
+                        parent: Some(x),
+                        children: Vec::new(),
+                        attrs: Vec::new(),
+                        src: Some(c),
+                    })?;
+                    children.push(id);
+                }
             }
         }
         self.tick(count as u64 / 8 + 1)?;
@@ -168,19 +166,14 @@ impl<'p> Interp<'p> {
             let name = self.atoms.intern_str(k);
             attrs.push(self.leaf(XKind::Attribute, XStr::Atom(name), XStr::Own(JsStr::from_str(v)), Some(id))?);
         }
-        let runs: Vec<(usize, &str)> = n.runs().into_iter().filter(|(_, t)| !t.chars().all(is_ws)).collect();
-        let count = runs.len() + n.children.len();
-        let mut children = Vec::with_capacity(count);
-        let mut r = runs.iter().peekable();
-        for k in 0..=n.children.len() {
-            while let Some((_, t)) = r.next_if(|(b, _)| *b <= k) {
-                let text = if count > 1 { t.trim_matches(is_ws) } else { t };
-                children.push(self.leaf(XKind::Text, XStr::Atom(K::empty.atom()), XStr::Own(JsStr::from_str(text)), Some(id))?);
-            }
-            // Deep trees are bounded by the parser's limits.
-            if let Some(c) = n.children.get(k) {
-                children.push(self.xml_from_owned(c, Some(id))?);
-            }
+        let content = content(n);
+        let mut children = Vec::with_capacity(content.len());
+        for item in content {
+            children.push(match item {
+                Content::Text(text) => self.leaf(XKind::Text, XStr::Atom(K::empty.atom()), XStr::Own(JsStr::from_str(text)), Some(id))?,
+                // Deep trees are bounded by the parser's limits.
+                Content::Element(c) => self.xml_from_owned(c, Some(id))?,
+            });
         }
         if let Some(node) = self.xml.nodes.get_mut(id.0 as usize) {
             node.attrs = attrs;
@@ -1212,4 +1205,29 @@ pub(crate) fn construct_list(i: &mut Interp, args: &[Value]) -> Res<Value> {
             Ok(i.list(&kids))
         }
     }
+}
+
+/// An element's content as E4X sees it.
+enum Content<'a> {
+    Text(&'a str),
+    Element(&'a Node),
+}
+
+/// The children of an element in document order, with `XML.ignoreWhitespace` applied as
+/// SpiderMonkey applies it (our one place for that choice): text runs of whitespace only are
+/// dropped, and the others are trimmed only when the element has more than one child.
+fn content(n: &Node) -> Vec<Content<'_>> {
+    let runs: Vec<(usize, &str)> = n.runs().into_iter().filter(|(_, t)| !t.chars().all(is_ws)).collect();
+    let trim = runs.len() + n.children.len() > 1;
+    let mut out = Vec::with_capacity(runs.len() + n.children.len());
+    let mut r = runs.into_iter().peekable();
+    for k in 0..=n.children.len() {
+        while let Some((_, t)) = r.next_if(|(b, _)| *b <= k) {
+            out.push(Content::Text(if trim { t.trim_matches(is_ws) } else { t }));
+        }
+        if let Some(c) = n.children.get(k) {
+            out.push(Content::Element(c));
+        }
+    }
+    out
 }

@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use crate::engine::{ReadReq, ReadResult};
 use crate::error::{Error, ErrorCode, Result};
 use crate::keys::{self, PageId, Scope};
-use crate::model::{BroadLogStatus, EventStatus, FailureType, Queue};
+use crate::model::{BroadLogStatus, Channel, EventStatus, FailureType, Queue};
 use crate::mta::{self, Directive};
 use crate::ops::schedule::mta_tick;
 use crate::ops::workflows::{self as wf, bump, QueuedId, Step, StepCtx, StepNext};
@@ -89,6 +89,37 @@ fn delivery_for(txn: &mut Txn<'_>, ii: u8, copy: &str, now: i64) -> String {
     });
     d.messages += 1;
     name
+}
+
+/// The delivery log routing prepares: Pending until the MTA's first wave at `Ok(first)`, or
+/// Failed at once with the personalization error `Err(reason)`.
+fn prepared(
+    outcome: std::result::Result<i64, String>,
+    address: String,
+    channel: Channel,
+    expiration: Option<i64>,
+    now: i64,
+    by: &str,
+) -> DeliveryLog {
+    let (status, next, reason) = match outcome {
+        Ok(first) => (BroadLogStatus::Pending, Some(first), None),
+        Err(reason) => (BroadLogStatus::Failed, None, Some(reason)),
+    };
+    DeliveryLog {
+        status,
+        tries: 0,
+        next_action: next,
+        sent_at: None,
+        bounce_at: None,
+        failure_type: reason.is_some().then_some(FailureType::Personalization),
+        failure_reason: reason.clone(),
+        address,
+        channel,
+        expiration,
+        created: now,
+        last_modified: now,
+        log: vec![LogLine { at: now, by: by.to_owned(), kind: LogKind::Prepared, status, tries: 0, next, reason }],
+    }
 }
 
 fn route(
@@ -219,29 +250,7 @@ fn route(
                 // the failure to the event (Delivery failed) as it copies the MTA's.
                 let reason = failure.delivery_text();
                 errors.push(format!("event {id}: {reason}"));
-                st.log = Some(DeliveryLog {
-                    status: BroadLogStatus::Failed,
-                    tries: 0,
-                    next_action: None,
-                    sent_at: None,
-                    bounce_at: None,
-                    failure_type: Some(FailureType::Personalization),
-                    failure_reason: Some(reason.clone()),
-                    address,
-                    channel: data.wished_channel,
-                    expiration: data.expiration,
-                    created: now,
-                    last_modified: now,
-                    log: vec![LogLine {
-                        at: now,
-                        by: by.clone(),
-                        kind: LogKind::Prepared,
-                        status: BroadLogStatus::Failed,
-                        tries: 0,
-                        next: None,
-                        reason: Some(reason),
-                    }],
-                });
+                st.log = Some(prepared(Err(reason), address, data.wished_channel, data.expiration, now, &by));
                 st.template = Some(copy_name);
                 st.delivery = Some(delivery);
                 st.change_status(EventStatus::PendingDelivery, now, &by, None);
@@ -259,29 +268,7 @@ fn route(
         };
         let first = now.saturating_add(delay).min(keys::MAX_TIME);
         waves.entry(mta_tick(first)).or_default().push(q.seq);
-        st.log = Some(DeliveryLog {
-            status: BroadLogStatus::Pending,
-            tries: 0,
-            next_action: Some(first),
-            sent_at: None,
-            bounce_at: None,
-            failure_type: None,
-            failure_reason: None,
-            address,
-            channel: data.wished_channel,
-            expiration: data.expiration,
-            created: now,
-            last_modified: now,
-            log: vec![LogLine {
-                at: now,
-                by: by.clone(),
-                kind: LogKind::Prepared,
-                status: BroadLogStatus::Pending,
-                tries: 0,
-                next: Some(first),
-                reason: None,
-            }],
-        });
+        st.log = Some(prepared(Ok(first), address, data.wished_channel, data.expiration, now, &by));
         st.template = Some(copy_name);
         st.delivery = Some(delivery);
         st.change_status(EventStatus::PendingDelivery, now, &by, None);
