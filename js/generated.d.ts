@@ -263,6 +263,16 @@ export type DenylistEntry = {
   since: string;
 };
 
+/** What `consumeChanges` did. */
+export type Consumed = {
+  /** Change records deleted. */
+  deleted: number;
+  /** Change records shortened to the pages still to archive. */
+  shortened: number;
+  /** Records named that were already consumed (gone): nothing to do. */
+  already: number;
+};
+
 /** A value of the `eventType` enumeration. */
 export type EventType = {
   /** Internal name (`purchase_order`): what events carry in `type`. */

@@ -19,6 +19,7 @@ import type {
   ChannelName,
   Config,
   CoreErrorCode,
+  Consumed,
   CountFilter,
   Counts,
   Deleted,
@@ -409,6 +410,12 @@ export declare class MessageCenter {
   executionInstances(): Account[];
   /** "Create the archiving workflow": creates and starts `mcSynch_<account>`. */
   createArchivingWorkflow(account: string): Promise<Workflow>;
+  /**
+   * Told by the control of another process which change records of this process's execution
+   * instances its archiving consumed (`del`: whole; `put`: shortened to the pages left). Checked
+   * and written in one transaction; anything but a change record losing pages is refused.
+   */
+  consumeChanges(changes: { put?: Array<[string, string]>; del?: string[] }): Promise<Consumed>;
   /** Adds an address to an execution instance's denylist (its messages become "Ignored by the delivery"). */
   denylist(instance: string, address: string): Promise<DenylistEntry>;
 

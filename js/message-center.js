@@ -295,7 +295,15 @@ export function bindMessageCenter(loadEngine) {
         if (put.length || del.length) await this.#storage.write({ put, del });
       } catch (e) {
         this.#rollback(engine);
-        throw storageFailed('write', e);
+        const err = storageFailed('write', e);
+        // A store can fail after it applied the write (a remote one whose reply was lost): storage
+        // alone knows, so the engine is rebuilt from it before the next call (now, in this call's
+        // turn; if storage cannot be read yet, the next call tries again).
+        if (!recovering) {
+          this.#broken ??= err;
+          await this.#recover().catch(() => {});
+        }
+        throw err;
       }
       // Durable. If the engine cannot take the commit, storage holds the operation: it stands, and
       // the engine is rebuilt from storage before the next call.
@@ -458,6 +466,20 @@ export function bindMessageCenter(loadEngine) {
     /** "Create the archiving workflow": creates and starts `mcSynch_<account>`. */
     async createArchivingWorkflow(account) {
       return this.#run({ op: 'createArchivingWorkflow', account: name('account', account) });
+    }
+
+    /**
+     * Told by the control of another process which change records of this process's execution
+     * instances its archiving consumed: `del` the records consumed whole, `put` those shortened to
+     * the pages still to archive. The engine checks every record and writes in one transaction;
+     * a record already consumed is a no-op, anything else refuses the whole request.
+     */
+    async consumeChanges({ put = [], del = [] } = {}) {
+      if (!Array.isArray(put) || !put.every((e) => Array.isArray(e) && e.length === 2 && typeof e[0] === 'string' && typeof e[1] === 'string')) {
+        throw mcError('INVALID_ARGUMENT', 'consumeChanges: put must be a list of [key, value] strings');
+      }
+      if (!Array.isArray(del) || !del.every((k) => typeof k === 'string')) throw mcError('INVALID_ARGUMENT', 'consumeChanges: del must be a list of keys');
+      return this.#run({ op: 'consumeChanges', put, del });
     }
 
     /** Adds an address to an execution instance's denylist. */

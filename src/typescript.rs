@@ -166,6 +166,7 @@ pub fn generated() -> String {
         decl::<AccountPatch>(),
         decl::<AccountView>(),
         decl::<DenylistEntry>(),
+        decl::<crate::ops::lend::Consumed>(),
         decl::<EventType>(),
         decl::<SeedInput>(),
         decl::<Seed>(),

@@ -1133,6 +1133,8 @@ pub enum OpResult {
     Run(RunResult),
     /// `denylist`.
     Denylist(DenylistEntry),
+    /// `consumeChanges`.
+    Consumed(crate::ops::lend::Consumed),
     /// `listEvents`.
     List(ListPage),
     /// `getEvent`.

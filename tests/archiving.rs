@@ -286,3 +286,61 @@ fn a_remote_instance_takes_no_push_and_runs_no_workflow_here() {
     add_instance(&mut d, "near", 1);
     assert!(push(&mut d, "loadBalancer").unwrap()["events"][0]["instance"] == "near");
 }
+
+/// The control of another process names the change records it consumed; this engine checks and
+/// writes them: only its own change records, only losing pages, idempotent, all or nothing.
+#[test]
+fn consume_changes_only_shortens_this_process_change_log() {
+    let mut d = running(7);
+    let a = push1(&mut d, "exec1", "sent@mc-sim.test");
+    advance(&mut d, 2 * SEC);
+    let log = records(&d, "c/01/");
+    assert!(!log.is_empty(), "the steps left a change log");
+    let (first, value) = log.iter().next().map(|(k, v)| (k.clone(), v.clone())).unwrap();
+    let before = snapshot(&d);
+
+    // Anything but a change record of this process's instances: refused, nothing written.
+    for (put, del, why) in [
+        (json!([["c/01/zz", "x"]]), json!([]), "not a change record"),
+        (json!([]), json!(["c/01/zz"]), "not a change record"),
+        (json!([]), json!(["e/01/0000000000000/s"]), "not a change record"),
+        (json!([]), json!(["m/settings"]), "not a change record"),
+        (json!([]), json!(["c/02/000000000000/0000000000000000"]), "not a change record"),
+        (json!([[first.clone(), "not a list"]]), json!([]), "not a list of pages"),
+        (json!([[first.clone(), format!("{value},999999")]]), json!([]), "does not hold page"),
+        (json!([[first.clone(), ""]]), json!([]), "would keep no page"),
+        (json!([]), json!([first.clone(), first.clone()]), "named twice"),
+        // A good record beside a bad one: the whole request is refused.
+        (json!([]), json!([first.clone(), "c/01/zz"]), "not a change record"),
+    ] {
+        let r = d.run(&json!({"op": "consumeChanges", "put": put, "del": del}));
+        let e = error(r);
+        assert_eq!(e.code.as_str(), "INVALID_ARGUMENT", "{put} {del}");
+        assert!(e.message.contains(why), "{put} {del}: {}", e.message);
+        assert_eq!(snapshot(&d), before, "{put} {del}: nothing written");
+    }
+
+    // A consumption: deleted; again (a retry after a lost reply): nothing to do.
+    let r = ok(&mut d, json!({"op": "consumeChanges", "del": [first.clone()]}));
+    assert_eq!(r, json!({"deleted": 1, "shortened": 0, "already": 0}));
+    assert!(!records(&d, "c/01/").contains_key(&first));
+    let r = ok(&mut d, json!({"op": "consumeChanges", "del": [first.clone()]}));
+    assert_eq!(r, json!({"deleted": 0, "shortened": 0, "already": 1}));
+
+    // A record of three pages shortened to one, then the same again (already), then grown back
+    // (refused).
+    let key = message_center::keys::change_key(1, t0(), 999);
+    d.store.insert(key.clone(), "3-5".into());
+    d.reopen().unwrap();
+    let r = ok(&mut d, json!({"op": "consumeChanges", "put": [[key.clone(), "4"]]}));
+    assert_eq!(r, json!({"deleted": 0, "shortened": 1, "already": 0}));
+    assert_eq!(d.store.get(&key).map(String::as_str), Some("4"));
+    let r = ok(&mut d, json!({"op": "consumeChanges", "put": [[key.clone(), "4"]]}));
+    assert_eq!(r, json!({"deleted": 0, "shortened": 0, "already": 1}));
+    let e = error(d.run(&json!({"op": "consumeChanges", "put": [[key.clone(), "3-4"]]})));
+    assert!(e.message.contains("does not hold page 3"), "{}", e.message);
+    assert_eq!(d.store.get(&key).map(String::as_str), Some("4"));
+    // The instance goes on: its events reach their statuses.
+    advance(&mut d, HOUR);
+    assert_eq!(status(&mut d, &a), "sent");
+}

@@ -1,16 +1,18 @@
-// Execution instances in other processes. The control's engine reads and writes every record by
-// key; the records an execution instance keeps itself (the prefixes the core names with
-// `instanceKeys`) live in the process that runs it. These two adapters move them there:
+// Execution instances in other processes. The control's engine reads every record by key; the
+// records an execution instance keeps itself (the prefixes the core names with `instanceKeys`)
+// live in the process that runs it. These two adapters reach them there:
 //
-// - `remoteStorage(url, token)`: a StorageAdapter over HTTP, `POST <url>/__mc/storage`, with the
-//   account's credentials as Campaign's session token (`login/password`);
+// - `remoteStorage(url, token)`: reads over HTTP (`POST <url>/__mc/storage`, with the account's
+//   credentials as Campaign's session token `login/password`), and `consume(batch)`: the change
+//   records the archiving consumed, which the execution process's own engine checks and writes
+//   (`consumeChanges`). Nothing writes into another process's storage.
 // - `routedStorage(local, routes)`: local storage, but for keys under a remote instance's
-//   prefixes, which go to its adapter. A write stores its local part first, then the remote part
-//   (the change log the archiving consumed, the only remote records the core writes): a failure of
-//   the remote part leaves the change log, which the next run archives again, with the same result.
+//   prefixes, read from its adapter. A write stores its local part first, then tells the remote
+//   engine what was consumed: a failure there leaves the change log, which the next run archives
+//   again, with the same result.
 //
-// `storageEndpoint(mc, storage)` is the other side: the execution process answering those calls
-// from its own storage, for an operator, on its own instances' records only.
+// `storageEndpoint(mc, storage)` is the other side: the execution process answering those calls,
+// for an operator, reads of its own instances' records only, consumptions through its engine.
 
 import { checkKeys, checkRange, checkWrite, storageError, STORAGE_FAILED, INVALID_ARGUMENT } from '../storage/adapter.js';
 
@@ -51,9 +53,13 @@ export function remoteStorage(url, token, { timeoutMs = 30_000 } = {}) {
       const { gte, lt, limit } = checkRange(r);
       return (await call({ op: 'range', gte, lt, limit })).entries;
     },
-    async write(batch) {
+    async write() {
+      throw storageError(STORAGE_FAILED, `the records of ${endpoint} are written by its own engine: only consume() reaches it`);
+    },
+    /** Tells the execution process's engine which change records were consumed. */
+    async consume(batch) {
       const { put, del } = checkWrite(batch);
-      await call({ op: 'write', put, del });
+      return call({ op: 'consume', put, del });
     },
     async close() {
       closed = true;
@@ -64,7 +70,7 @@ export function remoteStorage(url, token, { timeoutMs = 30_000 } = {}) {
 /**
  * Local storage, with the keys under each route's prefixes in the route's storage.
  * @param {import('../storage/adapter.js').StorageAdapter} local
- * @param {Array<{ name: string, own: string[], archiveWrites: string[], storage: import('../storage/adapter.js').StorageAdapter }>} routes
+ * @param {Array<{ name: string, own: string[], archiveWrites: string[], storage: import('../storage/adapter.js').StorageAdapter & { consume(batch: { put: Array<[string, string]>, del: string[] }): Promise<unknown> } }>} routes
  * @param {(instance: string, error: Error) => void} [onRemoteFailure] told when the remote part of a write fails
  */
 export function routedStorage(local, routes, onRemoteFailure = () => {}) {
@@ -111,12 +117,12 @@ export function routedStorage(local, routes, onRemoteFailure = () => {}) {
       for (const e of put) place(e[0], 'put', e);
       for (const k of del) place(k, 'del', k);
       if (mine.put.length || mine.del.length) await local.write(mine);
-      // The remote part is the change log the archiving consumed. Once the local part is durable
-      // the batch stands: if the remote part fails, the change log stays there and the next run
-      // archives the same pages again, with the same result.
+      // The remote part is the change log the archiving consumed, which the remote engine writes
+      // itself. Once the local part is durable the batch stands: if the remote part fails, the
+      // change log stays there and the next run archives the same pages again, with the same result.
       for (const [r, b] of theirs) {
         try {
-          await r.storage.write(b);
+          await r.storage.consume(b);
         } catch (e) {
           onRemoteFailure(r.name, e);
         }
@@ -135,7 +141,8 @@ function prefixEnd(p) {
 
 /**
  * Answers `POST /__mc/storage` of a control process: reads of the records of this process's own
- * execution instances, and writes of their change log, for an operator only.
+ * execution instances, and the consumption of their change log by this process's engine, for an
+ * operator only.
  * @param {any} mc the MessageCenter of this process
  * @param {import('../storage/adapter.js').StorageAdapter} storage its storage
  */
@@ -146,7 +153,6 @@ export function storageEndpoint(mc, storage) {
     if (body === null || typeof body !== 'object') throw storageError(INVALID_ARGUMENT, 'the body must be a JSON object');
     const keys = own();
     const readable = (k) => keys.some((x) => x.own.some((p) => k.startsWith(p)));
-    const writable = (k) => keys.some((x) => x.archiveWrites.some((p) => k.startsWith(p)));
     const refuse = (k) => storageError(INVALID_ARGUMENT, `the record ${JSON.stringify(String(k).slice(0, 100))} is not one this process lends`);
     if (body.op === 'get') {
       const ks = checkKeys(body.keys);
@@ -158,11 +164,11 @@ export function storageEndpoint(mc, storage) {
       if (!keys.some((x) => x.own.some((p) => r.gte.startsWith(p) && r.lt <= prefixEnd(p)))) throw refuse(r.gte);
       return { entries: await storage.range(r) };
     }
-    if (body.op === 'write') {
+    if (body.op === 'consume') {
+      // The engine checks every record (a change record of its own instances, losing pages only)
+      // and writes in one transaction; a storage write from outside there is none.
       const w = checkWrite(body);
-      for (const k of [...w.put.map((e) => e[0]), ...w.del]) if (!writable(k)) throw refuse(k);
-      await storage.write(w);
-      return { ok: true };
+      return mc.consumeChanges(w);
     }
     throw storageError(INVALID_ARGUMENT, `unknown storage operation ${JSON.stringify(body.op)}`);
   };

@@ -8,6 +8,7 @@ pub(crate) mod catalogue;
 pub(crate) mod commands;
 pub(crate) mod explain;
 pub(crate) mod generate;
+pub(crate) mod lend;
 pub(crate) mod open;
 pub(crate) mod push;
 pub(crate) mod read;
@@ -303,6 +304,17 @@ pub enum Request {
         #[serde(default)]
         at: Option<i64>,
     },
+    /// Tells this process that the control of another process archived part of its change log:
+    /// the change records consumed (deleted) and those shortened to the pages still to archive.
+    /// Only change records of this process's execution instances, and only fewer pages.
+    ConsumeChanges {
+        /// Records shortened: key and the list of pages left (a subset of the stored one).
+        #[serde(default)]
+        put: Vec<(String, String)>,
+        /// Records consumed whole.
+        #[serde(default)]
+        del: Vec<String>,
+    },
     /// Adds an address to an execution instance's denylist.
     Denylist {
         /// Account name.
@@ -580,6 +592,8 @@ pub(crate) enum OpState {
     Wait(commands::WaitOp),
     /// A read-only operation.
     Read(read::ReadOp),
+    /// Consuming change records for the control of another process.
+    Consume(lend::ConsumeOp),
 }
 
 /// What an operation does next.
@@ -624,6 +638,7 @@ pub(crate) fn begin(txn: &mut Txn<'_>, req: Request) -> Result<Next> {
         Request::Generate { spec, state } => generate::step(txn, *spec, state),
         Request::Report { filter } => report::begin(txn, filter),
         Request::RunWorkflow { instance, name, at } => commands::run_workflow(txn, &instance, &name, at),
+        Request::ConsumeChanges { put, del } => lend::begin(txn, put, del),
         Request::Denylist { instance, address } => done(admin::denylist(txn, &instance, &address)?),
         Request::ListEvents { filter } => read::list_begin(txn, filter),
         Request::GetEvent { id } => read::get_begin(&id),
@@ -640,6 +655,7 @@ pub(crate) fn resume(txn: &mut Txn<'_>, op: OpState, results: Vec<ReadResult>) -
         OpState::Step(s) => commands::step_resume(txn, s, results),
         OpState::Wait(w) => commands::wait_resume(txn, w, results),
         OpState::Read(r) => read::resume(txn, r, results),
+        OpState::Consume(c) => lend::resume(txn, c, results),
     }
 }
 

@@ -384,3 +384,37 @@ test('a stored record holding a framing character is STORAGE_CORRUPT naming its 
     await m.close().catch(() => {});
   }
 });
+
+test('a write that fails after the store applied it (a lost reply): the engine is rebuilt from storage before the next call', async () => {
+  for (const groupCommit of [false, true]) {
+    const inner = createMemoryStorage();
+    let lose = false;
+    // A remote store whose reply is lost: the write is applied, the call fails.
+    const storage = {
+      get: (keys) => inner.get(keys),
+      range: (r) => inner.range(r),
+      async write(batch) {
+        await inner.write(batch);
+        if (lose) {
+          lose = false;
+          throw Object.assign(new Error('the reply was lost'), { code: 'STORAGE_FAILED' });
+        }
+      },
+      close: () => inner.close(),
+    };
+    const mc = await MessageCenter.open({ storage, now: '2026-01-01T00:00:00Z', seed: SEED, groupCommit });
+    lose = true;
+    await assert.rejects(mc.addEventType('order'), { code: 'STORAGE_FAILED' }, `groupCommit ${groupCommit}`);
+    // Storage holds it: so must the engine, before any other call.
+    const again = await mc.addEventType('order').then(
+      () => 'added twice',
+      (e) => e.code,
+    );
+    assert.equal(again, 'DUPLICATE_EVENT_TYPE', `groupCommit ${groupCommit}: the engine knows what storage holds`);
+    assert.deepEqual(
+      mc.eventTypes().map((t) => t.name),
+      ['order'],
+    );
+    await mc.close();
+  }
+});

@@ -148,6 +148,33 @@ test('two execution processes behind nginx, one control process archiving both',
     assert.equal((await lend('admin/', { op: 'get', keys: ['m/settings'] })).status, 400);
     assert.equal((await lend('admin/', { op: 'write', put: [['e/01/0000000000000/s', 'x']] })).status, 400);
     assert.equal((await lend('admin/', { op: 'get', keys: ['e/01/0000000000000/s'] })).status, 200);
+    // No caller writes into its storage: a raw write under the change log (which stopped every
+    // later mcSynch step with STORAGE_CORRUPT) is no operation at all, and a consumption that
+    // names anything but a change record losing pages is refused, naming it.
+    const write = await lend('admin/', { op: 'write', put: [['c/01/zz', 'x']] });
+    assert.equal(write.status, 400);
+    assert.match((await write.json()).error.message, /unknown storage operation "write"/);
+    for (const [body, why] of [
+      [{ op: 'consume', put: [['c/01/zz', 'x']] }, /"c\/01\/zz" is not a change record/],
+      [{ op: 'consume', del: ['e/01/0000000000000/s'] }, /is not a change record/],
+      [{ op: 'consume', put: [['c/01/000000000000/0000000000000001', 'x']] }, /not a list of pages/],
+    ]) {
+      const r = await lend('admin/', body);
+      assert.equal(r.status, 400, JSON.stringify(body));
+      assert.match((await r.json()).error.message, why);
+    }
+    assert.equal((await lend('admin/x', { op: 'consume', del: ['c/01/000000000000/0000000000000001'] })).status, 403);
+    // A change record already consumed: nothing to do (a retry after a lost reply).
+    const again = await lend('admin/', { op: 'consume', del: ['c/01/000000000000/0000000000000001'] });
+    assert.deepEqual(await again.json(), { deleted: 0, shortened: 0, already: 1 });
+    // The instance and its archiving go on: a new event reaches Sent and the control's history.
+    const late = await fetch(`${exec1.url}/nl/jsp/soaprouter.jsp`, { method: 'POST', body: '<Envelope><Body><PushEvent xmlns="urn:nms:rtEvent"><sessiontoken>admin/</sessiontoken><e><rtEvent type="order" email="sent@mc-sim.test"><ctx/></rtEvent></e></PushEvent></Body></Envelope>' });
+    assert.equal(late.status, 200, await late.clone().text());
+    const lateId = (await late.text()).match(/<plId[^>]*>(\d+)</)[1];
+    await admin(exec1.url, 'clock/advance', { ms: 3_600_000 });
+    assert.equal((await admin(exec1.url, `events/${lateId}`)).event.status, 'sent');
+    await admin(control.url, 'clock/advance', { ms: 3_600_000 });
+    assert.ok((await admin(control.url, 'events?instance=control&limit=50')).events.some((e) => e.id === lateId), 'the late event is archived');
   } finally {
     for (const p of procs.reverse()) await p.stop();
     rmSync(dir, { recursive: true, force: true });

@@ -19,6 +19,7 @@ import type {
   Config,
   Counts,
   Delivery,
+  Consumed,
   DenylistEntry,
   ErrorCode,
   EventStatusCode,
@@ -93,6 +94,8 @@ async function main(): Promise<void> {
   const warning: string | null = accounts[0].warning;
   const archiving: Workflow = await mc.createArchivingWorkflow('mcExec1');
   const deny: DenylistEntry = await mc.denylist('mcExec1', 'blocked@example.com');
+  const consumed: Consumed = await mc.consumeChanges({ del: ['c/01/000000000000/0000000000000000'] });
+  const gone: number = consumed.deleted + consumed.shortened + consumed.already;
 
   // catalogue
   const t1: EventType = await mc.addEventType('order');

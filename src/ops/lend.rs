@@ -1,0 +1,163 @@
+//! `consumeChanges`: what an execution instance's process does when the control of another process
+//! has archived part of its change log. The control never writes into this process's storage: it
+//! names the change records it consumed, and this engine, in one transaction, deletes them or
+//! shortens them to the pages still to archive.
+//!
+//! Only change records of an execution instance this engine runs can be named, and a record can
+//! only lose pages: a deletion of a record that is gone, or a shortening of one that is gone, is a
+//! consumption already done (a control retrying after a lost reply), so it changes nothing and
+//! succeeds. Anything else (another record, a value that is not a list of pages, a page the record
+//! does not hold) refuses the whole request, and nothing is written.
+
+use std::collections::BTreeSet;
+
+use serde::Serialize;
+use ts_rs::TS;
+
+use crate::engine::{ReadReq, ReadResult};
+use crate::error::{err, Error, ErrorCode, Result};
+use crate::keys;
+use crate::ops::{Next, OpState};
+use crate::records::IdList;
+use crate::txn::Txn;
+use crate::views::OpResult;
+
+/// Most records one request names (the archiving's step consumes fewer).
+pub const MAX_CONSUMED: usize = 10_000;
+
+/// What `consumeChanges` did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct Consumed {
+    /// Change records deleted.
+    #[ts(type = "number")]
+    pub deleted: u64,
+    /// Change records shortened to the pages still to archive.
+    #[ts(type = "number")]
+    pub shortened: u64,
+    /// Records named that were already consumed (gone): nothing to do.
+    #[ts(type = "number")]
+    pub already: u64,
+}
+
+/// The consumption in progress: what each record becomes (None: deleted), in key order.
+#[derive(Debug)]
+pub(crate) struct ConsumeOp {
+    targets: Vec<(String, Option<IdList>)>,
+}
+
+/// Checks that `key` is a change record of an execution instance this engine runs.
+fn check_key(txn: &Txn<'_>, key: &str) -> Result<()> {
+    let refuse = || {
+        Error::new(
+            ErrorCode::InvalidArgument,
+            format!("{} is not a change record of an execution instance of this process: only its change log can be consumed", excerpt(key)),
+        )
+    };
+    let (ii, time, n) = parse_change_key(key).ok_or_else(refuse)?;
+    if keys::change_key(ii, time, n) != key {
+        return Err(refuse());
+    }
+    match txn.st().account_by_id(ii) {
+        Some(a) if !a.remote => Ok(()),
+        _ => Err(refuse()),
+    }
+}
+
+/// The instance, time and number of a change key (`c/<ii>/<time>/<n>`), if it is one.
+fn parse_change_key(key: &str) -> Option<(u8, i64, u64)> {
+    let rest = key.strip_prefix("c/")?;
+    let (hex, _) = rest.split_once('/')?;
+    if hex.len() != 2 {
+        return None;
+    }
+    let ii = u8::from_str_radix(hex, 16).ok()?;
+    let (time, n) = keys::parse_timed(key)?;
+    Some((ii, time, n))
+}
+
+fn excerpt(key: &str) -> String {
+    let mut s: String = key.chars().take(100).collect();
+    if s.len() < key.len() {
+        s.push('…');
+    }
+    format!("the record {s:?}")
+}
+
+/// Starts: checks every key and value, then reads the records named.
+pub(crate) fn begin(txn: &mut Txn<'_>, put: Vec<(String, String)>, del: Vec<String>) -> Result<Next> {
+    if put.len() + del.len() > MAX_CONSUMED {
+        return err(ErrorCode::InvalidArgument, format!("at most {MAX_CONSUMED} change records per request"));
+    }
+    let mut targets: Vec<(String, Option<IdList>)> = Vec::with_capacity(put.len() + del.len());
+    let mut seen = BTreeSet::new();
+    for key in del {
+        check_key(txn, &key)?;
+        if !seen.insert(key.clone()) {
+            return err(ErrorCode::InvalidArgument, format!("{} is named twice", excerpt(&key)));
+        }
+        targets.push((key, None));
+    }
+    for (key, value) in put {
+        check_key(txn, &key)?;
+        if !seen.insert(key.clone()) {
+            return err(ErrorCode::InvalidArgument, format!("{} is named twice", excerpt(&key)));
+        }
+        let list = IdList::decode(&key, &value).map_err(|_| {
+            Error::new(ErrorCode::InvalidArgument, format!("the value for {} is not a list of pages", excerpt(&key)))
+        })?;
+        if list.0.is_empty() {
+            return err(ErrorCode::InvalidArgument, format!("{} would keep no page: name it as deleted", excerpt(&key)));
+        }
+        targets.push((key, Some(list)));
+    }
+    targets.sort_by(|a, b| a.0.cmp(&b.0));
+    let keys = targets.iter().map(|(k, _)| k.clone()).collect();
+    Ok(Next::Read(OpState::Consume(ConsumeOp { targets }), vec![ReadReq::Get { keys }]))
+}
+
+/// Applies the consumption to the records read.
+pub(crate) fn resume(txn: &mut Txn<'_>, op: ConsumeOp, mut results: Vec<ReadResult>) -> Result<Next> {
+    let values = match results.pop() {
+        Some(ReadResult::Values(v)) if results.is_empty() && v.len() == op.targets.len() => v,
+        _ => return err(ErrorCode::Internal, "consumeChanges read the wrong records"),
+    };
+    let mut done = Consumed { deleted: 0, shortened: 0, already: 0 };
+    let mut writes = Vec::new();
+    for ((key, keep), stored) in op.targets.into_iter().zip(values) {
+        let Some(stored) = stored else {
+            done.already += 1;
+            continue;
+        };
+        let held = IdList::decode(&key, &stored)?;
+        match keep {
+            None => {
+                done.deleted += 1;
+                writes.push((key, None));
+            }
+            Some(keep) => {
+                let held: BTreeSet<u64> = held.0.into_iter().collect();
+                if let Some(p) = keep.0.iter().find(|p| !held.contains(p)) {
+                    return err(
+                        ErrorCode::InvalidArgument,
+                        format!("{} does not hold page {p}: a consumption can only remove pages", excerpt(&key)),
+                    );
+                }
+                if keep.0.len() == held.len() {
+                    done.already += 1;
+                    continue;
+                }
+                done.shortened += 1;
+                let keep: BTreeSet<u64> = keep.0.into_iter().collect();
+                writes.push((key, Some(IdList(keep.into_iter().collect()).encode())));
+            }
+        }
+    }
+    for (key, value) in writes {
+        match value {
+            Some(v) => txn.put(key, v),
+            None => txn.del(key),
+        }
+    }
+    Ok(Next::Done(OpResult::Consumed(done), None))
+}
