@@ -157,8 +157,9 @@ export type Config = {
    */
   soapPushEventsIds: boolean;
   /**
-   * Operators of the SOAP API (`xtk:operator`): login, password, optional bearer token. By
-   * default `admin` with an empty password, which logs on from a trusted range only.
+   * Operators of the SOAP API (`xtk:operator`): login, password (kept as its salted hash),
+   * optional bearer token (kept as its hash), `allowEmptyPassword`. By default `admin` with
+   * `allowEmptyPassword`, which logs on with an empty password from a trusted range only.
    */
   operators: Array<Operator>;
   /**
@@ -922,6 +923,14 @@ export type TestAddress = {
   outcome: string;
 };
 
+/** An error code and its HTTP status (`enumerations().errorCodes`). */
+export type ErrorCodeView = {
+  /** The code. */
+  code: CoreErrorCode;
+  /** Its HTTP status. */
+  httpStatus: number;
+};
+
 /**
  * The enumerations the console shows (`enumerations`): event statuses, channels, queues, and the
  * outcome-directed test addresses.
@@ -937,6 +946,8 @@ export type Enumerations = {
   queues: Array<EnumValue>;
   /** Outcome-directed test addresses. */
   testAddresses: Array<TestAddress>;
+  /** Every error code of the core with the HTTP status services answer it with. */
+  errorCodes: Array<ErrorCodeView>;
 };
 
 /** A SOAP fault, as data (`soap` result). */
@@ -965,17 +976,42 @@ export type SoapReply = {
   fault: SoapFaultView | null;
 };
 
-/** An operator (`xtk:operator`) who may call the SOAP API. */
+/**
+ * An operator (`xtk:operator`) who may call the SOAP API. In a configuration given to the
+ * engine, `password` and `bearerToken` are the secrets in clear; the engine keeps (and shows)
+ * only `passwordHash` and `bearerTokenHash`.
+ */
 export type Operator = {
   /** Login (e.g. `mc`). */
   login: string;
-  /** Password; empty: the operator logs on without one, from a trusted range only. */
-  password: string;
+  /**
+   * The password, in clear: only in a configuration given to the engine, which stores its
+   * salted hash instead (`passwordHash`). Left out: the operator cannot log on by password. An
+   * empty one is refused unless `allowEmptyPassword` is set.
+   */
+  password?: string;
+  /**
+   * The password's hash, `scrypt$ln=…,r=…,p=…$<salt base64>$<hash base64>` (see `secrets`):
+   * what the engine keeps; may also be given ready-made. `********` in a configuration given
+   * back keeps the current one.
+   */
+  passwordHash?: string;
   /**
    * A bearer token (`Authorization: Bearer …`) that authenticates as this operator (the IMS
-   * technical account of Campaign v8); none by default.
+   * technical account of Campaign v8), in clear: only in a configuration given to the engine,
+   * which keeps its hash (`bearerTokenHash`).
    */
-  bearerToken: string | null;
+  bearerToken?: string;
+  /**
+   * The bearer token's hash, `sha256$<hex>`; `********` in a configuration given back keeps
+   * the current one.
+   */
+  bearerTokenHash?: string;
+  /**
+   * Whether the operator logs on with an empty password, from a trusted range only (Campaign's
+   * `allowEmptyPassword` security zone). Default false.
+   */
+  allowEmptyPassword?: boolean;
 };
 
 /** Where an execution instance's records live. */

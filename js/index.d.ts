@@ -478,9 +478,20 @@ export declare class MessageCenter {
   draw(purpose: string, n: number): number;
   /** The SOAP fault a test harness answers in place of a call (`SOAP-ENV:Server`, HTTP 500), in the words of its `SOAPAction`. */
   injectedFault(soapAction?: string | null): SoapReply;
-  /** Every stored record in key order, `chunk` (default 1,000) at a time, as one moment of the store (calls made meanwhile wait); resolves to how many. */
+  /**
+   * Every stored record in key order, `chunk` (default 1,000) at a time, as one moment of the store (calls made meanwhile
+   * wait), as a snapshot holds it: without the sessions of Logon and without any operator's secret; resolves to how many.
+   */
   records(onChunk: (entries: Array<[string, string]>) => void | Promise<void>, options?: { chunk?: number }): Promise<number>;
+  /** A snapshot's records as they are to be restored into this store: this store's operators and trusted ranges kept, no session. */
+  recordsToRestore(records: Array<[string, string]>): Array<[string, string]>;
   /** Where an execution instance's records live: the prefixes of its own records, and those its archiving writes. */
+  /**
+   * Whether records from outside (a snapshot to restore) are ones this engine could have written:
+   * each key in the storage layout, each value through the engine's decoders, no framing
+   * character, sizes bounded. Their number, or INVALID_ARGUMENT naming the first bad one.
+   */
+  checkRecords(records: Array<[string, string]>): number;
   instanceKeys(instance: string): InstanceKeys;
   /** The login of a caller with this session token, as the SOAP router decides it; throws `ACCESS_DENIED` / `SESSION_INVALID`. */
   authenticate(caller: SoapCaller, token: string): string;

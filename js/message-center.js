@@ -26,6 +26,27 @@ export function mcError(code, message, cause) {
 }
 
 /** A storage adapter's rejection as the API reports it: coded errors as they are, others as STORAGE_FAILED. */
+/**
+ * Fresh random bytes (32, as 64 hex digits) for the core, which draws none: the salts of the
+ * passwords a configuration gives in clear (or a store of format 2 holds in clear).
+ */
+function entropy() {
+  const b = globalThis.crypto.getRandomValues(new Uint8Array(32));
+  return Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
+}
+
+/** Records with the engine's edits applied: `[key, value]` replaces, `[key, null]` leaves out. */
+function applyEdits(rows, edits) {
+  if (edits.length === 0) return rows;
+  const byKey = new Map(edits);
+  const out = [];
+  for (const [k, v] of rows) {
+    if (!byKey.has(k)) out.push([k, v]);
+    else if (typeof byKey.get(k) === 'string') out.push([k, byKey.get(k)]);
+  }
+  return out;
+}
+
 function storageFailed(what, e) {
   if (isCoded(e)) return e;
   return mcError('STORAGE_FAILED', `storage ${what} failed: ${e?.message ?? e}`, e);
@@ -125,6 +146,7 @@ export function bindMessageCenter(loadEngine) {
         now: options.now === undefined ? null : time('now', options.now),
         config: options.config ?? null,
         freshSeed: wasm.freshSeed(),
+        entropy: entropy(),
         boundary: BOUNDARY,
         cacheBytes: options.cacheBytes ?? null,
       };
@@ -367,7 +389,7 @@ export function bindMessageCenter(loadEngine) {
       this.#broken = null;
       this.#rebuilding = true;
       try {
-        await this.#op({ op: 'open', boundary: BOUNDARY, cacheBytes: this.#cacheBytes }, undefined, { recovering: true });
+        await this.#op({ op: 'open', boundary: BOUNDARY, cacheBytes: this.#cacheBytes, entropy: entropy() }, undefined, { recovering: true });
       } catch (e) {
         this.#engine = old;
         this.#broken = trap ?? e;
@@ -432,7 +454,7 @@ export function bindMessageCenter(loadEngine) {
 
     /** Changes configuration values (a partial object). */
     async configure(config) {
-      return this.#run({ op: 'configure', config: object('config', config) });
+      return this.#run({ op: 'configure', config: object('config', config), entropy: entropy() });
     }
 
     /** Moves the clock forward by `ms`, running every workflow step that falls due, in time order. */
@@ -678,8 +700,10 @@ export function bindMessageCenter(loadEngine) {
 
     /**
      * Every stored record, in key order, `chunk` at a time to `onChunk(entries)`, as one moment of
-     * the store: calls made meanwhile wait (and, with group commit, what was done before is
-     * written first).
+     * the store (calls made meanwhile wait; with group commit, what was done before is written
+     * first), as a snapshot holds it: without the sessions of Logon and without any operator's
+     * secret (the engine says which records differ, `snapshotEdits`). This is the sandbox export
+     * and the service's snapshot; `recordsToRestore` prepares one to be restored.
      */
     async records(onChunk, { chunk = 1000 } = {}) {
       if (typeof onChunk !== 'function') throw mcError('INVALID_ARGUMENT', 'records(onChunk) takes a function');
@@ -696,13 +720,42 @@ export function bindMessageCenter(loadEngine) {
             throw storageFailed('range', e);
           }
           if (rows.length === 0) break;
-          await onChunk(rows);
-          n += rows.length;
+          const last = rows[rows.length - 1][0];
+          const out = applyEdits(rows, this.#query({ q: 'snapshotEdits', keys: rows.map(([k]) => k) }));
+          if (out.length) await onChunk(out);
+          n += out.length;
           if (rows.length < chunk) break;
-          gte = `${rows[rows.length - 1][0]}\u0000`;
+          gte = `${last}\u0000`;
         }
         return n;
       });
+    }
+
+    /**
+     * The records of a snapshot (`[key, value]` pairs, as `records()` gives them) as they are to
+     * be restored into this Message Center's store: with this store's operators and trusted
+     * ranges in place of the snapshot's, and without any session of Logon. A new array; the
+     * caller writes it (the service's `POST /__mc/restore`).
+     * @param {Array<[string, string]>} records
+     * @returns {Array<[string, string]>}
+     */
+    recordsToRestore(records) {
+      if (!Array.isArray(records) || !records.every((r) => Array.isArray(r) && r.length === 2 && typeof r[0] === 'string' && typeof r[1] === 'string')) {
+        throw mcError('INVALID_ARGUMENT', 'recordsToRestore takes an array of [key, value] string pairs');
+      }
+      return applyEdits(records, this.#query({ q: 'restoreEdits', records }));
+    }
+
+    /**
+     * Whether records from outside (a snapshot to restore) are ones this engine could have
+     * written: each key in the storage layout, each value through the engine's decoders, no
+     * framing character, sizes bounded. Their number, or INVALID_ARGUMENT naming the first bad one.
+     */
+    checkRecords(records) {
+      if (!Array.isArray(records) || !records.every((r) => Array.isArray(r) && r.length === 2 && typeof r[0] === 'string' && typeof r[1] === 'string')) {
+        throw mcError('INVALID_ARGUMENT', 'checkRecords takes a list of [key, value] strings');
+      }
+      return this.#query({ q: 'checkRecords', records });
     }
 
     /**

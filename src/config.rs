@@ -147,8 +147,9 @@ pub struct Config {
     /// the order of the collection) ([U]: the product's reply is not documented; the reference
     /// suggests an empty element, the default).
     pub soap_push_events_ids: bool,
-    /// Operators of the SOAP API (`xtk:operator`): login, password, optional bearer token. By
-    /// default `admin` with an empty password, which logs on from a trusted range only.
+    /// Operators of the SOAP API (`xtk:operator`): login, password (kept as its salted hash),
+    /// optional bearer token (kept as its hash), `allowEmptyPassword`. By default `admin` with
+    /// `allowEmptyPassword`, which logs on with an empty password from a trusted range only.
     pub operators: Vec<crate::security::Operator>,
     /// Trusted address ranges (the security zone that allows an empty password), CIDR
     /// notation. Default: loopback (`127.0.0.0/8`, `::1/128`).
@@ -229,7 +230,7 @@ impl Default for Config {
             journal_runs_kept: 100,
             wait_limit_ms: 7 * DAY,
             soap_push_events_ids: false,
-            operators: vec![crate::security::Operator { login: "admin".into(), password: String::new(), bearer_token: None }],
+            operators: vec![crate::security::Operator { allow_empty_password: true, ..crate::security::Operator::new("admin") }],
             trusted_ranges: vec!["127.0.0.0/8".into(), "::1/128".into()],
             session_timeout_ms: DAY,
             time_zone: "UTC".into(),
@@ -249,19 +250,17 @@ impl Config {
         }
     }
 
-    /// This configuration as results show it: operators' passwords and bearer tokens as
-    /// `REDACTED` (an empty password stays empty: it says the operator has none).
+    /// This configuration as results show it: operators' password and bearer-token hashes as
+    /// `REDACTED` (an operator without one shows none). Given back to `configure`, `REDACTED`
+    /// keeps the current hash.
     pub fn redacted(&self) -> Config {
-        let mut c = self.clone();
-        for o in &mut c.operators {
-            if !o.password.is_empty() {
-                o.password = REDACTED.into();
-            }
-            if o.bearer_token.is_some() {
-                o.bearer_token = Some(REDACTED.into());
-            }
-        }
-        c
+        Config { operators: self.operators.iter().map(crate::security::Operator::redacted).collect(), ..self.clone() }
+    }
+
+    /// This configuration as a snapshot holds it: operators without any secret, hashes included
+    /// (restored into a store, the operators of that store are kept; see `ops::snapshot`).
+    pub fn without_secrets(&self) -> Config {
+        Config { operators: self.operators.iter().map(crate::security::Operator::without_secrets).collect(), ..self.clone() }
     }
 
     /// Rates of a channel.
@@ -393,16 +392,23 @@ mod tests {
     fn secrets_are_redacted_and_bad_operators_named() {
         use crate::security::Operator;
         let mut c = Config::default();
-        c.operators.push(Operator { login: "mc".into(), password: "s3cret".into(), bearer_token: Some("a-bearer-token-of-length".into()) });
+        c.operators.push(Operator {
+            password_hash: Some(crate::secrets::hash_password_with("s3cret", b"saltsalt", crate::secrets::Kdf { ln: 4, r: 8, p: 1 })),
+            bearer_token_hash: Some(crate::secrets::bearer_hash("a-bearer-token-of-length")),
+            ..Operator::new("mc")
+        });
         let r = c.redacted();
-        assert_eq!((r.operators[0].password.as_str(), r.operators[1].password.as_str()), ("", REDACTED));
-        assert_eq!(r.operators[1].bearer_token.as_deref(), Some(REDACTED));
-        assert!(!serde_json::to_string(&r).unwrap().contains("s3cret"));
+        assert_eq!((r.operators[0].password_hash.as_deref(), r.operators[1].password_hash.as_deref()), (None, Some(REDACTED)));
+        assert_eq!(r.operators[1].bearer_token_hash.as_deref(), Some(REDACTED));
+        assert!(!serde_json::to_string(&r).unwrap().contains("scrypt"));
+        let bare = c.without_secrets();
+        assert_eq!(bare.operators[1], Operator::new("mc"));
+        assert!(bare.operators[0].allow_empty_password);
         for (ops, what) in [
-            (vec![Operator { login: "a/b".into(), password: String::new(), bearer_token: None }], "'a/b'"),
-            (vec![Operator { login: String::new(), password: String::new(), bearer_token: None }], "''"),
-            (vec![Operator { login: "x".into(), password: String::new(), bearer_token: None }; 2], "configured twice"),
-            (vec![Operator { login: "x".into(), password: String::new(), bearer_token: Some("short".into()) }], "bearer token 16 to 4096"),
+            (vec![Operator::new("a/b")], "'a/b'"),
+            (vec![Operator::new("")], "''"),
+            (vec![Operator::new("x"); 2], "configured twice"),
+            (vec![Operator { bearer_token: Some("short".into()), ..Operator::new("x") }], "bearer token 16 to 4096"),
         ] {
             let c = Config { operators: ops, ..Config::default() };
             let e = c.validate().unwrap_err();
@@ -411,5 +417,11 @@ mod tests {
         }
         let c = Config { session_timeout_ms: 10, ..Config::default() };
         assert!(c.validate().unwrap_err().message.contains("sessionTimeoutMs"));
+    }
+
+    #[test]
+    fn the_default_operator_is_explicit_about_its_empty_password() {
+        let c = serde_json::to_value(Config::default()).unwrap();
+        assert_eq!(c["operators"], serde_json::json!([{"login": "admin", "allowEmptyPassword": true}]));
     }
 }

@@ -149,6 +149,36 @@ impl ErrorCode {
         ]
     };
 
+    /// The HTTP status a service answers this error with (the admin API, the REST facade, the
+    /// console's calls; SOAP answers every fault 500, as SOAP 1.1 says). One table for every host:
+    /// a new code cannot be added without one.
+    pub fn http_status(self) -> u16 {
+        use ErrorCode::*;
+        match self {
+            InvalidEvent | MissingEventType | UnknownEventType | UnknownChannel | InvalidEmail | InvalidPhone | InvalidDate
+            | MalformedXml | XmlDtdRefused | InvalidJson | CtxTooLarge | TemplateSyntax | TemplateRender | InvalidQuery
+            | InvalidEventId | ClockBackwards | InvalidArgument => 400,
+            InputTooLarge => 413,
+            AccessDenied => 403,
+            SessionInvalid => 401,
+            UnknownInstance | UnknownTemplate | UnknownBlock | UnknownSeed | UnknownEvent | UnknownWorkflow => 404,
+            DuplicateInstance
+            | DuplicateEventType
+            | DuplicateTemplate
+            | DuplicateBlock
+            | BlockInUse
+            | TemplatePublished
+            | TemplateNotPublishable
+            | WorkflowExists
+            | WorkflowState
+            | NoInstanceAvailable
+            | WaitBlocked => 409,
+            WaitTimeout => 408,
+            Busy => 503,
+            StorageCorrupt | StorageFormat | Internal => 500,
+        }
+    }
+
     /// The stable string form, e.g. `"UNKNOWN_EVENT_TYPE"`.
     pub fn as_str(self) -> &'static str {
         use ErrorCode::*;

@@ -13,9 +13,13 @@ use std::fmt::Write as _;
 
 use crate::model::Queue;
 
-/// The storage format this build reads and writes. A store of another format is refused with
-/// `STORAGE_FORMAT` naming both.
-pub const FORMAT: u32 = 2;
+/// The storage format this build writes. A store of format 2 is migrated in place at open
+/// (`ops::open::upgrade`: sessions into records of their own, secrets hashed); a store of any
+/// other format is refused with `STORAGE_FORMAT` naming both.
+pub const FORMAT: u32 = 3;
+
+/// The oldest storage format this build opens (and migrates).
+pub const OLDEST_MIGRATED_FORMAT: u32 = 2;
 
 /// The record holding the format version.
 pub const FORMAT_KEY: &str = "m/format";
@@ -430,8 +434,11 @@ pub enum Rec {
     Inst(u8),
     /// `m/wf/<instance>/<name>`.
     Workflow(String),
-    /// `m/sessions`.
-    Sessions,
+    /// `m/sess/<hash>`: one session of Logon, by the SHA-256 (hex) of its token.
+    Session(String),
+    /// `m/sessions`: every session in one record, tokens in clear (storage format 2; read once,
+    /// to migrate, then deleted).
+    LegacySessions,
 }
 
 impl Rec {
@@ -451,7 +458,8 @@ impl Rec {
             Rec::Deliveries(i) => format!("m/dlv/{}", hex(u64::from(*i), 2)),
             Rec::Inst(i) => format!("m/inst/{}", hex(u64::from(*i), 2)),
             Rec::Workflow(k) => format!("m/wf/{k}"),
-            Rec::Sessions => "m/sessions".into(),
+            Rec::Session(h) => format!("m/sess/{h}"),
+            Rec::LegacySessions => "m/sessions".into(),
         }
     }
 
@@ -467,7 +475,8 @@ impl Rec {
             ("accounts", true) => Rec::Accounts,
             ("types", true) => Rec::Types,
             ("control", true) => Rec::Control,
-            ("sessions", true) => Rec::Sessions,
+            ("sessions", true) => Rec::LegacySessions,
+            ("sess", false) if crate::secrets::is_hex64(tail) => Rec::Session(tail.to_string()),
             ("tpl", false) => Rec::Template(tail.to_string()),
             ("blk", false) => Rec::Block(tail.to_string()),
             ("options", true) => Rec::Options,
@@ -496,9 +505,14 @@ pub struct LayoutRow {
 /// The whole layout, as HACKING.md shows it. `<ii>`: execution instance id (2 hex digits);
 /// `<pg>`: page number (13 hex); `<~pg>`: `2^52 - 1 - pg`, so that the newest page sorts first;
 /// `<ss>`: slot (2 hex); `<time>`: ms (12 hex); `<n>`: the instance's record sequence (16 hex);
-/// `<q>`: `r` (real-time) or `b` (batch).
+/// `<q>`: `r` (real-time) or `b` (batch); `<hash>`: a SHA-256 (64 hex).
 pub const LAYOUT: &[LayoutRow] = &[
-    LayoutRow { key: "m/format", value: "`message-center/2`: the format of the store", writer: "open", when: "when the store is created" },
+    LayoutRow {
+        key: "m/format",
+        value: "`message-center/3`: the format of the store",
+        writer: "open",
+        when: "when the store is created or migrated from format 2",
+    },
     LayoutRow { key: "m/clock", value: "the virtual clock (ms)", writer: "every operation that moves the clock", when: "when it moves" },
     LayoutRow { key: "m/settings", value: "seed and configuration", writer: "open, configure", when: "at creation, at each change" },
     LayoutRow {
@@ -552,10 +566,10 @@ pub const LAYOUT: &[LayoutRow] = &[
         when: "once per step",
     },
     LayoutRow {
-        key: "m/sessions",
-        value: "the sessions of `xtk:session#Logon`: operator, security token, expiry",
-        writer: "SOAP Logon, Logoff",
-        when: "at each Logon and Logoff",
+        key: "m/sess/<hash>",
+        value: "a session of `xtk:session#Logon`, by the SHA-256 of its token: operator, SHA-256 of its security token, expiry",
+        writer: "SOAP Logon (its own; a few expired ones deleted), Logoff",
+        when: "one per Logon and Logoff",
     },
     LayoutRow {
         key: "e/<ii>/<pg>/s",
@@ -699,11 +713,12 @@ mod tests {
             Rec::Deliveries(255),
             Rec::Inst(0),
             Rec::Workflow("control/cleanup".into()),
-            Rec::Sessions,
+            Rec::Session("ab".repeat(32)),
+            Rec::LegacySessions,
         ] {
             assert_eq!(Rec::parse(&r.key()), Some(r));
         }
-        for bad in ["m/inst/zz", "m/wf/x", "m/what", "x/y", "m/clock/1"] {
+        for bad in ["m/inst/zz", "m/wf/x", "m/what", "x/y", "m/clock/1", "m/sess/___not-a-hash", "m/sess/"] {
             assert_eq!(Rec::parse(bad), None, "{bad}");
         }
     }

@@ -9,6 +9,7 @@
 
 pub mod boundary;
 pub(crate) mod cache;
+pub mod check;
 pub mod config;
 pub(crate) mod ctx;
 pub mod dates;
@@ -17,6 +18,7 @@ pub mod error;
 pub(crate) mod events;
 pub(crate) mod input;
 pub mod keys;
+pub(crate) mod migrate;
 pub mod model;
 pub(crate) mod mta;
 pub mod ops;
@@ -25,7 +27,10 @@ pub(crate) mod records;
 pub(crate) mod render;
 pub(crate) mod script;
 pub(crate) mod search;
+pub mod secrets;
 pub mod security;
+pub mod sessions;
+pub mod snapshot;
 pub(crate) mod soap;
 pub mod state;
 pub(crate) mod txn;

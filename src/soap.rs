@@ -291,16 +291,39 @@ pub fn read_envelope(text: &str, soap_action: Option<&str>, limits: &Limits) -> 
         .and_then(|h| h.children.iter().find(|c| local(&c.name) == "X-Security-Token"))
         .map(|t| t.text.trim().to_string())
         .filter(|t| !t.is_empty());
-    let Some(body) = root.children.iter().find(|c| local(&c.name) == "Body") else {
+    let mut bodies = root.children.iter().filter(|c| local(&c.name) == "Body");
+    let Some(body) = bodies.next() else {
         return Err(fail("the envelope has no <Body>".to_string()));
     };
+    if bodies.next().is_some() {
+        return Err(fail("the envelope has two <Body> elements: one call per envelope".to_string()));
+    }
     let Some(call) = body.children.first() else {
         return Err(fail("the <Body> holds no method element".to_string()));
     };
     let method = local(&call.name).to_string();
     let path = [&root, body, call];
-    let ns = namespace(&path, prefix(&call.name));
-    let service = match ns.and_then(Service::of_urn).or(hinted.map(|(s, _)| s)) {
+    // Namespaces in XML: a prefix must be bound (on the element or an ancestor).
+    for (i, n) in path.iter().enumerate() {
+        if let Some(p) = prefix(&n.name) {
+            if p != "xml" && namespace(&path[..=i], Some(p)).is_none() {
+                return Err(fail(format!(
+                    "the prefix '{}' of <{}> is bound to no namespace (xmlns:{} is missing)",
+                    excerpt(p),
+                    excerpt(&n.name),
+                    excerpt(p)
+                )));
+            }
+        }
+    }
+    let ns = namespace(&path, prefix(&call.name)).map(str::trim).filter(|u| !u.is_empty());
+    // The method's namespace names the service; only a method in no namespace takes the
+    // SOAPAction's (a namespace the router does not serve is not overridden by the header).
+    let served = match ns {
+        Some(u) => Service::of_urn(u),
+        None => hinted.map(|(s, _)| s),
+    };
+    let service = match served {
         Some(s) => s,
         None => {
             let what = match ns {

@@ -568,8 +568,10 @@ pub struct State {
     pub inst: BTreeMap<u8, InstMeta>,
     /// Control.
     pub control: Control,
-    /// Sessions of `xtk:session#Logon`, by session token.
-    pub sessions: crate::security::Sessions,
+    /// Sessions of `xtk:session#Logon`, by the hash of their token (one record each).
+    pub sessions: crate::sessions::Sessions,
+    /// The storage format of the store as read (its `m/format`); `keys::FORMAT` once written.
+    pub format: u32,
 }
 
 fn ser<T: Serialize>(v: &T) -> String {
@@ -597,7 +599,9 @@ impl State {
             Rec::Deliveries(i) => self.deliveries.get(i).map(ser),
             Rec::Inst(i) => self.inst.get(i).map(ser),
             Rec::Workflow(k) => self.workflows.get(k).map(ser),
-            Rec::Sessions => Some(ser(&self.sessions)),
+            Rec::Session(h) => self.sessions.get(h).map(ser),
+            // Format 2's record of every session: gone once migrated.
+            Rec::LegacySessions => None,
         }
     }
 
@@ -615,7 +619,7 @@ impl State {
             Ok(())
         }
         match (rec, value) {
-            (Rec::Format, _) => {}
+            (Rec::Format, v) => self.format = v.and_then(crate::keys::parse_format).unwrap_or(0),
             (Rec::Clock, Some(v)) => {
                 self.clock = v.parse().map_err(|_| {
                     Error::new(ErrorCode::StorageCorrupt, format!("stored record m/clock is not a time: '{}'", crate::ctx::excerpt(v)))
@@ -633,7 +637,20 @@ impl State {
             }
             (Rec::Types, v) => self.event_types = v.map(|v| de(rec, v)).transpose()?.unwrap_or_default(),
             (Rec::Control, v) => self.control = v.map(|v| de(rec, v)).transpose()?.unwrap_or_default(),
-            (Rec::Sessions, v) => self.sessions = v.map(|v| de(rec, v)).transpose()?.unwrap_or_default(),
+            (Rec::Session(h), Some(v)) => self.sessions.insert(h.clone(), de(rec, v)?),
+            (Rec::Session(h), None) => {
+                self.sessions.remove(h);
+            }
+            // Format 2: every session in one record, tokens in clear; loaded by their hashes.
+            (Rec::LegacySessions, Some(v)) => {
+                let old: BTreeMap<String, crate::sessions::LegacySession> = de(rec, v)?;
+                for (token, s) in old {
+                    let security_token_hash = crate::secrets::token_hash(&s.security_token);
+                    let session = crate::sessions::Session { login: s.login, security_token_hash, expires: s.expires };
+                    self.sessions.insert(crate::secrets::token_hash(&token), session);
+                }
+            }
+            (Rec::LegacySessions, None) => {}
             (Rec::Template(n), v) => put(&mut self.templates, n.clone(), rec, v)?,
             (Rec::Block(n), v) => {
                 put(&mut self.blocks, n.clone(), rec, v)?;

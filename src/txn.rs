@@ -115,8 +115,9 @@ impl<'a> Txn<'a> {
         self.touch(Rec::Clock);
     }
 
-    /// Writes the format record (a new store).
+    /// Writes the format record (a new store, or one migrated).
     pub fn mark_format(&mut self) {
+        self.st.format = keys::FORMAT;
         self.touch(Rec::Format);
     }
 
@@ -214,10 +215,27 @@ impl<'a> Txn<'a> {
         self.st.workflows.insert(key, wf);
     }
 
-    /// The sessions of Logon, to change.
-    pub fn sessions_mut(&mut self) -> &mut crate::security::Sessions {
-        self.touch(Rec::Sessions);
-        &mut self.st.sessions
+    /// Adds a session of Logon (its own record), by the hash of its token.
+    pub fn put_session(&mut self, hash: String, s: crate::sessions::Session) {
+        self.touch(Rec::Session(hash.clone()));
+        self.st.sessions.insert(hash, s);
+    }
+
+    /// Deletes a session of Logon, by the hash of its token.
+    pub fn remove_session(&mut self, hash: &str) {
+        if self.st.sessions.remove(hash) {
+            self.touch(Rec::Session(hash.to_string()));
+        }
+    }
+
+    /// Migrating from storage format 2: writes every session as its own record and deletes the
+    /// one record that held them all.
+    pub fn split_legacy_sessions(&mut self) {
+        let hashes: Vec<String> = self.st.sessions.iter().map(|(h, _)| h.clone()).collect();
+        for h in hashes {
+            self.touch(Rec::Session(h));
+        }
+        self.touch(Rec::LegacySessions);
     }
 
     /// The control-wide state, to change.

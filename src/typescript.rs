@@ -204,6 +204,7 @@ pub fn generated() -> String {
         decl::<DueStep>(),
         decl::<EnumValue>(),
         decl::<TestAddress>(),
+        decl::<ErrorCodeView>(),
         decl::<Enumerations>(),
         decl::<SoapFaultView>(),
         decl::<SoapReply>(),

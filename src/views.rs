@@ -922,6 +922,19 @@ pub struct Enumerations {
     pub queues: Vec<EnumValue>,
     /// Outcome-directed test addresses.
     pub test_addresses: Vec<TestAddress>,
+    /// Every error code of the core with the HTTP status services answer it with.
+    pub error_codes: Vec<ErrorCodeView>,
+}
+
+/// An error code and its HTTP status (`enumerations().errorCodes`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ErrorCodeView {
+    /// The code.
+    #[ts(type = "CoreErrorCode")]
+    pub code: &'static str,
+    /// Its HTTP status.
+    pub http_status: u16,
 }
 
 /// A SOAP fault, as data (`soap` result).

@@ -347,31 +347,53 @@ pub fn query_reply(q: &QueryDef, found: Option<&EventView>) -> Result<Reply, Box
     Ok(response(Service::QueryDef, "ExecuteQuery", &inner))
 }
 
-/// The WSDL of an event service (`/nl/jsp/schemawsdl.jsp?schema=nms:rtEvent`), with the router at
-/// `location`. Its part names are the documented ones (`sessiontoken`, `domEvent`,
-/// `domEventCollection`, `plId`); the router reads parameters by position, whatever their names.
+/// The WSDL of an event service (`/nl/jsp/schemawsdl.jsp?schema=nms:rtEvent`) or of `xtk:session`
+/// (Logon, Logoff), with the router at `location`. Its part names are the documented ones
+/// (`sessiontoken`, `domEvent`, `domEventCollection`, `plId`; `strLogin`, `strPassword`,
+/// `pstrSessionToken`…); the router reads parameters by position, whatever their names.
 pub fn wsdl(service: Service, location: &str) -> Option<String> {
-    service.queue()?;
     let urn = service.urn();
     let name = service.name();
-    let short = name.trim_start_matches("nms:");
+    let short = name.split_once(':').map_or(name, |(_, s)| s);
     let loc = escape(location);
-    // The two methods: name, document parameter, output elements.
-    let methods = [
-        ("PushEvent", "domEvent", "<s:element maxOccurs=\"1\" minOccurs=\"1\" name=\"plId\" type=\"s:long\"/>"),
-        ("PushEvents", "domEventCollection", ""),
-    ];
+    // The methods: name, parameters, output elements (type `tns:Element` is a DOM element; a
+    // parameter after a `?` may be left out). Names as Campaign's WSDLs write them; the router
+    // reads parameters by position, whatever their names.
+    type Params = &'static [(&'static str, &'static str)];
+    let methods: &[(&str, Params, Params)] = match service {
+        Service::RtEvent | Service::BatchEvent => &[
+            ("PushEvent", &[("sessiontoken", "s:string"), ("domEvent", "tns:Element")], &[("plId", "s:long")]),
+            ("PushEvents", &[("sessiontoken", "s:string"), ("domEventCollection", "tns:Element")], &[]),
+        ],
+        Service::Session => &[
+            (
+                "Logon",
+                &[("sessiontoken", "s:string"), ("strLogin", "s:string"), ("strPassword", "s:string"), ("?elemParameters", "tns:Element")],
+                &[("pstrSessionToken", "s:string"), ("pSessionInfo", "tns:Element"), ("pstrSecurityToken", "s:string")],
+            ),
+            ("Logoff", &[("sessiontoken", "s:string")], &[]),
+        ],
+        Service::Persist | Service::QueryDef => return None,
+    };
+    let seq = |params: Params| -> String {
+        if params.is_empty() {
+            return "<s:sequence/>".to_string();
+        }
+        let mut out = String::from("<s:sequence>\n");
+        for (n, t) in params {
+            let (n, min) = n.strip_prefix('?').map_or((*n, 1), |n| (n, 0));
+            out.push_str(&format!("            <s:element maxOccurs=\"1\" minOccurs=\"{min}\" name=\"{n}\" type=\"{t}\"/>\n"));
+        }
+        out.push_str("          </s:sequence>");
+        out
+    };
     let (mut elements, mut messages, mut operations, mut bindings) = (String::new(), String::new(), String::new(), String::new());
-    for (m, doc, out) in methods {
-        let out =
-            if out.is_empty() { "<s:sequence/>".to_string() } else { format!("<s:sequence>\n            {out}\n          </s:sequence>") };
+    for (m, inputs, outputs) in methods {
+        let (input, out) = (seq(inputs), seq(outputs));
         elements.push_str(&format!(
             r#"      <s:element name="{m}">
         <s:complexType>
-          <s:sequence>
-            <s:element maxOccurs="1" minOccurs="1" name="sessiontoken" type="s:string"/>
-            <s:element maxOccurs="1" minOccurs="1" name="{doc}" type="tns:Element"/>
-          </s:sequence>
+          {input}
         </s:complexType>
       </s:element>
       <s:element name="{m}Response">
@@ -479,11 +501,15 @@ mod tests {
     }
 
     #[test]
-    fn wsdl_of_event_services_only() {
+    fn wsdl_of_event_services_and_session() {
         let w = wsdl(Service::BatchEvent, "http://h/nl/jsp/soaprouter.jsp").unwrap();
         assert!(w.contains("targetNamespace=\"urn:nms:batchEvent\""));
         assert!(w.contains("soapAction=\"nms:batchEvent#PushEvents\""));
         assert!(w.contains("<soap:address location=\"http://h/nl/jsp/soaprouter.jsp\"/>"));
-        assert_eq!(wsdl(Service::Session, "x"), None);
+        // xtk:session, so that a WSDL-driven client can log on and off.
+        let s = wsdl(Service::Session, "x").unwrap();
+        assert!(s.contains("soapAction=\"xtk:session#Logon\"") && s.contains("soapAction=\"xtk:session#Logoff\""));
+        assert!(s.contains("name=\"pstrSessionToken\"") && s.contains("minOccurs=\"0\" name=\"elemParameters\""));
+        assert_eq!(wsdl(Service::Persist, "x"), None);
     }
 }

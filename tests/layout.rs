@@ -35,6 +35,7 @@ fn matches(pattern: &str, key: &str) -> bool {
         "pg" | "~pg" => hex(13),
         "time" => hex(12),
         "n" => hex(16),
+        "hash" => hex(64),
         "run" => Box::new(|s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_hexdigit())),
         "q" => Box::new(|s: &str| s == "r" || s == "b"),
         "name" | "instance" | "workflow" | "address" => Box::new(|s: &str| !s.is_empty() && !s.contains('/')),

@@ -84,3 +84,34 @@ fn faults_push_nothing() {
     assert!(r["body"].as_str().unwrap().contains(">0</plId>"));
     assert_eq!(snapshot(&d), before);
 }
+
+/// Namespaces in XML and one call per envelope: a method in a namespace the router does not serve
+/// is not run as the SOAPAction's, an unbound prefix and two `Body` elements are Client faults,
+/// and none writes anything.
+#[test]
+fn envelopes_that_namespaces_or_soap_refuse() {
+    let mut d = setup(1);
+    let before = snapshot(&d);
+    let foreign = ONE.replace("xmlns:urn=\"urn:nms:rtEvent\"", "xmlns:urn=\"urn:example:orders\"");
+    let unbound = ONE.replace(" xmlns:urn=\"urn:nms:rtEvent\"", "");
+    let two_bodies = ONE.replace(
+        "</soapenv:Body>",
+        "</soapenv:Body><soapenv:Body><urn:PushEvent><urn:sessiontoken>mc/</urn:sessiontoken></urn:PushEvent></soapenv:Body>",
+    );
+    for (text, why) in [
+        (&foreign, "The service 'example:orders' is unknown"),
+        (&unbound, "the prefix 'urn' of <urn:PushEvent> is bound to no namespace"),
+        (&two_bodies, "two <Body> elements"),
+    ] {
+        let r = soap(&mut d, "exec1", text, Some("nms:rtEvent#PushEvent"));
+        assert_eq!(r["status"], 500, "{why}");
+        assert_eq!(r["fault"]["faultcode"], "SOAP-ENV:Client", "{why}: {}", r["fault"]);
+        assert!(r["fault"]["detail"].as_str().unwrap().contains(why), "{why}: {}", r["fault"]);
+        assert!(r["events"].as_array().is_none_or(Vec::is_empty), "{why}");
+    }
+    assert_eq!(snapshot(&d), before, "a refused envelope writes nothing");
+    // A method in no namespace still takes the SOAPAction's service.
+    let plain = ONE.replace(" xmlns:urn=\"urn:nms:rtEvent\"", "").replace("urn:", "");
+    let r = soap(&mut d, "exec1", &plain, Some("nms:rtEvent#PushEvent"));
+    assert_eq!(r["status"], 200, "{}", r["body"]);
+}

@@ -65,11 +65,17 @@ fn between<'a>(s: &'a str, a: &str, b: &str) -> &'a str {
 fn with_mc(d: &mut message_center::driver::MemDriver) {
     ok(
         d,
-        json!({"op": "configure", "config": {"operators": [
-            {"login": "admin", "password": ""},
-            {"login": "mc", "password": "s3cret", "bearerToken": "ims-technical-account-token-1"}
+        json!({"op": "configure", "entropy": ENTROPY, "config": {"operators": [
+            {"login": "admin", "allowEmptyPassword": true},
+            {"login": "mc", "password": "s3cret", "bearerToken": "ims-technical-account-token-1"},
+            {"login": "ims", "bearerToken": "a-bearer-only-operator-token"}
         ]}}),
     );
+}
+
+/// The session records of a store.
+fn session_records(d: &message_center::driver::MemDriver) -> Vec<(String, String)> {
+    d.store.range("m/sess/".to_string().."m/sess0".to_string()).map(|(k, v)| (k.clone(), v.clone())).collect()
 }
 
 #[test]
@@ -84,6 +90,12 @@ fn logon_gives_tokens_that_authenticate_pushes_until_logoff() {
     assert_eq!(session, "___01234567-89ab-4def-8123-456789abcdef");
     assert_eq!(security, "@00112233445566778899aabbccddeeff==");
     assert!(b.contains("<userInfo login=\"mc\"") && b.contains("<serverInfo "));
+    // Stored as hashes: no token that works, no password, no bearer token in the store.
+    let stored: String = d.store.iter().map(|(k, v)| format!("{k} {v}\n")).collect();
+    for secret in [session.as_str(), security.as_str(), "s3cret", "ims-technical-account-token-1", "a-bearer-only-operator-token"] {
+        assert!(!stored.contains(secret), "{secret} is stored in clear");
+    }
+    assert!(d.store.contains_key(&format!("m/sess/{}", message_center::secrets::token_hash(&session))));
 
     // The session token in the body, with the security token in a header.
     let r = call(&mut d, &push(&session, "a@example.com"), far(json!({"securityToken": security})));
@@ -131,8 +143,15 @@ fn refused_callers_get_campaigns_faults_and_nothing_is_written() {
     let mut d = setup(1);
     with_mc(&mut d);
     let before = d.store.len();
-    // Logon: a wrong password, an unknown operator, an empty password from afar.
-    for (login, password, caller) in [("mc", "nope", far(json!({}))), ("nobody", "s3cret", far(json!({}))), ("admin", "", far(json!({})))] {
+    // Logon: a wrong password, an unknown operator, an empty password from afar; an operator
+    // with a bearer token only, with an empty password even from loopback, or any password.
+    for (login, password, caller) in [
+        ("mc", "nope", far(json!({}))),
+        ("nobody", "s3cret", far(json!({}))),
+        ("admin", "", far(json!({}))),
+        ("ims", "", local(json!({}))),
+        ("ims", "a-bearer-only-operator-token", local(json!({}))),
+    ] {
         let r = call(&mut d, &logon(login, password), caller);
         assert_eq!(r["status"], 500, "{login}");
         assert!(body(&r).contains("XSV-350022 Invalid login or password. Connection denied."), "{}", body(&r));
@@ -143,6 +162,8 @@ fn refused_callers_get_campaigns_faults_and_nothing_is_written() {
         ("mc/nope", far(json!({}))),
         ("ghost/s3cret", far(json!({}))),
         ("admin/", far(json!({}))),
+        ("ims/", local(json!({}))),
+        ("", local(json!({"sessionToken": "ims/"}))),
         ("", far(json!({}))),
         ("", far(json!({"authorization": "Bearer not-the-right-token-at-all"}))),
         ("", far(json!({"cookie": "__sessiontoken=undefined"}))),
@@ -260,7 +281,7 @@ fn unknown_services_and_methods_and_the_wsdl() {
     assert_eq!(r["status"], 200);
     let w = d.query(&json!({"q": "wsdl", "schema": "nms:rtEvent", "location": "http://127.0.0.1:8080/nl/jsp/soaprouter.jsp"})).unwrap();
     assert!(w.as_str().unwrap().contains("soapAction=\"nms:rtEvent#PushEvent\""));
-    let e = d.query(&json!({"q": "wsdl", "schema": "xtk:session", "location": "x"})).unwrap_err();
+    let e = d.query(&json!({"q": "wsdl", "schema": "nms:recipient", "location": "x"})).unwrap_err();
     assert_eq!(e.code.as_str(), "INVALID_ARGUMENT");
 }
 
@@ -278,7 +299,7 @@ fn a_logon_needs_the_hosts_entropy_and_never_reuses_a_token() {
     for _ in 0..2 {
         assert_eq!(ok(&mut d, json!({"op": "soap", "text": logon("admin", "")}))["status"], 200);
     }
-    assert_eq!(d.store.get("m/sessions").unwrap().matches("\"login\"").count(), 3);
+    assert_eq!(session_records(&d).len(), 3);
 }
 
 #[test]
@@ -289,12 +310,15 @@ fn logon_floods_keep_the_sessions_bounded() {
         let r = call(&mut d, &logon("admin", ""), local(json!({"entropy": e})));
         assert_eq!(r["status"], 200);
     }
-    let v = d.store.get("m/sessions").unwrap();
-    assert_eq!(v.matches("\"login\"").count(), 50);
-    // Expired sessions go at the next Logon.
+    assert_eq!(session_records(&d).len(), 50);
+    // Expired sessions go a few at each Logon (more than it adds), the first to expire first.
     d.advance(86_400_000).unwrap();
     call(&mut d, &logon("admin", ""), local(json!({})));
-    assert_eq!(d.store.get("m/sessions").unwrap().matches("\"login\"").count(), 1);
+    assert_eq!(session_records(&d).len(), 50 - message_center::sessions::PRUNE_PER_LOGON + 1);
+    for i in 0..3u32 {
+        call(&mut d, &logon("admin", ""), local(json!({"entropy": format!("{:032x}{:032x}", 1000 + i, i)})));
+    }
+    assert_eq!(session_records(&d).len(), 4, "every expired session is gone, the four new ones stay");
 }
 
 #[test]

@@ -88,6 +88,8 @@ try {
     clock: args.clock ?? file.clock,
     seed: file.seed,
     adminAnywhere: file.adminAnywhere,
+    allowedHosts: file.allowedHosts,
+    trustedProxy: file.trustedProxy,
     allowOrigin: file.allowOrigin,
     groupCommit: file.groupCommit,
     // A path in the config file is relative to the file.

@@ -97,3 +97,16 @@ export function createMetrics(current) {
     step: (seconds) => steps.observe(seconds),
   };
 }
+
+/**
+ * The route of `GET /metrics` (and `GET /healthz`, the process's liveness, beside it).
+ * @param {{ registry: import('prom-client').Registry }} metrics
+ * @param {(res: import('node:http').ServerResponse, status: number, type: string, body: string) => void} send
+ * @returns {import('./router.js').Route[]}
+ */
+export function metricsRoutes(metrics, send) {
+  return [
+    { methods: ['GET'], path: '/metrics', label: '/metrics', center: 'none', handler: async ({ res }) => send(res, 200, metrics.registry.contentType, await metrics.registry.metrics()) },
+    { methods: ['GET'], path: '/healthz', label: '/healthz', center: 'none', handler: ({ res }) => send(res, 200, 'application/json; charset=utf-8', `${JSON.stringify({ status: 'ok' })}\n`) },
+  ];
+}

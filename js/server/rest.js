@@ -6,9 +6,19 @@
 //
 // The event goes through the engine's JSON input (`pushEvent`), so its checks are the SOAP ones;
 // the event type is the eventID. An `Idempotency-Key` header returns the first reply for a
-// repeated key (kept per Message Center, the last `idempotencyKeys` keys).
+// repeated key (kept per Message Center, the last `idempotencyKeys` keys): a key is the operator's
+// (another operator's same key is another key) and is bound to the SHA-256 of the body it came
+// with (the same key with another body is refused, 422, and pushes nothing).
+
+import { createHash } from 'node:crypto';
+import { errorBody, httpError, statusOf } from './errors.js';
+import { decodeUtf8, json } from './http.js';
+import { callerOf, clientOf } from './middleware.js';
 
 const PATH = /^\/([^/]+)\/campaign\/([^/]+)\/([^/]+)(?:\/([^/]*))?\/?$/;
+
+/** The label of the facade's routes in metrics and logs. */
+export const REST_LABEL = '/{organization}/campaign/{transactionalAPI}/{eventID}';
 
 /** Whether a path is one of the facade's: `{ org, api, eventId, pkey }`. */
 export function restRoute(path) {
@@ -37,63 +47,103 @@ function describe(e, route, serverUrl, ctx) {
   };
 }
 
-/** A client error as the facade answers it. */
-function refused(status, code, message) {
-  return Object.assign(new Error(message), { status, code });
+/**
+ * The authentication of the facade (a check of its routes): an operator's bearer token or session
+ * token, as the SOAP router takes them; the operator's login is kept on the context.
+ */
+async function operator(ctx) {
+  const c = await ctx.center();
+  ctx.operator = c.mc.authenticate(callerOf(ctx), ctx.req.headers['x-session-token'] ?? '');
+}
+
+/** The event a POST carries, checked: its JSON object, its type the path's. */
+function eventOf(text, route) {
+  let event;
+  try {
+    event = JSON.parse(text);
+  } catch (e) {
+    throw httpError(400, 'INVALID_JSON', `the body is not JSON: ${e.message}`);
+  }
+  if (event === null || typeof event !== 'object' || Array.isArray(event)) throw httpError(400, 'INVALID_JSON', 'the body must be a JSON object: the event');
+  if ('type' in event && event.type !== route.eventId) throw httpError(400, 'INVALID_EVENT', `the event's type is its path's eventID (${route.eventId}), not ${JSON.stringify(event.type)}`);
+  return event;
 }
 
 /**
- * Answers one request of the facade.
- * @param {{ mc: any, idempotency: Map<string, Promise<{ status: number, body: object }>> }} center
- * @param {{ method: string, route: object, body: () => Promise<string>, caller: object, token: string, key: string|undefined, serverUrl: string, keep: number }} req
- * @returns {Promise<{ status: number, body: object }>}
+ * Pushes one event: its reply, `{ status, body }` (a refusal as its error answer).
+ * @param {any} mc
  */
-export async function restCall(center, { method, route, body, caller, token, key, serverUrl, keep, statusOf }) {
-  const { mc } = center;
-  mc.authenticate(caller, token);
-  if (method === 'GET' && route.pkey !== null) {
-    const story = await mc.getEvent(route.pkey);
-    if (story.event.type !== route.eventId) throw refused(404, 'UNKNOWN_EVENT', `event ${route.pkey} is not a ${route.eventId} event`);
-    return { status: 200, body: describe(story.event, route, serverUrl, undefined) };
-  }
-  if (method !== 'POST' || route.pkey !== null) throw refused(405, 'METHOD_NOT_ALLOWED', 'POST an event to /<organization>/campaign/<transactionalAPI>/<eventID>, GET its status at …/<eventID>/<PKey>');
-  if (key !== undefined) {
-    if (typeof key !== 'string' || key === '' || key.length > 255) throw refused(400, 'INVALID_ARGUMENT', 'Idempotency-Key must be 1 to 255 characters');
-    // A key belongs to one event type's path.
-    key = `${route.api}/${route.eventId}\n${key}`;
-    const first = center.idempotency.get(key);
-    if (first) return first;
-  }
-  const answer = (async () => {
-    let event;
-    try {
-      event = JSON.parse(await body());
-    } catch (e) {
-      throw refused(400, 'INVALID_JSON', `the body is not JSON: ${e.message}`);
-    }
-    if (event === null || typeof event !== 'object' || Array.isArray(event)) throw refused(400, 'INVALID_JSON', 'the body must be a JSON object: the event');
-    if ('type' in event && event.type !== route.eventId) throw refused(400, 'INVALID_EVENT', `the event's type is its path's eventID (${route.eventId}), not ${JSON.stringify(event.type)}`);
+async function pushOne(mc, bytes, route, serverUrl) {
+  try {
+    const event = eventOf(decodeUtf8(bytes, 'INVALID_JSON'), route);
     const ctx = event.ctx ?? {};
     const pushed = await mc.pushEvent({ ...event, type: route.eventId, ctx });
     const story = await mc.getEvent(pushed.id);
     return { status: 200, body: describe(story.event, route, serverUrl, ctx) };
-  })();
-  if (key === undefined) {
-    return answer.catch((e) => ({ status: statusOf(e), body: { error: { code: e.code ?? 'INTERNAL', message: e.message } } }));
+  } catch (e) {
+    return { status: statusOf(e), body: errorBody(e) };
   }
-  // The first reply for the key (a refused event too: the caller sees the same), unless the
-  // service failed (5xx): a retry with the key is then tried again.
-  const kept = answer.then(
-    (r) => r,
-    (e) => {
-      const status = statusOf(e);
-      if (status >= 500) center.idempotency.delete(key);
-      return { status, body: { error: { code: e.code ?? 'INTERNAL', message: e.message } } };
-    },
-  );
-  center.idempotency.set(key, kept);
-  if (center.idempotency.size > keep) center.idempotency.delete(center.idempotency.keys().next().value);
-  return kept;
+}
+
+/**
+ * The facade's routes.
+ * @param {{ o: any, body: ReturnType<import('./http.js').bodyReader>, remember: (c: any, entry: object) => void }} app
+ * @returns {import('./router.js').Route[]}
+ */
+export function restRoutes(app) {
+  const { o } = app;
+  const serverUrl = (ctx) => `http://${clientOf(ctx.req, o).host ?? `${o.host}:${o.port}`}`;
+
+  async function post(ctx) {
+    const { req, res, c, params: route } = ctx;
+    const bytes = await app.body.bytes(req, o.maxBodyBytes);
+    let key = req.headers['idempotency-key'];
+    let r;
+    if (key === undefined) r = await pushOne(c.mc, bytes, route, serverUrl(ctx));
+    else {
+      if (typeof key !== 'string' || key === '' || key.length > 255) throw httpError(400, 'INVALID_ARGUMENT', 'Idempotency-Key must be 1 to 255 characters');
+      // A key is the operator's, on one event type's path, and bound to its body.
+      key = `${ctx.operator}\n${route.api}/${route.eventId}\n${key}`;
+      const hash = createHash('sha256').update(bytes).digest('hex');
+      const first = c.idempotency.get(key);
+      if (first && first.hash !== hash) throw httpError(422, 'IDEMPOTENCY_KEY_REUSED', 'this Idempotency-Key came with another body: a retry must send the same body, another event another key');
+      if (first) r = await first.reply;
+      else {
+        // The first reply for the key (a refused event too: the caller sees the same), unless the
+        // service failed (5xx): a retry with the key is then tried again.
+        const reply = pushOne(c.mc, bytes, route, serverUrl(ctx)).then((x) => {
+          if (x.status >= 500) c.idempotency.delete(key);
+          return x;
+        });
+        c.idempotency.set(key, { hash, reply });
+        if (c.idempotency.size > o.idempotencyKeys) c.idempotency.delete(c.idempotency.keys().next().value);
+        r = await reply;
+      }
+    }
+    app.remember(c, { route: REST_LABEL, soapAction: null, status: r.status, events: r.body.PKey ? [{ id: r.body.PKey }] : [], fault: r.body.error ?? null });
+    json(res, r.status, r.body);
+  }
+
+  async function get(ctx) {
+    const { res, c, params: route } = ctx;
+    const story = await c.mc.getEvent(route.pkey);
+    if (story.event.type !== route.eventId) throw httpError(404, 'UNKNOWN_EVENT', `event ${route.pkey} is not a ${route.eventId} event`);
+    json(res, 200, describe(story.event, route, serverUrl(ctx), undefined));
+  }
+
+  const collection = (path) => {
+    const r = restRoute(path);
+    return r && r.pkey === null ? r : null;
+  };
+  const item = (path) => {
+    const r = restRoute(path);
+    return r && r.pkey !== null ? r : null;
+  };
+  return [
+    { methods: ['POST'], path: collection, label: REST_LABEL, use: [operator], handler: post },
+    { methods: ['GET'], path: item, label: REST_LABEL, use: [operator], handler: get },
+    { methods: ['GET'], path: '/rest/openapi.json', label: '/rest/openapi.json', center: 'none', handler: (ctx) => json(ctx.res, 200, openApi(serverUrl(ctx))) },
+  ];
 }
 
 /** The OpenAPI 3.0 document of the facade. */
@@ -151,9 +201,15 @@ export function openApi(serverUrl) {
         post: {
           summary: 'Send an event',
           security: auth,
-          parameters: [...params, { name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string', maxLength: 255 }, description: 'A repeated key gets the first reply' }],
+          parameters: [...params, { name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string', maxLength: 255 }, description: "A repeated key with the same body gets the first reply; with another body, 422 (a key is the operator's)" }],
           requestBody: { required: true, content: { 'application/json': { schema: { $ref: '#/components/schemas/Event' } } } },
-          responses: { 200: { description: 'Received: status pending', content: { 'application/json': { schema: { $ref: '#/components/schemas/EventDescription' } } } }, ...errors },
+          responses: {
+            200: { description: 'Received: status pending', content: { 'application/json': { schema: { $ref: '#/components/schemas/EventDescription' } } } },
+            ...errors,
+            413: { description: 'The body is over the limit' },
+            422: { description: 'IDEMPOTENCY_KEY_REUSED: the Idempotency-Key came with another body' },
+            503: { description: 'BUSY: the service reads too many bodies at once, or is shutting down' },
+          },
         },
       },
       '/{organization}/campaign/{transactionalAPI}/{eventID}/{PKey}': {

@@ -57,6 +57,20 @@ export interface ServiceOptions {
   maxNamespaces?: number;
   /** Whether the admin endpoints (`/__mc/`) answer other addresses than loopback (default false). */
   adminAnywhere?: boolean;
+  /**
+   * Host names under which the admin endpoints, the console and its stream answer, besides the
+   * loopback names (`127.0.0.1`, `localhost`, `[::1]`) and IP addresses (default none): a request
+   * with another `Host` is refused (403 `FORBIDDEN_HOST`), as a page whose name rebinds to this
+   * address sends it.
+   */
+  allowedHosts?: string[];
+  /**
+   * Whether the service is behind a proxy of its own (default false): the client its forwarding
+   * headers name (`X-Forwarded-For`, `Forwarded`, `X-Real-IP`; `X-Forwarded-Host`) is then the
+   * caller, for the local-only routes and the trusted ranges. Otherwise a request with one of
+   * them is refused on the local-only routes (403 `FORBIDDEN_FORWARDED`).
+   */
+  trustedProxy?: boolean;
   /** Receives one structured entry per request and per failure. */
   log?: (entry: Record<string, unknown>) => void;
 }
@@ -79,4 +93,4 @@ export interface Service {
 export function startService(options?: ServiceOptions): Promise<Service>;
 
 /** The defaults of the HTTP side. */
-export const DEFAULTS: Readonly<Required<Pick<ServiceOptions, 'host' | 'port' | 'maxBodyBytes' | 'requestTimeoutMs' | 'headersTimeoutMs' | 'keepAliveTimeoutMs' | 'maxConnections' | 'journalSize' | 'maxNamespaces' | 'maxInflightBodyBytes' | 'allowOrigin' | 'adminAnywhere' | 'tickMs'>> & { instances: AccountInput[] }>;
+export const DEFAULTS: Readonly<Required<Pick<ServiceOptions, 'host' | 'port' | 'maxBodyBytes' | 'requestTimeoutMs' | 'headersTimeoutMs' | 'keepAliveTimeoutMs' | 'maxConnections' | 'journalSize' | 'maxNamespaces' | 'maxInflightBodyBytes' | 'allowOrigin' | 'adminAnywhere' | 'allowedHosts' | 'trustedProxy' | 'tickMs'>> & { instances: AccountInput[] }>;

@@ -51,7 +51,10 @@ fn check_key(txn: &Txn<'_>, key: &str) -> Result<()> {
     let refuse = || {
         Error::new(
             ErrorCode::InvalidArgument,
-            format!("{} is not a change record of an execution instance of this process: only its change log can be consumed", excerpt(key)),
+            format!(
+                "{} is not a change record of an execution instance of this process: only its change log can be consumed",
+                excerpt(key)
+            ),
         )
     };
     let (ii, time, n) = parse_change_key(key).ok_or_else(refuse)?;
@@ -103,9 +106,8 @@ pub(crate) fn begin(txn: &mut Txn<'_>, put: Vec<(String, String)>, del: Vec<Stri
         if !seen.insert(key.clone()) {
             return err(ErrorCode::InvalidArgument, format!("{} is named twice", excerpt(&key)));
         }
-        let list = IdList::decode(&key, &value).map_err(|_| {
-            Error::new(ErrorCode::InvalidArgument, format!("the value for {} is not a list of pages", excerpt(&key)))
-        })?;
+        let list = IdList::decode(&key, &value)
+            .map_err(|_| Error::new(ErrorCode::InvalidArgument, format!("the value for {} is not a list of pages", excerpt(&key))))?;
         if list.0.is_empty() {
             return err(ErrorCode::InvalidArgument, format!("{} would keep no page: name it as deleted", excerpt(&key)));
         }

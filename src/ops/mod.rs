@@ -79,6 +79,10 @@ pub struct OpenRequest {
     /// A fresh random seed from the host, used when a new store is given none.
     #[serde(default)]
     pub fresh_seed: Option<String>,
+    /// Fresh random bytes from the host (at least 64 hex digits), for the salts of passwords
+    /// the configuration gives in clear, or that a store of format 2 holds in clear.
+    #[serde(default)]
+    pub entropy: Option<String>,
     /// The boundary format version the shell speaks (see `boundary.rs`).
     #[serde(default)]
     pub boundary: Option<u32>,
@@ -150,6 +154,10 @@ pub enum Request {
     Configure {
         /// The overrides.
         config: Value,
+        /// Fresh random bytes from the host (at least 64 hex digits), for the salts of passwords
+        /// given in clear.
+        #[serde(default)]
+        entropy: Option<String>,
     },
     /// Moves the clock (never backwards) without running anything.
     SetClock {
@@ -450,6 +458,12 @@ pub enum Query {
         #[serde(default)]
         until: Option<TimeInput>,
     },
+    /// Whether records from outside (a snapshot to restore) are ones this engine could have
+    /// written: their number, or `INVALID_ARGUMENT` naming the first that is not (`check.rs`).
+    CheckRecords {
+        /// `[key, value]` pairs.
+        records: Vec<(String, String)>,
+    },
     /// The key prefixes of an execution instance's own records (what lives where the instance
     /// runs), and those of them its control writes when it archives (the change log).
     InstanceKeys {
@@ -464,6 +478,18 @@ pub enum Query {
         /// The session token.
         #[serde(default)]
         token: String,
+    },
+    /// For these stored keys, what a snapshot holds instead (`snapshot::snapshot_edits`): no
+    /// session, no operator secret.
+    SnapshotEdits {
+        /// Keys of the store, one chunk of `records()`.
+        keys: Vec<String>,
+    },
+    /// For the records of a snapshot to restore into this store, the edits that keep this store's
+    /// operators and trusted ranges and leave sessions out (`snapshot::restore_edits`).
+    RestoreEdits {
+        /// The snapshot's records.
+        records: Vec<(String, String)>,
     },
     /// The WSDL of an event service (`nms:rtEvent`, `nms:batchEvent`), with the router at `location`.
     Wsdl {
@@ -575,8 +601,12 @@ pub enum QueryResult {
     Wsdl(String),
     /// `instanceKeys`.
     InstanceKeys(views::InstanceKeys),
+    /// `checkRecords`: how many were checked.
+    Checked(u64),
     /// `authenticate`: the login.
     Login(String),
+    /// `snapshotEdits`, `restoreEdits`: `[key, value]` to hold instead, `[key, null]` to leave out.
+    RecordEdits(Vec<crate::snapshot::RecordEdit>),
 }
 
 /// The operation in progress, between reads.
@@ -611,7 +641,7 @@ pub(crate) fn begin(txn: &mut Txn<'_>, req: Request) -> Result<Next> {
     let done = |r: OpResult| Ok(Next::Done(r, None));
     match req {
         Request::Open(o) => open::begin(o),
-        Request::Configure { config } => done(open::configure(txn, config)?),
+        Request::Configure { config, entropy } => done(open::configure(txn, config, entropy.as_deref())?),
         Request::SetClock { to } => done(admin::set_clock(txn, &to)?),
         Request::Advance { by, to, steps } => commands::advance(txn, by, to, steps),
         Request::AddEventType { name, label } => done(catalogue::add_event_type(txn, name, label)?),
@@ -712,6 +742,12 @@ pub(crate) fn query(st: &crate::state::State, q: Query) -> Result<QueryResult> {
                 .sum();
             QueryResult::McPing(mc_ping(st, pending))
         }
+        Query::CheckRecords { records } => {
+            for (k, v) in &records {
+                crate::check::check_record(k, v)?;
+            }
+            QueryResult::Checked(records.len() as u64)
+        }
         Query::InstanceKeys { instance } => {
             let ii = admin::exec_id(st, &instance)?;
             QueryResult::InstanceKeys(views::InstanceKeys {
@@ -719,6 +755,8 @@ pub(crate) fn query(st: &crate::state::State, q: Query) -> Result<QueryResult> {
                 archive_writes: vec![crate::keys::change_prefix(ii)],
             })
         }
+        Query::SnapshotEdits { keys } => QueryResult::RecordEdits(crate::snapshot::snapshot_edits(st, &keys)),
+        Query::RestoreEdits { records } => QueryResult::RecordEdits(crate::snapshot::restore_edits(st, &records)),
         Query::Authenticate { caller, token } => {
             let c = &st.config;
             match crate::security::authenticate(&c.operators, &c.trusted_ranges, &st.sessions, st.clock, &caller, &token, None) {
@@ -745,7 +783,7 @@ pub(crate) fn query(st: &crate::state::State, q: Query) -> Result<QueryResult> {
             QueryResult::Wsdl(text.ok_or_else(|| {
                 Error::new(
                     ErrorCode::InvalidArgument,
-                    format!("no WSDL for '{}': nms:rtEvent or nms:batchEvent", crate::ctx::excerpt(&schema)),
+                    format!("no WSDL for '{}': nms:rtEvent, nms:batchEvent or xtk:session", crate::ctx::excerpt(&schema)),
                 )
             })?)
         }
@@ -792,5 +830,6 @@ fn enumerations() -> views::Enumerations {
             .iter()
             .map(|(c, a, o)| TestAddress { channel: (*c).into(), address: (*a).into(), outcome: (*o).into() })
             .collect(),
+        error_codes: ErrorCode::ALL.iter().map(|c| views::ErrorCodeView { code: c.as_str(), http_status: c.http_status() }).collect(),
     }
 }

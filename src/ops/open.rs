@@ -44,7 +44,7 @@ fn parse_seed(s: &str) -> Result<u64> {
     })
 }
 
-/// Refuses a store of another format (naming both versions).
+/// Refuses a store of a format this version neither reads nor migrates (naming both versions).
 pub fn check_format(records: &[(String, String)]) -> Result<()> {
     let found = records.iter().find(|(k, _)| k == keys::FORMAT_KEY);
     let version = match found {
@@ -61,10 +61,10 @@ pub fn check_format(records: &[(String, String)]) -> Result<()> {
         // Stores of message-center 0.1 have no format record: format 1.
         None => 1,
     };
-    if version != keys::FORMAT {
+    if !(keys::OLDEST_MIGRATED_FORMAT..=keys::FORMAT).contains(&version) {
         return err(
             ErrorCode::StorageFormat,
-            format!("this store has storage format {version}; this version of message-center reads format {} only (export what you need with the version that wrote it, then start from a new store)", keys::FORMAT),
+            format!("this store has storage format {version}; this version of message-center reads format {} only, and format {} which it migrates (export what you need with the version that wrote it, then start from a new store)", keys::FORMAT, keys::OLDEST_MIGRATED_FORMAT),
         );
     }
     Ok(())
@@ -86,15 +86,17 @@ fn merge(base: &mut Value, patch: Value) {
     }
 }
 
-/// `current` with `patch` merged in, validated.
-pub fn merged_config(current: &Config, patch: Value) -> Result<Config> {
+/// `current` with `patch` merged in, validated, operators' secrets sealed (hashed; `entropy`:
+/// the host's fresh random bytes, for the salts of new passwords).
+pub fn merged_config(current: &Config, patch: Value, entropy: Option<&str>) -> Result<Config> {
     if !patch.is_object() {
         return err(ErrorCode::InvalidArgument, "config must be an object");
     }
     let mut base = serde_json::to_value(current).map_err(|e| Error::new(ErrorCode::Internal, e.to_string()))?;
     merge(&mut base, patch);
-    let cfg: Config = serde_json::from_value(base).map_err(|e| Error::new(ErrorCode::InvalidArgument, format!("config: {e}")))?;
+    let mut cfg: Config = serde_json::from_value(base).map_err(|e| Error::new(ErrorCode::InvalidArgument, format!("config: {e}")))?;
     cfg.validate()?;
+    cfg.operators = crate::security::seal(&current.operators, std::mem::take(&mut cfg.operators), entropy)?;
     Ok(cfg)
 }
 
@@ -112,7 +114,7 @@ pub fn init(txn: &mut Txn<'_>, OpenOp(o): OpenOp) -> Result<Next> {
         None => DEFAULT_NOW,
     };
     let cfg = match o.config {
-        Some(c) if !c.is_null() => merged_config(&Config::default(), c)?,
+        Some(c) if !c.is_null() => merged_config(&Config::default(), c, o.entropy.as_deref())?,
         _ => Config::default(),
     };
     txn.mark_format();
@@ -128,8 +130,11 @@ pub fn init(txn: &mut Txn<'_>, OpenOp(o): OpenOp) -> Result<Next> {
     Ok(Next::Done(OpResult::Settings(SettingsView::of(txn.st())), None))
 }
 
-/// An existing store, its small state loaded.
+/// An existing store, its small state loaded (migrated first if it is of an older format).
 pub fn reopen(txn: &mut Txn<'_>, OpenOp(o): OpenOp) -> Result<Next> {
+    if txn.st().format < keys::FORMAT {
+        crate::migrate::from_format_2(txn, o.entropy.as_deref())?;
+    }
     if let Some(s) = &o.seed {
         let seed = parse_seed(s)?;
         if seed != txn.seed() {
@@ -138,15 +143,15 @@ pub fn reopen(txn: &mut Txn<'_>, OpenOp(o): OpenOp) -> Result<Next> {
     }
     if let Some(c) = o.config {
         if !c.is_null() {
-            configure(txn, c)?;
+            configure(txn, c, o.entropy.as_deref())?;
         }
     }
     Ok(Next::Done(OpResult::Settings(SettingsView::of(txn.st())), None))
 }
 
 /// `configure`.
-pub fn configure(txn: &mut Txn<'_>, patch: Value) -> Result<OpResult> {
-    let cfg = merged_config(txn.config(), patch)?;
+pub fn configure(txn: &mut Txn<'_>, patch: Value, entropy: Option<&str>) -> Result<OpResult> {
+    let cfg = merged_config(txn.config(), patch, entropy)?;
     *txn.config_mut() = cfg;
     Ok(OpResult::Config(Box::new(txn.config().redacted())))
 }

@@ -5,7 +5,12 @@
 //! SOAP fault in the product's words, and a fault writes nothing.
 //!
 //! Without a caller (`caller` absent: the in-page simulator, where the host is the user) nothing
-//! is authenticated and a Logon takes an empty password from anywhere.
+//! is authenticated and a Logon takes an empty password from anywhere (for an operator with
+//! `allowEmptyPassword`).
+//!
+//! Sessions are records of their own (`sessions`): a Logon writes its session and deletes at
+//! most `PRUNE_PER_LOGON` expired ones, a Logoff deletes one, whatever the number of live
+//! sessions.
 
 use serde::Deserialize;
 
@@ -14,14 +19,13 @@ use crate::error::Result;
 use crate::keys::{self, PageId, Scope, PAGE, SEQ_MASK};
 use crate::ops::read::{one_page, ReadOp};
 use crate::ops::{push, Next, OpState};
-use crate::security::{self, Caller, Refusal, Session};
+use crate::secrets::token_hash;
+use crate::security::{self, Caller, Refusal};
+use crate::sessions::{Session, MAX_SESSIONS, PRUNE_PER_LOGON};
 use crate::soap::{self, Fault, Service};
 use crate::txn::Txn;
 use crate::views::{EventView, OpResult, SoapReply};
 use crate::xtk;
-
-/// Most sessions kept at once: past it, a Logon drops the ones that expire first.
-pub const MAX_SESSIONS: usize = 10_000;
 
 /// A SOAP request: the envelope, as an integrator's code posts it.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -89,9 +93,7 @@ pub fn begin(txn: &mut Txn<'_>, p: SoapRequest) -> Result<Next> {
         (Service::Session, "Logoff") => {
             let token =
                 p.caller.as_ref().map_or(env.session_token.as_str(), |c| security::presented_token(&env.session_token, c)).to_string();
-            if txn.st().sessions.contains_key(&token) {
-                txn.sessions_mut().remove(&token);
-            }
+            txn.remove_session(&token_hash(&token));
             reply(xtk::logoff_reply())
         }
         (Service::Persist, "GetEntityIfMoreRecent") => reply(xtk::entity_reply(env.text(0))),
@@ -130,23 +132,26 @@ fn logon(txn: &mut Txn<'_>, env: &soap::Envelope, caller: Option<&Caller>) -> Re
         }
     };
     let (session, security_token) = security::new_tokens(Some(&entropy))?;
-    if txn.st().sessions.contains_key(&session) {
+    let hash = token_hash(&session);
+    if txn.st().sessions.get(&hash).is_some() {
         return Err(crate::error::Error::new(
             crate::error::ErrorCode::InvalidArgument,
             "the entropy of this Logon gives a session token in use: pass fresh random bytes",
         ));
     }
     let instance = txn.st().accounts.keys().next().cloned().unwrap_or_else(|| "message-center".into());
-    let sessions = txn.sessions_mut();
-    security::prune(sessions, now);
-    while sessions.len() >= MAX_SESSIONS {
-        let Some(first) = sessions.iter().min_by_key(|(_, s)| s.expires).map(|(k, _)| k.clone()) else { break };
-        sessions.remove(&first);
+    // A few expired sessions go at each Logon (more than the one it adds), the first to expire
+    // first; past the cap, the session that expires first makes room.
+    for old in txn.st().sessions.expired(now, PRUNE_PER_LOGON) {
+        txn.remove_session(&old);
     }
-    sessions.insert(
-        session.clone(),
-        Session { login: login.clone(), security_token: security_token.clone(), expires: now.saturating_add(timeout) },
-    );
+    while txn.st().sessions.len() >= MAX_SESSIONS {
+        let Some(first) = txn.st().sessions.first_to_expire() else { break };
+        txn.remove_session(&first);
+    }
+    let session_record =
+        Session { login: login.clone(), security_token_hash: token_hash(&security_token), expires: now.saturating_add(timeout) };
+    txn.put_session(hash, session_record);
     reply(xtk::logon_reply(&session, &security_token, &login, now, timeout, &instance))
 }
 

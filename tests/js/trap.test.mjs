@@ -153,7 +153,7 @@ test('a rebuild that cannot read storage: INTERNAL until storage is back, then t
   assert.ok(mc.eventTypes().some((t) => t.name === 'after'));
 });
 
-test('a storage adapter rejecting with a plain Error is STORAGE_FAILED, not a trap: no rebuild, the engine goes on', async () => {
+test('a storage adapter rejecting with a plain Error is STORAGE_FAILED, not a trap; a failed write rebuilds the engine from storage (the store may have applied it), and it goes on', async () => {
   const { storage, mc, first } = await fixture();
   const fresh0 = fresh;
   storage.offline = new Error('EIO');
@@ -167,8 +167,9 @@ test('a storage adapter rejecting with a plain Error is STORAGE_FAILED, not a tr
   clearTimeout(timer);
   assert.equal(settled.code, 'STORAGE_FAILED', String(settled));
   assert.match(settled.message, /^storage (get|range) failed: EIO$/);
+  assert.equal(fresh, fresh0, 'a failed read: no rebuild');
   await assert.rejects(mc.addEventType('t'), { code: 'STORAGE_FAILED', message: /^storage write failed: EIO$/ });
-  assert.equal(fresh, fresh0, 'no rebuild');
+  assert.ok(fresh > fresh0, 'a failed write: a rebuild from storage (tried at once; storage is offline, so the next call tries again)');
   storage.offline = null;
   assert.equal((await mc.getEvent(first.id)).event.id, first.id);
   await mc.addEventType('t');

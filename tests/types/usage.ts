@@ -95,7 +95,7 @@ async function main(): Promise<void> {
   const archiving: Workflow = await mc.createArchivingWorkflow('mcExec1');
   const deny: DenylistEntry = await mc.denylist('mcExec1', 'blocked@example.com');
   const consumed: Consumed = await mc.consumeChanges({ del: ['c/01/000000000000/0000000000000000'] });
-  const gone: number = consumed.deleted + consumed.shortened + consumed.already;
+  const consumedCount: number = consumed.deleted + consumed.shortened + consumed.already;
 
   // catalogue
   const t1: EventType = await mc.addEventType('order');
@@ -180,7 +180,9 @@ async function main(): Promise<void> {
   const ppm: number = mc.draw('fault:1', 0);
   const injected: SoapReply = mc.injectedFault('nms:rtEvent#PushEvent');
   const stored: number = await mc.records((rows) => void rows.length, { chunk: 100 });
+  const toRestore: Array<[string, string]> = mc.recordsToRestore([['m/clock', '0']]);
   const own: string[] = mc.instanceKeys('mcExec1').own;
+  const checked: number = mc.checkRecords([['m/types', '[]']]);
   const login: string = mc.authenticate({ remote: '127.0.0.1' }, 'admin/');
   const cluster: McPing = mc.mcPing();
   const wsdl: string = mc.wsdl('nms:rtEvent', 'http://127.0.0.1:8080/nl/jsp/soaprouter.jsp');
@@ -259,7 +261,7 @@ async function main(): Promise<void> {
   }, { reopen: async (closed: StorageAdapter) => closed });
 
   void [cfg, seed, newCfg, adv, adv2, acc, acc2, warning, archiving, deny, t1, t2, types, tpl, tpl2, one, all, log, unpub, prev, prev2, copies, dlv, del,
-    paused, stopped, sched, wfs, ctl, run, routed, many, next, ev0, sent, bl, label, name, code, rest, channel, ok, done, made, got, entries, writes, n, authenticated, wsdl, pingText, cluster, own, login, ppm, injected, stored];
+    paused, stopped, sched, wfs, ctl, run, routed, many, next, ev0, sent, bl, label, name, code, rest, channel, ok, done, made, got, entries, writes, n, authenticated, wsdl, pingText, cluster, own, login, ppm, injected, stored, toRestore];
 }
 
 void main;
