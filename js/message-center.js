@@ -25,7 +25,6 @@ export function mcError(code, message, cause) {
   return e;
 }
 
-/** A storage adapter's rejection as the API reports it: coded errors as they are, others as STORAGE_FAILED. */
 /**
  * Fresh random bytes (32, as 64 hex digits) for the core, which draws none: the salts of the
  * passwords a configuration gives in clear (or a store of format 2 holds in clear).
@@ -47,6 +46,7 @@ function applyEdits(rows, edits) {
   return out;
 }
 
+/** A storage adapter's rejection as the API reports it: coded errors as they are, others as STORAGE_FAILED. */
 function storageFailed(what, e) {
   if (isCoded(e)) return e;
   return mcError('STORAGE_FAILED', `storage ${what} failed: ${e?.message ?? e}`, e);

@@ -22,11 +22,7 @@ pub const MAX_KEY_BYTES: usize = 1024;
 pub const MAX_VALUE_BYTES: usize = 16 * 1024 * 1024;
 
 fn bad(key: &str, why: impl std::fmt::Display) -> Error {
-    let mut k: String = key.chars().take(120).collect();
-    if k.len() < key.len() {
-        k.push('…');
-    }
-    Error::new(ErrorCode::InvalidArgument, format!("the record {k:?} {why}"))
+    Error::new(ErrorCode::InvalidArgument, format!("{} {why}", keys::record_name(key)))
 }
 
 fn framing(s: &str) -> bool {
@@ -80,7 +76,7 @@ pub fn check_record(key: &str, value: &str) -> Result<()> {
                 match head {
                     "d" => [Queue::Rt, Queue::Batch].into_iter().map(|q| keys::due_key(ii, q, time, n)).find(|k| k == key),
                     "t" => Some(keys::wave_key(ii, time, n)),
-                    _ => Some(keys::change_key(ii, time, n)),
+                    _ => keys::parse_change_key(key).map(|_| key.to_string()),
                 }
             };
             if rebuilt.as_deref() != Some(key) {

@@ -14,7 +14,7 @@ use std::fmt::Write as _;
 use crate::model::Queue;
 
 /// The storage format this build writes. A store of format 2 is migrated in place at open
-/// (`ops::open::upgrade`: sessions into records of their own, secrets hashed); a store of any
+/// (`migrate::from_format_2`: sessions into records of their own, secrets hashed); a store of any
 /// other format is refused with `STORAGE_FORMAT` naming both.
 pub const FORMAT: u32 = 3;
 
@@ -329,6 +329,23 @@ pub fn change_prefix(ii: u8) -> String {
 /// A change record: the pages whose events a step changed at `time`.
 pub fn change_key(ii: u8, time: i64, n: u64) -> String {
     timed(change_prefix(ii), time, n)
+}
+
+/// The execution instance of a change record's key, if `k` is exactly one (`c/<ii>/<time>/<n>`).
+pub fn parse_change_key(k: &str) -> Option<u8> {
+    let hex = k.strip_prefix("c/")?.get(..2)?;
+    let ii = u8::from_str_radix(hex, 16).ok()?;
+    let (time, n) = parse_timed(k)?;
+    (change_key(ii, time, n) == k).then_some(ii)
+}
+
+/// A key as errors name it: `the record "…"`, cut at 120 characters.
+pub fn record_name(k: &str) -> String {
+    let mut s: String = k.chars().take(120).collect();
+    if s.len() < k.len() {
+        s.push('…');
+    }
+    format!("the record {s:?}")
 }
 
 fn timed(mut prefix: String, time: i64, n: u64) -> String {

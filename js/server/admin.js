@@ -8,6 +8,18 @@ import { json } from './http.js';
 import { localOnly } from './middleware.js';
 import { SNAPSHOT_FORMAT, readSnapshot } from './snapshot.js';
 
+/** The codes of a snapshot's own faults: a refused restore answers them 400. */
+const SNAPSHOT_FAULTS = new Set(['INVALID_ARGUMENT', 'STORAGE_FORMAT', 'STORAGE_CORRUPT']);
+
+/**
+ * A failure of a restore's checks or trial open, as answered: 400 when the snapshot is at fault;
+ * any other failure (INTERNAL, STORAGE_FAILED…) keeps its own status.
+ * @param {any} e
+ */
+export function snapshotRefusal(e) {
+  return e !== null && typeof e === 'object' && SNAPSHOT_FAULTS.has(e.code) ? Object.assign(e, { status: 400 }) : e;
+}
+
 /** Largest JSON body of the admin endpoints but the console's calls and restore. */
 const SMALL_BODY = 64 * 1024;
 
@@ -161,7 +173,7 @@ export function adminRoutes(app) {
       for (let i = 0; i < records.length; i += 10_000) c.mc.checkRecords(records.slice(i, i + 10_000));
       records = c.mc.recordsToRestore(records);
     } catch (e) {
-      throw Object.assign(e, { status: 400 });
+      throw snapshotRefusal(e);
     }
     // The engine opens it first in a store of its own: a snapshot it refuses changes nothing.
     const trial = createMemoryStorage();
@@ -169,7 +181,7 @@ export function adminRoutes(app) {
     try {
       await (await MessageCenter.open({ storage: trial })).close();
     } catch (e) {
-      throw Object.assign(e, { status: 400 });
+      throw snapshotRefusal(e);
     }
     await app.centers.replace(c, { records });
     json(res, 200, { restored: records.length });

@@ -90,6 +90,7 @@ try {
     adminAnywhere: file.adminAnywhere,
     allowedHosts: file.allowedHosts,
     trustedProxy: file.trustedProxy,
+    maxFailedLogons: file.maxFailedLogons,
     allowOrigin: file.allowOrigin,
     groupCommit: file.groupCommit,
     // A path in the config file is relative to the file.

@@ -24,6 +24,7 @@ const OWN_STATUS = Object.freeze({
   PAYLOAD_TOO_LARGE: 413,
   IDEMPOTENCY_KEY_REUSED: 422,
   TOO_MANY_NAMESPACES: 429,
+  TOO_MANY_FAILED_LOGONS: 429,
   SHUTTING_DOWN: 503,
 });
 
@@ -66,7 +67,8 @@ export function errorBody(e) {
 /**
  * Answers a failed request, unless it was answered already (a stream cut midway is destroyed: the
  * client sees it cut, not whole). A refused body (413, 503) also closes the connection, so that
- * the rest of it is not read as the next request. Returns the status.
+ * the rest of it is not read as the next request. A refusal that says when to come back
+ * (`retryAfter`, seconds) sends it as `Retry-After`. Returns the status.
  * @param {import('node:http').ServerResponse} res
  * @param {any} e
  */
@@ -79,7 +81,8 @@ export function sendError(res, e) {
   }
   if (e?.bodyRefused) res.setHeader('connection', 'close');
   const body = `${JSON.stringify(errorBody(e))}\n`;
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body) });
+  const retry = Number.isSafeInteger(e?.retryAfter) ? { 'retry-after': String(e.retryAfter) } : {};
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body), ...retry });
   res.end(body);
   return status;
 }

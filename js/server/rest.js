@@ -47,15 +47,6 @@ function describe(e, route, serverUrl, ctx) {
   };
 }
 
-/**
- * The authentication of the facade (a check of its routes): an operator's bearer token or session
- * token, as the SOAP router takes them; the operator's login is kept on the context.
- */
-async function operator(ctx) {
-  const c = await ctx.center();
-  ctx.operator = c.mc.authenticate(callerOf(ctx), ctx.req.headers['x-session-token'] ?? '');
-}
-
 /** The event a POST carries, checked: its JSON object, its type the path's. */
 function eventOf(text, route) {
   let event;
@@ -87,11 +78,22 @@ async function pushOne(mc, bytes, route, serverUrl) {
 
 /**
  * The facade's routes.
- * @param {{ o: any, body: ReturnType<import('./http.js').bodyReader>, remember: (c: any, entry: object) => void }} app
+ * @param {{ o: any, body: ReturnType<import('./http.js').bodyReader>, remember: (c: any, entry: object) => void, logons: ReturnType<import('./logons.js').createLogonBudget> }} app
  * @returns {import('./router.js').Route[]}
  */
 export function restRoutes(app) {
   const { o } = app;
+
+  /**
+   * The authentication of the facade (a check of its routes): an operator's bearer token or
+   * session token, as the SOAP router takes them, within the budget of failed logons; the
+   * operator's login is kept on the context.
+   */
+  async function operator(ctx) {
+    const c = await ctx.center();
+    ctx.operator = await app.logons.attempt(clientOf(ctx.req, o).address, () => c.mc.authenticate(callerOf(ctx), ctx.req.headers['x-session-token'] ?? ''));
+  }
+
   const serverUrl = (ctx) => `http://${clientOf(ctx.req, o).host ?? `${o.host}:${o.port}`}`;
 
   async function post(ctx) {
@@ -120,7 +122,7 @@ export function restRoutes(app) {
         r = await reply;
       }
     }
-    app.remember(c, { route: REST_LABEL, soapAction: null, status: r.status, events: r.body.PKey ? [{ id: r.body.PKey }] : [], fault: r.body.error ?? null });
+    app.remember(c, { route: REST_LABEL, remote: clientOf(req, o).address, soapAction: null, status: r.status, events: r.body.PKey ? [{ id: r.body.PKey }] : [], fault: r.body.error ?? null });
     json(res, r.status, r.body);
   }
 

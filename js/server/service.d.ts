@@ -61,16 +61,29 @@ export interface ServiceOptions {
    * Host names under which the admin endpoints, the console and its stream answer, besides the
    * loopback names (`127.0.0.1`, `localhost`, `[::1]`) and IP addresses (default none): a request
    * with another `Host` is refused (403 `FORBIDDEN_HOST`), as a page whose name rebinds to this
-   * address sends it.
+   * address sends it. Under another `Host` the SOAP router, the REST facade and the lending answer,
+   * but their caller is in no trusted range (an empty password does not log on).
    */
   allowedHosts?: string[];
   /**
-   * Whether the service is behind a proxy of its own (default false): the client its forwarding
-   * headers name (`X-Forwarded-For`, `Forwarded`, `X-Real-IP`; `X-Forwarded-Host`) is then the
-   * caller, for the local-only routes and the trusted ranges. Otherwise a request with one of
-   * them is refused on the local-only routes (403 `FORBIDDEN_FORWARDED`).
+   * The proxies whose forwarding headers are believed (default false: none). `true`: a proxy on
+   * this host (a loopback peer); a list: its addresses and CIDR ranges (`10.0.0.5`,
+   * `10.1.0.0/16`, `2001:db8::/32`; loopback only when listed). From such a peer, the client its
+   * forwarding headers name (`X-Forwarded-For`, `Forwarded`, `X-Real-IP`; `X-Forwarded-Host`) is
+   * the caller, for the local-only routes, the trusted ranges and the budget of failed logons.
+   * From any other peer they are ignored, and refused on the local-only routes (403
+   * `FORBIDDEN_FORWARDED`).
    */
-  trustedProxy?: boolean;
+  trustedProxy?: boolean | string[];
+  /**
+   * The budget of failed logons (a wrong password or token, ACCESS_DENIED) within a sliding
+   * window of `windowMs`: past `perPeer` from one client address, or `total` from all, the calls
+   * that authenticate (SOAP router, REST facade, storage lending) from that address, or from
+   * everybody, are refused before the engine: SOAP with a `Server` fault (HTTP 503), REST and
+   * lending 429 `TOO_MANY_FAILED_LOGONS`, with `Retry-After`. Default `{ perPeer: 10, total: 25,
+   * windowMs: 10000 }`; a part given takes the defaults for the rest.
+   */
+  maxFailedLogons?: { perPeer?: number; total?: number; windowMs?: number };
   /** Receives one structured entry per request and per failure. */
   log?: (entry: Record<string, unknown>) => void;
 }
@@ -93,4 +106,4 @@ export interface Service {
 export function startService(options?: ServiceOptions): Promise<Service>;
 
 /** The defaults of the HTTP side. */
-export const DEFAULTS: Readonly<Required<Pick<ServiceOptions, 'host' | 'port' | 'maxBodyBytes' | 'requestTimeoutMs' | 'headersTimeoutMs' | 'keepAliveTimeoutMs' | 'maxConnections' | 'journalSize' | 'maxNamespaces' | 'maxInflightBodyBytes' | 'allowOrigin' | 'adminAnywhere' | 'allowedHosts' | 'trustedProxy' | 'tickMs'>> & { instances: AccountInput[] }>;
+export const DEFAULTS: Readonly<Required<Pick<ServiceOptions, 'host' | 'port' | 'maxBodyBytes' | 'requestTimeoutMs' | 'headersTimeoutMs' | 'keepAliveTimeoutMs' | 'maxConnections' | 'journalSize' | 'maxNamespaces' | 'maxInflightBodyBytes' | 'allowOrigin' | 'adminAnywhere' | 'allowedHosts' | 'trustedProxy' | 'maxFailedLogons' | 'tickMs'>> & { instances: AccountInput[] }>;

@@ -5,6 +5,7 @@
 //
 //   router.js       the route table: (method, path) → checks, handler; HEAD on every GET; 404, 405
 //   middleware.js   the checks: web pages (Origin), local only (Host, forwarding headers, loopback), the caller
+//   logons.js       the budget of failed logons (per client and overall), before the engine's password KDF
 //   http.js         replies, and the one body reader (limits: 413, 503; strict UTF-8; JSON)
 //   errors.js       the one error mapper: the HTTP status of every error code
 //   soap.js         the SOAP router, the WSDL, mcPing, ping
@@ -25,7 +26,8 @@ import { createConsole } from './console.js';
 import { sendError, useCoreStatuses } from './errors.js';
 import { bodyReader, send, text } from './http.js';
 import { lendingRoutes } from './lending.js';
-import { refuseWebPages } from './middleware.js';
+import { createLogonBudget } from './logons.js';
+import { clientOf, proxyPredicate, refuseWebPages } from './middleware.js';
 import { restRoutes } from './rest.js';
 import { createRouter } from './router.js';
 import { soapRoutes } from './soap.js';
@@ -73,11 +75,19 @@ export const DEFAULTS = Object.freeze({
    */
   allowedHosts: [],
   /**
-   * Whether the forwarding headers (X-Forwarded-For, Forwarded, X-Real-IP, X-Forwarded-Host) are
-   * a proxy's of this service's own: then the client they name is the caller. Otherwise a request
-   * that carries one is refused on the local-only routes.
+   * The proxies whose forwarding headers (X-Forwarded-For, Forwarded, X-Real-IP,
+   * X-Forwarded-Host) are believed: `false` none, `true` a proxy on this host (a loopback peer),
+   * or a list of addresses and CIDR ranges. From such a peer the client the headers name is the
+   * caller; from any other peer they are ignored, and refused on the local-only routes.
    */
   trustedProxy: false,
+  /**
+   * Failed logons (a wrong password or token: ACCESS_DENIED) allowed per client address and
+   * overall within a sliding window; past either, the calls that authenticate (SOAP, REST,
+   * lending) from that client, or from everybody, are refused before the engine runs its password
+   * KDF (SOAP: a Server fault, HTTP 503; REST and lending: 429 TOO_MANY_FAILED_LOGONS).
+   */
+  maxFailedLogons: Object.freeze({ perPeer: 10, total: 25, windowMs: 10_000 }),
   /** The execution instances of a fresh store. */
   instances: [{ name: 'mcExec1', executionInstanceId: 1 }],
 });
@@ -90,6 +100,10 @@ export async function startService(options = {}) {
   const o = { ...DEFAULTS, ...Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) };
   if (o.clock !== undefined && o.clock !== 'real' && o.clock !== 'virtual') throw mcError('INVALID_ARGUMENT', `clock must be 'real' or 'virtual', got ${JSON.stringify(o.clock)}`);
   if (!Array.isArray(o.allowedHosts) || !o.allowedHosts.every((h) => typeof h === 'string' && h !== '')) throw mcError('INVALID_ARGUMENT', 'allowedHosts must be a list of host names');
+  proxyPredicate(o.trustedProxy);
+  if (options.maxFailedLogons !== undefined && (options.maxFailedLogons === null || typeof options.maxFailedLogons !== 'object' || Array.isArray(options.maxFailedLogons))) throw mcError('INVALID_ARGUMENT', 'maxFailedLogons must be an object: { perPeer, total, windowMs }');
+  // A partial budget takes the defaults for the rest.
+  const logons = createLogonBudget({ ...DEFAULTS.maxFailedLogons, ...o.maxFailedLogons });
   const virtual = o.clock === 'virtual';
   const log = o.log ?? (() => {});
   const centers = await createCenters(o, { instances: o.topology?.instances ?? o.instances, defaultInstances: DEFAULTS.instances, log });
@@ -101,7 +115,7 @@ export async function startService(options = {}) {
   const metrics = createMetrics(() => centers.main().mc);
 
   // ---- the routes ----
-  const app = { o, virtual, log, centers, body: bodyReader(o.maxInflightBodyBytes), notify: null, remember: null };
+  const app = { o, virtual, log, centers, logons, body: bodyReader(o.maxInflightBodyBytes), notify: null, remember: null };
   const live = createConsole(app);
   app.notify = live.notify;
   app.remember = createJournal(app);
@@ -168,7 +182,9 @@ export async function startService(options = {}) {
       const route = labels.get(req) ?? 'other';
       const seconds = (performance.now() - started) / 1000;
       metrics.request(route, res.statusCode, seconds);
-      log({ level: res.statusCode >= 500 ? 'warn' : 'info', msg: 'request', method: req.method, route, status: res.statusCode, ms: Math.round(seconds * 1e4) / 10, remote: req.socket.remoteAddress });
+      // The socket's peer, and the client a trusted proxy named for it.
+      const client = clientOf(req, o);
+      log({ level: res.statusCode >= 500 ? 'warn' : 'info', msg: 'request', method: req.method, route, status: res.statusCode, ms: Math.round(seconds * 1e4) / 10, remote: req.socket.remoteAddress, ...(client.proxied ? { client: client.address } : {}) });
     });
     handle(req, res).catch((e) => {
       const status = sendError(res, e);

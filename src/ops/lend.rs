@@ -53,38 +53,15 @@ fn check_key(txn: &Txn<'_>, key: &str) -> Result<()> {
             ErrorCode::InvalidArgument,
             format!(
                 "{} is not a change record of an execution instance of this process: only its change log can be consumed",
-                excerpt(key)
+                keys::record_name(key)
             ),
         )
     };
-    let (ii, time, n) = parse_change_key(key).ok_or_else(refuse)?;
-    if keys::change_key(ii, time, n) != key {
-        return Err(refuse());
-    }
+    let ii = keys::parse_change_key(key).ok_or_else(refuse)?;
     match txn.st().account_by_id(ii) {
         Some(a) if !a.remote => Ok(()),
         _ => Err(refuse()),
     }
-}
-
-/// The instance, time and number of a change key (`c/<ii>/<time>/<n>`), if it is one.
-fn parse_change_key(key: &str) -> Option<(u8, i64, u64)> {
-    let rest = key.strip_prefix("c/")?;
-    let (hex, _) = rest.split_once('/')?;
-    if hex.len() != 2 {
-        return None;
-    }
-    let ii = u8::from_str_radix(hex, 16).ok()?;
-    let (time, n) = keys::parse_timed(key)?;
-    Some((ii, time, n))
-}
-
-fn excerpt(key: &str) -> String {
-    let mut s: String = key.chars().take(100).collect();
-    if s.len() < key.len() {
-        s.push('…');
-    }
-    format!("the record {s:?}")
 }
 
 /// Starts: checks every key and value, then reads the records named.
@@ -97,19 +74,20 @@ pub(crate) fn begin(txn: &mut Txn<'_>, put: Vec<(String, String)>, del: Vec<Stri
     for key in del {
         check_key(txn, &key)?;
         if !seen.insert(key.clone()) {
-            return err(ErrorCode::InvalidArgument, format!("{} is named twice", excerpt(&key)));
+            return err(ErrorCode::InvalidArgument, format!("{} is named twice", keys::record_name(&key)));
         }
         targets.push((key, None));
     }
     for (key, value) in put {
         check_key(txn, &key)?;
         if !seen.insert(key.clone()) {
-            return err(ErrorCode::InvalidArgument, format!("{} is named twice", excerpt(&key)));
+            return err(ErrorCode::InvalidArgument, format!("{} is named twice", keys::record_name(&key)));
         }
-        let list = IdList::decode(&key, &value)
-            .map_err(|_| Error::new(ErrorCode::InvalidArgument, format!("the value for {} is not a list of pages", excerpt(&key))))?;
+        let list = IdList::decode(&key, &value).map_err(|_| {
+            Error::new(ErrorCode::InvalidArgument, format!("the value for {} is not a list of pages", keys::record_name(&key)))
+        })?;
         if list.0.is_empty() {
-            return err(ErrorCode::InvalidArgument, format!("{} would keep no page: name it as deleted", excerpt(&key)));
+            return err(ErrorCode::InvalidArgument, format!("{} would keep no page: name it as deleted", keys::record_name(&key)));
         }
         targets.push((key, Some(list)));
     }
@@ -142,7 +120,7 @@ pub(crate) fn resume(txn: &mut Txn<'_>, op: ConsumeOp, mut results: Vec<ReadResu
                 if let Some(p) = keep.0.iter().find(|p| !held.contains(p)) {
                     return err(
                         ErrorCode::InvalidArgument,
-                        format!("{} does not hold page {p}: a consumption can only remove pages", excerpt(&key)),
+                        format!("{} does not hold page {p}: a consumption can only remove pages", keys::record_name(&key)),
                     );
                 }
                 if keep.0.len() == held.len() {

@@ -88,6 +88,7 @@ test('sandboxes: reload keeps everything, two do not see each other, export then
   const lines = readFileSync(file, 'utf8').trim().split('\n');
   assert.deepEqual(JSON.parse(lines[0]), { format: 'message-center-sandbox/1', name: 'My first sandbox' });
   assert.ok(lines.length > 10);
+  assert.ok(!lines.some((l) => l.startsWith('["m/sess')), 'an export holds no session');
   await menu.getByLabel('Import a sandbox file').setInputFiles(file);
   await page.waitForURL((u) => u.href !== url && !u.href.includes(new URL(url).hash.split('/')[1]));
   await page.getByRole('tree').getByText('Execution instance 1').waitFor();
@@ -112,6 +113,18 @@ test('sandboxes: reload keeps everything, two do not see each other, export then
   await menu.getByLabel('Import a sandbox file').setInputFiles({ name: 'torn.jsonl', mimeType: 'application/x-ndjson', buffer: Buffer.from(torn) });
   await menu.getByRole('alert').getByText('line 3 of the file is not a record (["key", "value"])').waitFor();
   assert.equal(await menu.getByRole('row').filter({ hasText: 'Torn' }).count(), 0);
+  await menu.getByRole('button', { name: 'Close the sandbox list' }).click();
+
+  // A record the engine would trip on later (a framing character inside an event's page): refused
+  // before anything is written, naming the record, and nothing left of it.
+  const pageLine = lines.findIndex((l, i) => i > 0 && JSON.parse(l)[0].startsWith('e/'));
+  assert.ok(pageLine > 0, 'the export holds an event page');
+  const [pageKey, pageValue] = JSON.parse(lines[pageLine]);
+  const garbled = lines.map((l, i) => (i === pageLine ? JSON.stringify([pageKey, `${pageValue.slice(0, 4)}\u0001${pageValue.slice(4)}`]) : l)).join('\n').replace('"My first sandbox"', '"Garbled"');
+  menu = await sandboxMenu(page);
+  await menu.getByLabel('Import a sandbox file').setInputFiles({ name: 'garbled.jsonl', mimeType: 'application/x-ndjson', buffer: Buffer.from(garbled) });
+  await menu.getByRole('alert').getByText(`the record "${pageKey}" holds a character U+0000 to U+0003`, { exact: false }).waitFor();
+  assert.equal(await menu.getByRole('row').filter({ hasText: 'Garbled' }).count(), 0);
   await menu.getByRole('button', { name: 'Close the sandbox list' }).click();
 
   // A file of another storage format: the engine's STORAGE_FORMAT, and the open sandbox stays open.

@@ -7,13 +7,15 @@ import { request } from 'node:http';
 /**
  * @param {string} base the service's URL (`http://127.0.0.1:<port>`)
  * @param {string} path
- * @param {{ method?: string, headers?: Record<string, string>, body?: string | Uint8Array }} [options]
+ * @param {{ method?: string, headers?: Record<string, string>, body?: string | Uint8Array, localAddress?: string }} [options]
+ *   `localAddress`: the client's end of the socket (another loopback address, 127.0.0.2, is
+ *   another peer to the service)
  * @returns {Promise<{ status: number, headers: import('node:http').IncomingHttpHeaders, body: string, bytes: Buffer }>}
  */
-export function raw(base, path, { method = 'GET', headers = {}, body } = {}) {
+export function raw(base, path, { method = 'GET', headers = {}, body, localAddress } = {}) {
   const u = new URL(base);
   return new Promise((resolve, reject) => {
-    const req = request({ host: u.hostname, port: u.port, path, method, headers: { host: u.host, ...headers } }, (res) => {
+    const req = request({ host: u.hostname, port: u.port, path, method, localAddress, headers: { host: u.host, ...headers } }, (res) => {
       const chunks = [];
       res.on('data', (c) => chunks.push(c));
       res.on('end', () => {

@@ -10,7 +10,7 @@ import { startService } from '../../js/server/service.js';
 import { raw, jsonOf } from './http.mjs';
 
 const START = '2026-03-02T08:00:00Z';
-const push = (email, type = 'order') => `<Envelope><Body><PushEvent xmlns="urn:nms:rtEvent"><sessiontoken>admin/</sessiontoken><e><rtEvent type="${type}" email="${email}"><ctx/></rtEvent></e></PushEvent></Body></Envelope>`;
+const push = (email, type = 'order', token = 'admin/') => `<Envelope><Body><PushEvent xmlns="urn:nms:rtEvent"><sessiontoken>${token}</sessiontoken><e><rtEvent type="${type}" email="${email}"><ctx/></rtEvent></e></PushEvent></Body></Envelope>`;
 
 /** The routes that answer this host only: the admin API, the console, its stream. */
 const LOCAL_ONLY = ['/__mc/snapshot', '/__mc/events?instance=mcExec1', '/__mc/requests', '/__mc/stream', '/console/', '/__mc/faults', '/__mc/latest?address=a@example.com'];
@@ -18,7 +18,7 @@ const LOCAL_ONLY = ['/__mc/snapshot', '/__mc/events?instance=mcExec1', '/__mc/re
 describe('Host and forwarding headers on the local-only routes', () => {
   let svc;
   before(async () => {
-    svc = await startService({ port: 0, clock: 'virtual', now: START, allowedHosts: ['mc.internal'] });
+    svc = await startService({ port: 0, clock: 'virtual', now: START, allowedHosts: ['mc.internal'], config: { operators: [{ login: 'admin', allowEmptyPassword: true }, { login: 'mc', password: 'a-long-password' }] }, topology: { eventTypes: ['order'] } });
   });
   after(() => svc.close());
 
@@ -51,7 +51,33 @@ describe('Host and forwarding headers on the local-only routes', () => {
     assert.equal((await raw(svc.url, '/nl/jsp/mcPing.jsp', { headers })).status, 200);
     assert.equal((await raw(svc.url, '/healthz', { headers })).status, 200);
     assert.equal((await raw(svc.url, '/__mc/ready', { headers })).status, 200);
-    assert.equal((await raw(svc.url, '/nl/jsp/soaprouter.jsp', { method: 'POST', headers: { ...headers, 'content-type': 'text/xml' }, body: push('h@example.com') })).status, 200);
+    assert.equal((await raw(svc.url, '/nl/jsp/soaprouter.jsp', { method: 'POST', headers: { ...headers, 'content-type': 'text/xml' }, body: push('h@example.com', 'order', 'mc/a-long-password') })).status, 200);
+    // A configured name is the service's own: an empty password from loopback works under it.
+    assert.equal((await raw(svc.url, '/nl/jsp/soaprouter.jsp', { method: 'POST', headers: { host: 'mc.internal:8080', 'content-type': 'text/xml' }, body: push('i@example.com') })).status, 200);
+  });
+
+  test('DNS rebinding: under a foreign Host the caller is in no trusted range (admin’s empty password is refused on SOAP, REST and the lending)', async () => {
+    const own = { host: new URL(svc.url).host };
+    const foreign = { host: 'rebound.evil.example:8080' };
+    const pushed = await raw(svc.url, '/nl/jsp/soaprouter.jsp', { method: 'POST', headers: { ...own, 'content-type': 'text/xml' }, body: push('own@example.com') });
+    assert.equal(pushed.status, 200, pushed.body);
+    const id = /<plId xsi:type="xsd:long">(\d+)<\/plId>/.exec(pushed.body)[1];
+    const rebound = await raw(svc.url, '/nl/jsp/soaprouter.jsp', { method: 'POST', headers: { ...foreign, 'content-type': 'text/xml' }, body: push('rebound@example.com') });
+    assert.equal(rebound.status, 500, rebound.body);
+    assert.match(rebound.body, /Invalid login or password/);
+    // The REST facade: a page's same-origin GET of an event (email, phone, status) is refused.
+    const event = (headers) => raw(svc.url, `/mcAdobe/campaign/mcAdobe/order/${id}`, { headers: { ...headers, 'x-session-token': 'admin/' } });
+    assert.equal((await event(own)).status, 200);
+    const read = await event(foreign);
+    assert.equal(read.status, 403, read.body);
+    assert.equal(jsonOf(read).error.code, 'ACCESS_DENIED');
+    assert.doesNotMatch(read.body, /own@example\.com/);
+    const posted = await raw(svc.url, '/mcAdobe/campaign/mcAdobe/order', { method: 'POST', headers: { ...foreign, 'content-type': 'application/json', 'x-session-token': 'admin/' }, body: '{"email":"r@example.com","ctx":{}}' });
+    assert.equal(posted.status, 403);
+    const lent = await raw(svc.url, '/__mc/storage', { method: 'POST', headers: { ...foreign, 'x-session-token': 'admin/' }, body: '{"op":"range","gte":"zz","lt":"zz~","limit":1}' });
+    assert.equal(lent.status, 403);
+    // A real password is not a trusted range's: it works under any Host.
+    assert.equal((await raw(svc.url, `/mcAdobe/campaign/mcAdobe/order/${id}`, { headers: { ...foreign, 'x-session-token': 'mc/a-long-password' } })).status, 200);
   });
 
   test('a request a proxy forwarded (X-Forwarded-For, Forwarded, X-Real-IP, X-Forwarded-Host) is refused on the local-only routes', async () => {

@@ -83,3 +83,19 @@ test('/__mc/api follows the table: reads and mutations answer, refused methods a
     assert.equal(r.body.error.code, 'INVALID_ARGUMENT');
   }
 });
+
+test('a refused restore is 400 for the snapshot’s faults only; the others keep their own status', async () => {
+  const { snapshotRefusal } = await import('../../js/server/admin.js');
+  const mc = await MessageCenter.open();
+  useCoreStatuses(mc.enumerations().errorCodes);
+  await mc.close();
+  const err = (code) => Object.assign(new Error(code), { code });
+  for (const code of ['INVALID_ARGUMENT', 'STORAGE_FORMAT', 'STORAGE_CORRUPT']) assert.equal(statusOf(snapshotRefusal(err(code))), 400, code);
+  for (const code of ['INTERNAL', 'STORAGE_FAILED', 'CLOSED', 'STORAGE_LOCKED']) assert.equal(statusOf(snapshotRefusal(err(code))), httpStatus(code), code);
+  assert.equal(statusOf(snapshotRefusal(err('INTERNAL'))), 500);
+  assert.equal(statusOf(snapshotRefusal(new Error('no code'))), 500);
+});
+
+test('TOO_MANY_FAILED_LOGONS is the service’s own refusal: 429', () => {
+  assert.equal(httpStatus('TOO_MANY_FAILED_LOGONS'), 429);
+});

@@ -149,24 +149,25 @@ async function exportSandbox(job, id) {
     pause();
     await clock.inflight?.catch(() => {});
   }
-  const storage = open ? current.storage : await openLocked(id);
+  // Through the engine's records(): the snapshot holds no session and no operator secret.
+  const storage = open ? null : await openLocked(id);
+  let mc = open ? current.mc : null;
   try {
+    mc ??= await MessageCenter.open({ storage });
     post({ event: 'chunk', job, text: `${JSON.stringify({ format: EXPORT_FORMAT, name: entry.name })}\n` });
-    let gte = '';
     let n = 0;
-    for (;;) {
-      if (cancelled.has(job)) throw Object.assign(new Error('export cancelled'), { code: 'CANCELLED' });
-      const rows = await storage.range({ gte, lt: '\uffff', limit: CHUNK });
-      if (rows.length === 0) break;
-      post({ event: 'chunk', job, text: rows.map((r) => JSON.stringify(r)).join('\n') + '\n' });
-      n += rows.length;
-      post({ event: 'progress', job, done: n });
-      if (rows.length < CHUNK) break;
-      gte = `${rows.at(-1)[0]}\u0000`;
-    }
+    await mc.records(
+      (rows) => {
+        if (cancelled.has(job)) throw Object.assign(new Error('export cancelled'), { code: 'CANCELLED' });
+        post({ event: 'chunk', job, text: rows.map((r) => JSON.stringify(r)).join('\n') + '\n' });
+        n += rows.length;
+        post({ event: 'progress', job, done: n });
+      },
+      { chunk: CHUNK },
+    );
     return { records: n };
   } finally {
-    if (!open) await storage.close();
+    if (!open) await (mc ? mc.close() : storage.close());
     else if (running) play();
   }
 }
@@ -182,6 +183,9 @@ async function importSandbox(job, { name, lines }) {
   if (!header || header.format !== EXPORT_FORMAT) {
     throw Object.assign(new Error(`this file is not a sandbox export (its first line should name the format ${EXPORT_FORMAT})`), { code: 'INVALID_ARGUMENT' });
   }
+  // Every record is checked by an engine before it is written (the layout, the engine's
+  // decoders, framing, sizes): a bad file is refused naming its record, not found broken later.
+  const checker = await MessageCenter.open();
   const entry = await sandboxes.create(name || header.name || 'Imported sandbox');
   const storage = await openIndexedDBStorage({ name: dbName(entry.id) });
   try {
@@ -200,6 +204,7 @@ async function importSandbox(job, { name, lines }) {
         if (!Array.isArray(r) || r.length !== 2 || typeof r[0] !== 'string' || typeof r[1] !== 'string') throw bad();
         put.push(r);
       }
+      checker.checkRecords(put);
       await storage.write({ put });
       post({ event: 'progress', job, done: Math.min(lines.length - 1, i + CHUNK - 1), total: lines.length - 1 });
     }
@@ -212,6 +217,8 @@ async function importSandbox(job, { name, lines }) {
     await deleteIndexedDBStorage({ name: dbName(entry.id) }).catch(() => {});
     await sandboxes.remove(entry.id);
     throw e;
+  } finally {
+    await checker.close().catch(() => {});
   }
 }
 
