@@ -597,6 +597,11 @@ export type EventView = {
   history: Array<StatusChange>;
   /** On the control: when archiving last copied it. */
   archived: string | null;
+  /**
+   * "Why?" on a status list row, in plain words: what it waits for, or the cause of its final
+   * status. Null elsewhere (`getEvent` has it beside the event, in its `why`).
+   */
+  why: string | null;
 };
 
 /** One line of a delivery log's story. */
@@ -684,7 +689,12 @@ export type EventStory = {
    * archiving, each with its duration and the workflow run that ended it.
    */
   timeline: Array<TimelineStep>;
-  /** "Why?": what it waits for, in plain words, while something is still to come; else null. */
+  /**
+   * "Why?", in plain words: what it waits for while something is still to come, else the cause
+   * of its final status (what the MTA did, the failure reason, the denylist or quarantine entry
+   * and since when, why routing refused it, why it expired). Null only for the control's copy
+   * of an event purged from its execution instance before it was final.
+   */
   why: string | null;
 };
 

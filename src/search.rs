@@ -7,7 +7,8 @@
 //! - Keys: `status` (our name, the console label or the REST name), `type`, `channel` (name,
 //!   number or label), `queue` (`rt`, `batch`), `email` / `phone` / `address` (exact, any case),
 //!   `after` / `before` (created at or after / at or before: a date and time, a date, or a time of
-//!   day, which means that time on the virtual clock's day, UTC), `on` (a day).
+//!   day, which means that time on the virtual clock's day, UTC), `on` (a day), `id` (an event
+//!   id, decimal, all 64 bits: the id an integration logged; another instance's id finds nothing).
 //! - A term that is not `key:value` with a known key, a value that is not one of its key's, a
 //!   quote left open: `INVALID_QUERY`, with the column of the term, never an empty list.
 
@@ -62,6 +63,8 @@ pub struct Search {
     pub queue: Set<Queue>,
     /// `email:` / `phone:` / `address:` (lower case).
     pub address: Set<String>,
+    /// `id:` (decimal 64-bit event ids).
+    pub ids: Set<u64>,
     /// Created at or after (the latest `after:`).
     pub from: Option<i64>,
     /// Created at or before (the earliest `before:`).
@@ -71,11 +74,11 @@ pub struct Search {
 impl Search {
     /// Whether it has a term counters cannot answer (a date or an address).
     pub fn needs_scan(&self) -> bool {
-        self.from.is_some() || self.to.is_some() || !self.address.is_any()
+        self.from.is_some() || self.to.is_some() || !self.address.is_any() || !self.ids.is_any()
     }
 }
 
-const KEYS: &str = "status, type, channel, queue, email, phone, address, after, before, on";
+const KEYS: &str = "status, type, channel, queue, email, phone, address, after, before, on, id";
 
 const DAY: i64 = 86_400_000;
 
@@ -211,6 +214,15 @@ pub fn parse(q: &str, now: i64) -> Result<Search> {
                     s.address.add(v.to_ascii_lowercase(), t.negated);
                 }
             }
+            "id" => {
+                for v in values(&t)? {
+                    let id = (v.len() <= 20 && v.bytes().all(|b| b.is_ascii_digit()))
+                        .then(|| v.parse::<u64>().ok())
+                        .flatten()
+                        .ok_or_else(|| bad("not an event id (the decimal 64-bit id, as PushEvent returned it)"))?;
+                    s.ids.add(id, t.negated);
+                }
+            }
             "after" | "before" | "on" => {
                 if t.negated {
                     return Err(bad("a date cannot be negated"));
@@ -296,5 +308,17 @@ mod tests {
             assert_eq!(e.at.map(|a| a.column), Some(col), "{q}: {}", e.message);
         }
         assert_eq!(parse(&"a".repeat(5000), now()).unwrap_err().code, ErrorCode::InvalidQuery);
+    }
+
+    #[test]
+    fn ids_are_decimal_64_bit() {
+        let s = parse("id:18374686479671623681,72057594037927937 -id:5", now()).unwrap();
+        assert_eq!(s.ids.any_of, vec![18_374_686_479_671_623_681, 72_057_594_037_927_937]);
+        assert_eq!(s.ids.none_of, vec![5]);
+        assert!(s.needs_scan());
+        for (q, col) in [("id:0x10", 1), ("type:a id:1.5", 8), ("id:18446744073709551616", 1), ("id:-3", 1), ("id:1,", 1)] {
+            let e = parse(q, now()).unwrap_err();
+            assert_eq!((e.code, e.at.map(|a| a.column)), (ErrorCode::InvalidQuery, Some(col)), "{q}: {}", e.message);
+        }
     }
 }

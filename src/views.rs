@@ -394,6 +394,9 @@ pub struct EventView {
     pub history: Vec<StatusChangeView>,
     /// On the control: when archiving last copied it.
     pub archived: Option<String>,
+    /// "Why?" on a status list row, in plain words: what it waits for, or the cause of its final
+    /// status. Null elsewhere (`getEvent` has it beside the event, in its `why`).
+    pub why: Option<String>,
 }
 
 impl EventView {
@@ -448,6 +451,7 @@ impl EventView {
                 })
                 .collect(),
             archived: iso(s.archived),
+            why: None,
         }
     }
 }
@@ -622,7 +626,10 @@ pub struct EventStory {
     /// Its timeline: time in the queue, routing, time at the MTA, time to the status copy,
     /// archiving, each with its duration and the workflow run that ended it.
     pub timeline: Vec<TimelineStep>,
-    /// "Why?": what it waits for, in plain words, while something is still to come; else null.
+    /// "Why?", in plain words: what it waits for while something is still to come, else the cause
+    /// of its final status (what the MTA did, the failure reason, the denylist or quarantine entry
+    /// and since when, why routing refused it, why it expired). Null only for the control's copy
+    /// of an event purged from its execution instance before it was final.
     pub why: Option<String>,
 }
 

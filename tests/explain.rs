@@ -56,7 +56,11 @@ fn why_names_the_stopped_workflow_the_schedule_and_the_retries() {
     start(&mut d, "exec1", "updateEventsStatus");
     advance(&mut d, 2 * MIN);
     assert_eq!(status(&mut d, &sent), "sent");
-    assert_eq!(why(&mut d, &sent), Value::Null, "final, nothing to come");
+    assert!(
+        why(&mut d, &sent).as_str().unwrap().starts_with("Sent: delivered by the MTA at "),
+        "final: its cause (tests/why_final.rs has every status): {}",
+        why(&mut d, &sent)
+    );
     let bounce = push1(&mut d, "exec1", "bounce-1h@mc-sim.test");
     advance(&mut d, 5 * MIN);
     assert!(why(&mut d, &bounce).as_str().unwrap().starts_with("Sent, but an asynchronous bounce arrives at "), "{}", why(&mut d, &bounce));
@@ -96,5 +100,5 @@ fn the_timeline_has_each_step_with_its_duration_and_run() {
     let s = get(&mut d, &nt);
     assert_eq!(s["event"]["status"], "notTakenIntoAccount");
     assert_eq!(s["timeline"].as_array().unwrap().len(), 1);
-    assert_eq!(s["why"], Value::Null);
+    assert!(s["why"].as_str().unwrap().starts_with("Event not taken into account: "), "{}", s["why"]);
 }

@@ -84,7 +84,12 @@ fn newest_first_and_complete() {
     assert!(created.windows(2).any(|w| w[0] == w[1]));
     // The list shows the API form of the event.
     let one = get(&mut d, listed[0]["id"].as_str().unwrap());
-    assert_eq!(listed[0], one["event"]);
+    // With its "Why?", which getEvent has beside the event (and which may add what the list
+    // does not read: the date of a quarantine entry).
+    let mut row = listed[0].clone();
+    assert_eq!(row["why"], one["why"]);
+    row["why"] = serde_json::Value::Null;
+    assert_eq!(row, one["event"]);
     // Default page size: 50.
     for _ in 0..5 {
         push1(&mut d, "exec1", "a@example.com");

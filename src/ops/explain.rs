@@ -1,12 +1,16 @@
 //! An event's story in plain words: its timeline (time in the queue, routing, time at the MTA,
 //! time to the status copy, archiving, each with the workflow run behind it, in virtual time) and
-//! "Why?", what an event not in a final status waits for ("rtEventsProcessing is stopped on
-//! mcExec1", "scheduled for 10:00", "retry after a processing error at 08:04, 2 of 5 tries", "the
-//! MTA retries a soft bounce at 08:30"). The page only shows them.
+//! "Why?" for every status. While something is still to come, what the event waits for
+//! ("rtEventsProcessing is stopped on mcExec1", "scheduled for 10:00", "retry after a processing
+//! error at 08:04, 2 of 5 tries", "the MTA retries a soft bounce at 08:30"); once final, its cause
+//! in the product's words, from what the core kept: the delivery log (tries, failure type and
+//! reason, the run that acted), the status history's notes (routing, expiry), the quarantine or
+//! denylist entry of the address (which, and since when), and the control's catalogue (an event
+//! type unknown there). The page only shows them.
 
 use crate::dates::format_iso;
-use crate::model::{BroadLogStatus, EventStatus, Queue};
-use crate::records::{EventState, LogKind};
+use crate::model::{BroadLogStatus, EventStatus, FailureType, Queue};
+use crate::records::{DeliveryLog, EventState, LogKind, LogLine, QuarantineEntry, QuarantineKind};
 use crate::state::{wf_key, State, WorkflowKind, WorkflowState};
 use crate::views::TimelineStep;
 
@@ -119,9 +123,164 @@ fn next_run(st: &State, instance: &str, name: &str, now: i64) -> String {
     }
 }
 
-/// What an event not in a final status waits for, in plain words; None when it is final and
-/// nothing more is to come.
-pub(crate) fn why(st: &State, s: &EventState, instance: &str, max_errors: u32) -> Option<String> {
+/// What "Why?" may use beyond the event's state: facts kept elsewhere.
+#[derive(Debug, Default, Clone, Copy)]
+pub(crate) struct Facts<'a> {
+    /// The event's `@expiration` (from its data).
+    pub expiration: Option<i64>,
+    /// The quarantine or denylist entry of its address on its execution instance, when read (the
+    /// status list does not read it; the event's detail does).
+    pub quarantine: Option<&'a QuarantineEntry>,
+}
+
+/// A date as the console writes it: `2026-01-02 08:32:20 UTC`.
+fn date(t: i64) -> String {
+    let iso = format_iso(t);
+    format!("{} {} UTC", &iso[..10], &iso[11..19])
+}
+
+fn tries(n: u32) -> String {
+    if n == 1 {
+        "1 try".to_string()
+    } else {
+        format!("{n} tries")
+    }
+}
+
+/// The last MTA action that set the delivery log to one of these statuses.
+fn last_action<'a>(log: &'a DeliveryLog, statuses: &[BroadLogStatus]) -> Option<&'a LogLine> {
+    log.log.iter().rev().find(|x| x.kind == LogKind::Action && statuses.contains(&x.status))
+}
+
+/// "at 2026-… UTC (mta#3)", or nothing when the log has no such line.
+fn when_by(line: Option<&LogLine>) -> String {
+    line.map(|l| format!(" at {} ({})", date(l.at), l.by)).unwrap_or_default()
+}
+
+/// The quarantine entry, when it already held at `t` (an entry added later is not the cause).
+fn entry_at<'a>(facts: &Facts<'a>, t: Option<i64>) -> Option<&'a QuarantineEntry> {
+    facts.quarantine.filter(|e| t.is_none_or(|t| e.since <= t))
+}
+
+/// Where the address stands now, after a bounce that quarantines it.
+fn quarantined_after(log: &DeliveryLog, facts: &Facts<'_>) -> String {
+    match facts.quarantine {
+        Some(e) if e.kind == QuarantineKind::Quarantine => format!("; {} is on quarantine since {}", log.address, date(e.since)),
+        Some(e) => format!("; {} is on the denylist since {}", log.address, date(e.since)),
+        None => format!("; {} was put on quarantine", log.address),
+    }
+}
+
+fn sent(s: &EventState, log: &DeliveryLog) -> String {
+    let line = last_action(log, &[BroadLogStatus::Sent]);
+    let at = log.sent_at.or(line.map(|l| l.at)).map(|t| format!(" at {}", date(t))).unwrap_or_default();
+    let by = line.map(|l| format!(" ({})", l.by)).unwrap_or_default();
+    let copy = s
+        .history
+        .iter()
+        .rev()
+        .find(|c| c.status == EventStatus::Sent)
+        .map(|c| format!("; {} copied the status to the event at {}", c.by, date(c.at)))
+        .unwrap_or_default();
+    format!("Sent: delivered by the MTA{at}{by}, after {}{copy}", tries(log.tries.max(1)))
+}
+
+fn failed(log: &DeliveryLog, facts: &Facts<'_>) -> String {
+    let line = last_action(log, &[BroadLogStatus::Failed, BroadLogStatus::Cancelled]);
+    let reason = log.failure_reason.clone().unwrap_or_else(|| "no reason was recorded".to_string());
+    match log.failure_type {
+        Some(FailureType::Hard) => {
+            format!("Delivery failed: hard bounce{}: {reason}{}", when_by(line), quarantined_after(log, facts))
+        }
+        Some(FailureType::Soft) => {
+            format!("Delivery failed: soft bounce retries exhausted after {}, the last{}: {reason}", tries(log.tries), when_by(line))
+        }
+        Some(FailureType::Async) => format!(
+            "Delivery failed: sent{}, then an asynchronous bounce{}: {reason}{}",
+            log.sent_at.map(|t| format!(" at {}", date(t))).unwrap_or_default(),
+            when_by(line),
+            quarantined_after(log, facts)
+        ),
+        Some(FailureType::Expired) => format!(
+            "Delivery failed: the event's expiration date{} passed before the MTA could send the message; it was cancelled{}",
+            log.expiration.or(facts.expiration).map(|t| format!(" ({})", date(t))).unwrap_or_default(),
+            when_by(line)
+        ),
+        Some(FailureType::Personalization) => {
+            format!("Delivery failed: the message could not be built for this event (personalization error): {reason}")
+        }
+        Some(FailureType::Ignored) | None => format!("Delivery failed{}: {reason}", when_by(line)),
+    }
+}
+
+fn ignored(log: &DeliveryLog, facts: &Facts<'_>, instance: &str) -> String {
+    let line = last_action(log, &[BroadLogStatus::Ignored]);
+    let reason = log.failure_reason.as_deref().unwrap_or("");
+    let addr = &log.address;
+    let cause = match entry_at(facts, line.map(|l| l.at)) {
+        Some(e) if e.kind == QuarantineKind::Denylist => {
+            format!("{addr} is on the denylist of {instance} since {} ({})", date(e.since), e.reason)
+        }
+        Some(e) => format!("{addr} is on quarantine on {instance} since {} ({})", date(e.since), e.reason),
+        None => match reason {
+            "Denylisted" => format!("{addr} is on the denylist of {instance} ({reason})"),
+            "Address on quarantine" => format!("{addr} is on quarantine on {instance} ({reason})"),
+            "simulator test address" => format!("{addr} is the simulator's test address of a message the delivery ignores"),
+            "" => format!("the delivery did not send to {addr}"),
+            other => other.to_string(),
+        },
+    };
+    let by = line.map(|l| format!("; the MTA set the delivery log to Ignored at {} ({})", date(l.at), l.by)).unwrap_or_default();
+    format!("Ignored by the delivery: {cause}{by}")
+}
+
+fn not_taken(st: &State, s: &EventState, instance: &str) -> String {
+    let change = s.history.iter().rev().find(|c| c.status == EventStatus::NotTakenIntoAccount);
+    let what = change.and_then(|c| c.note.clone()).unwrap_or_else(|| "no published template for it".to_string());
+    let (at, by) = change.map(|c| (date(c.at), c.by.clone())).unwrap_or_default();
+    let mut out = format!("Event not taken into account: at {at}, {by} found {what} on {instance}");
+    if !st.event_types.contains_key(&s.event_type) {
+        out.push_str(&format!("; the event type '{}' is unknown on the control (not a value of the eventType enumeration)", s.event_type));
+    } else {
+        let templates: Vec<&crate::state::Template> =
+            st.templates.values().filter(|t| t.event_type.as_deref() == Some(s.event_type.as_str()) && t.channel == s.channel).collect();
+        match templates.iter().find(|t| t.published_at.is_none()) {
+            _ if templates.is_empty() => out.push_str(&format!(
+                "; the control has no template of event type '{}' and channel '{}': create one and publish it",
+                s.event_type,
+                s.channel.name()
+            )),
+            Some(t) if templates.iter().all(|t| t.published_at.is_none()) => {
+                out.push_str(&format!("; the control's template '{}' has this event type and channel but is not published", t.name))
+            }
+            _ => out.push_str("; a template of this event type and channel is published now: a new event would be routed"),
+        }
+    }
+    out
+}
+
+fn expired(s: &EventState, facts: &Facts<'_>) -> String {
+    let change = s.history.iter().rev().find(|c| c.status == EventStatus::Expired);
+    let note = change.and_then(|c| c.note.clone()).unwrap_or_default();
+    let by_at = change.map(|c| format!("{} at {}", c.by, date(c.at))).unwrap_or_default();
+    if note.starts_with("expiration date passed") {
+        let exp = facts.expiration.map(|t| format!(" ({})", date(t))).unwrap_or_default();
+        return format!("Event expired: its expiration date{exp} passed before processing: {by_at} found it too old to send");
+    }
+    if note.contains("processing errors") {
+        let last = s.last_error.as_ref().map(|e| format!("; the last error: {e}")).unwrap_or_default();
+        return format!("Event expired: {note} ({by_at}){last}");
+    }
+    if note.is_empty() {
+        format!("Event expired ({by_at})")
+    } else {
+        format!("Event expired: {note} ({by_at})")
+    }
+}
+
+/// "Why?" of an event in any status, in plain words: what it waits for while something is still
+/// to come, else the cause of its final status.
+pub(crate) fn why(st: &State, s: &EventState, instance: &str, max_errors: u32, facts: &Facts<'_>) -> Option<String> {
     let now = st.clock;
     let processing = match s.queue {
         Queue::Rt => "rtEventsProcessing",
@@ -181,7 +340,7 @@ pub(crate) fn why(st: &State, s: &EventState, instance: &str, max_errors: u32) -
             }
         }
         EventStatus::Sent => {
-            let log = s.log.as_ref()?;
+            let Some(log) = s.log.as_ref() else { return Some("Sent: delivered by the MTA".to_string()) };
             if let Some(t) = log.bounce_at {
                 let blocked = not_running(st, instance, "mta").map(|b| format!(" ({b})")).unwrap_or_default();
                 return Some(format!(
@@ -195,8 +354,11 @@ pub(crate) fn why(st: &State, s: &EventState, instance: &str, max_errors: u32) -
                     next_run(st, instance, "updateEventsStatus", now)
                 ));
             }
-            None
+            Some(sent(s, log))
         }
-        _ => None,
+        EventStatus::DeliveryFailed => Some(s.log.as_ref().map_or_else(|| "Delivery failed".to_string(), |l| failed(l, facts))),
+        EventStatus::Ignored => Some(s.log.as_ref().map_or_else(|| "Ignored by the delivery".to_string(), |l| ignored(l, facts, instance))),
+        EventStatus::NotTakenIntoAccount => Some(not_taken(st, s, instance)),
+        EventStatus::Expired => Some(expired(s, facts)),
     }
 }

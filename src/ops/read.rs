@@ -14,12 +14,13 @@ use ts_rs::TS;
 use crate::engine::{ReadReq, ReadResult};
 use crate::error::{err, Error, ErrorCode, Result};
 use crate::keys::{self, PageId, Scope, PAGE};
-use crate::model::{Channel, EventStatus, Queue};
+use crate::model::{BroadLogStatus, Channel, EventStatus, Queue};
+use crate::ops::explain::{self, Facts};
 use crate::ops::schedule::{find_workflow_key, CONTROL};
 use crate::ops::workflows as wf;
 use crate::ops::{Next, OpState, TimeInput};
 use crate::pages::{Page, Summary};
-use crate::records::{EventData, EventState};
+use crate::records::{EventData, EventState, QuarantineEntry};
 use crate::search::{self, Set};
 use crate::state::State;
 use crate::txn::Txn;
@@ -126,6 +127,8 @@ pub(crate) enum ReadOp {
     List(Box<ListOp>),
     /// One event.
     Get(u64),
+    /// One event, its pages read, waiting for the quarantine or denylist entry of its address.
+    GetQuarantine(u64, Vec<ReadResult>),
     /// Journal.
     Journal,
     /// A report of the control.
@@ -144,6 +147,8 @@ struct Filter {
     from: Option<i64>,
     to: Option<i64>,
     address: Set<String>,
+    /// `id:` terms: the events' 64-bit ids.
+    ids: Set<u64>,
 }
 
 /// Both sets must accept.
@@ -176,9 +181,15 @@ fn one<T: PartialEq>(v: Option<T>) -> Set<T> {
 }
 
 impl Filter {
-    /// Whether the counters answer it exactly (no date and no address term).
+    /// Whether the counters answer it exactly (no date, address or id term).
     fn exact(&self) -> bool {
-        self.from.is_none() && self.to.is_none() && self.address.is_any()
+        self.from.is_none() && self.to.is_none() && self.address.is_any() && self.ids.is_any()
+    }
+
+    /// The pages of an instance that `id:` terms point to (None: no `id:` term to follow).
+    fn id_pages(&self, ii: u8) -> Option<Vec<u64>> {
+        (!self.ids.any_of.is_empty())
+            .then(|| self.ids.any_of.iter().map(|id| keys::locate(*id)).filter(|l| l.ii == ii).map(|l| l.pg).collect())
     }
 
     fn keys_match(&self, q: Queue, t: &str, c: Channel, st: EventStatus) -> bool {
@@ -211,7 +222,7 @@ impl Filter {
     /// How many events of the page match, when its summary says so exactly: no address term,
     /// and the page's events all inside the date range.
     fn page_exact_count(&self, s: &Summary) -> Option<u32> {
-        if !self.address.is_any() {
+        if !self.address.is_any() || !self.ids.is_any() {
             return None;
         }
         let (lo, hi) = s.created();
@@ -358,6 +369,7 @@ pub(crate) fn list_begin(txn: &mut Txn<'_>, f: ListFilter) -> Result<Next> {
         from,
         to,
         address: both(one(address), q.address),
+        ids: q.ids,
     };
     let (scope, streams): (Scope, Vec<(u8, String, u64)>) = if f.instance == CONTROL {
         (
@@ -378,8 +390,8 @@ pub(crate) fn list_begin(txn: &mut Txn<'_>, f: ListFilter) -> Result<Next> {
         (Scope::Exec, vec![(ii, f.instance.clone(), st.inst.get(&ii).map_or(0, |m| m.seq))])
     };
     let fp = fingerprint(&format!(
-        "{}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}",
-        f.instance, filter.queue, filter.status, filter.event_type, filter.channel, filter.address, filter.from, filter.to
+        "{}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}",
+        f.instance, filter.queue, filter.status, filter.event_type, filter.channel, filter.address, filter.from, filter.to, filter.ids
     ));
     let mut skip = u64::from(f.offset.unwrap_or(0));
     let mut bounds: Vec<(u8, u64)> = streams.iter().map(|(ii, _, top)| (*ii, top + 1)).collect();
@@ -426,14 +438,13 @@ pub(crate) fn list_begin(txn: &mut Txn<'_>, f: ListFilter) -> Result<Next> {
     let streams = streams
         .into_iter()
         .zip(bounds)
-        .map(|((ii, instance, top), (_, bound))| Stream {
-            ii,
-            instance,
-            bound,
-            top,
-            next_pg: (bound > 1).then(|| (bound - 1) / PAGE),
-            buffer: VecDeque::new(),
-            asked: 0,
+        .map(|((ii, instance, top), (_, bound))| {
+            // `id:` terms: start at the newest page they point to; none on this instance, nothing.
+            let mut next_pg = (bound > 1).then(|| (bound - 1) / PAGE);
+            if let Some(pages) = filter.id_pages(ii) {
+                next_pg = next_pg.zip(pages.iter().max()).map(|(a, b)| a.min(*b));
+            }
+            Stream { ii, instance, bound, top, next_pg, buffer: VecDeque::new(), asked: 0 }
         })
         .collect();
     let op = ListOp {
@@ -512,7 +523,7 @@ fn list_step(mut op: ListOp) -> Result<Next> {
     }
 }
 
-fn list_resume(mut op: ListOp, r: Vec<ReadResult>) -> Result<Next> {
+fn list_resume(st: &State, mut op: ListOp, r: Vec<ReadResult>) -> Result<Next> {
     match std::mem::take(&mut op.waiting) {
         Waiting::Nothing => err(ErrorCode::Internal, "list: nothing was read"),
         Waiting::Summaries(idx) => {
@@ -551,7 +562,13 @@ fn list_resume(mut op: ListOp, r: Vec<ReadResult>) -> Result<Next> {
                             }
                         }
                     }
-                    if op.filter.page_may_match(&sum) {
+                    let id_pages = op.filter.id_pages(s.ii);
+                    if id_pages.as_ref().is_some_and(|p| p.iter().all(|x| *x > pg)) {
+                        // Below every page an `id:` term points to: nothing more to find.
+                        last_pg = None;
+                        break;
+                    }
+                    if op.filter.page_may_match(&sum) && id_pages.is_none_or(|p| p.contains(&pg)) {
                         found.push(pg);
                         expected += u64::from(sum.count_where(|q, t, c, st| op.filter.keys_match(q, t, c, st)));
                         if expected >= want || found.len() >= PAGES_PER_PHASE || op.pages_read as usize + found.len() >= MAX_PAGES as usize
@@ -605,6 +622,9 @@ fn list_resume(mut op: ListOp, r: Vec<ReadResult>) -> Result<Next> {
                         continue;
                     }
                     op.scanned += 1;
+                    if !op.filter.ids.accepts(&keys::id_of(s.ii, seq)) {
+                        continue;
+                    }
                     let Some(state) = page.state(slot)? else { continue };
                     if !op.filter.state_matches(&state) {
                         continue;
@@ -614,7 +634,10 @@ fn list_resume(mut op: ListOp, r: Vec<ReadResult>) -> Result<Next> {
                         continue;
                     }
                     let id = keys::id_of(s.ii, seq);
-                    s.buffer.push_back((state.created, id, EventView::of(id, &s.instance, &data, &state)));
+                    let mut view = EventView::of(id, &s.instance, &data, &state);
+                    let facts = Facts { expiration: data.expiration, quarantine: None };
+                    view.why = explain::why(st, &state, &s.instance, st.config.max_processing_errors, &facts);
+                    s.buffer.push_back((state.created, id, view));
                 }
                 if s.buffer.is_empty() {
                     // Nothing below the cursor on this page: the cursor moves past it.
@@ -665,8 +688,29 @@ pub(crate) fn one_page(scope: Scope, ii: u8, pg: u64, r: Option<ReadResult>) -> 
     loaded.remove(&PageId { scope, ii, pg }).ok_or_else(|| Error::new(ErrorCode::Internal, "a page was not loaded"))
 }
 
+/// The quarantine key of the address of an event whose delivery log was ignored or failed (its
+/// "Why?" names the entry and since when), from the reads of `story_reads`; None otherwise.
+fn quarantine_key_of(id: u64, r: &[ReadResult]) -> Result<Option<String>> {
+    let s = keys::locate(id);
+    for (scope, res) in [Scope::Exec, Scope::Histo].into_iter().zip(r.iter().cloned()) {
+        let page = one_page(scope, s.ii, s.pg, Some(res))?;
+        if let Some(state) = page.state(s.slot)? {
+            return Ok(state
+                .log
+                .filter(|l| matches!(l.status, BroadLogStatus::Ignored | BroadLogStatus::Failed))
+                .map(|l| keys::quarantine_key(s.ii, &l.address)));
+        }
+    }
+    Ok(None)
+}
+
 /// One event's story from the reads of `story_reads`.
 pub(crate) fn story(st: &State, id: u64, r: Vec<ReadResult>) -> Result<EventStory> {
+    story_with(st, id, r, None)
+}
+
+/// One event's story, with the quarantine or denylist entry of its address when it was read.
+pub(crate) fn story_with(st: &State, id: u64, r: Vec<ReadResult>, quarantine: Option<&QuarantineEntry>) -> Result<EventStory> {
     let s = keys::locate(id);
     let mut it = r.into_iter();
     let exec = one_page(Scope::Exec, s.ii, s.pg, it.next())?;
@@ -705,7 +749,14 @@ pub(crate) fn story(st: &State, id: u64, r: Vec<ReadResult>) -> Result<EventStor
     });
     let archived_at = h.as_ref().and_then(|(_, st)| st.archived).map(|t| (t, None));
     let timeline = crate::ops::explain::timeline(main_s, archived_at, st.clock);
-    let why = if e.is_some() { crate::ops::explain::why(st, main_s, &instance, st.config.max_processing_errors) } else { None };
+    // Once purged from the execution instance, only a final status is explained (what it waits
+    // for is no longer known there).
+    let why = if e.is_some() || main_s.status.is_final() {
+        let facts = Facts { expiration: main_d.expiration, quarantine };
+        explain::why(st, main_s, &instance, st.config.max_processing_errors, &facts)
+    } else {
+        None
+    };
     Ok(EventStory {
         timeline,
         why,
@@ -733,10 +784,22 @@ pub(crate) fn journal_begin(txn: &mut Txn<'_>, instance: &str, name: &str, limit
 /// Continues a read-only operation.
 pub(crate) fn resume(txn: &mut Txn<'_>, r: ReadOp, res: Vec<ReadResult>) -> Result<Next> {
     match r {
-        ReadOp::List(op) => list_resume(*op, res),
+        ReadOp::List(op) => list_resume(txn.st(), *op, res),
         ReadOp::Report(op) => crate::ops::report::resume(*op, res),
         ReadOp::Soap(op) => crate::ops::soap::query_resume(txn, *op, res),
-        ReadOp::Get(id) => Ok(Next::Done(OpResult::Story(Box::new(story(txn.st(), id, res)?)), None)),
+        ReadOp::Get(id) => match quarantine_key_of(id, &res)? {
+            Some(key) => Ok(Next::Read(OpState::Read(ReadOp::GetQuarantine(id, res)), vec![ReadReq::Get { keys: vec![key] }])),
+            None => Ok(Next::Done(OpResult::Story(Box::new(story(txn.st(), id, res)?)), None)),
+        },
+        ReadOp::GetQuarantine(id, pages) => {
+            let entry = match res.into_iter().next() {
+                Some(ReadResult::Values(v)) => v.into_iter().next().flatten(),
+                _ => return err(ErrorCode::Internal, "getEvent: the quarantine entry was not read"),
+            };
+            let key = keys::quarantine_key(keys::locate(id).ii, "");
+            let entry: Option<QuarantineEntry> = entry.map(|v| crate::records::from_json(&key, &v)).transpose()?;
+            Ok(Next::Done(OpResult::Story(Box::new(story_with(txn.st(), id, pages, entry.as_ref())?)), None))
+        }
         ReadOp::Journal => {
             let mut runs: Vec<RunLogView> = match res.into_iter().next() {
                 Some(ReadResult::Entries(es)) => es

@@ -1,7 +1,8 @@
 // One event, as the console's event form shows it: General and Data (the ctx XML) tabs; its
 // timeline with durations and the workflow run behind each step; the delivery log line by line;
-// the message as sent (HTML in a sandboxed iframe, narrow or wide; text; source); "Why?" from the
-// engine; "push again". Event data is shown as text, never as markup.
+// the message as sent (HTML in a sandboxed iframe, narrow or wide; text; source); the status with
+// its "Why?" from the engine above every tab (what it waits for, or the cause of a final status);
+// "push again". Event data is shown as text, never as markup.
 
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { html } from '../html.js';
@@ -20,6 +21,11 @@ export function duration(ms) {
   const h = Math.floor(m / 60);
   if (h < 48) return `${h} h ${m % 60 ? `${m % 60} min` : ''}`.trim();
   return `${Math.floor(h / 24)} days ${h % 24 ? `${h % 24} h` : ''}`.trim();
+}
+
+/** Whether a status is final (nothing more is to come). */
+function isFinal(status) {
+  return status !== 'pending' && status !== 'pendingDelivery';
 }
 
 function General({ e, story, labels }) {
@@ -126,7 +132,9 @@ export function EventDetail({ id, labels, onClose }) {
       </div>
     </header>
     <${Loaded} query=${q}>${(story) => html`
-      ${story.why && html`<p class="why" role="note"><strong>Why?</strong> ${story.why}</p>`}
+      <p class=${`why${isFinal(story.event.status) ? ' final' : ''}`} role="note" aria-label="Status and why">
+        <span class=${`status ${story.event.status}`}>${story.event.statusLabel}</span>${' '}${story.why ? html`<strong>Why?</strong> ${story.why}` : html`<span class="muted">No explanation: the execution instance no longer has this event.</span>`}
+      </p>
       ${story.purgedFromExecution && html`<p class="hint">Purged from the execution instance by cleanup: this is the control's archived copy.</p>`}
       <div class="tabs" role="tablist" aria-label="Event" onKeyDown=${key}>
         ${TABS.map(([t, l]) => html`<button type="button" role="tab" id=${`etab-${t}`} aria-selected=${tab === t} aria-controls=${`epanel-${t}`} tabindex=${tab === t ? 0 : -1} onClick=${() => setTab(t)}>${l}</button>`)}

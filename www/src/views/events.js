@@ -2,7 +2,8 @@
 // history. Filters (in the URL, so a view can be bookmarked): queue, status, event type, channel,
 // dates, address, and a search query the engine parses. Exact counts per status (counters) that
 // are also filters, and a chart of them over virtual time. A virtualised list read from the engine
-// block by block (by offset), never the whole set. j/k move, Enter opens, Esc goes back.
+// block by block (by offset), never the whole set, its columns as wide as their content, each
+// row's status with its "Why?" as a tooltip. j/k move, Enter opens, Esc goes back.
 
 import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { Virtualizer, elementScroll, observeElementOffset, observeElementRect } from '@tanstack/virtual-core';
@@ -26,16 +27,45 @@ function filterOf(r) {
   return f;
 }
 
+/** Text that may be cut, whole in its tooltip. */
+function titled(text) {
+  return html`<span title=${text}>${text}</span>`;
+}
+
+/**
+ * The columns: label, cell, and how the column is sized. Every column is as wide as its widest
+ * cell (measured in the page, so the status pill and the template name are never cut); `min` is
+ * the narrowest it gets (its header wraps above); `grow` columns take the space left, and when
+ * the row is too wide for the page, they give way first, down to their `cap` (cut with an
+ * ellipsis beyond it, the whole text in their tooltip), before the list scrolls sideways. The id
+ * is the decimal string the engine gives, never a Number.
+ */
 const COLUMNS = [
-  ['Event type', (e) => e.type],
-  ['Channel', (e, L) => L.channel(e.wishedChannel)],
-  ['Process requested on', (e, L) => whenShort(e.processRequestedOn, L.today)],
-  ['Status', (e) => html`<span class=${`status ${e.status}`}>${e.statusLabel}</span>`],
-  ['Number of errors', (e) => e.errors],
-  ['Created', (e, L) => whenShort(e.created, L.today)],
-  ['Address', (e) => e.email ?? e.mobilePhone ?? e.registrationToken ?? ''],
-  ['Template', (e) => e.template ?? ''],
+  { label: 'Id', cell: (e) => html`<code>${e.id}</code>`, min: 60 },
+  { label: 'Event type', cell: (e) => titled(e.type), min: 70, grow: true, cap: 110 },
+  { label: 'Channel', cell: (e, L) => L.channel(e.wishedChannel), min: 56 },
+  { label: 'Process requested on', cell: (e, L) => whenShort(e.processRequestedOn, L.today), min: 70 },
+  { label: 'Status', cell: (e) => html`<span class=${`status ${e.status}`} title=${e.why ? `Why? ${e.why}` : undefined}>${e.statusLabel}</span>`, min: 60, why: true },
+  { label: 'Number of errors', cell: (e) => e.errors, min: 52 },
+  { label: 'Created', cell: (e, L) => whenShort(e.created, L.today), min: 56 },
+  { label: 'Address', cell: (e) => titled(e.email ?? e.mobilePhone ?? e.registrationToken ?? ''), min: 90, grow: true, cap: 130 },
+  { label: 'Template', cell: (e) => e.template ?? '', min: 70 },
 ];
+
+const GAP = 8;
+const PADDING = 20;
+
+/** The grid of the columns for these measured widths, and the width under which it scrolls. */
+function gridOf(columns, widths) {
+  let total = PADDING + GAP * (columns.length - 1);
+  const tracks = columns.map((c, i) => {
+    const w = Math.max(c.min, widths[i] ?? 0);
+    const least = c.cap ? Math.min(w, c.cap) : w;
+    total += least;
+    return c.grow ? `minmax(${least}px, ${w}fr)` : `${w}px`;
+  });
+  return { template: tracks.join(' '), total };
+}
 
 /** Most pages one block may follow (a page can come back short when a call's scan budget runs out). */
 const MAX_HOPS = 50;
@@ -135,7 +165,7 @@ function Filters({ r, labels, types }) {
     </select>`}</${Field}>`;
   return html`<form class="filters" role="search" aria-label="Filter the events" onSubmit=${(e) => { e.preventDefault(); set('q', q.trim()); }}>
     <div class="row">
-      <div class="field grow"><${Field} label="Search" hint="status:sent type:order_confirmation email:ada@example.com after:08:00 -status:pending">${(id, d) => html`<input id=${id} type="search" aria-describedby=${d} value=${q} onInput=${(e) => setQ(e.currentTarget.value)} placeholder="status:sent -type:reset after:08:00" />`}</${Field}></div>
+      <div class="field grow"><${Field} label="Search" hint="status:sent type:order_confirmation email:ada@example.com after:08:00 -status:pending id:72057594037927937">${(id, d) => html`<input id=${id} type="search" aria-describedby=${d} value=${q} onInput=${(e) => setQ(e.currentTarget.value)} placeholder="status:sent -type:reset after:08:00" />`}</${Field}></div>
       <button type="submit">Search</button>
     </div>
     <div class="row">
@@ -150,13 +180,17 @@ function Filters({ r, labels, types }) {
   </form>`;
 }
 
-const INSTANCE = ['Execution instance', (e) => e.instance];
+const INSTANCE = { label: 'Execution instance', cell: (e) => e.instance, min: 70 };
 
 function List({ filter, filterKey, labels, open, onOpen }) {
   const columns = filter.instance === 'control' ? [INSTANCE, ...COLUMNS] : COLUMNS;
   const { rows, total, error, end, known, fresh, fetchBlock } = useRows(filter, filterKey);
   const count = error ? 0 : (total ?? end ?? known + BLOCK);
   const scroller = useRef(null);
+  const gridEl = useRef(null);
+  // The widest cell of each column seen under this filter: columns only widen, so the list does
+  // not jump as it scrolls.
+  const [widths, setWidths] = useState([]);
   const [, redraw] = useState(0);
   const [focus, setFocus] = useState(0);
   const virt = useMemo(
@@ -219,23 +253,45 @@ function List({ filter, filterKey, labels, open, onOpen }) {
     addEventListener('mc-list-focus', back);
     return () => removeEventListener('mc-list-focus', back);
   });
+  // Measure the content of the cells shown (a range over a cell's content is as wide as the
+  // content, whatever the width of the cell).
+  useLayoutEffect(() => {
+    const g = gridEl.current;
+    if (!g) return;
+    const range = document.createRange();
+    const next = [...widths];
+    let changed = false;
+    for (const row of g.querySelectorAll('.list-row[data-loaded]')) {
+      row.querySelectorAll('[role=gridcell]').forEach((cell, i) => {
+        range.selectNodeContents(cell);
+        const w = Math.ceil(range.getBoundingClientRect().width) + 1;
+        if (w > (next[i] ?? 0)) {
+          next[i] = w;
+          changed = true;
+        }
+      });
+    }
+    if (changed) setWidths(next);
+  });
+  const grid = gridOf(columns, widths);
   const n = (x, more = '') => `${x.toLocaleString('en-US')}${more} ${x === 1 && !more ? 'event' : 'events'}`;
   const shown = total !== null ? n(total) : end !== null ? n(end) : n(known, '+');
-  return html`<div class="list"><div role="grid" aria-label="Events" aria-rowcount=${total ?? -1} onKeyDown=${key}>
-    <div class=${`list-head${columns.length > COLUMNS.length ? ' wide' : ''}`} role="row">${columns.map(([l]) => html`<span role="columnheader">${l}</span>`)}</div>
+  return html`<div class="list"><div class="list-scroll"><div role="grid" aria-label="Events" aria-rowcount=${total ?? -1} onKeyDown=${key} ref=${gridEl}
+      style=${`--cols:${grid.template};min-width:${grid.total}px`}>
+    <div class="list-head" role="row">${columns.map((c) => html`<span role="columnheader">${c.label}</span>`)}</div>
     <div class=${`list-body${open ? ' short' : ''}`} role="rowgroup" ref=${scroller} data-testid="event-list">
       <div role="presentation" style=${`height:${virt.getTotalSize()}px;position:relative`}>
         ${items.map((it) => {
           const e = rows.get(it.index);
-          return html`<div role="row" key=${it.index} data-index=${it.index} aria-rowindex=${it.index + 2} tabindex=${it.index === focus ? 0 : -1}
-              class=${`list-row${e && e.id === open ? ' open' : ''}${columns.length > COLUMNS.length ? ' wide' : ''}`} style=${`transform:translateY(${it.start}px)`}
+          return html`<div role="row" key=${it.index} data-index=${it.index} aria-rowindex=${it.index + 2} tabindex=${it.index === focus ? 0 : -1} data-loaded=${e ? '' : undefined}
+              class=${`list-row${e && e.id === open ? ' open' : ''}`} style=${`transform:translateY(${it.start}px)`}
               onClick=${() => e && (setFocus(it.index), onOpen(e.id, it.index))} onFocus=${() => setFocus(it.index)}>
-            ${e ? columns.map(([, cell]) => html`<span role="gridcell">${cell(e, labels)}</span>`) : html`<span role="gridcell" class="muted">…</span>`}
+            ${e ? columns.map((c) => html`<span role="gridcell" aria-description=${c.why && e.why ? `Why? ${e.why}` : undefined}>${c.cell(e, labels)}</span>`) : html`<span role="gridcell" class="muted">…</span>`}
           </div>`;
         })}
       </div>
     </div>
-    </div>
+    </div></div>
     ${count === 0 && !error && html`<p class="empty list-empty">No event matches.</p>`}
     <p class="list-foot muted" aria-live="polite">${shown}</p>
     <${ErrorText} error=${error} />
