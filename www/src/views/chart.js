@@ -6,6 +6,7 @@ import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { html } from '../html.js';
 import { mc, now, version } from '../engine.js';
+import { utcTicks } from '../time.js';
 
 const COLORS = { pending: '#6b4fd8', pendingDelivery: '#c07a00', sent: '#1e7a3a', ignored: '#6b7280', deliveryFailed: '#b42318', notTakenIntoAccount: '#8a2be2', expired: '#7c2d12' };
 const MAX_POINTS = 600;
@@ -25,7 +26,11 @@ export function StatusChart({ filter, labels }) {
         height: 160,
         title: 'Counts per status over virtual time',
         scales: { x: { time: true, auto: false } },
-        axes: [{ stroke: '#5b6574' }, { stroke: '#5b6574', size: 56 }],
+        // Room on the right for the last tick's label (it was cut).
+        padding: [null, 28, null, null],
+        // Virtual time as the rest of the app writes it (UTC, `2026-01-02` then `08:32:20`), never
+        // the browser's local format: the date under the first tick and wherever the day changes.
+        axes: [{ stroke: '#5b6574', size: 48, values: utcTicks }, { stroke: '#5b6574', size: 56 }],
         series: [{ label: 'Virtual time (UTC)', value: (_, v) => (v === null ? '' : new Date(v * 1000).toISOString().slice(11, 19)) }, ...statuses.map((s) => ({ label: s.label, stroke: COLORS[s.name], width: 1.5 }))],
         legend: { live: false },
       },
