@@ -377,6 +377,11 @@ export type Template = {
   publication: 'Being edited' | 'Published';
   /** Last publication. */
   publishedAt: string | null;
+  /**
+   * Whether the template is published and its content (event type, channel, subject, bodies)
+   * differs from the published copies: the copies are what is sent until it is published again.
+   */
+  modifiedSincePublication: boolean;
   /** Created. */
   created: string;
   /** Last modified. */

@@ -147,6 +147,9 @@ pub struct TemplateView {
     pub publication: &'static str,
     /// Last publication.
     pub published_at: Option<String>,
+    /// Whether the template is published and its content (event type, channel, subject, bodies)
+    /// differs from the published copies: the copies are what is sent until it is published again.
+    pub modified_since_publication: bool,
     /// Created.
     pub created: String,
     /// Last modified.
@@ -154,8 +157,8 @@ pub struct TemplateView {
 }
 
 impl TemplateView {
-    /// Of a template.
-    pub fn of(t: &Template) -> TemplateView {
+    /// Of a template (`st`: the state holding its published copies).
+    pub fn of(st: &State, t: &Template) -> TemplateView {
         TemplateView {
             name: t.name.clone(),
             label: t.label.clone(),
@@ -167,10 +170,27 @@ impl TemplateView {
             seeds: t.seeds.clone(),
             publication: t.publication.label(),
             published_at: iso(t.published_at),
+            modified_since_publication: modified_since_publication(st, t),
             created: format_iso(t.created),
             last_modified: format_iso(t.last_modified),
         }
     }
+}
+
+/// Whether a published template's content differs from its latest published copy.
+fn modified_since_publication(st: &State, t: &Template) -> bool {
+    if t.publication != crate::state::Publication::Published {
+        return false;
+    }
+    let copy = format!("{}_rt", t.name);
+    let latest = st.published.values().filter_map(|m| m.get(&copy)).max_by_key(|c| c.publish_seq);
+    latest.is_some_and(|c| {
+        t.event_type.as_deref() != Some(c.event_type.as_str())
+            || t.channel != c.channel
+            || t.subject != c.subject
+            || t.html != c.html
+            || t.text != c.text
+    })
 }
 
 /// What `publish` and `unpublish` return: the publication log.

@@ -317,7 +317,7 @@ pub fn create_template(txn: &mut Txn<'_>, t: TemplateInput) -> Result<OpResult> 
         created: now,
         last_modified: now,
     };
-    let view = TemplateView::of(&tpl);
+    let view = TemplateView::of(txn.st(), &tpl);
     txn.put_template(tpl);
     Ok(OpResult::Template(Box::new(view)))
 }
@@ -357,7 +357,7 @@ pub fn update_template(txn: &mut Txn<'_>, name: &str, p: TemplatePatch) -> Resul
     }
     check_content(txn.st(), &tpl.subject, &tpl.html, &tpl.text)?;
     tpl.last_modified = txn.now();
-    let view = TemplateView::of(&tpl);
+    let view = TemplateView::of(txn.st(), &tpl);
     txn.put_template(tpl);
     Ok(OpResult::Template(Box::new(view)))
 }

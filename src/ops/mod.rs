@@ -697,11 +697,11 @@ pub(crate) fn query(st: &crate::state::State, q: Query) -> Result<QueryResult> {
         Query::Now => QueryResult::Now(st.clock),
         Query::Accounts => QueryResult::Accounts(st.accounts.values().map(|a| AccountView::of(st, a)).collect()),
         Query::EventTypes => QueryResult::EventTypes(st.event_types.values().cloned().collect()),
-        Query::Templates => QueryResult::Templates(st.templates.values().map(TemplateView::of).collect()),
+        Query::Templates => QueryResult::Templates(st.templates.values().map(|t| TemplateView::of(st, t)).collect()),
         Query::Template { name } => {
             #[cfg(feature = "fault-injection")]
             crate::faults::check(&name);
-            QueryResult::Template(Box::new(TemplateView::of(catalogue::get_template(st, &name)?)))
+            QueryResult::Template(Box::new(TemplateView::of(st, catalogue::get_template(st, &name)?)))
         }
         Query::PersonalizationBlocks => QueryResult::Blocks(blocks::block_views(st)),
         Query::Options => QueryResult::Options(blocks::option_views(st)),

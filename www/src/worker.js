@@ -33,6 +33,14 @@ function mc() {
 
 const dbName = (id) => `message-center-sandbox-${id}`;
 
+/**
+ * The configuration of a new sandbox (its storage empty: just created, or reset): as Campaign and
+ * the service, an event of a type not in the eventType enumeration is accepted at push, and
+ * routing then marks it "Event not taken into account". A sandbox that has records (opened
+ * before, imported) keeps its stored configuration.
+ */
+const NEW_SANDBOX_CONFIG = { rejectUnknownEventType: false };
+
 async function close() {
   pause();
   if (current) {
@@ -63,7 +71,8 @@ async function openSandbox(id, options = {}) {
   const storage = await openLocked(id);
   let m;
   try {
-    m = await MessageCenter.open({ storage, ...options });
+    const fresh = (await storage.range({ gte: '', lt: '\uffff', limit: 1 })).length === 0;
+    m = await MessageCenter.open({ storage, ...(fresh ? { config: NEW_SANDBOX_CONFIG } : {}), ...options });
   } catch (e) {
     await storage.close();
     throw e;

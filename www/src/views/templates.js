@@ -42,11 +42,17 @@ function TemplateList() {
         ['Internal name', (t) => html`<code>${t.name}</code>`],
         ['Event type', (t) => t.eventType ?? '(None specified)'],
         ['Channel', (t) => CHANNELS.find(([c]) => c === t.channel)?.[1] ?? t.channel],
-        ['Publication status', (t) => t.publication],
+        ['Publication status', publicationStatus],
         ['Last publication', (t) => when(t.publishedAt) || '—'],
         ['Last modified', (t) => when(t.lastModified)],
       ]} />`}</${Loaded}>`;
 }
+
+/**
+ * The publication status as Campaign shows it: a published template saved since with other content
+ * is still sent as published (its copies on the execution instances) until it is published again.
+ */
+const publicationStatus = (t) => (t.publication === 'Published' && t.modifiedSincePublication ? 'Published — modified since publication' : t.publication);
 
 const emptyTemplate = { name: '', label: '', eventType: '', channel: 'email', subject: '', html: '', text: '', seeds: [] };
 const seedForm = (s) => ({ name: s.name ?? '', label: s.label ?? '', email: s.email ?? '', mobilePhone: s.mobilePhone ?? '', ctx: s.ctx ?? '<ctx/>' });
@@ -161,7 +167,7 @@ function TemplateEditor({ name }) {
     const r = await fn(name);
     setLog(r);
     const t = await mc.getTemplate(name);
-    setF({ ...f, publication: t.publication, publishedAt: t.publishedAt });
+    setF({ ...f, publication: t.publication, publishedAt: t.publishedAt, modifiedSincePublication: t.modifiedSincePublication });
   };
   const codeField = (k, label, rows) => html`<div class="field grow">
     <${Field} label=${label} error=${fieldError(k)}>${(id, d) => html`<textarea id=${id} rows=${rows} aria-describedby=${d} aria-invalid=${fieldError(k) ? 'true' : undefined} value=${f[k]} onInput=${set(k)} spellcheck="false"></textarea>`}</${Field}>
@@ -174,7 +180,8 @@ function TemplateEditor({ name }) {
         <${Action} kind="danger" run=${async () => { await mc.deleteTemplate(name); go({ instance: 'control', page: 'templates' }); }}>Delete</${Action}>`}>
       ${creating ? 'New transactional message template' : f.label}
     </${Title}>
-    ${!creating && html`<p class="muted">Publication status: <strong>${f.publication}</strong>${f.publishedAt ? ` (last published ${when(f.publishedAt)})` : ''}</p>`}
+    ${!creating && html`<p class="muted">Publication status: <strong>${publicationStatus(f)}</strong>${f.publishedAt ? ` (last published ${when(f.publishedAt)})` : ''}</p>`}
+    ${!creating && f.publication === 'Published' && f.modifiedSincePublication && html`<p class="republish" role="note" aria-label="Republication">The published version is the one sent: publish again to send these changes.</p>`}
     ${log && html`<section class="card" aria-label="Publication log"><h2>Publication log</h2><ul>${log.log.map((l) => html`<li>${l}</li>`)}</ul></section>`}
     <form class="card" onSubmit=${save} aria-label="Template">
       <div class="row">
