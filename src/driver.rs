@@ -23,6 +23,8 @@ pub struct MemDriver {
     pub transactions: u64,
     /// Records written (puts and deletes).
     pub records_written: u64,
+    /// Bytes written: the keys and values of puts, the keys of deletes.
+    pub bytes_written: u64,
 }
 
 fn request(v: &Value) -> Result<Request> {
@@ -133,6 +135,7 @@ impl MemDriver {
         }
         self.records_written += done.writes.len() as u64;
         for (k, v) in done.writes.into_ops() {
+            self.bytes_written += (k.len() + v.as_ref().map_or(0, String::len)) as u64;
             match v {
                 Some(v) => {
                     self.store.insert(k, v);

@@ -65,6 +65,7 @@ class Window {
  * @param {() => number} [now] milliseconds (the tests' clock)
  */
 export function createLogonBudget(limits, now = () => performance.now()) {
+  if (typeof now !== 'function') throw mcError('INVALID_ARGUMENT', 'wallClock must be a function returning milliseconds');
   const { perPeer, total, windowMs } = checkLimits(limits);
   /** @type {Map<string, { failed: Window, pending: number }>} the clients that failed lately */
   const peers = new Map();

@@ -84,6 +84,11 @@ export interface ServiceOptions {
    * windowMs: 10000 }`; a part given takes the defaults for the rest.
    */
   maxFailedLogons?: { perPeer?: number; total?: number; windowMs?: number };
+  /**
+   * The wall clock (ms) the service's own budgets read (the window of `maxFailedLogons`), default
+   * `performance.now`: a test gives its own and moves it instead of waiting.
+   */
+  wallClock?: () => number;
   /** Receives one structured entry per request and per failure. */
   log?: (entry: Record<string, unknown>) => void;
 }

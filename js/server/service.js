@@ -103,7 +103,7 @@ export async function startService(options = {}) {
   proxyPredicate(o.trustedProxy);
   if (options.maxFailedLogons !== undefined && (options.maxFailedLogons === null || typeof options.maxFailedLogons !== 'object' || Array.isArray(options.maxFailedLogons))) throw mcError('INVALID_ARGUMENT', 'maxFailedLogons must be an object: { perPeer, total, windowMs }');
   // A partial budget takes the defaults for the rest.
-  const logons = createLogonBudget({ ...DEFAULTS.maxFailedLogons, ...o.maxFailedLogons });
+  const logons = createLogonBudget({ ...DEFAULTS.maxFailedLogons, ...o.maxFailedLogons }, o.wallClock);
   const virtual = o.clock === 'virtual';
   const log = o.log ?? (() => {});
   const centers = await createCenters(o, { instances: o.topology?.instances ?? o.instances, defaultInstances: DEFAULTS.instances, log });
