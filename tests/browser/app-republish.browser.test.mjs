@@ -38,7 +38,10 @@ test('saving a published template with new content asks for a new publication', 
   assert.equal(await publish.isEnabled(), true);
   // The list says it too.
   await shot(page, 'republish-01-modified');
+  // The window's title says where the page is (it was "Message Center simulator" everywhere).
+  assert.equal(await page.title(), 'Order confirmation · Control instance — Message Center simulator');
   await explore(page, 'control', 'Transactional message templates');
+  await until(() => page.title(), 'Transactional message templates · Control instance — Message Center simulator');
   const row = page.getByRole('row').filter({ hasText: 'orderConfirmationEmail' });
   await row.getByText('Published — modified since publication').waitFor();
   await row.getByRole('link', { name: 'Order confirmation' }).click();

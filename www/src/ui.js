@@ -91,8 +91,23 @@ export function Field({ label, children, hint, error }) {
   </div>`;
 }
 
-/** A page's title bar, with its path in the explorer. */
+/** The text of a title's children (strings and numbers; markup inside is skipped). */
+function textOf(children) {
+  if (typeof children === 'string' || typeof children === 'number') return String(children);
+  if (Array.isArray(children)) return children.map(textOf).join('');
+  return '';
+}
+
+/**
+ * A page's title bar, with its path in the explorer. The window's title follows it ("Real time
+ * events · mcExec1 — Message Center simulator"), so tabs and history say where each page is.
+ */
 export function Title({ path = [], children, actions }) {
+  const text = textOf(children).trim();
+  const where = path[0] ? ` · ${path[0]}` : '';
+  useEffect(() => {
+    document.title = text ? `${text}${where} — Message Center simulator` : 'Message Center simulator';
+  }, [text, where]);
   return html`<header class="page-title">
     <div>
       ${path.length > 0 && html`<p class="crumbs">${path.join(' › ')}</p>`}
