@@ -735,6 +735,12 @@ export type ListFilter = {
    * counted from there.
    */
   offset?: number | null;
+  /**
+   * The list as it stood at this moment: the events created by then, each with its status
+   * then (from its status history), the status filters applied to it. Events purged since
+   * are not in it (the control's history keeps them longer). `total` is then unknown.
+   */
+  asOf?: TimeArg | null;
 };
 
 /** A page of the status list, newest first. */
@@ -872,12 +878,96 @@ export type RunLog = {
   counts: Partial<Record<RunCount, number>>;
   /** Errors met. */
   errors: Array<string>;
+  /** Events routed, by execution delivery, for a processing workflow. */
+  routedTo: Record<string, number>;
 };
 
 /** A workflow's journal, newest run first. */
 export type Journal = {
   /** The runs. */
   runs: Array<RunLog>;
+};
+
+/** The feed. */
+export type Activity = {
+  /** The runs, newest first. */
+  lines: Array<ActivityLine>;
+  /** How far this answer goes: pass it as `since` to have only what runs after. */
+  mark: string;
+  /** The next workflow step due, if any. */
+  next: DueStep | null;
+};
+
+/** One run of a workflow, told. */
+export type ActivityLine = {
+  /** When it ended (when it started, while in progress), ISO 8601. */
+  at: string;
+  /** `control` or the account name. */
+  instance: string;
+  /** Workflow internal name. */
+  workflow: string;
+  /** Run number. */
+  run: number;
+  /** What it did, in the product's words. */
+  text: string;
+  /** Whether the run is still in progress (it goes on at the next step). */
+  ongoing: boolean;
+  /** Errors it met. */
+  errors: number;
+  /** What it touched. */
+  links: Array<ActivityLink>;
+};
+
+/** Something a run touched, for the console to link to. */
+export type ActivityLink = {
+  /** What the link says. */
+  label: string;
+  /** What it leads to. */
+  kind: LinkKind;
+  /** `control` or the account name. */
+  instance: string;
+  /** The workflow's or the published copy's internal name; the status of a status list (none: all). */
+  name: string | null;
+};
+
+/** Where a link leads. */
+export type LinkKind = "workflow" | "published" | "deliveries" | "events";
+
+/** What `statusOverTime` takes. */
+export type OverTimeRequest = {
+  /**
+   * The status list's filter: its instance, queue, type, channel, address and query (status
+   * terms aside); its `from` and `to` (creation dates) bound the period too.
+   */
+  filter: ListFilter;
+  /** Start of the period (default: the filter's `from`, else the oldest event's creation). */
+  start?: TimeArg | null;
+  /** End of the period (default: the filter's `to`, else the clock). */
+  end?: TimeArg | null;
+  /** Points, evenly spread from the start to the end (both included): 1 to 1,000, default 120. */
+  points?: number | null;
+};
+
+/** Counts per status at points of a period. */
+export type OverTime = {
+  /** The period's start, ISO 8601 (null: no event, no start given). */
+  start: string | null;
+  /** The period's end, ISO 8601. */
+  end: string;
+  /** The points, oldest first. */
+  points: Array<OverTimePoint>;
+  /** Events of the filter, whenever created. */
+  events: number;
+};
+
+/** The counts at one moment. */
+export type OverTimePoint = {
+  /** When, ISO 8601. */
+  at: string;
+  /** When, ms since the epoch. */
+  ms: number;
+  /** Events by the status they had then (created by then). */
+  byStatus: StatusCounts;
 };
 
 /** What `runWorkflow` did: the run, counted over all its steps. */
@@ -916,6 +1006,11 @@ export type DueStep = {
   instance: string;
   /** Workflow internal name. */
   name: string;
+  /**
+   * The step in words: "updateEventsStatus on mcExec1 at 08:01:00: gives each event the status
+   * of its message".
+   */
+  text: string;
 };
 
 /** A value of an enumeration the console shows: the name programs use, the label people read. */

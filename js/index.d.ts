@@ -32,6 +32,8 @@ import type {
   EventView,
   InstanceKeys,
   Journal,
+  Activity,
+  OverTime,
   ListFilter,
   ListPage,
   McPing,
@@ -519,6 +521,12 @@ export declare class MessageCenter {
   runWorkflow(instance: InstanceName, workflow: WorkflowName): Promise<RunResult>;
   /** A workflow's journal, newest run first (default 20 runs, at most 500). */
   journal(instance: InstanceName, workflow: WorkflowName, options?: { limit?: number }): Promise<Journal>;
+  /**
+   * What the workflows did across the instances, newest first (default 50 lines, at most 500; 0:
+   * only the mark and the next step): a line per run in the product's words, with links to what it
+   * touched. `since`: the `mark` of an earlier answer, for only what ran after it.
+   */
+  activity(options?: { limit?: number; since?: string }): Promise<Activity>;
 
   // reading
 
@@ -527,7 +535,15 @@ export declare class MessageCenter {
   /** Counts per status, from counters. */
   countEvents(filter: CountFilter): Counts;
   /** One event's whole story (an id as a decimal string, or a bigint). */
-  getEvent(id: string | bigint): Promise<EventStory>;
+  /** One event's story; `asOf`: as it stood at that moment (its status, history and delivery log then). */
+  getEvent(id: string | bigint, options?: { asOf?: TimeArg }): Promise<EventStory>;
+  /**
+   * Counts per status at points of a period, from the events' status histories (the chart over a
+   * period, the counts as they stood at a moment): the list's filter, status terms aside; `start`
+   * (default: the filter's from, else the oldest event), `end` (default: its to, else the clock),
+   * `points` (1–1,000, default 120).
+   */
+  statusOverTime(filter: ListFilter, options?: { start?: TimeArg; end?: TimeArg; points?: number }): Promise<OverTime>;
   /** mcPing of an execution instance, or (no argument) of every execution instance together. */
   mcPing(instance?: string): McPing;
   /** The text of `ping.jsp`: `OK`, the clock in Campaign's format, a newline. */

@@ -841,6 +841,16 @@ export function bindMessageCenter(loadEngine) {
       return this.#run({ op: 'journal', instance: name('instance', instance), name: name('workflow', workflow), limit: limit ?? null });
     }
 
+    /**
+     * What the workflows did across the instances, newest first: a line per run in the product's
+     * words, with links to what it touched, the next step due, and a `mark`; `{ since: mark }`
+     * answers only what ran after it.
+     */
+    async activity({ limit, since } = {}) {
+      if (since !== undefined && since !== null && typeof since !== 'string') throw mcError('INVALID_ARGUMENT', 'since must be a mark (a string) from an earlier answer');
+      return this.#run({ op: 'activity', limit: limit ?? null, since: since ?? null });
+    }
+
     // ---- reading ----
 
     /**
@@ -849,8 +859,20 @@ export function bindMessageCenter(loadEngine) {
      */
     async listEvents(filter) {
       const f = { ...object('filter', filter) };
-      for (const k of ['from', 'to']) if (f[k] !== undefined && f[k] !== null) f[k] = time(k, f[k]);
+      for (const k of ['from', 'to', 'asOf']) if (f[k] !== undefined && f[k] !== null) f[k] = time(k, f[k]);
       return this.#run({ op: 'listEvents', filter: f });
+    }
+
+    /**
+     * Counts per status at points of a period, from the events' status histories: the list's
+     * filter (status terms aside), `start` (default: the filter's from, else the oldest event),
+     * `end` (default: the filter's to, else the clock), `points` (1–1,000, default 120).
+     */
+    async statusOverTime(filter, { start, end, points } = {}) {
+      const f = { ...object('filter', filter) };
+      for (const k of ['from', 'to']) if (f[k] !== undefined && f[k] !== null) f[k] = time(k, f[k]);
+      const opt = (k, v) => (v === undefined || v === null ? null : time(k, v));
+      return this.#run({ op: 'statusOverTime', filter: f, start: opt('start', start), end: opt('end', end), points: points ?? null });
     }
 
     /** Counts per status, from counters (never a scan). */
@@ -859,10 +881,10 @@ export function bindMessageCenter(loadEngine) {
     }
 
     /** One event's whole story: statuses with time and run, template, delivery log, rendered message. */
-    async getEvent(id) {
+    async getEvent(id, { asOf } = {}) {
       if (typeof id === 'bigint') id = id.toString();
       if (typeof id !== 'string') return Promise.reject(mcError('INVALID_EVENT_ID', 'event ids are decimal strings (64-bit: never a Number)'));
-      return this.#run({ op: 'getEvent', id });
+      return this.#run({ op: 'getEvent', id, asOf: asOf === undefined || asOf === null ? null : time('asOf', asOf) });
     }
 
     /** Health in the mcPing form: of one execution instance, or (no argument) of all of them together. */

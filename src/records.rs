@@ -212,6 +212,56 @@ impl EventState {
         }
         self.history.push(StatusChange { status, at: now, by: by.to_string(), note });
     }
+
+    /// The status change in effect at `t` (None: the event did not exist yet).
+    pub fn change_at(&self, t: i64) -> Option<&StatusChange> {
+        if self.created > t {
+            return None;
+        }
+        self.history.iter().rev().find(|c| c.at <= t)
+    }
+
+    /// The event as it stood at `t`, from its status history and its delivery log's lines: what
+    /// happened after `t` is left out (None: it did not exist yet). The console's time slider
+    /// shows it.
+    pub fn as_of(&self, t: i64) -> Option<EventState> {
+        let now = self.change_at(t)?.clone();
+        let history: Vec<StatusChange> = self.history.iter().filter(|c| c.at <= t).cloned().collect();
+        let routed = history.iter().any(|c| c.status == EventStatus::PendingDelivery);
+        let errors = history.iter().skip(1).filter(|c| c.status == EventStatus::Pending).count() as u32;
+        let log = self.log.as_ref().filter(|_| routed).map(|l| {
+            let lines: Vec<LogLine> = l.log.iter().filter(|x| x.at <= t).cloned().collect();
+            let last = lines.last();
+            let failed =
+                last.is_some_and(|x| matches!(x.status, BroadLogStatus::Failed | BroadLogStatus::Ignored | BroadLogStatus::Cancelled));
+            DeliveryLog {
+                status: last.map_or(BroadLogStatus::Pending, |x| x.status),
+                tries: last.map_or(0, |x| x.tries),
+                next_action: last.and_then(|x| x.next),
+                sent_at: l.sent_at.filter(|s| *s <= t),
+                bounce_at: None,
+                failure_type: l.failure_type.filter(|_| failed),
+                failure_reason: l.failure_reason.clone().filter(|_| failed),
+                last_modified: last.map_or(l.created, |x| x.at),
+                log: lines,
+                ..l.clone()
+            }
+        });
+        Some(EventState {
+            status: now.status,
+            processing: self.processing.filter(|p| *p <= t),
+            processed: history.iter().find(|c| c.status.is_final()).map(|c| c.at),
+            last_modified: now.at,
+            errors: errors.min(self.errors),
+            last_error: self.last_error.clone().filter(|_| errors > 0),
+            template: self.template.clone().filter(|_| routed),
+            delivery: self.delivery.clone().filter(|_| routed),
+            history,
+            log,
+            archived: self.archived.filter(|a| *a <= t),
+            ..self.clone()
+        })
+    }
 }
 
 /// What one line of a delivery log's story says.

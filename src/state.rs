@@ -358,6 +358,9 @@ pub struct RunLog {
     /// Errors met.
     #[serde(default)]
     pub errors: Vec<String>,
+    /// Events routed, by execution delivery (`orderConfirmation_rt`), for a processing workflow.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub routed_to: BTreeMap<String, u64>,
 }
 
 /// A technical workflow (or the MTA process).

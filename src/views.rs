@@ -827,6 +827,9 @@ pub struct RunLogView {
     pub counts: RunCounts,
     /// Errors met.
     pub errors: Vec<String>,
+    /// Events routed, by execution delivery, for a processing workflow.
+    #[ts(type = "Record<string, number>")]
+    pub routed_to: std::collections::BTreeMap<String, u64>,
 }
 
 impl RunLogView {
@@ -842,6 +845,7 @@ impl RunLogView {
             steps: r.steps,
             counts: r.counts.clone(),
             errors: r.errors.clone(),
+            routed_to: r.routed_to.clone(),
         }
     }
 }
@@ -908,6 +912,9 @@ pub struct DueStep {
     pub instance: String,
     /// Workflow internal name.
     pub name: String,
+    /// The step in words: "updateEventsStatus on mcExec1 at 08:01:00: gives each event the status
+    /// of its message".
+    pub text: String,
 }
 
 /// A value of an enumeration the console shows: the name programs use, the label people read.
@@ -1181,6 +1188,10 @@ pub enum OpResult {
     Story(Box<EventStory>),
     /// `journal`.
     Journal(Journal),
+    /// `activity`.
+    Activity(Box<crate::ops::activity::Activity>),
+    /// `statusOverTime`.
+    OverTime(Box<crate::ops::over_time::OverTime>),
     /// `waitForStatus` (the event, once it has the status; null while it runs steps).
     Wait(Option<Box<EventView>>),
 }

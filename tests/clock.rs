@@ -38,7 +38,11 @@ fn next_due_and_idle_days() {
     // Nothing to do but the daily cleanups at 04:00 (execution instances before the control).
     assert!(q(&d, json!({"q": "nextDue", "until": ms("2026-03-11T03:59:59Z")})).is_null());
     let n = q(&d, json!({"q": "nextDue", "until": ms("2026-03-12T00:00:00Z")}));
-    assert_eq!(n, json!({"at": ms("2026-03-11T04:00:00Z"), "instance": "exec1", "name": "cleanup"}));
+    assert_eq!(
+        n,
+        json!({"at": ms("2026-03-11T04:00:00Z"), "instance": "exec1", "name": "cleanup",
+            "text": "cleanup on exec1 at 2026-03-11 04:00:00: deletes what is past its retention"})
+    );
     assert_eq!(advance(&mut d, DAY), 2);
     assert_eq!(advance(&mut d, 10 * DAY), 20);
 

@@ -26,6 +26,8 @@ export const CONSOLE_METHODS = Object.freeze({
   deliveries: 'read',
   workflows: 'read',
   journal: 'read',
+  activity: 'read',
+  statusOverTime: 'read',
   listEvents: 'read',
   countEvents: 'read',
   getEvent: 'read',

@@ -362,3 +362,18 @@ pub(crate) fn why(st: &State, s: &EventState, instance: &str, max_errors: u32, f
         EventStatus::Expired => Some(expired(s, facts)),
     }
 }
+
+/// "Why?" of an event as it stood at `t` (the time slider): its status then, since when and by
+/// what (what followed is not told).
+pub(crate) fn as_of(then: &EventState, t: i64) -> String {
+    let last = then.history.last();
+    let since = last.map_or(String::new(), |c| format!(" since {} ({})", format_iso_text(c.at), c.by));
+    let note = last.and_then(|c| c.note.as_deref()).map_or(String::new(), |n| format!(": {n}"));
+    format!("As it stood at {}: {}{since}{note}.", format_iso_text(t), then.status.label())
+}
+
+/// `2026-01-01 08:04:10 UTC`.
+fn format_iso_text(t: i64) -> String {
+    let iso = format_iso(t);
+    format!("{} {} UTC", &iso[..10], &iso[11..19])
+}

@@ -2,6 +2,7 @@
 //! what it asks without storage (`Query`). Each module decides one area; `begin` and `resume`
 //! dispatch.
 
+pub(crate) mod activity;
 pub(crate) mod admin;
 pub(crate) mod blocks;
 pub(crate) mod catalogue;
@@ -10,6 +11,7 @@ pub(crate) mod explain;
 pub(crate) mod generate;
 pub(crate) mod lend;
 pub(crate) mod open;
+pub(crate) mod over_time;
 pub(crate) mod push;
 pub(crate) mod read;
 pub(crate) mod report;
@@ -339,7 +341,24 @@ pub enum Request {
     GetEvent {
         /// Decimal id.
         id: String,
+        /// The event as it stood at this moment: its status, history, delivery log and
+        /// timeline then.
+        #[serde(default)]
+        as_of: Option<TimeInput>,
     },
+    /// What the workflows did across the instances, newest first, a line per run in the
+    /// product's words, with the next step due (`activity.rs`).
+    Activity {
+        /// Most lines (default 50, at most 500; 0: only the mark and the next step).
+        #[serde(default)]
+        limit: Option<u32>,
+        /// The mark of an earlier answer: only what ran since.
+        #[serde(default)]
+        since: Option<String>,
+    },
+    /// Counts per status at points of a period, from the events' status histories (the chart
+    /// over the period shown, the list's counts as they stood at a moment).
+    StatusOverTime(over_time::OverTimeRequest),
     /// The journal of a workflow, newest run first.
     Journal {
         /// `control` or an account name.
@@ -671,8 +690,10 @@ pub(crate) fn begin(txn: &mut Txn<'_>, req: Request) -> Result<Next> {
         Request::ConsumeChanges { put, del } => lend::begin(txn, put, del),
         Request::Denylist { instance, address } => done(admin::denylist(txn, &instance, &address)?),
         Request::ListEvents { filter } => read::list_begin(txn, filter),
-        Request::GetEvent { id } => read::get_begin(&id),
+        Request::GetEvent { id, as_of } => read::get_begin(&id, as_of.as_ref()),
         Request::Journal { instance, name, limit } => read::journal_begin(txn, &instance, &name, limit),
+        Request::Activity { limit, since } => activity::begin(txn.st(), limit, since.as_deref()),
+        Request::StatusOverTime(r) => over_time::begin(txn.st(), r),
         Request::WaitForStatus { id, status, max_ms, deadline } => commands::wait_begin(txn, &id, &status, max_ms, deadline),
     }
 }
@@ -795,10 +816,7 @@ pub(crate) fn query(st: &crate::state::State, q: Query) -> Result<QueryResult> {
             if until < st.clock {
                 return Err(admin::backwards(st.clock, until));
             }
-            QueryResult::NextDue(schedule::next_due(st, until).map(|(at, key)| {
-                let wf = &st.workflows[&key];
-                DueStep { at, instance: wf.instance.clone(), name: wf.name.clone() }
-            }))
+            QueryResult::NextDue(schedule::next_due(st, until).map(|(at, key)| activity::due_step(st, at, &key)))
         }
     })
 }

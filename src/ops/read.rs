@@ -79,6 +79,12 @@ pub struct ListFilter {
     #[serde(default)]
     #[ts(optional, type = "number | null")]
     pub offset: Option<u32>,
+    /// The list as it stood at this moment: the events created by then, each with its status
+    /// then (from its status history), the status filters applied to it. Events purged since
+    /// are not in it (the control's history keeps them longer). `total` is then unknown.
+    #[serde(default)]
+    #[ts(optional, type = "TimeArg | null")]
+    pub as_of: Option<TimeInput>,
 }
 
 /// Filter of `countEvents`.
@@ -127,10 +133,16 @@ pub(crate) enum ReadOp {
     List(Box<ListOp>),
     /// One event.
     Get(u64),
+    /// One event as it stood at a moment (no quarantine entry: its "Why?" tells the moment).
+    GetAsOf(u64, i64),
     /// One event, its pages read, waiting for the quarantine or denylist entry of its address.
     GetQuarantine(u64, Vec<ReadResult>),
     /// Journal.
     Journal,
+    /// The activity feed.
+    Activity(Box<crate::ops::activity::ActivityOp>),
+    /// Counts per status over a period.
+    OverTime(Box<crate::ops::over_time::OverTimeOp>),
     /// A report of the control.
     Report(Box<crate::ops::report::ReportOp>),
     /// A SOAP ExecuteQuery.
@@ -139,16 +151,18 @@ pub(crate) enum ReadOp {
 
 /// The filter of a status list, parsed: the fields and the query's terms, all of which must hold.
 #[derive(Debug, Clone)]
-struct Filter {
+pub(crate) struct Filter {
     queue: Set<Queue>,
-    status: Set<EventStatus>,
+    pub(crate) status: Set<EventStatus>,
     event_type: Set<String>,
     channel: Set<Channel>,
-    from: Option<i64>,
-    to: Option<i64>,
+    pub(crate) from: Option<i64>,
+    pub(crate) to: Option<i64>,
     address: Set<String>,
     /// `id:` terms: the events' 64-bit ids.
     ids: Set<u64>,
+    /// The moment the list stood at (None: now).
+    as_of: Option<i64>,
 }
 
 /// Both sets must accept.
@@ -181,9 +195,14 @@ fn one<T: PartialEq>(v: Option<T>) -> Set<T> {
 }
 
 impl Filter {
+    /// Whether it needs the events' data (an address term).
+    pub(crate) fn has_data_terms(&self) -> bool {
+        !self.address.is_any()
+    }
+
     /// Whether the counters answer it exactly (no date, address or id term).
     fn exact(&self) -> bool {
-        self.from.is_none() && self.to.is_none() && self.address.is_any() && self.ids.is_any()
+        self.from.is_none() && self.to.is_none() && self.address.is_any() && self.ids.is_any() && self.as_of.is_none()
     }
 
     /// The pages of an instance that `id:` terms point to (None: no `id:` term to follow).
@@ -192,9 +211,10 @@ impl Filter {
             .then(|| self.ids.any_of.iter().map(|id| keys::locate(*id)).filter(|l| l.ii == ii).map(|l| l.pg).collect())
     }
 
+    /// Whether the keys of an event match (as of a moment, its status now says nothing).
     fn keys_match(&self, q: Queue, t: &str, c: Channel, st: EventStatus) -> bool {
         self.queue.accepts(&q)
-            && self.status.accepts(&st)
+            && (self.as_of.is_some() || self.status.accepts(&st))
             && (self.event_type.is_any() || self.event_type.accepts(&t.to_string()))
             && self.channel.accepts(&c)
     }
@@ -222,7 +242,7 @@ impl Filter {
     /// How many events of the page match, when its summary says so exactly: no address term,
     /// and the page's events all inside the date range.
     fn page_exact_count(&self, s: &Summary) -> Option<u32> {
-        if !self.address.is_any() || !self.ids.is_any() {
+        if !self.address.is_any() || !self.ids.is_any() || self.as_of.is_some() {
             return None;
         }
         let (lo, hi) = s.created();
@@ -232,13 +252,18 @@ impl Filter {
         Some(s.count_where(|q, t, c, st| self.keys_match(q, t, c, st)))
     }
 
-    fn state_matches(&self, s: &EventState) -> bool {
-        self.keys_match(s.queue, &s.event_type, s.channel, s.status)
+    pub(crate) fn state_matches(&self, s: &EventState) -> bool {
+        let status_then = match self.as_of {
+            None => true,
+            Some(t) => s.change_at(t).is_some_and(|c| self.status.accepts(&c.status)),
+        };
+        status_then
+            && self.keys_match(s.queue, &s.event_type, s.channel, s.status)
             && self.from.is_none_or(|f| s.created >= f)
             && self.to.is_none_or(|t| s.created <= t)
     }
 
-    fn data_matches(&self, d: &EventData) -> bool {
+    pub(crate) fn data_matches(&self, d: &EventData) -> bool {
         let addresses = [d.email.as_deref(), d.mobile_phone.as_deref()];
         let has = |a: &String| addresses.iter().flatten().any(|x| x.eq_ignore_ascii_case(a));
         (self.address.any_of.is_empty() || self.address.any_of.iter().any(has)) && !self.address.none_of.iter().any(has)
@@ -337,12 +362,8 @@ fn fingerprint(parts: &str) -> String {
 }
 
 /// Starts a page of the status list.
-pub(crate) fn list_begin(txn: &mut Txn<'_>, f: ListFilter) -> Result<Next> {
-    let st = txn.st();
-    let limit = f.limit.unwrap_or(50) as usize;
-    if limit == 0 || limit > 500 {
-        return err(ErrorCode::InvalidArgument, "limit must be between 1 and 500");
-    }
+/// The filter of a status list (`statusOverTime` takes it too), checked and parsed.
+pub(crate) fn parse_filter(st: &State, f: &ListFilter) -> Result<Filter> {
     let status = match &f.status {
         None => None,
         Some(s) => Some(
@@ -359,9 +380,11 @@ pub(crate) fn list_begin(txn: &mut Txn<'_>, f: ListFilter) -> Result<Next> {
         }
     }
     let q = search::parse(f.query.as_deref().unwrap_or(""), st.clock)?;
+    let as_of = f.as_of.as_ref().map(|t| t.ms("asOf")).transpose()?;
     let from = [from, q.from].into_iter().flatten().max();
-    let to = [to, q.to].into_iter().flatten().min();
-    let filter = Filter {
+    // As of a moment, only the events created by then.
+    let to = [to, q.to, as_of].into_iter().flatten().min();
+    Ok(Filter {
         queue: both(one(parse_queue(&f.queue)?), q.queue),
         status: both(one(status), q.status),
         event_type: both(one(f.event_type.clone()), q.event_type),
@@ -370,7 +393,17 @@ pub(crate) fn list_begin(txn: &mut Txn<'_>, f: ListFilter) -> Result<Next> {
         to,
         address: both(one(address), q.address),
         ids: q.ids,
-    };
+        as_of,
+    })
+}
+
+pub(crate) fn list_begin(txn: &mut Txn<'_>, f: ListFilter) -> Result<Next> {
+    let st = txn.st();
+    let limit = f.limit.unwrap_or(50) as usize;
+    if limit == 0 || limit > 500 {
+        return err(ErrorCode::InvalidArgument, "limit must be between 1 and 500");
+    }
+    let filter = parse_filter(st, &f)?;
     let (scope, streams): (Scope, Vec<(u8, String, u64)>) = if f.instance == CONTROL {
         (
             Scope::Histo,
@@ -390,8 +423,17 @@ pub(crate) fn list_begin(txn: &mut Txn<'_>, f: ListFilter) -> Result<Next> {
         (Scope::Exec, vec![(ii, f.instance.clone(), st.inst.get(&ii).map_or(0, |m| m.seq))])
     };
     let fp = fingerprint(&format!(
-        "{}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}",
-        f.instance, filter.queue, filter.status, filter.event_type, filter.channel, filter.address, filter.from, filter.to, filter.ids
+        "{}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}",
+        f.instance,
+        filter.queue,
+        filter.status,
+        filter.event_type,
+        filter.channel,
+        filter.address,
+        filter.from,
+        filter.to,
+        filter.ids,
+        filter.as_of
     ));
     let mut skip = u64::from(f.offset.unwrap_or(0));
     let mut bounds: Vec<(u8, u64)> = streams.iter().map(|(ii, _, top)| (*ii, top + 1)).collect();
@@ -634,9 +676,19 @@ fn list_resume(st: &State, mut op: ListOp, r: Vec<ReadResult>) -> Result<Next> {
                         continue;
                     }
                     let id = keys::id_of(s.ii, seq);
-                    let mut view = EventView::of(id, &s.instance, &data, &state);
-                    let facts = Facts { expiration: data.expiration, quarantine: None };
-                    view.why = explain::why(st, &state, &s.instance, st.config.max_processing_errors, &facts);
+                    let view = match op.filter.as_of.and_then(|t| state.as_of(t).map(|then| (t, then))) {
+                        Some((t, then)) => {
+                            let mut view = EventView::of(id, &s.instance, &data, &then);
+                            view.why = Some(explain::as_of(&then, t));
+                            view
+                        }
+                        None => {
+                            let mut view = EventView::of(id, &s.instance, &data, &state);
+                            let facts = Facts { expiration: data.expiration, quarantine: None };
+                            view.why = explain::why(st, &state, &s.instance, st.config.max_processing_errors, &facts);
+                            view
+                        }
+                    };
                     s.buffer.push_back((state.created, id, view));
                 }
                 if s.buffer.is_empty() {
@@ -674,9 +726,13 @@ pub(crate) fn story_reads(id: u64) -> Vec<ReadReq> {
 }
 
 /// Starts reading one event.
-pub(crate) fn get_begin(id: &str) -> Result<Next> {
+pub(crate) fn get_begin(id: &str, as_of: Option<&TimeInput>) -> Result<Next> {
     let id = parse_id(id)?;
-    Ok(Next::Read(OpState::Read(ReadOp::Get(id)), story_reads(id)))
+    let op = match as_of {
+        Some(t) => ReadOp::GetAsOf(id, t.ms("asOf")?),
+        None => ReadOp::Get(id),
+    };
+    Ok(Next::Read(OpState::Read(op), story_reads(id)))
 }
 
 pub(crate) fn one_page(scope: Scope, ii: u8, pg: u64, r: Option<ReadResult>) -> Result<Page> {
@@ -706,11 +762,17 @@ fn quarantine_key_of(id: u64, r: &[ReadResult]) -> Result<Option<String>> {
 
 /// One event's story from the reads of `story_reads`.
 pub(crate) fn story(st: &State, id: u64, r: Vec<ReadResult>) -> Result<EventStory> {
-    story_with(st, id, r, None)
+    story_with(st, id, r, None, None)
 }
 
 /// One event's story, with the quarantine or denylist entry of its address when it was read.
-pub(crate) fn story_with(st: &State, id: u64, r: Vec<ReadResult>, quarantine: Option<&QuarantineEntry>) -> Result<EventStory> {
+pub(crate) fn story_with(
+    st: &State,
+    id: u64,
+    r: Vec<ReadResult>,
+    quarantine: Option<&QuarantineEntry>,
+    as_of: Option<i64>,
+) -> Result<EventStory> {
     let s = keys::locate(id);
     let mut it = r.into_iter();
     let exec = one_page(Scope::Exec, s.ii, s.pg, it.next())?;
@@ -722,10 +784,24 @@ pub(crate) fn story_with(st: &State, id: u64, r: Vec<ReadResult>, quarantine: Op
             _ => Ok(None),
         }
     };
-    let e = side(&exec)?;
-    let h = side(&histo)?;
-    let Some((main_d, main_s)) = e.as_ref().or(h.as_ref()) else {
+    let mut e = side(&exec)?;
+    let mut h = side(&histo)?;
+    if e.is_none() && h.is_none() {
         return err(ErrorCode::UnknownEvent, format!("no event with id {id} on its execution instance or in the control's history"));
+    }
+    if let Some(t) = as_of {
+        // As it stood then: the control's copy only if archived by then.
+        e = e.and_then(|(d, s)| s.as_of(t).map(|s| (d, s)));
+        h = h.and_then(|(d, s)| s.as_of(t).filter(|s| s.archived.is_some()).map(|s| (d, s)));
+        if e.is_none() && h.is_none() {
+            return err(
+                ErrorCode::UnknownEvent,
+                format!("event {id} did not exist yet at {} (or was not archived then)", crate::dates::format_iso(t)),
+            );
+        }
+    }
+    let Some((main_d, main_s)) = e.as_ref().or(h.as_ref()) else {
+        return err(ErrorCode::Internal, "getEvent: no side of the event");
     };
     let log_of = |p: &Page, x: &Option<(EventData, EventState)>| -> Result<Option<BroadLogView>> {
         match x {
@@ -748,10 +824,12 @@ pub(crate) fn story_with(st: &State, id: u64, r: Vec<ReadResult>, quarantine: Op
         })
     });
     let archived_at = h.as_ref().and_then(|(_, st)| st.archived).map(|t| (t, None));
-    let timeline = crate::ops::explain::timeline(main_s, archived_at, st.clock);
+    let timeline = crate::ops::explain::timeline(main_s, archived_at, as_of.unwrap_or(st.clock));
     // Once purged from the execution instance, only a final status is explained (what it waits
     // for is no longer known there).
-    let why = if e.is_some() || main_s.status.is_final() {
+    let why = if let Some(t) = as_of {
+        Some(explain::as_of(main_s, t))
+    } else if e.is_some() || main_s.status.is_final() {
         let facts = Facts { expiration: main_d.expiration, quarantine };
         explain::why(st, main_s, &instance, st.config.max_processing_errors, &facts)
     } else {
@@ -791,6 +869,7 @@ pub(crate) fn resume(txn: &mut Txn<'_>, r: ReadOp, res: Vec<ReadResult>) -> Resu
             Some(key) => Ok(Next::Read(OpState::Read(ReadOp::GetQuarantine(id, res)), vec![ReadReq::Get { keys: vec![key] }])),
             None => Ok(Next::Done(OpResult::Story(Box::new(story(txn.st(), id, res)?)), None)),
         },
+        ReadOp::GetAsOf(id, t) => Ok(Next::Done(OpResult::Story(Box::new(story_with(txn.st(), id, res, None, Some(t))?)), None)),
         ReadOp::GetQuarantine(id, pages) => {
             let entry = match res.into_iter().next() {
                 Some(ReadResult::Values(v)) => v.into_iter().next().flatten(),
@@ -798,8 +877,10 @@ pub(crate) fn resume(txn: &mut Txn<'_>, r: ReadOp, res: Vec<ReadResult>) -> Resu
             };
             let key = keys::quarantine_key(keys::locate(id).ii, "");
             let entry: Option<QuarantineEntry> = entry.map(|v| crate::records::from_json(&key, &v)).transpose()?;
-            Ok(Next::Done(OpResult::Story(Box::new(story_with(txn.st(), id, pages, entry.as_ref())?)), None))
+            Ok(Next::Done(OpResult::Story(Box::new(story_with(txn.st(), id, pages, entry.as_ref(), None)?)), None))
         }
+        ReadOp::Activity(op) => crate::ops::activity::resume(txn.st(), *op, res),
+        ReadOp::OverTime(op) => crate::ops::over_time::resume(*op, res),
         ReadOp::Journal => {
             let mut runs: Vec<RunLogView> = match res.into_iter().next() {
                 Some(ReadResult::Entries(es)) => es

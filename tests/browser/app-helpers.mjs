@@ -1,7 +1,9 @@
 // Helpers of the browser app's tests: open the app in Chromium, go to a page of the explorer,
 // register an execution instance, save a screenshot under tmp/screenshots/ (git-ignored).
 
+import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
+import { AxeBuilder } from '@axe-core/playwright';
 import { join } from 'node:path';
 import { openPage, REPO_ROOT } from './harness.mjs';
 import { buildWww } from '../../scripts/build.mjs';
@@ -89,4 +91,15 @@ export async function publishTemplate(page, { name, type, subject, html, seedCtx
   if (before) await before();
   await page.getByRole('button', { name: 'Publish', exact: true }).click();
   await page.getByRole('region', { name: 'Publication log' }).waitFor();
+}
+
+/** axe on the page as it is: no serious or critical violation. */
+export async function axe(page, name) {
+  const r = await new AxeBuilder({ page }).analyze();
+  const bad = r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  assert.deepEqual(
+    bad.map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`),
+    [],
+    `axe on ${name}`,
+  );
 }

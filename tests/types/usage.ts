@@ -30,6 +30,11 @@ import type {
   EventView,
   FaultyStorage,
   Journal,
+  Activity,
+  ActivityLine,
+  OverTime,
+  OverTimePoint,
+  LinkKind,
   ListFilter,
   ListPage,
   McError,
@@ -152,6 +157,16 @@ async function main(): Promise<void> {
   const last: RunLog = journal.runs[0];
   const routed: number | undefined = last.counts.routed;
   await mc.journal('control', 'cleanup');
+  const feed: Activity = await mc.activity({ limit: 10 });
+  const feedLine: ActivityLine = feed.lines[0];
+  const kind: LinkKind = feedLine.links[0].kind;
+  const since: Activity = await mc.activity({ since: feed.mark });
+  void [kind, since, feed.next?.text];
+  const overTime: OverTime = await mc.statusOverTime({ instance: 'mcExec1', queue: 'rt' }, { start: new Date(0), end: '2026-03-02T09:00:00Z', points: 60 });
+  const point: OverTimePoint = overTime.points[0];
+  const then: EventStory = await mc.getEvent('72057594037927937', { asOf: point.ms });
+  const listThen: ListPage = await mc.listEvents({ instance: 'mcExec1', asOf: new Date(point.ms) });
+  void [then, listThen, point.byStatus.sent];
 
   // events
   const pushed: PushedEvent = await mc.pushEvent({

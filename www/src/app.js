@@ -7,10 +7,18 @@ import { html } from './html.js';
 import { call, enumerations, loading, mc, now, ready, service, workerError } from './engine.js';
 import { route, go } from './router.js';
 import { ErrorText } from './ui.js';
-import { Clock, clockText } from './clock.js';
+import { Clock, ClockReport, clockText } from './clock.js';
 import { Explorer } from './explorer.js';
 import { Sandboxes } from './sandboxes.js';
 import { pageFor } from './pages.js';
+
+/**
+ * Whether the explorer shows. On a wide screen (the `DOCKED` query) it is docked beside the page
+ * and open at first; on a narrower one it opens over the page and closes once a page is chosen.
+ */
+const DOCKED = matchMedia('(min-width: 1200px)');
+export const explorerOpen = signal(DOCKED.matches);
+DOCKED.addEventListener('change', (e) => (explorerOpen.value = e.matches));
 
 /** The open sandbox `{ id, name }`, null while none is, and the error that kept it from opening. */
 export const sandbox = signal(null);
@@ -58,9 +66,20 @@ export function App() {
   const [menu, setMenu] = useState(false);
   const sb = sandbox.value;
   const Page = pageFor(r);
+  // Over the page (not docked), the explorer closes once a page is chosen, and on Esc.
+  const followed = (e) => {
+    if (!DOCKED.matches && e.target.closest('a[role=treeitem]')) explorerOpen.value = false;
+  };
+  const escape = (e) => {
+    if (!DOCKED.matches && e.key === 'Escape') {
+      explorerOpen.value = false;
+      document.querySelector('.explorer-toggle')?.focus();
+    }
+  };
   return html`
     <div class="app">
       <header class="top">
+        <button type="button" class="explorer-toggle" aria-controls="explorer" aria-expanded=${explorerOpen.value} aria-label="Explorer" title=${explorerOpen.value ? 'Hide the explorer' : 'Show the explorer'} onClick=${() => (explorerOpen.value = !explorerOpen.value)}>☰</button>
         <a class="brand" href="#/">Message Center <span>${service ? 'console' : 'simulator'}</span></a>
         ${service
           ? html`<div class="sandbox-bar live" role="status"><span class="muted">Live</span> ${service}${now.value !== null && html` <span class="muted">· ${clockText(now.value)} UTC</span>`}</div>`
@@ -71,6 +90,7 @@ export function App() {
             </div>`}
         ${sb && !service && html`<${Clock} />`}
       </header>
+      ${sb && !service && html`<${ClockReport} />`}
       ${menu && html`<${Sandboxes} current=${sb} onClose=${() => setMenu(false)} onRenamed=${(s) => (sandbox.value = s)} />`}
       ${workerError.value && html`<div class="banner" role="alert"><${ErrorText} error=${workerError.value} /><button type="button" onClick=${() => (workerError.value = null)}>Dismiss</button></div>`}
       ${openError.value && html`<div class="banner" role="alert">
@@ -79,8 +99,9 @@ export function App() {
           : html`<${ErrorText} error=${openError.value} />`}
         <button type="button" onClick=${() => setMenu(true)}>Choose a sandbox</button>
       </div>`}
-      <div class="body">
-        <nav class="explorer" aria-label="Explorer">${sb && html`<${Explorer} key=${sb.id} />`}</nav>
+      <div class=${`body${explorerOpen.value ? '' : ' explorer-closed'}`}>
+        <nav id="explorer" class="explorer" aria-label="Explorer" hidden=${!explorerOpen.value} onClick=${followed} onKeyDown=${escape}>${sb && html`<${Explorer} key=${sb.id} />`}</nav>
+        ${explorerOpen.value && html`<div class="scrim" aria-hidden="true" onClick=${() => (explorerOpen.value = false)}></div>`}
         <main class="page" id="main">${sb ? html`<${Page} key=${`${r.instance}/${r.page}`} />` : !openError.value && html`<${Opening} />`}</main>
       </div>
     </div>`;

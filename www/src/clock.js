@@ -3,9 +3,61 @@
 // duration. The engine runs every workflow step that falls due on the way.
 
 import { useState } from 'preact/hooks';
+import { signal } from '@preact/signals';
 import { html } from './html.js';
 import { call, clock, mc, now } from './engine.js';
-import { ErrorText } from './ui.js';
+import { href } from './router.js';
+import { ErrorText, useQuery } from './ui.js';
+import { ActivityLines } from './views/activity.js';
+
+/** What the last "Next step" or "Advance" did: `{ action, from, to, lines, more, next }`; null: none. */
+export const clockReport = signal(null);
+/** Lines the report shows; the rest are on the Activity page. */
+const REPORT_LINES = 8;
+
+/** A duration of virtual time in words: "10 s", "59 min 50 s", "2 h", "1 day 3 h". */
+export function span(ms) {
+  const parts = [];
+  let rest = Math.round(ms / 1000);
+  for (const [unit, s] of [['day', 86_400], ['h', 3_600], ['min', 60], ['s', 1]]) {
+    const n = Math.floor(rest / s);
+    rest -= n * s;
+    if (n > 0) parts.push(unit === 'day' ? `${n} ${n === 1 ? 'day' : 'days'}` : `${n} ${unit}`);
+  }
+  return parts.slice(0, 2).join(' ') || '0 s';
+}
+
+/** Runs a clock move and reports what ran on the way (the core's activity lines since its mark). */
+async function moveAndReport(action, move) {
+  const from = now.value;
+  const { mark } = await mc.activity({ limit: 0 });
+  const due = action === 'Next step' ? await mc.nextDue() : null;
+  if (action === 'Next step' && !due) throw Object.assign(new Error('no workflow step is due: start a workflow first'), { code: 'NOTHING_DUE' });
+  await move(due);
+  const after = await mc.activity({ since: mark, limit: REPORT_LINES + 1 });
+  const to = await mc.now();
+  clockReport.value = { action, from, to, due, lines: after.lines.slice(0, REPORT_LINES), more: after.lines.length > REPORT_LINES, next: after.next };
+}
+
+/** The report of the last clock move, under the header until closed. */
+export function ClockReport() {
+  const r = clockReport.value;
+  if (!r) return null;
+  const moved = r.to - r.from;
+  const sameDay = clockText(r.from).slice(0, 10) === clockText(r.to).slice(0, 10);
+  const t = (ms) => (sameDay ? clockText(ms).slice(11) : clockText(ms));
+  const head = moved > 0 ? `The clock moved ${span(moved)}, from ${t(r.from)} to ${t(r.to)} UTC` : `The clock stayed at ${t(r.to)} UTC`;
+  const why = r.due ? `: ${r.due.instance === 'control' ? `${r.due.name} on the control` : r.due.name === 'mta' ? `the MTA of ${r.due.instance}` : `${r.due.name} on ${r.due.instance}`} was due then.` : '.';
+  const close = () => (clockReport.value = null);
+  return html`<section class="clock-report" aria-labelledby="clock-report-title">
+    <h2 id="clock-report-title">${r.action}</h2>
+    <p>${head}${why} ${r.lines.length === 0 ? 'No workflow step had anything to do on the way.' : ''}</p>
+    ${r.lines.length > 0 && html`<${ActivityLines} lines=${r.lines} today=${new Date(r.to).toISOString()} onFollow=${close} />`}
+    ${r.more && html`<p><a href=${href({ instance: '', page: 'activity' })} onClick=${close}>More steps ran: see Activity</a></p>`}
+    <p class="muted">${r.next ? `Next step: ${r.next.text}.` : 'No workflow step is due now.'}</p>
+    <button type="button" onClick=${close}>Close the report</button>
+  </section>`;
+}
 
 const SPEEDS = [1, 10, 60, 600, 3600];
 const STEPS = [
@@ -24,6 +76,7 @@ export function clockText(ms) {
 export function Clock() {
   const [error, setError] = useState(null);
   const [by, setBy] = useState(STEPS[0][1]);
+  const [more, setMore] = useState(false);
   const c = clock.value;
   const run = (fn) => async () => {
     setError(null);
@@ -33,28 +86,33 @@ export function Clock() {
       setError(e);
     }
   };
-  const next = run(async () => {
-    const due = await mc.nextDue();
-    if (!due) throw Object.assign(new Error('no workflow step is due: start a workflow first'), { code: 'NOTHING_DUE' });
-    await mc.advanceTo(due.at);
-  });
+  const next = run(() => moveAndReport('Next step', (due) => mc.advanceTo(due.at)));
+  const due = useQuery(() => mc.nextDue());
+  const nextText = due.data ? `Advance to the next workflow step due: ${due.data.text}` : 'No workflow step is due: start a workflow first';
+  const text = clockText(now.value);
+  // On a narrow screen, the date, the labels and the speed and advance controls fold away (the
+  // last behind "More clock controls"), so that the header stays one line.
   return html`<div class="clock" role="group" aria-label="Virtual clock">
-    <output class="time" aria-live="off" title="Virtual time (UTC)"><span class="muted">Virtual time</span> ${clockText(now.value)} UTC</output>
+    <output class="time" aria-live="off" title=${`Virtual time: ${text} UTC`}><span class="muted label">Virtual time</span> <span class="date">${text.slice(0, 10)}</span> ${text.slice(11)}<span class="utc"> UTC</span></output>
     <button type="button" class="primary" onClick=${run(() => (c.running ? call('pause') : call('play', { speed: c.speed })))} aria-pressed=${c.running}>
-      ${c.running ? '❚❚ Pause' : '▶ Play'}
+      ${c.running ? html`❚❚<span class="word"> Pause</span>` : html`▶<span class="word"> Play</span>`}
     </button>
-    <label class="inline">Speed
-      <select value=${c.speed} onChange=${(e) => call('speed', { speed: Number(e.currentTarget.value) }).catch(setError)}>
-        ${SPEEDS.map((s) => html`<option value=${s}>×${s}</option>`)}
-      </select>
-    </label>
-    <button type="button" onClick=${next} title="Advance to the next workflow step that is due">Next step</button>
-    <label class="inline">Advance by
-      <select value=${by} onChange=${(e) => setBy(Number(e.currentTarget.value))}>
-        ${STEPS.map(([l, ms]) => html`<option value=${ms}>${l}</option>`)}
-      </select>
-    </label>
-    <button type="button" onClick=${run(() => mc.advance(by))}>Advance</button>
+    <button type="button" onClick=${next} title=${nextText} aria-label="Next step" aria-describedby="next-step-text"><span class="icon" aria-hidden="true">Next</span><span class="word">Next step</span></button>
+    <span id="next-step-text" class="sr-only">${nextText}</span>
+    <button type="button" class="more-toggle" aria-expanded=${more} aria-controls="clock-more" aria-label="More clock controls" title="Speed and advance" onClick=${() => setMore(!more)}>⋯</button>
+    <div id="clock-more" class=${`clock-more${more ? ' open' : ''}`}>
+      <label class="inline"><span class="word">Speed</span>
+        <select value=${c.speed} onChange=${(e) => call('speed', { speed: Number(e.currentTarget.value) }).catch(setError)}>
+          ${SPEEDS.map((s) => html`<option value=${s}>×${s}</option>`)}
+        </select>
+      </label>
+      <label class="inline"><span class="word">Advance by</span>
+        <select value=${by} onChange=${(e) => setBy(Number(e.currentTarget.value))}>
+          ${STEPS.map(([l, ms]) => html`<option value=${ms}>${l}</option>`)}
+        </select>
+      </label>
+      <button type="button" onClick=${run(() => moveAndReport(`Advance by ${STEPS.find(([, ms]) => ms === by)?.[0] ?? span(by)}`, () => mc.advance(by)))}>Advance</button>
+    </div>
     <${ErrorText} error=${error} />
   </div>`;
 }

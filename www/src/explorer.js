@@ -21,6 +21,7 @@ function tree(accounts, workflows) {
   };
   return [
     { label: 'Topology', to: { instance: '', page: 'topology' } },
+    { label: 'Activity', to: { instance: '', page: 'activity' } },
     { label: 'Push events', to: { instance: '', page: 'push' } },
     {
       label: 'Control instance',

@@ -2,6 +2,7 @@
 
 import { html } from './html.js';
 import { Topology } from './views/topology.js';
+import { ActivityPage } from './views/activity.js';
 import { PushPage } from './views/push.js';
 import { Accounts, EventTypes } from './views/admin.js';
 import { Workflows } from './views/workflows.js';
@@ -16,6 +17,7 @@ function NotFound() {
 
 const PAGES = {
   topology: Topology,
+  activity: ActivityPage,
   push: PushPage,
   accounts: Accounts,
   eventTypes: EventTypes,

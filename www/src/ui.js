@@ -7,21 +7,38 @@ import { version } from './engine.js';
 
 /**
  * Reads from the engine, again whenever it changed (`version`) or `deps` change. Keeps the last
- * data while a new read is in flight, so that live views do not flicker.
+ * data while a new read is in flight, so that live views do not flicker. `single`: at most one
+ * read in flight; changes meanwhile make one more read when it ends (a scan that must not pile
+ * up while the clock plays).
  */
-export function useQuery(fn, deps = []) {
+export function useQuery(fn, deps = [], { single = false } = {}) {
   const [state, setState] = useState({ data: undefined, error: null, loading: true });
   const v = version.value;
   const seq = useRef(0);
+  const flight = useRef({ busy: false, again: false });
+  const latest = useRef(fn);
+  latest.current = fn;
   useEffect(() => {
-    const mine = ++seq.current;
-    setState((s) => ({ ...s, loading: true }));
-    Promise.resolve()
-      .then(fn)
-      .then(
-        (data) => mine === seq.current && setState({ data, error: null, loading: false }),
-        (error) => mine === seq.current && setState((s) => ({ data: s.data, error, loading: false })),
-      );
+    const run = () => {
+      const mine = ++seq.current;
+      flight.current.busy = true;
+      setState((s) => ({ ...s, loading: true }));
+      Promise.resolve()
+        .then(() => latest.current())
+        .then(
+          (data) => mine === seq.current && setState({ data, error: null, loading: false }),
+          (error) => mine === seq.current && setState((s) => ({ data: s.data, error, loading: false })),
+        )
+        .finally(() => {
+          flight.current.busy = false;
+          if (single && flight.current.again) {
+            flight.current.again = false;
+            run();
+          }
+        });
+    };
+    if (single && flight.current.busy) flight.current.again = true;
+    else run();
   }, [v, ...deps]);
   return state;
 }
@@ -118,13 +135,14 @@ export function Title({ path = [], children, actions }) {
 }
 
 /** A simple table: `columns` are `[label, (row) => cell]`. */
-export function Table({ columns, rows, empty = 'Nothing yet.', caption, rowKey = (_, i) => i }) {
+export function Table({ columns, rows, empty = 'Nothing yet.', caption, rowKey = (_, i) => i, oneLine = false }) {
   if (!rows || rows.length === 0) return html`<p class="empty">${empty}</p>`;
-  return html`<table class="grid">
+  // A table wider than the page scrolls on its own, so that the page never does.
+  return html`<div class="table-scroll"><table class=${`grid${oneLine ? ' one-line' : ''}`}>
     ${caption && html`<caption>${caption}</caption>`}
     <thead><tr>${columns.map(([label]) => html`<th scope="col">${label}</th>`)}</tr></thead>
     <tbody>${rows.map((r, i) => html`<tr key=${rowKey(r, i)}>${columns.map(([, cell]) => html`<td>${cell(r)}</td>`)}</tr>`)}</tbody>
-  </table>`;
+  </table></div>`;
 }
 
 /** Loading and error states of a query, then `children(data)`. */

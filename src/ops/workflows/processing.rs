@@ -137,6 +137,7 @@ fn route(
     let cfg = txn.config().clone();
     let seed = txn.seed();
     let mut counts = RunCounts::new();
+    let mut routed_to: BTreeMap<String, u64> = BTreeMap::new();
     let mut errors: Vec<String> = Vec::new();
     let mut retries: BTreeMap<i64, Vec<u64>> = BTreeMap::new();
     let mut waves: BTreeMap<i64, Vec<u64>> = BTreeMap::new();
@@ -251,6 +252,7 @@ fn route(
                 let reason = failure.delivery_text();
                 errors.push(format!("event {id}: {reason}"));
                 st.log = Some(prepared(Err(reason), address, data.wished_channel, data.expiration, now, &by));
+                *routed_to.entry(copy_name.clone()).or_insert(0) += 1;
                 st.template = Some(copy_name);
                 st.delivery = Some(delivery);
                 st.change_status(EventStatus::PendingDelivery, now, &by, None);
@@ -269,6 +271,7 @@ fn route(
         let first = now.saturating_add(delay).min(keys::MAX_TIME);
         waves.entry(mta_tick(first)).or_default().push(q.seq);
         st.log = Some(prepared(Ok(first), address, data.wished_channel, data.expiration, now, &by));
+        *routed_to.entry(copy_name.clone()).or_insert(0) += 1;
         st.template = Some(copy_name);
         st.delivery = Some(delivery);
         st.change_status(EventStatus::PendingDelivery, now, &by, None);
@@ -309,6 +312,13 @@ fn route(
     }
     if let Some(t) = mta_hint {
         m.mta_next = Some(m.mta_next.map_or(t, |h| h.min(t)));
+    }
+    if !routed_to.is_empty() {
+        if let Some(run) = txn.workflow_mut(&ctx.key).and_then(|w| w.current.as_mut()) {
+            for (d, n) in routed_to {
+                *run.routed_to.entry(d).or_insert(0) += n;
+            }
+        }
     }
     wf::finish(txn, &ctx, more, counts, errors)
 }

@@ -103,8 +103,8 @@ const TABS = [
   ['message', 'Message'],
 ];
 
-export function EventDetail({ id, labels, onClose }) {
-  const q = useQuery(() => mc.getEvent(id), [id]);
+export function EventDetail({ id, labels, onClose, asOf }) {
+  const q = useQuery(() => mc.getEvent(id, { asOf }), [id, asOf]);
   const [tab, setTab] = useState('general');
   const heading = useRef(null);
   useEffect(() => heading.current?.focus(), []);
@@ -125,7 +125,7 @@ export function EventDetail({ id, labels, onClose }) {
   };
   return html`<section class="card detail" aria-labelledby="event-title">
     <header class="page-title">
-      <h2 id="event-title" tabindex="-1" ref=${heading}>Event <code>${id}</code></h2>
+      <h2 id="event-title" tabindex="-1" ref=${heading}>Event <code>${id}</code>${asOf !== undefined && html` <small class="muted">as it stood at ${new Date(asOf).toISOString().replace('T', ' ').slice(0, 19)} UTC</small>`}</h2>
       <div class="page-actions">
         ${q.data && html`<a class="button" href=${href({ instance: '', page: 'push', params: { tab: 'form', from: id } })}>Push again</a>`}
         <button type="button" onClick=${onClose} title="Back to the list (Esc)">Close</button>

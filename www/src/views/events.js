@@ -24,7 +24,33 @@ function filterOf(r) {
   const f = { instance: r.instance };
   for (const k of ['queue', 'status', 'type', 'channel', 'from', 'to', 'address']) if (p[k]) f[k] = p[k];
   if (p.q) f.query = p.q;
+  if (p.asOf && /^\d+$/.test(p.asOf)) f.asOf = Number(p.asOf);
   return f;
+}
+
+/** The filter of the chart and of the counts as of a moment: the list's, its status and moment aside. */
+function periodFilter(f) {
+  const { status, asOf, ...rest } = f;
+  return rest;
+}
+
+/**
+ * The time slider: the list, its counts and an event's detail as they stood at a moment of the
+ * period the chart shows (the engine answers from the events' status histories).
+ */
+function TimeSlider({ overTime, asOf, onPick }) {
+  if (!overTime?.start) return null;
+  const start = Date.parse(overTime.start);
+  const end = Date.parse(overTime.end);
+  const value = asOf ?? end;
+  const text = (ms) => new Date(ms).toISOString().replace('T', ' ').slice(0, 19);
+  return html`<div class=${`time-slider${asOf !== undefined ? ' past' : ''}`} role="group" aria-label="Time slider">
+    <label for="as-of">Show the list as it stood at</label>
+    <input id="as-of" type="range" min=${start} max=${end} step="1000" value=${value} aria-valuetext=${`${text(value)} UTC`}
+      onChange=${(e) => onPick(Number(e.currentTarget.value) >= end ? null : Number(e.currentTarget.value))} />
+    <output for="as-of">${text(value)} UTC${asOf === undefined ? ' (now)' : ''}</output>
+    ${asOf !== undefined && html`<button type="button" onClick=${() => onPick(null)}>Back to now</button>`}
+  </div>`;
 }
 
 /** Text that may be cut, whole in its tooltip. */
@@ -140,7 +166,14 @@ function useRows(filter, key) {
 
 function Counts({ filter, onStatus, active, labels }) {
   const q = useQuery(
-    () => mc.countEvents({ instance: filter.instance, queue: filter.queue ?? null, type: filter.type ?? null, channel: filter.channel ?? null, query: filter.query ?? null, from: filter.from ?? null, to: filter.to ?? null, address: filter.address ?? null }),
+    () =>
+      filter.asOf !== undefined
+        ? // As of a moment: counted from the histories, at that one moment.
+          mc.statusOverTime(periodFilter(filter), { points: 1, end: filter.asOf }).then((o) => {
+            const byStatus = o.points[0]?.byStatus ?? Object.fromEntries(labels.statuses.map((s) => [s.name, 0]));
+            return { byStatus, total: Object.values(byStatus).reduce((a, b) => a + b, 0), exact: true };
+          })
+        : mc.countEvents({ instance: filter.instance, queue: filter.queue ?? null, type: filter.type ?? null, channel: filter.channel ?? null, query: filter.query ?? null, from: filter.from ?? null, to: filter.to ?? null, address: filter.address ?? null }),
     [JSON.stringify(filter)],
   );
   if (!q.data) return q.error ? null : html`<p class="loading">Counting…</p>`;
@@ -329,6 +362,8 @@ export function EventsPage() {
   const filterKey = JSON.stringify(filter);
   const enums = { data: enumerations.value };
   const types = useQuery(() => mc.eventTypes());
+  const chartFilter = periodFilter({ ...filterOf(r), ...(r.instance !== 'control' && !r.params.queue ? { queue: 'rt' } : {}) });
+  const overTime = useQuery(() => mc.statusOverTime(chartFilter, { points: 120 }), [JSON.stringify(chartFilter)], { single: true });
   const [exporting, setExporting] = useState(null);
   const [exportError, setExportError] = useState(null);
   const control = r.instance === 'control';
@@ -342,6 +377,7 @@ export function EventsPage() {
     channel: (name) => enums.data.channels.find((c) => c.name === name)?.label ?? name,
   };
   const setParam = (k, v) => go({ ...r, params: { ...r.params, [k]: v ?? undefined } }, { replace: k !== 'event' });
+  const pickMoment = (ms) => setParam('asOf', ms === null ? null : String(ms));
   const open = (id, index) => {
     sessionStorage.setItem('mc-open-index', String(index));
     go({ ...r, params: { ...r.params, event: id } });
@@ -367,7 +403,11 @@ export function EventsPage() {
         <option value="">(no grouping)</option><option value="type">Event type</option><option value="status">Status</option>
       </select>`}</${Field}></div>`}
     ${control && r.params.group && html`<${Groups} by=${r.params.group} filter=${filter} labels=${labels} types=${types.data ?? []} onPick=${(p) => go({ ...r, params: { ...r.params, ...p, group: undefined } })} />`}
-    <${StatusChart} filter=${filter} labels=${labels} />
-    <${List} key=${filterKey} filter=${filter} filterKey=${filterKey} labels=${labels} open=${r.params.event} onOpen=${open} />
-    ${r.params.event && html`<${EventDetail} key=${r.params.event} id=${r.params.event} labels=${labels} onClose=${close} />`}`;
+    <${StatusChart} overTime=${overTime.data} labels=${labels} asOf=${filter.asOf} onPick=${pickMoment} />
+    <${TimeSlider} overTime=${overTime.data} asOf=${filter.asOf} onPick=${pickMoment} />
+    ${filter.asOf !== undefined && html`<p class="as-of-note" role="status">As it stood at <strong>${new Date(filter.asOf).toISOString().replace('T', ' ').slice(0, 19)} UTC</strong>: the list, its counts and an event's detail show that moment (events purged since are not shown).</p>`}
+    <div class=${`list-and-detail${r.params.event ? ' has-detail' : ''}`}>
+      <${List} key=${filterKey} filter=${filter} filterKey=${filterKey} labels=${labels} open=${r.params.event} onOpen=${open} />
+      ${r.params.event && html`<${EventDetail} key=${`${r.params.event}@${filter.asOf ?? ''}`} id=${r.params.event} asOf=${filter.asOf} labels=${labels} onClose=${close} />`}
+    </div>`;
 }

@@ -28,15 +28,18 @@ function Journal({ instance, name }) {
 export function Workflows() {
   const r = route.value;
   const instance = r.instance;
-  const folder = r.params.folder ?? 'Administration > Production > Message Center';
   const q = useQuery(() => mc.workflows(instance), [instance]);
-  const [open, setOpen] = useState(null);
+  // A link to a workflow's journal (the activity feed's) opens it, in the workflow's folder.
+  const linked = r.params.journal && q.data?.find((w) => w.name === r.params.journal);
+  const folder = r.params.folder ?? linked?.folder ?? 'Administration > Production > Message Center';
+  const [open, setOpen] = useState(r.params.journal ?? null);
   const where = instance === 'control' ? 'Control instance' : instance;
   return html`<${Title} path=${[where, ...folder.split(' > ').slice(0, -1)]}>${folder.split(' > ').at(-1)}</${Title}>
     <${Loaded} query=${q}>${(all) => {
       const list = all.filter((w) => w.folder === folder);
       return html`<${Table}
         caption=${`Workflows of ${where}`}
+        oneLine
         empty=${instance === 'control' ? 'No archiving workflow yet: create one from an external account (Administration › Platform › External accounts).' : 'No workflow in this folder.'}
         rows=${list}
         rowKey=${(w) => w.name}
@@ -49,7 +52,7 @@ export function Workflows() {
           ['Runs', (w) => w.runs],
           [
             'Actions',
-            (w) => html`<div class="row">
+            (w) => html`<div class="row actions">
               <${Action} kind=${w.state === 'started' ? '' : 'primary'} disabled=${w.state === 'started'} label=${`Start ${w.name}`} run=${() => mc.startWorkflow(instance, w.name)}>Start</${Action}>
               <${Action} disabled=${w.state !== 'started'} label=${`Pause ${w.name}`} run=${() => mc.pauseWorkflow(instance, w.name)}>Pause</${Action}>
               <${Action} disabled=${w.state === 'stopped' || w.state === 'beingEdited'} label=${`Stop ${w.name}`} run=${() => mc.stopWorkflow(instance, w.name)}>Stop</${Action}>
