@@ -92,6 +92,9 @@ test('sandboxes: reload keeps everything, two do not see each other, export then
   await menu.getByLabel('Import a sandbox file').setInputFiles(file);
   await page.waitForURL((u) => u.href !== url && !u.href.includes(new URL(url).hash.split('/')[1]));
   await page.getByRole('tree').getByText('Execution instance 1').waitFor();
+  // Its name is its own, and the app says so (it was a silent twin).
+  await page.getByRole('status').filter({ hasText: 'Imported as "My first sandbox (2)": a sandbox named "My first sandbox" is already in this browser.' }).waitFor();
+  await page.getByRole('button', { name: 'Sandbox My first sandbox (2) ▾' }).waitFor();
   assert.deepEqual(await rows(page), before, 'the imported sandbox has the same status list');
   const imported = page.url();
   menu = await sandboxMenu(page);

@@ -24,24 +24,35 @@ DOCKED.addEventListener('change', (e) => (explorerOpen.value = e.matches));
 export const sandbox = signal(null);
 export const openError = signal(null);
 
+/** Bumped by each opening: an older one that wakes up after a newer began gives way. */
+let openings = 0;
+
 async function openFromRoute() {
+  const mine = ++openings;
+  const stale = () => mine !== openings;
   await ready;
   const wanted = route.value.sandbox;
   if (sandbox.value && sandbox.value.id === wanted) return;
   openError.value = null;
   try {
     const list = await call('sandboxes');
+    // The route changed meanwhile (an import during the first visit's first second): the newer
+    // opening decides, and this one sends nothing more.
+    if (stale()) return;
     let target = wanted && list.find((s) => s.id === wanted);
     if (!target && list.length > 0 && !wanted) target = list[0];
     let opened;
     if (target) opened = await call('openSandbox', { id: target.id });
     else if (!wanted || list.length === 0) opened = await call('createSandbox', { name: 'My first sandbox' });
     else throw Object.assign(new Error(`there is no sandbox ${wanted} in this browser`), { code: 'NO_SANDBOX' });
+    if (stale()) return;
     // Static for a version of the engine: read once, so that views need not wait for them.
     if (enumerations.value === null) enumerations.value = await mc.enumerations();
+    if (stale()) return;
     sandbox.value = { id: opened.id, name: opened.name };
     if (route.value.sandbox !== opened.id) go({ sandbox: opened.id, instance: '', page: 'topology' }, { replace: true });
   } catch (e) {
+    if (stale()) return;
     sandbox.value = null;
     openError.value = e;
   }
@@ -64,6 +75,7 @@ export function App() {
     openFromRoute();
   }, [r.sandbox]);
   const [menu, setMenu] = useState(false);
+  const [notice, setNotice] = useState(null);
   const sb = sandbox.value;
   const Page = pageFor(r);
   // Over the page (not docked), the explorer closes once a page is chosen, and on Esc.
@@ -91,7 +103,8 @@ export function App() {
         ${sb && !service && html`<${Clock} />`}
       </header>
       ${sb && !service && html`<${ClockReport} />`}
-      ${menu && html`<${Sandboxes} current=${sb} onClose=${() => setMenu(false)} onRenamed=${(s) => (sandbox.value = s)} />`}
+      ${menu && html`<${Sandboxes} current=${sb} onClose=${() => setMenu(false)} onRenamed=${(s) => (sandbox.value = s)} onNotice=${setNotice} />`}
+      ${notice && html`<div class="banner notice" role="status"><p>${notice}</p><button type="button" onClick=${() => setNotice(null)}>Dismiss</button></div>`}
       ${workerError.value && html`<div class="banner" role="alert"><${ErrorText} error=${workerError.value} /><button type="button" onClick=${() => (workerError.value = null)}>Dismiss</button></div>`}
       ${openError.value && html`<div class="banner" role="alert">
         ${openError.value.code === 'STORAGE_LOCKED'

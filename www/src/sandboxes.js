@@ -2,9 +2,9 @@
 // import it again (a trainer hands a class the same starting point). Each is kept in IndexedDB
 // across reloads; one open in another tab is refused by the engine's lock, and said so.
 
-import { useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { html } from './html.js';
-import { call, job } from './engine.js';
+import { call, job, mc } from './engine.js';
 import { go } from './router.js';
 import { Action, ErrorText, Field, useQuery } from './ui.js';
 
@@ -19,7 +19,28 @@ function download(name, parts) {
 
 const fileName = (name) => `${name.replace(/[^\p{L}\p{N}_-]+/gu, '-').replace(/^-|-$/g, '') || 'sandbox'}.mcsandbox.jsonl`;
 
-export function Sandboxes({ current, onClose, onRenamed }) {
+/** A name not taken by `taken`: the name, else "name (2)", "name (3)"… */
+export function freeName(name, taken) {
+  if (!taken.includes(name)) return name;
+  for (let i = 2; ; i++) if (!taken.includes(`${name} (${i})`)) return `${name} (${i})`;
+}
+
+export function Sandboxes({ current, onClose, onRenamed, onNotice }) {
+  const heading = useRef(null);
+  // A dialog: the focus moves into it; Esc closes it (and the focus goes back to its button).
+  useEffect(() => {
+    heading.current?.focus();
+    const esc = (e) => {
+      if (e.key === 'Escape') {
+        e.preventDefault();
+        onClose();
+        document.querySelector('.sandbox-button')?.focus();
+      }
+    };
+    addEventListener('keydown', esc);
+    return () => removeEventListener('keydown', esc);
+  }, []);
+  const settings = useQuery(() => (current ? mc.settings() : null), [current?.id]);
   const [n, setN] = useState(0);
   const refresh = () => setN((x) => x + 1);
   const list = useQuery(() => call('sandboxes'), [n]);
@@ -61,9 +82,19 @@ export function Sandboxes({ current, onClose, onRenamed }) {
     setError(null);
     const text = await file.text();
     const lines = text.split('\n');
-    const j = job('importSandbox', { name: '', lines }, (e) => setProgress(`Importing ${file.name}: ${e.done.toLocaleString('en-US')} of ${e.total.toLocaleString('en-US')} records`));
+    // A sandbox of the same name already here: the import gets its own name, and says so.
+    let wanted = '';
+    try {
+      wanted = String(JSON.parse(lines[0]).name ?? '');
+    } catch {
+      // Not a sandbox file: the worker says why.
+    }
+    const taken = (list.data ?? []).map((s) => s.name);
+    const name = wanted ? freeName(wanted, taken) : '';
+    const j = job('importSandbox', { name, lines }, (e) => setProgress(`Importing ${file.name}: ${e.done.toLocaleString('en-US')} of ${e.total.toLocaleString('en-US')} records`));
     try {
       const s = await j.done;
+      onNotice(name && name !== wanted ? `Imported as "${s.name}": a sandbox named "${wanted}" is already in this browser.` : `Imported "${s.name}".`);
       open(s.id);
     } catch (e) {
       setError(e);
@@ -71,9 +102,10 @@ export function Sandboxes({ current, onClose, onRenamed }) {
       setProgress(null);
     }
   };
-  return html`<section class="sandboxes" role="dialog" aria-label="Sandboxes" aria-modal="false">
-    <header><h2>Sandboxes</h2><button type="button" onClick=${onClose} aria-label="Close the sandbox list">✕</button></header>
+  return html`<section class="sandboxes" role="dialog" aria-labelledby="sandboxes-title" aria-modal="false">
+    <header><h2 id="sandboxes-title" tabindex="-1" ref=${heading}>Sandboxes</h2><button type="button" onClick=${onClose} aria-label="Close the sandbox list">✕</button></header>
     <p class="hint">Each sandbox is a control instance and its execution instances, kept in this browser. It stays as you leave it.</p>
+    ${current && settings.data && html`<p>The open sandbox's seed is <code>${settings.data.seed}</code>: its simulated outcomes (bounces, delays, errors) are drawn from it, so Reset, or a new sandbox with this seed, replays them the same way.</p>`}
     ${list.data && html`<table class="grid">
       <thead><tr><th scope="col">Name</th><th scope="col">Created</th><th scope="col"><span class="sr-only">Actions</span></th></tr></thead>
       <tbody>
@@ -98,15 +130,15 @@ export function Sandboxes({ current, onClose, onRenamed }) {
           </td>
           <td>${s.created.slice(0, 16).replace('T', ' ')}</td>
           <td class="actions">
-            ${current?.id !== s.id && html`<button type="button" onClick=${() => open(s.id)}>Open</button>`}
-            <button type="button" onClick=${() => setRenaming({ id: s.id, name: s.name })}>Rename</button>
-            <${Action} onError=${setError} run=${() => exportOne(s)}>Export</${Action}>
-            <${Action} onError=${setError} run=${async () => {
+            ${current?.id !== s.id && html`<button type="button" aria-label=${`Open ${s.name}`} onClick=${() => open(s.id)}>Open</button>`}
+            <button type="button" aria-label=${`Rename ${s.name}`} onClick=${() => setRenaming({ id: s.id, name: s.name })}>Rename</button>
+            <${Action} label=${`Export ${s.name}`} onError=${setError} run=${() => exportOne(s)}>Export</${Action}>
+            <${Action} label=${`Reset ${s.name}`} onError=${setError} run=${async () => {
               if (!confirm(`Reset "${s.name}"? Everything in it is erased; the seed is kept.`)) return;
               await call('resetSandbox', { id: s.id });
               if (current?.id === s.id) go({ sandbox: s.id, instance: '', page: 'topology' });
             }}>Reset</${Action}>
-            <${Action} kind="danger" onError=${setError} run=${async () => {
+            <${Action} kind="danger" label=${`Delete ${s.name}`} onError=${setError} run=${async () => {
               if (!confirm(`Delete "${s.name}"? This cannot be undone.`)) return;
               await call('deleteSandbox', { id: s.id });
               if (current?.id === s.id) go({ sandbox: '', instance: '', page: '' });

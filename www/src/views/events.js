@@ -192,13 +192,15 @@ function Filters({ r, labels, types }) {
   const [q, setQ] = useState(p.q ?? '');
   useEffect(() => setQ(p.q ?? ''), [p.q]);
   const set = (k, v) => go({ ...r, params: { ...p, [k]: v || undefined, event: undefined } }, { replace: true });
+  // A search the engine cannot read: its error under the search box, where the eye is.
+  const check = useQuery(() => (p.q ? mc.countEvents({ instance: r.instance, query: p.q }).then(() => null) : null), [r.instance, p.q]);
   const select = (k, label, options) => html`<${Field} label=${label}>${(id) => html`<select id=${id} value=${p[k] ?? ''} onChange=${(e) => set(k, e.currentTarget.value)}>
       <option value="">(all)</option>
       ${options.map(([v, l]) => html`<option value=${v}>${l}</option>`)}
     </select>`}</${Field}>`;
   return html`<form class="filters" role="search" aria-label="Filter the events" onSubmit=${(e) => { e.preventDefault(); set('q', q.trim()); }}>
     <div class="row">
-      <div class="field grow"><${Field} label="Search" hint="status:sent type:order_confirmation email:ada@example.com after:08:00 -status:pending id:72057594037927937">${(id, d) => html`<input id=${id} type="search" aria-describedby=${d} value=${q} onInput=${(e) => setQ(e.currentTarget.value)} placeholder="status:sent -type:reset after:08:00" />`}</${Field}></div>
+      <div class="field grow"><${Field} label="Search" error=${check.error} hint="status:sent type:order_confirmation email:ada@example.com after:08:00 -status:pending id:72057594037927937">${(id, d) => html`<input id=${id} type="search" aria-describedby=${d} value=${q} onInput=${(e) => setQ(e.currentTarget.value)} placeholder="status:sent -type:reset after:08:00" />`}</${Field}></div>
       <button type="submit">Search</button>
     </div>
     <div class="row">
@@ -327,7 +329,7 @@ function List({ filter, filterKey, labels, open, onOpen }) {
     </div></div>
     ${count === 0 && !error && html`<p class="empty list-empty">No event matches.</p>`}
     <p class="list-foot muted" aria-live="polite">${shown}</p>
-    <${ErrorText} error=${error} />
+    ${error?.code === 'INVALID_QUERY' ? html`<p class="list-empty error">No list: the search is not valid (its error is under the search box).</p>` : html`<${ErrorText} error=${error} />`}
   </div>`;
 }
 

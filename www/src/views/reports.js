@@ -39,7 +39,9 @@ function Bars({ title, xs, series, label }) {
         width: Math.max(320, Math.min(box.current.clientWidth || 700, 900)),
         height: 200,
         title,
-        scales: { x: { time: false } },
+        // Bars from zero, and room on the right for the last label (it was cut).
+        scales: { x: { time: false }, y: { range: (_, min, max) => [0, max > 0 ? Math.ceil(max * 1.1) : 1] } },
+        padding: [null, 36, null, null],
         axes: [{ values: (_, ticks) => ticks.map((i) => xs[i] ?? '') }, { size: 50 }],
         series: [{ label: 'When', value: (_, i) => xs[i] ?? '' }, ...series.map((s) => ({ label: s.label, stroke: s.color, fill: `${s.color}55`, paths: bars }))],
       },

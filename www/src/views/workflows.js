@@ -57,7 +57,7 @@ export function Workflows() {
               <${Action} disabled=${w.state !== 'started'} label=${`Pause ${w.name}`} run=${() => mc.pauseWorkflow(instance, w.name)}>Pause</${Action}>
               <${Action} disabled=${w.state === 'stopped' || w.state === 'beingEdited'} label=${`Stop ${w.name}`} run=${() => mc.stopWorkflow(instance, w.name)}>Stop</${Action}>
               <${Action} label=${`Run now ${w.name}`} run=${() => mc.runWorkflow(instance, w.name)}>Run now</${Action}>
-              <button type="button" aria-expanded=${open === w.name} onClick=${() => setOpen(open === w.name ? null : w.name)}>Journal</button>
+              <button type="button" aria-label=${`Journal of ${w.name}`} aria-expanded=${open === w.name} onClick=${() => setOpen(open === w.name ? null : w.name)}>Journal</button>
             </div>`,
           ],
         ]} />
