@@ -20,7 +20,7 @@ export type ChannelCode = 0 | 1 | 2 | 3 | 4 | 5 | 20 | 25 | 40 | 41 | 42 | 120;
 export type TemplateChannel = 'email' | 'sms' | 'mobileApp' | 'ios' | 'android';
 
 /** Stable error codes of the core (src/error.rs). */
-export type CoreErrorCode = 'INVALID_EVENT' | 'MISSING_EVENT_TYPE' | 'UNKNOWN_EVENT_TYPE' | 'UNKNOWN_CHANNEL' | 'INVALID_EMAIL' | 'INVALID_PHONE' | 'INVALID_DATE' | 'MALFORMED_XML' | 'XML_DTD_REFUSED' | 'INVALID_JSON' | 'CTX_TOO_LARGE' | 'INPUT_TOO_LARGE' | 'UNKNOWN_INSTANCE' | 'DUPLICATE_INSTANCE' | 'NO_INSTANCE_AVAILABLE' | 'DUPLICATE_EVENT_TYPE' | 'DUPLICATE_TEMPLATE' | 'UNKNOWN_TEMPLATE' | 'TEMPLATE_SYNTAX' | 'TEMPLATE_NOT_PUBLISHABLE' | 'TEMPLATE_RENDER' | 'TEMPLATE_PUBLISHED' | 'DUPLICATE_BLOCK' | 'UNKNOWN_BLOCK' | 'BLOCK_IN_USE' | 'UNKNOWN_SEED' | 'UNKNOWN_EVENT' | 'INVALID_QUERY' | 'INVALID_EVENT_ID' | 'CLOCK_BACKWARDS' | 'UNKNOWN_WORKFLOW' | 'WORKFLOW_EXISTS' | 'WORKFLOW_STATE' | 'INVALID_ARGUMENT' | 'STORAGE_CORRUPT' | 'STORAGE_FORMAT' | 'BUSY' | 'WAIT_BLOCKED' | 'WAIT_TIMEOUT' | 'ACCESS_DENIED' | 'SESSION_INVALID' | 'INTERNAL';
+export type CoreErrorCode = 'INVALID_EVENT' | 'MISSING_EVENT_TYPE' | 'UNKNOWN_EVENT_TYPE' | 'UNKNOWN_CHANNEL' | 'INVALID_EMAIL' | 'INVALID_PHONE' | 'INVALID_DATE' | 'MALFORMED_XML' | 'XML_DTD_REFUSED' | 'INVALID_JSON' | 'CTX_TOO_LARGE' | 'INPUT_TOO_LARGE' | 'UNKNOWN_INSTANCE' | 'DUPLICATE_INSTANCE' | 'NO_INSTANCE_AVAILABLE' | 'DUPLICATE_EVENT_TYPE' | 'DUPLICATE_TEMPLATE' | 'UNKNOWN_TEMPLATE' | 'TEMPLATE_SYNTAX' | 'TEMPLATE_NOT_PUBLISHABLE' | 'TEMPLATE_RENDER' | 'TEMPLATE_PUBLISHED' | 'DUPLICATE_BLOCK' | 'UNKNOWN_BLOCK' | 'BLOCK_IN_USE' | 'UNKNOWN_SEED' | 'UNKNOWN_EVENT' | 'INVALID_QUERY' | 'INVALID_EXERCISE' | 'INVALID_EVENT_ID' | 'CLOCK_BACKWARDS' | 'UNKNOWN_WORKFLOW' | 'WORKFLOW_EXISTS' | 'WORKFLOW_STATE' | 'INVALID_ARGUMENT' | 'STORAGE_CORRUPT' | 'STORAGE_FORMAT' | 'BUSY' | 'WAIT_BLOCKED' | 'WAIT_TIMEOUT' | 'ACCESS_DENIED' | 'SESSION_INVALID' | 'INTERNAL';
 
 /** Which queue an event goes to: `nms:rtEvent` or `nms:batchEvent`. */
 export type Queue = "rt" | "batch";
@@ -968,6 +968,143 @@ export type OverTimePoint = {
   ms: number;
   /** Events by the status they had then (created by then). */
   byStatus: StatusCounts;
+};
+
+/** An exercise, as its file holds it. */
+export type Exercise = {
+  /** `message-center-exercise/1`. */
+  format: string;
+  /** Its name: letters, digits, `-` and `_`. */
+  id: string;
+  /** Its version (1, 2, …): a completion names the version it was made against. */
+  version: number;
+  /** Title. */
+  title: string;
+  /** What it teaches, in a sentence or two. */
+  summary: string;
+  /** The page of Adobe's documentation it follows. */
+  source: string | null;
+  /** Where it starts. */
+  start: Start;
+  /** The steps, in order. */
+  steps: Array<StepDef>;
+};
+
+/** Where an exercise starts. */
+export type Start = "newSandbox" | "currentSandbox";
+
+/** One step: what to do, a hint shown after a wrong attempt, and its check. */
+export type StepDef = {
+  /** What to do, in words. */
+  text: string;
+  /** Where to look, shown after a check that fails. */
+  hint: string | null;
+  /** What must hold. */
+  check: Check;
+};
+
+/** What must hold for a step to be done. */
+export type Check = { "executionInstance": {
+  /** Its internal name (any when absent). */
+  name: string | null;
+  /** Its execution instance id. */
+  id: number | null, } } | { "workflow": {
+    /** `control` or an account name. */
+    instance: string;
+    /** Internal name (`rtEventsProcessing`, `mcSynch_mcExec1`). */
+    name: string;
+    /** The state it must be in. */
+    state: string | null, } } | { "eventType": {
+      /** Its internal name. */
+      name: string, } } | { "template": {
+        /** Internal name (any when absent). */
+        name: string | null;
+        /** Its event type. */
+        eventType: string | null;
+        /** Its channel (`email`, `sms`…). */
+        channel: string | null;
+        /** Published (true), or not (false). */
+        published: boolean | null;
+        /** Published and not modified since (true), or published and modified since (false). */
+        upToDate: boolean | null;
+        /** At least this many seed addresses. */
+        seeds: number | null, } } | { "renders": {
+          /** Template internal name (any template of `eventType` when absent). */
+          template: string | null;
+          /** Or any template of this event type. */
+          eventType: string | null;
+          /** The texts it must contain. */
+          contains: Array<string>, } } | { "events": {
+            /** `control`, an account name, or none for every execution instance. */
+            instance: string | null;
+            /** Event type. */
+            type: string | null;
+            /** Channel. */
+            channel: string | null;
+            /** Queue (`rt`, `batch`). */
+            queue: string | null;
+            /** The status (our name or console label). */
+            status: string;
+            /** How many (default 1). */
+            atLeast: number | null, } } | { "distinctFinalStatuses": {
+              /** How many. */
+              atLeast: number;
+              /** `control`, an account name, or none for every execution instance. */
+              instance: string | null, } } | { "all": Array<Check> };
+
+/** An exercise of the catalogue, for a list. */
+export type ExerciseInfo = {
+  /** Its id. */
+  id: string;
+  /** Its version. */
+  version: number;
+  /** Title. */
+  title: string;
+  /** Summary. */
+  summary: string;
+  /** The page of Adobe's documentation it follows. */
+  source: string | null;
+  /** Where it starts. */
+  start: Start;
+  /** Its steps. */
+  steps: number;
+  /** The file, to evaluate it (`exercise { text }`) or save it. */
+  text: string;
+};
+
+/** An exercise evaluated against a sandbox. */
+export type ExerciseProgress = {
+  /** The exercise's id. */
+  id: string;
+  /** Its version. */
+  version: number;
+  /** Its title. */
+  title: string;
+  /** Each step, in order. */
+  steps: Array<StepProgress>;
+  /** Steps done. */
+  done: number;
+  /** Whether every step is done. */
+  complete: boolean;
+  /** The first step not done (none once complete). */
+  current: number | null;
+  /**
+   * The steps done (0-based): pass them back as `reached`, so that a step stays done once its
+   * check held (publishing again ends "modified since publication", which was a step).
+   */
+  reached: Array<number>;
+};
+
+/** One step, evaluated. */
+export type StepProgress = {
+  /** What to do. */
+  text: string;
+  /** The hint. */
+  hint: string | null;
+  /** Whether its check holds. */
+  done: boolean;
+  /** When not done: what is missing, in words. */
+  missing: string | null;
 };
 
 /** What `runWorkflow` did: the run, counted over all its steps. */

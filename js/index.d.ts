@@ -34,6 +34,8 @@ import type {
   Journal,
   Activity,
   OverTime,
+  ExerciseInfo,
+  ExerciseProgress,
   ListFilter,
   ListPage,
   McPing,
@@ -556,6 +558,14 @@ export declare class MessageCenter {
   nextDue(options?: { until?: TimeArg }): DueStep | null;
   /** Event statuses, channels, queues and outcome-directed test addresses, with their console labels. */
   enumerations(): Enumerations;
+  /** The guided exercises that ship with the engine (each with its file's text). */
+  exercises(): ExerciseInfo[];
+  /**
+   * An exercise file (JSON, format `message-center-exercise/1`) evaluated against this sandbox:
+   * each step done, or what it misses. `reached`: the `reached` of an earlier evaluation (those
+   * steps stay done).
+   */
+  exercise(text: string, options?: { reached?: number[] }): ExerciseProgress;
   /** The control's reports over a period (default: the last 24 hours): pivot, service level, processing time, with thresholds. */
   report(filter?: ReportFilter): Promise<Report>;
   /**

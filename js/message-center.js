@@ -915,6 +915,17 @@ export function bindMessageCenter(loadEngine) {
       return this.#query({ q: 'enumerations' });
     }
 
+    /** The guided exercises that ship with the engine (each with its file's text). */
+    exercises() {
+      return this.#query({ q: 'exercises' });
+    }
+
+    /** An exercise file (a shipped one's text, or a trainer's) evaluated against this sandbox: each step done, or what it misses. */
+    exercise(text, { reached = [] } = {}) {
+      if (typeof text !== 'string') throw mcError('INVALID_EXERCISE', 'an exercise is the text of its file (JSON)');
+      return this.#query({ q: 'exercise', text, reached });
+    }
+
     /** The next workflow step due, at or before `until` (default: whenever); null if none. */
     nextDue(options = {}) {
       object('options', options);

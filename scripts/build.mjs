@@ -32,7 +32,8 @@ const dist = join(root, 'dist');
 /** The newest of everything a build reads: sources, manifests and lock files, this script. */
 function inputs() {
   const files = ['Cargo.toml', 'Cargo.lock', 'package-lock.json', 'scripts/build.mjs'].map((f) => statSync(join(root, f)).mtimeMs);
-  return Math.max(newest(join(root, 'src')), newest(join(root, 'js')), newest(join(root, 'scripts/vendor')), ...files);
+  // The exercises that ship are compiled into the core (include_str!).
+  return Math.max(newest(join(root, 'src')), newest(join(root, 'exercises')), newest(join(root, 'js')), newest(join(root, 'scripts/vendor')), ...files);
 }
 
 function fresh(stamp, ...outputs) {

@@ -66,6 +66,8 @@ pub enum ErrorCode {
     UnknownEvent,
     /// The status list's search query does not parse; the message carries the column.
     InvalidQuery,
+    /// An exercise file is not one: the message says where (line and column) and what.
+    InvalidExercise,
     /// The event id is not a decimal 64-bit unsigned integer.
     InvalidEventId,
     /// The clock cannot move backwards.
@@ -101,7 +103,7 @@ pub enum ErrorCode {
 
 impl ErrorCode {
     /// Every code.
-    pub const ALL: [ErrorCode; 42] = {
+    pub const ALL: [ErrorCode; 43] = {
         use ErrorCode::*;
         [
             InvalidEvent,
@@ -132,6 +134,7 @@ impl ErrorCode {
             UnknownSeed,
             UnknownEvent,
             InvalidQuery,
+            InvalidExercise,
             InvalidEventId,
             ClockBackwards,
             UnknownWorkflow,
@@ -157,7 +160,7 @@ impl ErrorCode {
         match self {
             InvalidEvent | MissingEventType | UnknownEventType | UnknownChannel | InvalidEmail | InvalidPhone | InvalidDate
             | MalformedXml | XmlDtdRefused | InvalidJson | CtxTooLarge | TemplateSyntax | TemplateRender | InvalidQuery
-            | InvalidEventId | ClockBackwards | InvalidArgument => 400,
+            | InvalidExercise | InvalidEventId | ClockBackwards | InvalidArgument => 400,
             InputTooLarge => 413,
             AccessDenied => 403,
             SessionInvalid => 401,
@@ -211,6 +214,7 @@ impl ErrorCode {
             UnknownSeed => "UNKNOWN_SEED",
             UnknownEvent => "UNKNOWN_EVENT",
             InvalidQuery => "INVALID_QUERY",
+            InvalidExercise => "INVALID_EXERCISE",
             InvalidEventId => "INVALID_EVENT_ID",
             ClockBackwards => "CLOCK_BACKWARDS",
             UnknownWorkflow => "UNKNOWN_WORKFLOW",

@@ -16,6 +16,7 @@ pub mod dates;
 pub mod engine;
 pub mod error;
 pub(crate) mod events;
+pub mod exercise;
 pub(crate) mod input;
 pub mod keys;
 pub(crate) mod migrate;

@@ -235,6 +235,13 @@ impl WorkflowState {
             WorkflowState::Stopped => "Stopped",
         }
     }
+
+    /// A state by its name (`started`, `paused`, `stopped`, `beingEdited`) or label, any case.
+    pub fn parse(s: &str) -> Option<WorkflowState> {
+        [WorkflowState::BeingEdited, WorkflowState::Started, WorkflowState::Paused, WorkflowState::Stopped]
+            .into_iter()
+            .find(|w| w.label().eq_ignore_ascii_case(s) || w.label().replace(' ', "").eq_ignore_ascii_case(s))
+    }
 }
 
 /// What a workflow does.

@@ -178,7 +178,7 @@ impl TemplateView {
 }
 
 /// Whether a published template's content differs from its latest published copy.
-fn modified_since_publication(st: &State, t: &Template) -> bool {
+pub(crate) fn modified_since_publication(st: &State, t: &Template) -> bool {
     if t.publication != crate::state::Publication::Published {
         return false;
     }

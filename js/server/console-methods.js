@@ -28,6 +28,8 @@ export const CONSOLE_METHODS = Object.freeze({
   journal: 'read',
   activity: 'read',
   statusOverTime: 'read',
+  exercises: 'read',
+  exercise: 'read',
   listEvents: 'read',
   countEvents: 'read',
   getEvent: 'read',

@@ -471,6 +471,17 @@ pub enum Query {
     },
     /// Event statuses, channels, queues and test addresses, with their console labels.
     Enumerations,
+    /// The guided exercises that ship with the engine (`exercise.rs`).
+    Exercises,
+    /// An exercise evaluated against this sandbox: each step done or what it misses. `text`: the
+    /// exercise file (a shipped one's, or a trainer's).
+    Exercise {
+        /// The exercise file.
+        text: String,
+        /// Steps done at an earlier evaluation (its `reached`): they stay done.
+        #[serde(default)]
+        reached: Vec<u32>,
+    },
     /// The next workflow step due at or before `until`.
     NextDue {
         /// Horizon (default: none, the largest time).
@@ -614,6 +625,10 @@ pub enum QueryResult {
     McPing(views::McPing),
     /// `nextDue`.
     NextDue(Option<views::DueStep>),
+    /// `exercises`.
+    Exercises(Vec<crate::exercise::ExerciseInfo>),
+    /// `exercise`.
+    Exercise(Box<crate::exercise::Progress>),
     /// `enumerations`.
     Enumerations(views::Enumerations),
     /// `wsdl`.
@@ -807,6 +822,10 @@ pub(crate) fn query(st: &crate::state::State, q: Query) -> Result<QueryResult> {
                     format!("no WSDL for '{}': nms:rtEvent, nms:batchEvent or xtk:session", crate::ctx::excerpt(&schema)),
                 )
             })?)
+        }
+        Query::Exercises => QueryResult::Exercises(crate::exercise::builtin()?),
+        Query::Exercise { text, reached } => {
+            QueryResult::Exercise(Box::new(crate::exercise::evaluate(st, &crate::exercise::parse(&text)?, &reached)))
         }
         Query::NextDue { until } => {
             let until = match until {

@@ -59,6 +59,7 @@ test('dialogs, errors and buttons where a trainee looks for them', { timeout: 24
 
   // Buttons named by what they act on.
   await explore(page, 'mcExec1', 'Message Center');
+  await page.getByRole('table', { name: 'Workflows of mcExec1' }).waitFor();
   for (const wf of ['batchEventsProcessing', 'cleanup', 'rtEventsProcessing', 'updateEventsStatus']) {
     assert.equal(await page.getByRole('button', { name: `Journal of ${wf}`, exact: true }).count(), 1, wf);
   }

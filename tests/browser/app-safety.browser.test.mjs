@@ -133,6 +133,8 @@ test('hostile data runs no script, invalid input pushes nothing, the keyboard wo
   await page.keyboard.press('ArrowDown');
   assert.equal(await page.evaluate(() => document.activeElement.textContent), 'Activity');
   await page.keyboard.press('ArrowDown');
+  assert.equal(await page.evaluate(() => document.activeElement.textContent), 'Exercises');
+  await page.keyboard.press('ArrowDown');
   assert.equal(await page.evaluate(() => document.activeElement.textContent), 'Push events');
   await page.keyboard.press('Enter');
   await page.waitForURL(/\/\/push/);

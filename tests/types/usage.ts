@@ -34,6 +34,8 @@ import type {
   ActivityLine,
   OverTime,
   OverTimePoint,
+  ExerciseInfo,
+  ExerciseProgress,
   LinkKind,
   ListFilter,
   ListPage,
@@ -167,6 +169,9 @@ async function main(): Promise<void> {
   const then: EventStory = await mc.getEvent('72057594037927937', { asOf: point.ms });
   const listThen: ListPage = await mc.listEvents({ instance: 'mcExec1', asOf: new Date(point.ms) });
   void [then, listThen, point.byStatus.sent];
+  const shippedExercises: ExerciseInfo[] = mc.exercises();
+  const exerciseProgress: ExerciseProgress = mc.exercise(shippedExercises[0].text, { reached: [0] });
+  void [exerciseProgress.steps[0].missing, exerciseProgress.complete];
 
   // events
   const pushed: PushedEvent = await mc.pushEvent({

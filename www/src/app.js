@@ -11,6 +11,7 @@ import { Clock, ClockReport, clockText } from './clock.js';
 import { Explorer } from './explorer.js';
 import { Sandboxes } from './sandboxes.js';
 import { pageFor } from './pages.js';
+import { ExercisePanel } from './views/exercises.js';
 
 /**
  * Whether the explorer shows. On a wide screen (the `DOCKED` query) it is docked beside the page
@@ -116,6 +117,7 @@ export function App() {
         <nav id="explorer" class="explorer" aria-label="Explorer" hidden=${!explorerOpen.value} onClick=${followed} onKeyDown=${escape}>${sb && html`<${Explorer} key=${sb.id} />`}</nav>
         ${explorerOpen.value && html`<div class="scrim" aria-hidden="true" onClick=${() => (explorerOpen.value = false)}></div>`}
         <main class="page" id="main">${sb ? html`<${Page} key=${`${r.instance}/${r.page}`} />` : !openError.value && html`<${Opening} />`}</main>
+        ${sb && !service && r.page !== 'exercises' && html`<${ExercisePanel} key=${sb.id} sandbox=${sb.id} />`}
       </div>
     </div>`;
 }

@@ -22,6 +22,7 @@ function tree(accounts, workflows) {
   return [
     { label: 'Topology', to: { instance: '', page: 'topology' } },
     { label: 'Activity', to: { instance: '', page: 'activity' } },
+    { label: 'Exercises', to: { instance: '', page: 'exercises' } },
     { label: 'Push events', to: { instance: '', page: 'push' } },
     {
       label: 'Control instance',

@@ -3,6 +3,7 @@
 import { html } from './html.js';
 import { Topology } from './views/topology.js';
 import { ActivityPage } from './views/activity.js';
+import { ExercisesPage } from './views/exercises.js';
 import { PushPage } from './views/push.js';
 import { Accounts, EventTypes } from './views/admin.js';
 import { Workflows } from './views/workflows.js';
@@ -18,6 +19,7 @@ function NotFound() {
 const PAGES = {
   topology: Topology,
   activity: ActivityPage,
+  exercises: ExercisesPage,
   push: PushPage,
   accounts: Accounts,
   eventTypes: EventTypes,
