@@ -7,7 +7,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { requireChromium } from './harness.mjs';
-import { addInstance, addType, explore, openApp, publishTemplate, shot, until } from './app-helpers.mjs';
+import { addInstance, addType, explore, openApp, publishTemplate, pushOne, shot, until } from './app-helpers.mjs';
 
 test('Next step and Advance report what ran, and the Activity page follows every run', { timeout: 300_000 }, async (t) => {
   if (!requireChromium(t)) return;
@@ -82,12 +82,10 @@ test('Next step and Advance report what ran, and the Activity page follows every
   await page.getByRole('table', { name: /^Journal of rtEventsProcessing/ }).waitFor();
 
   // Live: a push and a step appear without a reload.
-  await explore(page, 'Push events');
-  await push.getByLabel('Event type').fill('order_confirmation');
-  await push.getByLabel('Email').fill('late@example.com');
-  await push.getByRole('button', { name: 'Push the event' }).click();
-  await push.getByRole('status').getByRole('listitem').first().waitFor();
+  await pushOne(page, 'order_confirmation', 'late@example.com');
   await explore(page, 'Activity');
+  await page.getByRole('heading', { name: 'Activity', exact: true }).waitFor();
+  await feed.getByRole('listitem').first().waitFor();
   const before = await feed.getByRole('listitem').count();
   await next.click();
   await until(async () => (await feed.getByRole('listitem').count()) === before + 1, true);

@@ -7,7 +7,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { requireChromium } from './harness.mjs';
-import { addInstance, addType, axe, explore, openApp, publishTemplate, shot, until } from './app-helpers.mjs';
+import { addInstance, addType, axe, explore, openApp, publishTemplate, pushOne, shot, until } from './app-helpers.mjs';
 
 test('the technical workflows exercise, completed by clicks', { timeout: 300_000 }, async (t) => {
   if (!requireChromium(t)) return;
@@ -48,12 +48,7 @@ test('the technical workflows exercise, completed by clicks', { timeout: 300_000
   await publishTemplate(page, { name: 'orderConfirmation', type: 'order_confirmation', subject: 'Your order', html: '<p>Thanks</p>', seedCtx: '<ctx/>' });
   await panel.getByText('5 of 7 steps').waitFor();
 
-  await explore(page, 'Push events');
-  const push = page.getByRole('form', { name: 'Push one event' });
-  await push.getByLabel('Event type').fill('order_confirmation');
-  await push.getByLabel('Email').fill('sent@mc-sim.test');
-  await push.getByRole('button', { name: 'Push the event' }).click();
-  await push.getByRole('status').getByRole('listitem').first().waitFor();
+  await pushOne(page, 'order_confirmation', 'sent@mc-sim.test');
   const clock = page.getByRole('group', { name: 'Virtual clock' });
   await clock.getByLabel('Advance by').selectOption({ label: '10 minutes' });
   await clock.getByRole('button', { name: 'Advance', exact: true }).click();

@@ -9,7 +9,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { requireChromium } from './harness.mjs';
-import { addInstance, addType, axe, explore, openApp, publishTemplate, shot, until } from './app-helpers.mjs';
+import { addInstance, addType, axe, explore, openApp, publishTemplate, pushOne, shot, until } from './app-helpers.mjs';
 
 const SIZES = [
   ['phone', 390, 844],
@@ -56,12 +56,7 @@ test('the layout works from a phone to a wide desktop', { timeout: 300_000 }, as
   await publishTemplate(page, { name: 'orderConfirmation', type: 'order_confirmation', subject: 'Your order', html: '<p>Thanks</p>' });
   await explore(page, 'mcExec1', 'Message Center');
   for (const wf of ['rtEventsProcessing', 'updateEventsStatus']) await page.getByRole('button', { name: `Start ${wf}`, exact: true }).click();
-  await explore(page, 'Push events');
-  const push = page.getByRole('form', { name: 'Push one event' });
-  await push.getByLabel('Event type').fill('order_confirmation');
-  await push.getByLabel('Email').fill('ada@example.com');
-  await push.getByRole('button', { name: 'Push the event' }).click();
-  await push.getByRole('status').getByRole('listitem').first().waitFor();
+  await pushOne(page, 'order_confirmation', 'ada@example.com');
   const clock = page.getByRole('group', { name: 'Virtual clock' });
   const toggle = page.getByRole('button', { name: 'Explorer' });
   const tree = page.getByRole('tree', { name: 'Instances and folders' });

@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { requireChromium } from './harness.mjs';
-import { addInstance, addType, axe, explore, openApp, publishTemplate, shot, until } from './app-helpers.mjs';
+import { addInstance, addType, axe, explore, openApp, publishTemplate, pushOne, shot, until } from './app-helpers.mjs';
 
 const ms = (iso) => String(Date.parse(iso));
 
@@ -23,12 +23,7 @@ test('the time slider shows the list, its counts and an event as they stood then
   await clock.getByLabel('Advance by').selectOption({ label: '1 minute' });
   await clock.getByRole('button', { name: 'Advance', exact: true }).click();
   await page.getByRole('region', { name: 'Advance by 1 minute' }).waitFor();
-  await explore(page, 'Push events');
-  const push = page.getByRole('form', { name: 'Push one event' });
-  await push.getByLabel('Event type').fill('order_confirmation');
-  await push.getByLabel('Email').fill('ada@example.com');
-  await push.getByRole('button', { name: 'Push the event' }).click();
-  await push.getByRole('status').getByRole('listitem').first().waitFor();
+  await pushOne(page, 'order_confirmation', 'ada@example.com');
   await clock.getByRole('button', { name: 'Advance', exact: true }).click();
   await page.getByRole('region', { name: 'Advance by 1 minute' }).waitFor();
   await explore(page, 'mcExec1', 'Message Center');
