@@ -39,9 +39,10 @@ function periodFilter(f) {
  * period the chart shows (the engine answers from the events' status histories).
  */
 function TimeSlider({ overTime, asOf, onPick }) {
-  if (!overTime?.start) return null;
-  const start = Date.parse(overTime.start);
-  const end = Date.parse(overTime.end);
+  if (!overTime?.start || overTime.points.length === 0) return null;
+  // The period's ends, as the engine counted them (its first and last points): never parsed here.
+  const start = overTime.points[0].ms;
+  const end = overTime.points.at(-1).ms;
   const value = asOf ?? end;
   const text = (ms) => new Date(ms).toISOString().replace('T', ' ').slice(0, 19);
   return html`<div class=${`time-slider${asOf !== undefined ? ' past' : ''}`} role="group" aria-label="Time slider">
