@@ -896,6 +896,11 @@ export type Activity = {
   mark: string;
   /** The next workflow step due, if any. */
   next: DueStep | null;
+  /**
+   * Asked `since` a mark: how far the clock moved since, in words ("The clock moved 1 h, from
+   * 00:00:00 to 01:00:00 UTC", "The clock stayed at 00:00:10 UTC").
+   */
+  moved: string | null;
 };
 
 /** One run of a workflow, told. */
@@ -1107,6 +1112,112 @@ export type StepProgress = {
   missing: string | null;
 };
 
+/** The checklist. */
+export type SetupChecklist = {
+  /** The items, in the order to take them. */
+  items: Array<SetupItem>;
+  /** Items done. */
+  done: number;
+  /** Whether every item is done. */
+  complete: boolean;
+};
+
+/** One thing to set up. */
+export type SetupItem = {
+  /** Its name: `instance`, `archiving`, `workflows`, `eventType`, `template`, `event`, `sent`. */
+  id: string;
+  /** What to do, in the product's words. */
+  text: string;
+  /** Whether it is done. */
+  done: boolean;
+  /** What is there, or what is missing. */
+  detail: string;
+  /** Where to do it. */
+  place: SetupPlace;
+  /**
+   * The instance of the place (`control` or an account name; the external accounts while
+   * there is no execution instance).
+   */
+  instance: string;
+};
+
+/** Where an item is done, for the console to link to. */
+export type SetupPlace = "externalAccounts" | "workflows" | "eventTypes" | "templates" | "push" | "events";
+
+/**
+ * What a trainee exports when an exercise is done, for a trainer to verify: the exercise (its
+ * id, version and the digest of its file), the sandbox (its seed, its virtual clock, the digest of
+ * its state), each step and whether it was done, and a seal over the rest.
+ * The seal shows a record edited by hand or damaged on the way; it is no signature (a local
+ * tool holds no secret: anyone with this engine can seal a record). What proves the work is the
+ * sandbox: the trainer imports the trainee's sandbox export and verifies the record against it
+ * (`verifyExerciseRecord`), which checks that it is the sandbox the record was made in, in the
+ * same state, and that the exercise's outcome holds there.
+ */
+export type ExerciseRecord = {
+  /** `message-center-exercise-record/1`. */
+  format: string;
+  /** The exercise. */
+  exercise: RecordedExercise;
+  /** The sandbox's seed, as a decimal string (64-bit). */
+  seed: string;
+  /** The sandbox's virtual time when the record was made, ISO 8601. */
+  clock: string;
+  /** `sha256:<hex>` of the sandbox's state (`state_digest`). */
+  stateDigest: string;
+  /** Each step, in order. */
+  steps: Array<RecordedStep>;
+  /** Whether every step was done. */
+  complete: boolean;
+  /** `sha256:<hex>` of the record without its seal. */
+  seal: string;
+};
+
+/** The exercise a record is of. */
+export type RecordedExercise = {
+  /** Its id. */
+  id: string;
+  /** Its version. */
+  version: number;
+  /** Its title. */
+  title: string;
+  /** `sha256:<hex>` of its file. */
+  digest: string;
+};
+
+/** A step of a record. */
+export type RecordedStep = {
+  /** What it asked. */
+  text: string;
+  /** Whether it was done. */
+  done: boolean;
+};
+
+/** A record verified against the sandbox open. */
+export type ExerciseVerification = {
+  /** Whether every finding holds. */
+  verified: boolean;
+  /** The exercise's title, as the record names it. */
+  title: string;
+  /** What was checked, in order. */
+  findings: Array<Finding>;
+  /**
+   * Each step's check evaluated on the sandbox as it is (steps that held only on the way, such
+   * as "modified since publication" before a republication, need not hold at the end).
+   */
+  stepsHoldingNow: Array<boolean>;
+};
+
+/** One thing a verification checked. */
+export type Finding = {
+  /** What was checked. */
+  what: string;
+  /** Whether it holds. */
+  ok: boolean;
+  /** Why not, or what was found. */
+  detail: string;
+};
+
 /** What `runWorkflow` did: the run, counted over all its steps. */
 export type RunResult = {
   /** `control` or the account name. */
@@ -1143,6 +1254,11 @@ export type DueStep = {
   instance: string;
   /** Workflow internal name. */
   name: string;
+  /**
+   * Who runs it, in words: "rtEventsProcessing on mcExec1", "The MTA of mcExec1",
+   * "mcSynch_mcExec1 on the control".
+   */
+  who: string;
   /**
    * The step in words: "updateEventsStatus on mcExec1 at 08:01:00: gives each event the status
    * of its message".

@@ -36,6 +36,9 @@ import type {
   OverTime,
   ExerciseInfo,
   ExerciseProgress,
+  ExerciseRecord,
+  SetupChecklist,
+  ExerciseVerification,
   ListFilter,
   ListPage,
   McPing,
@@ -558,6 +561,11 @@ export declare class MessageCenter {
   nextDue(options?: { until?: TimeArg }): DueStep | null;
   /** Event statuses, channels, queues and outcome-directed test addresses, with their console labels. */
   enumerations(): Enumerations;
+  /**
+   * What a new platform needs before an event reaches Sent, in the order of Adobe's "Technical
+   * workflows" page: each item done, or what it misses, and where to do it.
+   */
+  setupChecklist(): SetupChecklist;
   /** The guided exercises that ship with the engine (each with its file's text). */
   exercises(): ExerciseInfo[];
   /**
@@ -566,6 +574,18 @@ export declare class MessageCenter {
    * steps stay done).
    */
   exercise(text: string, options?: { reached?: number[] }): ExerciseProgress;
+  /**
+   * The completion record of an exercise in this sandbox (format
+   * `message-center-exercise-record/1`): the exercise's id, version and digest, the sandbox's seed,
+   * clock and state digest, each step, and a seal showing a record edited by hand.
+   */
+  exerciseRecord(text: string, options?: { reached?: number[] }): ExerciseRecord;
+  /**
+   * A completion record verified against this sandbox (the trainee's sandbox, imported): the
+   * record unaltered, its exercise known (`text`: the trainer's file, if not a shipped one), the
+   * same seed and state, every step done, the outcome holding.
+   */
+  verifyExerciseRecord(record: string, options?: { text?: string }): ExerciseVerification;
   /** The control's reports over a period (default: the last 24 hours): pivot, service level, processing time, with thresholds. */
   report(filter?: ReportFilter): Promise<Report>;
   /**

@@ -915,6 +915,11 @@ export function bindMessageCenter(loadEngine) {
       return this.#query({ q: 'enumerations' });
     }
 
+    /** What a new platform needs before an event reaches Sent: each item done or missing, and where to do it. */
+    setupChecklist() {
+      return this.#query({ q: 'setupChecklist' });
+    }
+
     /** The guided exercises that ship with the engine (each with its file's text). */
     exercises() {
       return this.#query({ q: 'exercises' });
@@ -924,6 +929,19 @@ export function bindMessageCenter(loadEngine) {
     exercise(text, { reached = [] } = {}) {
       if (typeof text !== 'string') throw mcError('INVALID_EXERCISE', 'an exercise is the text of its file (JSON)');
       return this.#query({ q: 'exercise', text, reached });
+    }
+
+    /** The completion record of an exercise in this sandbox, for the trainee to export (its seed, its state's digest, each step, a seal). */
+    exerciseRecord(text, { reached = [] } = {}) {
+      if (typeof text !== 'string') throw mcError('INVALID_EXERCISE', 'an exercise is the text of its file (JSON)');
+      return this.#query({ q: 'exerciseRecord', text, reached });
+    }
+
+    /** A completion record (the text of its file) verified against this sandbox: the trainee's, imported. `text`: the exercise file, when it is not a shipped one. */
+    verifyExerciseRecord(record, { text } = {}) {
+      if (typeof record !== 'string') throw mcError('INVALID_EXERCISE', 'a completion record is the text of its file (JSON)');
+      if (text !== undefined && typeof text !== 'string') throw mcError('INVALID_EXERCISE', 'an exercise is the text of its file (JSON)');
+      return this.#query({ q: 'verifyExerciseRecord', record, text });
     }
 
     /** The next workflow step due, at or before `until` (default: whenever); null if none. */

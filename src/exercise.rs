@@ -532,3 +532,270 @@ fn counters<'a>(st: &'a State, instance: Option<&str>) -> Box<dyn Iterator<Item 
         None => Box::new(st.inst.values().map(|m| &m.counters)),
     }
 }
+
+/// The format of a completion record.
+pub const RECORD_FORMAT: &str = "message-center-exercise-record/1";
+/// Longest completion record read.
+pub const MAX_RECORD_BYTES: usize = 64 * 1024;
+
+/// What a trainee exports when an exercise is done, for a trainer to verify: the exercise (its
+/// id, version and the digest of its file), the sandbox (its seed, its virtual clock, the digest of
+/// its state), each step and whether it was done, and a seal over the rest.
+///
+/// The seal shows a record edited by hand or damaged on the way; it is no signature (a local
+/// tool holds no secret: anyone with this engine can seal a record). What proves the work is the
+/// sandbox: the trainer imports the trainee's sandbox export and verifies the record against it
+/// (`verifyExerciseRecord`), which checks that it is the sandbox the record was made in, in the
+/// same state, and that the exercise's outcome holds there.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[ts(rename = "ExerciseRecord")]
+pub struct CompletionRecord {
+    /// `message-center-exercise-record/1`.
+    pub format: String,
+    /// The exercise.
+    pub exercise: RecordedExercise,
+    /// The sandbox's seed, as a decimal string (64-bit).
+    pub seed: String,
+    /// The sandbox's virtual time when the record was made, ISO 8601.
+    pub clock: String,
+    /// `sha256:<hex>` of the sandbox's state (`state_digest`).
+    pub state_digest: String,
+    /// Each step, in order.
+    pub steps: Vec<RecordedStep>,
+    /// Whether every step was done.
+    pub complete: bool,
+    /// `sha256:<hex>` of the record without its seal.
+    pub seal: String,
+}
+
+/// The exercise a record is of.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct RecordedExercise {
+    /// Its id.
+    pub id: String,
+    /// Its version.
+    pub version: u32,
+    /// Its title.
+    pub title: String,
+    /// `sha256:<hex>` of its file.
+    pub digest: String,
+}
+
+/// A step of a record.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct RecordedStep {
+    /// What it asked.
+    pub text: String,
+    /// Whether it was done.
+    pub done: bool,
+}
+
+/// A record verified against the sandbox open.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(rename = "ExerciseVerification")]
+pub struct Verification {
+    /// Whether every finding holds.
+    pub verified: bool,
+    /// The exercise's title, as the record names it.
+    pub title: String,
+    /// What was checked, in order.
+    pub findings: Vec<Finding>,
+    /// Each step's check evaluated on the sandbox as it is (steps that held only on the way, such
+    /// as "modified since publication" before a republication, need not hold at the end).
+    pub steps_holding_now: Vec<bool>,
+}
+
+/// One thing a verification checked.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct Finding {
+    /// What was checked.
+    pub what: String,
+    /// Whether it holds.
+    pub ok: bool,
+    /// Why not, or what was found.
+    pub detail: String,
+}
+
+fn sha256(bytes: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    let mut s = String::from("sha256:");
+    for b in Sha256::digest(bytes) {
+        s.push_str(&format!("{b:02x}"));
+    }
+    s
+}
+
+fn json_bytes<T: Serialize>(v: &T) -> Result<Vec<u8>> {
+    serde_json::to_vec(v).map_err(|e| Error::new(ErrorCode::Internal, format!("exercise record: {e}")))
+}
+
+/// The digest of a sandbox's state: what an export carries and an import gives back (the clock,
+/// the seed, the configuration without secrets, the accounts, the catalogue, the publications,
+/// the workflows and their runs, the counters). Logon sessions are left out, as the export leaves
+/// them out. Events are summarized by the counters and sequences the state keeps.
+pub fn state_digest(st: &State) -> Result<String> {
+    #[derive(Serialize)]
+    struct Digested<'a> {
+        clock: i64,
+        seed: u64,
+        config: crate::config::Config,
+        accounts: &'a std::collections::BTreeMap<String, crate::state::Account>,
+        event_types: &'a std::collections::BTreeMap<String, crate::state::EventType>,
+        templates: &'a std::collections::BTreeMap<String, crate::state::Template>,
+        blocks: &'a std::collections::BTreeMap<String, crate::state::PersonalizationBlock>,
+        options: &'a std::collections::BTreeMap<String, String>,
+        published: &'a std::collections::BTreeMap<u8, std::collections::BTreeMap<String, crate::state::PublishedCopy>>,
+        deliveries: &'a std::collections::BTreeMap<u8, std::collections::BTreeMap<String, crate::state::Delivery>>,
+        workflows: &'a std::collections::BTreeMap<String, crate::state::Workflow>,
+        inst: &'a std::collections::BTreeMap<u8, crate::state::InstMeta>,
+        control: &'a crate::state::Control,
+    }
+    Ok(sha256(&json_bytes(&Digested {
+        clock: st.clock,
+        seed: st.seed,
+        config: st.config.without_secrets(),
+        accounts: &st.accounts,
+        event_types: &st.event_types,
+        templates: &st.templates,
+        blocks: &st.blocks,
+        options: &st.options,
+        published: &st.published,
+        deliveries: &st.deliveries,
+        workflows: &st.workflows,
+        inst: &st.inst,
+        control: &st.control,
+    })?))
+}
+
+fn seal_of(r: &CompletionRecord) -> Result<String> {
+    Ok(sha256(&json_bytes(&CompletionRecord { seal: String::new(), ..r.clone() })?))
+}
+
+/// The completion record of an exercise (its file `text`) in this sandbox, its steps evaluated as
+/// `exercise` evaluates them.
+pub fn record(st: &State, text: &str, reached: &[u32]) -> Result<CompletionRecord> {
+    let ex = parse(text)?;
+    let p = evaluate(st, &ex, reached);
+    let mut r = CompletionRecord {
+        format: RECORD_FORMAT.into(),
+        exercise: RecordedExercise { id: ex.id, version: ex.version, title: ex.title, digest: sha256(text.as_bytes()) },
+        seed: st.seed.to_string(),
+        clock: crate::dates::format_iso(st.clock),
+        state_digest: state_digest(st)?,
+        steps: p.steps.iter().map(|s| RecordedStep { text: s.text.clone(), done: s.done }).collect(),
+        complete: p.complete,
+        seal: String::new(),
+    };
+    r.seal = seal_of(&r)?;
+    Ok(r)
+}
+
+fn bad_record(why: impl Into<String>) -> Error {
+    Error::new(ErrorCode::InvalidExercise, format!("not a completion record: {}", why.into()))
+}
+
+/// Verifies a completion record against the sandbox open (the trainee's, imported): the record
+/// unaltered, its exercise known (a shipped one, or the trainer's file `text`), the sandbox the
+/// one it was made in (its seed) and in the same state (its digest), every step done, and the
+/// exercise's last step holding in it now. A file that is not a record is `INVALID_EXERCISE`.
+pub fn verify(st: &State, record_text: &str, text: Option<&str>) -> Result<Verification> {
+    if record_text.len() > MAX_RECORD_BYTES {
+        return Err(bad_record(format!("the file is {} bytes: a record is at most {MAX_RECORD_BYTES}", record_text.len())));
+    }
+    let r: CompletionRecord = serde_json::from_str(record_text)
+        .map_err(|e| bad_record(format!("line {}, column {}: {}", e.line(), e.column(), crate::ctx::excerpt(&e.to_string()))))?;
+    if r.format != RECORD_FORMAT {
+        return Err(bad_record(format!("format '{}' is not {RECORD_FORMAT}", crate::ctx::excerpt(&r.format))));
+    }
+    let mut findings = Vec::new();
+    let mut find = |what: &str, ok: bool, detail: String| findings.push(Finding { what: what.into(), ok, detail });
+
+    let seal = seal_of(&r)?;
+    find(
+        "The record is as it was made",
+        seal == r.seal,
+        if seal == r.seal {
+            "its seal matches its content".into()
+        } else {
+            "its seal does not match its content: it was edited or damaged".into()
+        },
+    );
+
+    // The exercise: the trainer's file, or the shipped one the record names.
+    let file = match text {
+        Some(t) => {
+            parse(t)?; // a trainer's file that is no exercise is an error, not a finding
+            Some(t.to_string())
+        }
+        None => BUILTIN.iter().find(|t| sha256(t.as_bytes()) == r.exercise.digest).map(|t| t.to_string()),
+    };
+    let ex = match &file {
+        Some(t) if sha256(t.as_bytes()) == r.exercise.digest => {
+            let ex = parse(t)?;
+            find("The exercise is known", true, format!("{} (version {})", ex.title, ex.version));
+            Some(ex)
+        }
+        Some(_) => {
+            find("The exercise is known", false, "the exercise file given is not the one the record was made with".into());
+            None
+        }
+        None => {
+            find(
+                "The exercise is known",
+                false,
+                format!(
+                    "{} (version {}) is not an exercise shipped with this engine: load the trainer's file to verify against it",
+                    crate::ctx::excerpt(&r.exercise.id),
+                    r.exercise.version
+                ),
+            );
+            None
+        }
+    };
+
+    let seed = st.seed.to_string();
+    find(
+        "The sandbox is the one the record was made in",
+        seed == r.seed,
+        if seed == r.seed {
+            format!("seed {seed}")
+        } else {
+            format!("this sandbox's seed is {seed}; the record's is {}", crate::ctx::excerpt(&r.seed))
+        },
+    );
+    let digest = state_digest(st)?;
+    let now = crate::dates::format_iso(st.clock);
+    find(
+        "The sandbox is in the state the record was made in",
+        digest == r.state_digest,
+        if digest == r.state_digest {
+            format!("its state digest matches, at {now}")
+        } else {
+            format!("its state changed since the record (the sandbox's clock is {now}; the record's {}): export the record again, or import the sandbox exported with it", crate::ctx::excerpt(&r.clock))
+        },
+    );
+    let done = r.steps.iter().filter(|s| s.done).count();
+    find("Every step was done", r.complete && done == r.steps.len() && !r.steps.is_empty(), format!("{done} of {} steps", r.steps.len()));
+
+    let mut steps_holding_now = Vec::new();
+    if let Some(ex) = &ex {
+        steps_holding_now = ex.steps.iter().map(|s| holds(st, &s.check).is_ok()).collect();
+        let last = ex.steps.len() - 1;
+        let outcome = holds(st, &ex.steps[last].check);
+        find(
+            "The exercise's outcome holds in this sandbox",
+            outcome.is_ok(),
+            match outcome {
+                Ok(()) => format!("step {}: {}", last + 1, ex.steps[last].text),
+                Err(m) => format!("step {}: {m}", last + 1),
+            },
+        );
+    }
+    let verified = findings.iter().all(|f| f.ok);
+    Ok(Verification { verified, title: r.exercise.title, findings, steps_holding_now })
+}

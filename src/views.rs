@@ -912,6 +912,9 @@ pub struct DueStep {
     pub instance: String,
     /// Workflow internal name.
     pub name: String,
+    /// Who runs it, in words: "rtEventsProcessing on mcExec1", "The MTA of mcExec1",
+    /// "mcSynch_mcExec1 on the control".
+    pub who: String,
     /// The step in words: "updateEventsStatus on mcExec1 at 08:01:00: gives each event the status
     /// of its message".
     pub text: String,

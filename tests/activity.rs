@@ -106,6 +106,9 @@ fn a_mark_answers_only_what_ran_since() {
         texts(&after),
         ["rtEventsProcessing on exec1 took 1 event from the real-time queue: routed 1 to confirm_rt (now \"Pending delivery\")"]
     );
+    // How far the clock moved since the mark, in words, from the core.
+    assert_eq!(after["moved"], format!("The clock stayed at {} UTC", &iso(t0())[11..19]));
+    assert_eq!(before["moved"], Value::Null, "asked without a mark");
     // Nothing since that answer.
     let none = feed(&mut d, json!({"since": after["mark"]}));
     assert_eq!(none["lines"], json!([]));
@@ -117,6 +120,7 @@ fn a_mark_answers_only_what_ran_since() {
         texts(&rest),
         ["updateEventsStatus on exec1 gave 1 event the status of its message: 1 \"Sent\"", "The MTA of exec1 made 1 send attempt: 1 sent"]
     );
+    assert_eq!(rest["moved"], format!("The clock moved 1 h, from {} to {} UTC", &iso(t0())[11..19], &iso(t0() + HOUR)[11..19]));
 }
 
 #[test]
@@ -156,6 +160,9 @@ fn a_bad_mark_or_limit_is_a_clear_error() {
         ("exec1/a b=3", "a workflow that is not instance/name"),
         ("exec1/mta=-1", "a count that is not a number"),
         ("exec1/mta=1.x", "a count that is not a number"),
+        ("@=x,exec1/mta=1", "a clock that is not a number"),
+        ("@=-5", "a clock out of range"),
+        ("@=999999999999999", "a clock out of range"),
     ] {
         let e = error(d.run(&json!({"op": "activity", "since": since})));
         assert_eq!(e.code, ErrorCode::InvalidArgument, "{since}");

@@ -40,7 +40,7 @@ fn next_due_and_idle_days() {
     let n = q(&d, json!({"q": "nextDue", "until": ms("2026-03-12T00:00:00Z")}));
     assert_eq!(
         n,
-        json!({"at": ms("2026-03-11T04:00:00Z"), "instance": "exec1", "name": "cleanup",
+        json!({"at": ms("2026-03-11T04:00:00Z"), "instance": "exec1", "name": "cleanup", "who": "cleanup on exec1",
             "text": "cleanup on exec1 at 2026-03-11 04:00:00: deletes what is past its retention"})
     );
     assert_eq!(advance(&mut d, DAY), 2);

@@ -260,3 +260,156 @@ fn the_archiving_and_load_balancer_exercises_complete() {
     advance(&mut d, 2 * HOUR);
     assert_eq!(progress(&d, &lb)["complete"], true, "{}", progress(&d, &lb));
 }
+
+/// The trainee's sandbox as a trainer imports it: the snapshot's records (sessions left out,
+/// secrets stripped) in a new store, opened.
+fn exported(d: &message_center::driver::MemDriver) -> message_center::driver::MemDriver {
+    let keys: Vec<String> = d.store.keys().cloned().collect();
+    let edits = q(d, json!({"q": "snapshotEdits", "keys": keys}));
+    let mut store = d.store.clone();
+    for e in edits.as_array().unwrap() {
+        match e[1].as_str() {
+            Some(v) => store.insert(e[0].as_str().unwrap().to_string(), v.to_string()),
+            None => store.remove(e[0].as_str().unwrap()),
+        };
+    }
+    let mut twin = message_center::driver::MemDriver { store, ..Default::default() };
+    twin.reopen().unwrap();
+    twin
+}
+
+fn statuses_done(seed: u64) -> (message_center::driver::MemDriver, String, Value) {
+    let mut d = setup_instances(seed, &[("mcExec1", 1)]);
+    ok(&mut d, json!({"op": "configure", "config": {"rejectUnknownEventType": false}}));
+    start_exec(&mut d, "mcExec1");
+    add_type(&mut d, "order_confirmation");
+    email_template(&mut d, "oc", "order_confirmation", "Your order", "<p>Hi</p>");
+    let text = shipped(&d, "event-statuses");
+    let past = iso(d.now() - HOUR);
+    for xml in [
+        "<rtEvent type='order_confirmation' email='sent@mc-sim.test'><ctx/></rtEvent>".to_string(),
+        "<rtEvent type='order_confirmation' email='hard@mc-sim.test'><ctx/></rtEvent>".to_string(),
+        "<rtEvent type='order_confirmation' email='hard@mc-sim.test'><ctx/></rtEvent>".to_string(),
+        "<rtEvent type='cart_abandoned' email='a@example.com'><ctx/></rtEvent>".to_string(),
+        format!("<rtEvent type='order_confirmation' email='a@example.com' expiration='{past}'><ctx/></rtEvent>"),
+    ] {
+        push1_xml(&mut d, "mcExec1", &xml);
+        advance(&mut d, 10 * MIN);
+    }
+    let p = progress(&d, &text);
+    assert_eq!(p["complete"], true, "{p}");
+    let record = q(&d, json!({"q": "exerciseRecord", "text": text, "reached": p["reached"]}));
+    (d, text, record)
+}
+
+fn findings(v: &Value) -> Vec<(String, bool)> {
+    v["findings"].as_array().unwrap().iter().map(|f| (f["what"].as_str().unwrap().to_string(), f["ok"].as_bool().unwrap())).collect()
+}
+
+#[test]
+fn a_completion_record_carries_the_seed_and_the_state_and_verifies_on_the_imported_sandbox() {
+    let (d, text, record) = statuses_done(11);
+    assert_eq!(record["format"], "message-center-exercise-record/1");
+    assert_eq!(record["exercise"]["id"], "event-statuses");
+    assert_eq!(record["seed"], "11");
+    assert_eq!(record["clock"], iso(d.now()));
+    assert_eq!(record["complete"], true);
+    assert!(record["stateDigest"].as_str().unwrap().starts_with("sha256:") && record["stateDigest"].as_str().unwrap().len() == 71);
+    assert!(record["steps"].as_array().unwrap().iter().all(|s| s["done"] == true));
+    // The same state gives the same record: nothing in it depends on when or where it was made.
+    let again = q(&d, json!({"q": "exerciseRecord", "text": text, "reached": []}));
+    assert_eq!(again, record);
+
+    // The trainer imports the trainee's export and verifies the record there.
+    let twin = exported(&d);
+    let v = q(&twin, json!({"q": "verifyExerciseRecord", "record": record.to_string()}));
+    assert_eq!(v["verified"], true, "{v}");
+    assert_eq!(
+        findings(&v),
+        [
+            ("The record is as it was made".to_string(), true),
+            ("The exercise is known".to_string(), true),
+            ("The sandbox is the one the record was made in".to_string(), true),
+            ("The sandbox is in the state the record was made in".to_string(), true),
+            ("Every step was done".to_string(), true),
+            ("The exercise's outcome holds in this sandbox".to_string(), true),
+        ]
+    );
+    assert_eq!(v["title"], record["exercise"]["title"]);
+    assert_eq!(v["stepsHoldingNow"].as_array().unwrap().len(), record["steps"].as_array().unwrap().len());
+}
+
+#[test]
+fn a_record_edited_made_elsewhere_or_outdated_is_not_verified_and_says_why() {
+    let (mut d, text, record) = statuses_done(11);
+    let verify = |d: &message_center::driver::MemDriver, r: &Value| q(d, json!({"q": "verifyExerciseRecord", "record": r.to_string()}));
+    let failed = |v: &Value| -> Vec<String> {
+        v["findings"].as_array().unwrap().iter().filter(|f| f["ok"] == false).map(|f| f["what"].as_str().unwrap().to_string()).collect()
+    };
+
+    // A step ticked by hand: the seal no longer matches.
+    let mut edited = record.clone();
+    edited["steps"][0]["text"] = json!("Anything");
+    let v = verify(&d, &edited);
+    assert_eq!(v["verified"], false);
+    assert_eq!(failed(&v), ["The record is as it was made"]);
+
+    // Another trainee's sandbox (another seed, the same work).
+    let (other, _, _) = statuses_done(12);
+    let v = verify(&other, &record);
+    assert_eq!(failed(&v), ["The sandbox is the one the record was made in", "The sandbox is in the state the record was made in"]);
+    assert_eq!(v["findings"][2]["detail"], "this sandbox's seed is 12; the record's is 11");
+
+    // The same sandbox, later: the state moved on.
+    advance(&mut d, HOUR);
+    let v = verify(&d, &record);
+    assert_eq!(failed(&v), ["The sandbox is in the state the record was made in"]);
+    assert!(v["findings"][3]["detail"].as_str().unwrap().starts_with("its state changed since the record"), "{v}");
+
+    // A record of an incomplete exercise, sealed as made: not verified, says how far.
+    let fresh = bare(5);
+    let part = q(&fresh, json!({"q": "exerciseRecord", "text": text}));
+    let v = verify(&fresh, &part);
+    assert_eq!(failed(&v), ["Every step was done", "The exercise's outcome holds in this sandbox"]);
+    assert_eq!(v["findings"][4]["detail"], format!("0 of {} steps", part["steps"].as_array().unwrap().len()));
+
+    // A trainer's own exercise: unknown until its file is given, and then only that file.
+    let own = text.replace("\"version\": 1", "\"version\": 2");
+    assert_ne!(own, text, "the shipped file names its version as \"version\": 1");
+    let r2 = q(&d, json!({"q": "exerciseRecord", "text": own}));
+    let v = verify(&d, &r2);
+    assert_eq!(failed(&v), ["The exercise is known"]);
+    assert!(v["findings"][1]["detail"].as_str().unwrap().contains("load the trainer's file"), "{v}");
+    let v = q(&d, json!({"q": "verifyExerciseRecord", "record": r2.to_string(), "text": own}));
+    assert_eq!(v["verified"], true, "{v}");
+    let v = q(&d, json!({"q": "verifyExerciseRecord", "record": r2.to_string(), "text": text}));
+    assert_eq!(failed(&v), ["The exercise is known"]);
+}
+
+#[test]
+fn a_file_that_is_not_a_completion_record_is_refused_with_where_and_what() {
+    let d = bare(1);
+    let e = |record: &str| {
+        let e = error(d.query(&json!({"q": "verifyExerciseRecord", "record": record})));
+        assert_eq!(e.code, ErrorCode::InvalidExercise, "{record}");
+        e.message
+    };
+    assert!(e("{").starts_with("not a completion record: line 1, column 1"), "{}", e("{"));
+    assert!(e("{\"format\": 3}").starts_with("not a completion record: line 1"));
+    let text = shipped(&d, "event-statuses");
+    let mut r = q(&d, json!({"q": "exerciseRecord", "text": text}));
+    r["format"] = json!("message-center-exercise-record/9");
+    assert_eq!(
+        e(&r.to_string()),
+        "not a completion record: format 'message-center-exercise-record/9' is not message-center-exercise-record/1"
+    );
+    r["format"] = json!("message-center-exercise-record/1");
+    r["extra"] = json!(1);
+    assert!(e(&r.to_string()).contains("unknown field `extra`"));
+    let big = format!("{{\"format\": \"{}\"}}", "x".repeat(70_000));
+    assert_eq!(e(&big), "not a completion record: the file is 70014 bytes: a record is at most 65536");
+    // The exercise file given must itself be an exercise.
+    let r = q(&d, json!({"q": "exerciseRecord", "text": text}));
+    let err = error(d.query(&json!({"q": "verifyExerciseRecord", "record": r.to_string(), "text": "nope"})));
+    assert_eq!(err.code, ErrorCode::InvalidExercise);
+}

@@ -40,6 +40,9 @@ pub struct Activity {
     pub mark: String,
     /// The next workflow step due, if any.
     pub next: Option<DueStep>,
+    /// Asked `since` a mark: how far the clock moved since, in words ("The clock moved 1 h, from
+    /// 00:00:00 to 01:00:00 UTC", "The clock stayed at 00:00:10 UTC").
+    pub moved: Option<String>,
 }
 
 /// One run of a workflow, told.
@@ -116,8 +119,9 @@ fn who(instance: &str, workflow: &str, kind: Option<WorkflowKind>) -> String {
 /// The next step due, told.
 pub fn due_step(st: &State, at: i64, key: &str) -> DueStep {
     let wf = &st.workflows[key];
-    let text = format!("{} at {}: {}", who(&wf.instance, &wf.name, Some(wf.kind)), time_of(at, st.clock), what_it_does(wf.kind));
-    DueStep { at, instance: wf.instance.clone(), name: wf.name.clone(), text }
+    let who = who(&wf.instance, &wf.name, Some(wf.kind));
+    let text = format!("{who} at {}: {}", time_of(at, st.clock), what_it_does(wf.kind));
+    DueStep { at, instance: wf.instance.clone(), name: wf.name.clone(), who, text }
 }
 
 /// `08:04:10`, with the date when it is not the clock's day (UTC).
@@ -294,24 +298,66 @@ pub fn tell(run: &RunLog, kind: Option<WorkflowKind>) -> (String, Vec<ActivityLi
     (text, links)
 }
 
-/// Where a reader is: a workflow key's run count and, for a run in progress, its steps.
-type Mark = BTreeMap<String, (u32, Option<u32>)>;
+/// Where a reader is: the clock then, and a workflow key's run count and, for a run in progress,
+/// its steps.
+#[derive(Debug, Default)]
+struct Mark {
+    clock: Option<i64>,
+    runs: BTreeMap<String, (u32, Option<u32>)>,
+}
 
 /// The mark of the state now.
 fn mark_of(st: &State) -> Mark {
-    st.workflows.iter().map(|(k, w)| (k.clone(), (w.runs, w.current.as_ref().map(|c| c.steps)))).collect()
+    Mark {
+        clock: Some(st.clock),
+        runs: st.workflows.iter().map(|(k, w)| (k.clone(), (w.runs, w.current.as_ref().map(|c| c.steps)))).collect(),
+    }
 }
 
-/// `instance/name=runs` or `=runs.steps`, comma-separated.
+/// `@=clock` then `instance/name=runs` or `=runs.steps`, comma-separated.
 fn encode_mark(m: &Mark) -> String {
-    m.iter()
-        .filter(|(_, (runs, _))| *runs > 0)
-        .map(|(k, (runs, steps))| match steps {
+    m.clock
+        .map(|c| format!("@={c}"))
+        .into_iter()
+        .chain(m.runs.iter().filter(|(_, (runs, _))| *runs > 0).map(|(k, (runs, steps))| match steps {
             Some(s) => format!("{k}={runs}.{s}"),
             None => format!("{k}={runs}"),
-        })
+        }))
         .collect::<Vec<_>>()
         .join(",")
+}
+
+/// A duration in words, its two largest units: "10 s", "59 min 50 s", "2 h", "1 day 3 h".
+pub(crate) fn span(ms: i64) -> String {
+    let mut rest = (ms.max(0) + 500) / 1000;
+    let mut parts = Vec::new();
+    for (unit, s) in [("day", 86_400), ("h", 3_600), ("min", 60), ("s", 1)] {
+        let k = rest / s;
+        rest -= k * s;
+        if k > 0 {
+            parts.push(match unit {
+                "day" => n(k as u64, "day", "days"),
+                _ => format!("{k} {unit}"),
+            });
+        }
+    }
+    parts.truncate(2);
+    if parts.is_empty() {
+        "0 s".into()
+    } else {
+        parts.join(" ")
+    }
+}
+
+/// How far the clock moved, in words (times of day when both are on one day, UTC).
+pub(crate) fn moved(from: i64, to: i64) -> String {
+    let (a, b) = (format_iso(from), format_iso(to));
+    let t = |iso: &str| if a[..10] == b[..10] { iso[11..19].to_string() } else { format!("{} {}", &iso[..10], &iso[11..19]) };
+    if to > from {
+        format!("The clock moved {}, from {} to {} UTC", span(to - from), t(&a), t(&b))
+    } else {
+        format!("The clock stayed at {} UTC", t(&b))
+    }
 }
 
 fn bad_mark(why: &str) -> Error {
@@ -322,9 +368,17 @@ fn decode_mark(s: &str) -> Result<Mark> {
     if s.len() > MAX_MARK {
         return Err(bad_mark("too long"));
     }
-    let mut m = Mark::new();
+    let mut m = Mark::default();
     for part in s.split(',').filter(|p| !p.is_empty()) {
         let (key, at) = part.split_once('=').ok_or_else(|| bad_mark("a part without '='"))?;
+        if key == "@" {
+            let c = at.parse::<i64>().map_err(|_| bad_mark("a clock that is not a number"))?;
+            if !(0..=keys::MAX_TIME).contains(&c) {
+                return Err(bad_mark("a clock out of range"));
+            }
+            m.clock = Some(c);
+            continue;
+        }
         if key.split('/').count() != 2
             || !key.split('/').all(|x| !x.is_empty() && x.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_'))
         {
@@ -335,7 +389,7 @@ fn decode_mark(s: &str) -> Result<Mark> {
             Some((r, st)) => (num(r)?, Some(num(st)?)),
             None => (num(at)?, None),
         };
-        m.insert(key.to_string(), v);
+        m.runs.insert(key.to_string(), v);
     }
     Ok(m)
 }
@@ -364,7 +418,7 @@ pub(crate) fn begin(st: &State, limit: Option<u32>, since: Option<&str>) -> Resu
             }
             let mut first = w.runs.saturating_sub(limit - 1).max(1);
             if let Some(m) = &since {
-                match m.get(key) {
+                match m.runs.get(key) {
                     // The run in progress then: from it (its later steps).
                     Some((r, Some(_))) => first = first.max(*r),
                     Some((r, None)) => first = first.max(r.saturating_add(1)),
@@ -396,7 +450,7 @@ pub(crate) fn resume(st: &State, op: ActivityOp, res: Vec<ReadResult>) -> Result
         let ReadResult::Entries(entries) = r else { return err(ErrorCode::Internal, "activity: a journal was not read as a range") };
         for (k, v) in entries {
             let run: RunLog = crate::records::from_json(&k, &v)?;
-            let seen = op.since.as_ref().and_then(|m| m.get(key));
+            let seen = op.since.as_ref().and_then(|m| m.runs.get(key));
             if let Some((r, Some(steps))) = seen {
                 if run.run == *r && run.steps <= *steps {
                     continue;
@@ -438,5 +492,30 @@ fn answer(st: &State, op: &ActivityOp, mut runs: Vec<(Option<WorkflowKind>, RunL
         })
         .collect();
     let next = crate::ops::schedule::next_due(st, keys::MAX_TIME).map(|(at, key)| due_step(st, at, &key));
-    Activity { lines, mark: encode_mark(&mark_of(st)), next }
+    let moved = op.since.as_ref().and_then(|m| m.clock).map(|from| moved(from, st.clock));
+    Activity { lines, mark: encode_mark(&mark_of(st)), next, moved }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{moved, span};
+
+    #[test]
+    fn durations_and_clock_moves_are_told_in_two_units() {
+        for (ms, want) in [
+            (0, "0 s"),
+            (400, "0 s"),
+            (1_000, "1 s"),
+            (3_590_000, "59 min 50 s"),
+            (7_200_000, "2 h"),
+            (86_400_000, "1 day"),
+            (97_200_000 + 61_000, "1 day 3 h"),
+            (2 * 86_400_000 + 5_000, "2 days 5 s"),
+        ] {
+            assert_eq!(span(ms), want, "{ms}");
+        }
+        let day = 86_400_000;
+        assert_eq!(moved(day - 10_000, day + 50_000), "The clock moved 1 min, from 1970-01-01 23:59:50 to 1970-01-02 00:00:50 UTC");
+        assert_eq!(moved(day, day), "The clock stayed at 00:00:00 UTC");
+    }
 }

@@ -16,6 +16,7 @@ pub(crate) mod push;
 pub(crate) mod read;
 pub(crate) mod report;
 pub(crate) mod schedule;
+pub(crate) mod setup;
 pub(crate) mod soap;
 pub(crate) mod workflows;
 
@@ -482,6 +483,25 @@ pub enum Query {
         #[serde(default)]
         reached: Vec<u32>,
     },
+    /// What a new platform needs before an event reaches Sent, each item done or missing.
+    SetupChecklist,
+    /// The completion record of an exercise in this sandbox (its steps evaluated as `exercise`
+    /// does), for the trainee to export.
+    ExerciseRecord {
+        /// The exercise file.
+        text: String,
+        /// Steps done at an earlier evaluation.
+        #[serde(default)]
+        reached: Vec<u32>,
+    },
+    /// A completion record verified against this sandbox (the trainee's, imported).
+    VerifyExerciseRecord {
+        /// The record's file.
+        record: String,
+        /// The exercise file, when it is not one shipped with the engine.
+        #[serde(default)]
+        text: Option<String>,
+    },
     /// The next workflow step due at or before `until`.
     NextDue {
         /// Horizon (default: none, the largest time).
@@ -629,6 +649,12 @@ pub enum QueryResult {
     Exercises(Vec<crate::exercise::ExerciseInfo>),
     /// `exercise`.
     Exercise(Box<crate::exercise::Progress>),
+    /// `setupChecklist`.
+    SetupChecklist(setup::SetupChecklist),
+    /// `exerciseRecord`.
+    ExerciseRecord(Box<crate::exercise::CompletionRecord>),
+    /// `verifyExerciseRecord`.
+    ExerciseVerification(Box<crate::exercise::Verification>),
     /// `enumerations`.
     Enumerations(views::Enumerations),
     /// `wsdl`.
@@ -826,6 +852,11 @@ pub(crate) fn query(st: &crate::state::State, q: Query) -> Result<QueryResult> {
         Query::Exercises => QueryResult::Exercises(crate::exercise::builtin()?),
         Query::Exercise { text, reached } => {
             QueryResult::Exercise(Box::new(crate::exercise::evaluate(st, &crate::exercise::parse(&text)?, &reached)))
+        }
+        Query::SetupChecklist => QueryResult::SetupChecklist(setup::checklist(st)),
+        Query::ExerciseRecord { text, reached } => QueryResult::ExerciseRecord(Box::new(crate::exercise::record(st, &text, &reached)?)),
+        Query::VerifyExerciseRecord { record, text } => {
+            QueryResult::ExerciseVerification(Box::new(crate::exercise::verify(st, &record, text.as_deref())?))
         }
         Query::NextDue { until } => {
             let until = match until {

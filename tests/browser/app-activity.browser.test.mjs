@@ -7,14 +7,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { requireChromium } from './harness.mjs';
-import { addInstance, addType, explore, openApp, publishTemplate, pushOne, shot, until } from './app-helpers.mjs';
+import { explore, openApp, pushOne, setUpMcExec1, shot, until } from './app-helpers.mjs';
 
 test('Next step and Advance report what ran, and the Activity page follows every run', { timeout: 300_000 }, async (t) => {
   if (!requireChromium(t)) return;
   const { page, problems } = await openApp(t);
-  await addInstance(page, 'Execution instance 1', 'mcExec1', 1);
-  await addType(page, 'order_confirmation');
-  await publishTemplate(page, { name: 'orderConfirmation', type: 'order_confirmation', subject: 'Your order', html: '<p>Thanks</p>' });
+  await setUpMcExec1(page, { workflows: [] });
   const clock = page.getByRole('group', { name: 'Virtual clock' });
   const next = clock.getByRole('button', { name: 'Next step', exact: true });
 

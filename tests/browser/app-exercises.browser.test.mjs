@@ -7,7 +7,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { requireChromium } from './harness.mjs';
-import { addInstance, addType, axe, explore, openApp, publishTemplate, pushOne, shot, until } from './app-helpers.mjs';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { addInstance, addType, axe, explore, openApp, publishTemplate, pushOne, SHOTS, shot, until } from './app-helpers.mjs';
 
 test('the technical workflows exercise, completed by clicks', { timeout: 300_000 }, async (t) => {
   if (!requireChromium(t)) return;
@@ -63,6 +65,44 @@ test('the technical workflows exercise, completed by clicks', { timeout: 300_000
   await explore(page, 'Exercises');
   await now.getByText('7 of 7 steps done: complete.').waitFor();
   assert.equal(await now.locator('li.done').count(), 7);
+
+  // The trainee hands in the completion record and the sandbox's export.
+  const save = async (click, name) => {
+    const downloading = page.waitForEvent('download');
+    await click();
+    const file = join(SHOTS, '..', name);
+    await (await downloading).saveAs(file);
+    return file;
+  };
+  const recordFile = await save(() => now.getByRole('button', { name: 'Export the completion record' }).click(), 'technical-workflows.mcrecord.json');
+  const record = JSON.parse(readFileSync(recordFile, 'utf8'));
+  assert.equal(record.format, 'message-center-exercise-record/1');
+  assert.equal(record.exercise.id, 'technical-workflows');
+  assert.equal(record.complete, true);
+  assert.match(record.seed, /^\d+$/);
+  assert.match(record.stateDigest, /^sha256:[0-9a-f]{64}$/);
+  const sandboxFile = await save(() => now.getByRole('button', { name: 'Export this sandbox' }).click(), 'technical-workflows-sandbox.mcsandbox.jsonl');
+
+  // The trainer imports the sandbox and verifies the record there.
+  await page.getByRole('button', { name: /^Sandbox / }).click();
+  await page.getByRole('dialog', { name: 'Sandboxes' }).getByLabel('Import a sandbox file').setInputFiles(sandboxFile);
+  await page.getByRole('button', { name: 'Sandbox Set up Message Center and follow an event to Sent (2) ▾' }).waitFor();
+  assert.equal(await page.getByRole('region', { name: /^Advance by/ }).count(), 0, "the last clock report was of the trainee's sandbox, not this one");
+  await explore(page, 'Exercises');
+  const verify = page.getByRole('region', { name: "Verify a trainee's completion record" });
+  await verify.getByLabel('Completion record').setInputFiles(recordFile);
+  const verdict = verify.getByRole('status', { name: 'Verification' });
+  await verdict.getByText('Verified: Set up Message Center and follow an event to Sent').waitFor();
+  assert.equal(await verdict.locator('li.ok').count(), 6);
+  await verify.scrollIntoViewIfNeeded();
+  await shot(page, 'exercise-04-verified');
+  await axe(page, 'a verified record');
+
+  // A record ticked by hand is not verified, and says why.
+  const forged = { ...record, steps: record.steps.map((st) => ({ ...st, text: `${st.text}!` })) };
+  await verify.getByLabel('Completion record').setInputFiles({ name: 'forged.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(forged)) });
+  await verdict.getByText('Not verified: Set up Message Center and follow an event to Sent').waitFor();
+  assert.equal((await verdict.locator('li.bad').textContent()).replace(/\s+/g, ' ').trim(), '✗ The record is as it was made (no): its seal does not match its content: it was edited or damaged');
   assert.deepEqual(problems, []);
 });
 

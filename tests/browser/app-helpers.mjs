@@ -93,6 +93,20 @@ export async function publishTemplate(page, { name, type, subject, html, seedCtx
   await page.getByRole('region', { name: 'Publication log' }).waitFor();
 }
 
+/**
+ * The setup most tests start from, by clicks: the execution instance mcExec1 (id 1), the event
+ * type order_confirmation, a published template orderConfirmation for it, and `workflows` of
+ * mcExec1 started.
+ */
+export async function setUpMcExec1(page, { workflows = ['rtEventsProcessing', 'updateEventsStatus'], types = [] } = {}) {
+  await addInstance(page, 'Execution instance 1', 'mcExec1', 1);
+  for (const type of ['order_confirmation', ...types]) await addType(page, type);
+  await publishTemplate(page, { name: 'orderConfirmation', type: 'order_confirmation', subject: 'Your order', html: '<p>Thanks</p>' });
+  if (workflows.length === 0) return;
+  await explore(page, 'mcExec1', 'Message Center');
+  for (const wf of workflows) await page.getByRole('button', { name: `Start ${wf}`, exact: true }).click();
+}
+
 /** axe on the page as it is: no serious or critical violation. */
 export async function axe(page, name) {
   const r = await new AxeBuilder({ page }).analyze();

@@ -9,7 +9,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { requireChromium } from './harness.mjs';
-import { addInstance, addType, axe, explore, openApp, publishTemplate, pushOne, shot, until } from './app-helpers.mjs';
+import { axe, explore, openApp, pushOne, setUpMcExec1, shot, until } from './app-helpers.mjs';
 
 const SIZES = [
   ['phone', 390, 844],
@@ -51,11 +51,7 @@ function measure(page) {
 test('the layout works from a phone to a wide desktop', { timeout: 300_000 }, async (t) => {
   if (!requireChromium(t)) return;
   const { page, problems } = await openApp(t);
-  await addInstance(page, 'Execution instance 1', 'mcExec1', 1);
-  await addType(page, 'order_confirmation');
-  await publishTemplate(page, { name: 'orderConfirmation', type: 'order_confirmation', subject: 'Your order', html: '<p>Thanks</p>' });
-  await explore(page, 'mcExec1', 'Message Center');
-  for (const wf of ['rtEventsProcessing', 'updateEventsStatus']) await page.getByRole('button', { name: `Start ${wf}`, exact: true }).click();
+  await setUpMcExec1(page);
   await pushOne(page, 'order_confirmation', 'ada@example.com');
   const clock = page.getByRole('group', { name: 'Virtual clock' });
   const toggle = page.getByRole('button', { name: 'Explorer' });

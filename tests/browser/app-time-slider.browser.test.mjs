@@ -6,18 +6,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { requireChromium } from './harness.mjs';
-import { addInstance, addType, axe, explore, openApp, publishTemplate, pushOne, shot, until } from './app-helpers.mjs';
+import { axe, explore, openApp, pushOne, setUpMcExec1, shot, until } from './app-helpers.mjs';
 
 const ms = (iso) => String(Date.parse(iso));
 
 test('the time slider shows the list, its counts and an event as they stood then', { timeout: 300_000 }, async (t) => {
   if (!requireChromium(t)) return;
   const { page, problems } = await openApp(t);
-  await addInstance(page, 'Execution instance 1', 'mcExec1', 1);
-  await addType(page, 'order_confirmation');
-  await publishTemplate(page, { name: 'orderConfirmation', type: 'order_confirmation', subject: 'Your order', html: '<p>Thanks</p>' });
-  await explore(page, 'mcExec1', 'Message Center');
-  await page.getByRole('button', { name: 'Start updateEventsStatus', exact: true }).click();
+  await setUpMcExec1(page, { workflows: ['updateEventsStatus'] });
   const clock = page.getByRole('group', { name: 'Virtual clock' });
   // Pushed at 00:01:00 while rtEventsProcessing is stopped: Pending until it starts at 00:02:00.
   await clock.getByLabel('Advance by').selectOption({ label: '1 minute' });

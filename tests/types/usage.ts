@@ -36,6 +36,9 @@ import type {
   OverTimePoint,
   ExerciseInfo,
   ExerciseProgress,
+  ExerciseRecord,
+  SetupChecklist,
+  ExerciseVerification,
   LinkKind,
   ListFilter,
   ListPage,
@@ -169,9 +172,14 @@ async function main(): Promise<void> {
   const then: EventStory = await mc.getEvent('72057594037927937', { asOf: point.ms });
   const listThen: ListPage = await mc.listEvents({ instance: 'mcExec1', asOf: new Date(point.ms) });
   void [then, listThen, point.byStatus.sent];
+  const checklist: SetupChecklist = mc.setupChecklist();
+  void [checklist.complete, checklist.items[0].place === 'externalAccounts', checklist.items[0].detail];
   const shippedExercises: ExerciseInfo[] = mc.exercises();
   const exerciseProgress: ExerciseProgress = mc.exercise(shippedExercises[0].text, { reached: [0] });
   void [exerciseProgress.steps[0].missing, exerciseProgress.complete];
+  const completion: ExerciseRecord = mc.exerciseRecord(shippedExercises[0].text, { reached: exerciseProgress.reached });
+  const verification: ExerciseVerification = mc.verifyExerciseRecord(JSON.stringify(completion));
+  void [completion.stateDigest, verification.verified, verification.findings[0].detail, verification.stepsHoldingNow];
 
   // events
   const pushed: PushedEvent = await mc.pushEvent({

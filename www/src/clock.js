@@ -6,52 +6,35 @@ import { useState } from 'preact/hooks';
 import { signal } from '@preact/signals';
 import { html } from './html.js';
 import { call, clock, mc, now } from './engine.js';
-import { href } from './router.js';
+import { href, route } from './router.js';
 import { ErrorText, useQuery } from './ui.js';
 import { ActivityLines } from './views/activity.js';
 
-/** What the last "Next step" or "Advance" did: `{ action, from, to, lines, more, next }`; null: none. */
+/** What the last "Next step" or "Advance" did: `{ sandbox, action, moved, to, due, lines, more, next }`; null: none. */
 export const clockReport = signal(null);
 /** Lines the report shows; the rest are on the Activity page. */
 const REPORT_LINES = 8;
 
-/** A duration of virtual time in words: "10 s", "59 min 50 s", "2 h", "1 day 3 h". */
-export function span(ms) {
-  const parts = [];
-  let rest = Math.round(ms / 1000);
-  for (const [unit, s] of [['day', 86_400], ['h', 3_600], ['min', 60], ['s', 1]]) {
-    const n = Math.floor(rest / s);
-    rest -= n * s;
-    if (n > 0) parts.push(unit === 'day' ? `${n} ${n === 1 ? 'day' : 'days'}` : `${n} ${unit}`);
-  }
-  return parts.slice(0, 2).join(' ') || '0 s';
-}
-
 /** Runs a clock move and reports what ran on the way (the core's activity lines since its mark). */
 async function moveAndReport(action, move) {
-  const from = now.value;
   const { mark } = await mc.activity({ limit: 0 });
   const due = action === 'Next step' ? await mc.nextDue() : null;
   if (action === 'Next step' && !due) throw Object.assign(new Error('no workflow step is due: start a workflow first'), { code: 'NOTHING_DUE' });
   await move(due);
   const after = await mc.activity({ since: mark, limit: REPORT_LINES + 1 });
-  const to = await mc.now();
-  clockReport.value = { action, from, to, due, lines: after.lines.slice(0, REPORT_LINES), more: after.lines.length > REPORT_LINES, next: after.next };
+  clockReport.value = { sandbox: route.value.sandbox, action, moved: after.moved, to: await mc.now(), due, lines: after.lines.slice(0, REPORT_LINES), more: after.lines.length > REPORT_LINES, next: after.next };
 }
 
 /** The report of the last clock move, under the header until closed. */
 export function ClockReport() {
   const r = clockReport.value;
-  if (!r) return null;
-  const moved = r.to - r.from;
-  const sameDay = clockText(r.from).slice(0, 10) === clockText(r.to).slice(0, 10);
-  const t = (ms) => (sameDay ? clockText(ms).slice(11) : clockText(ms));
-  const head = moved > 0 ? `The clock moved ${span(moved)}, from ${t(r.from)} to ${t(r.to)} UTC` : `The clock stayed at ${t(r.to)} UTC`;
-  const why = r.due ? `: ${r.due.instance === 'control' ? `${r.due.name} on the control` : r.due.name === 'mta' ? `the MTA of ${r.due.instance}` : `${r.due.name} on ${r.due.instance}`} was due then.` : '.';
+  // A report is of its sandbox: another one opened (switched, imported, created) does not show it.
+  if (!r || r.sandbox !== route.value.sandbox) return null;
+  const why = r.due ? `: ${r.due.who} was due then.` : '.';
   const close = () => (clockReport.value = null);
   return html`<section class="clock-report" aria-labelledby="clock-report-title">
     <h2 id="clock-report-title">${r.action}</h2>
-    <p>${head}${why} ${r.lines.length === 0 ? 'No workflow step had anything to do on the way.' : ''}</p>
+    <p>${r.moved}${why} ${r.lines.length === 0 ? 'No workflow step had anything to do on the way.' : ''}</p>
     ${r.lines.length > 0 && html`<${ActivityLines} lines=${r.lines} today=${new Date(r.to).toISOString()} onFollow=${close} />`}
     ${r.more && html`<p><a href=${href({ instance: '', page: 'activity' })} onClick=${close}>More steps ran: see Activity</a></p>`}
     <p class="muted">${r.next ? `Next step: ${r.next.text}.` : 'No workflow step is due now.'}</p>
@@ -111,7 +94,7 @@ export function Clock() {
           ${STEPS.map(([l, ms]) => html`<option value=${ms}>${l}</option>`)}
         </select>
       </label>
-      <button type="button" onClick=${run(() => moveAndReport(`Advance by ${STEPS.find(([, ms]) => ms === by)?.[0] ?? span(by)}`, () => mc.advance(by)))}>Advance</button>
+      <button type="button" onClick=${run(() => moveAndReport(`Advance by ${STEPS.find(([, ms]) => ms === by)[0]}`, () => mc.advance(by)))}>Advance</button>
     </div>
     <${ErrorText} error=${error} />
   </div>`;

@@ -7,17 +7,21 @@ import { html } from './html.js';
 import { call, job, mc } from './engine.js';
 import { go } from './router.js';
 import { Action, ErrorText, Field, useQuery } from './ui.js';
+import { download } from './views/export.js';
 
-function download(name, parts) {
-  const url = URL.createObjectURL(new Blob(parts, { type: 'application/x-ndjson' }));
-  const a = Object.assign(document.createElement('a'), { href: url, download: name });
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+/** A sandbox's name as a file's name: `My-first-sandbox.mcsandbox.jsonl`. */
+export const fileName = (name, ext = 'mcsandbox.jsonl') => `${name.replace(/[^\p{L}\p{N}_-]+/gu, '-').replace(/^-|-$/g, '') || 'sandbox'}.${ext}`;
+
+/** Exports a sandbox (`{ id, name }`) to a file the browser downloads; `onProgress(records)`. */
+export async function exportSandboxFile(s, onProgress) {
+  const parts = [];
+  const j = job('exportSandbox', { id: s.id }, (e) => {
+    if (e.event === 'chunk') parts.push(e.text);
+    else onProgress?.(e.done);
+  });
+  await j.done;
+  download(fileName(s.name), parts, 'application/x-ndjson');
 }
-
-const fileName = (name) => `${name.replace(/[^\p{L}\p{N}_-]+/gu, '-').replace(/^-|-$/g, '') || 'sandbox'}.mcsandbox.jsonl`;
 
 /** A name not taken by `taken`: the name, else "name (2)", "name (3)"… */
 export function freeName(name, taken) {
@@ -66,14 +70,8 @@ export function Sandboxes({ current, onClose, onRenamed, onNotice }) {
     open(s.id);
   };
   const exportOne = async (s) => {
-    const parts = [];
-    const j = job('exportSandbox', { id: s.id }, (e) => {
-      if (e.event === 'chunk') parts.push(e.text);
-      else setProgress(`Exporting ${s.name}: ${e.done.toLocaleString('en-US')} records`);
-    });
     try {
-      await j.done;
-      download(fileName(s.name), parts);
+      await exportSandboxFile(s, (done) => setProgress(`Exporting ${s.name}: ${done.toLocaleString('en-US')} records`));
     } finally {
       setProgress(null);
     }

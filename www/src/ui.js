@@ -97,14 +97,17 @@ let fieldIds = 0;
  * A labelled form field: `children(id, describedBy)` renders the control with that id, so that
  * the label and the error are tied to it.
  */
-export function Field({ label, children, hint, error }) {
+export function Field({ label, children, hint, error, errorAt }) {
   const [id] = useState(() => `f${++fieldIds}`);
-  const describedBy = [hint && `${id}-hint`, error && `${id}-err`].filter(Boolean).join(' ') || undefined;
+  // `errorAt`: the id of the form's one error message, shown by the form (so that an error does
+  // not move the fields); the field is marked invalid and described by it.
+  const errId = errorAt ?? `${id}-err`;
+  const describedBy = [hint && `${id}-hint`, error && errId].filter(Boolean).join(' ') || undefined;
   return html`<div class=${`field${error ? ' invalid' : ''}`}>
     <label for=${id}>${label}</label>
     ${children(id, describedBy)}
     ${hint && html`<small class="hint" id=${`${id}-hint`}>${hint}</small>`}
-    <${ErrorText} error=${error} id=${`${id}-err`} />
+    ${!errorAt && html`<${ErrorText} error=${error} id=${errId} />`}
   </div>`;
 }
 

@@ -5,6 +5,7 @@
 import { useState } from 'preact/hooks';
 import { html } from '../html.js';
 import { mc } from '../engine.js';
+import { href } from '../router.js';
 import { Action, ErrorText, Field, Loaded, Table, Title, useQuery } from '../ui.js';
 
 function AccountForm() {
@@ -39,7 +40,7 @@ function AccountForm() {
     </div>
     <button type="submit" class="primary">Add the execution instance</button>
     <${ErrorText} error=${error} />
-    ${done && html`<p role="status">Added <strong>${done.label}</strong> (${done.name}). Its technical workflows are created stopped: start them from its Administration > Production > Message Center folder.</p>`}
+    ${done && html`<p role="status">Added <strong>${done.label}</strong> (${done.name}). Next: <strong>Create the archiving workflow</strong> in its row above, then start its technical workflows (created stopped) in <a href=${href({ instance: done.name, page: 'workflows' })}>${done.name} › Administration › Production › Message Center</a>.</p>`}
   </form>`;
 }
 
@@ -75,11 +76,14 @@ export function EventTypes() {
   const q = useQuery(() => mc.eventTypes());
   const [f, setF] = useState({ name: '', label: '' });
   const [error, setError] = useState(null);
+  const [added, setAdded] = useState(null);
   const submit = async (e) => {
     e.preventDefault();
     setError(null);
+    setAdded(null);
     try {
       await mc.addEventType(f.label ? { name: f.name, label: f.label } : f.name);
+      setAdded(f.name);
       setF({ name: '', label: '' });
     } catch (err) {
       setError(err);
@@ -99,5 +103,6 @@ export function EventTypes() {
       </div>
       <button type="submit" class="primary">Add the event type</button>
       <${ErrorText} error=${error} />
+      ${added && html`<p role="status">Added <code>${added}</code>. Next: <a href=${href({ instance: 'control', page: 'templates', rest: ['new'], params: { eventType: added } })}>create a transactional message template for it</a>.</p>`}
     </form>`;
 }

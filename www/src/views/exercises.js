@@ -8,7 +8,9 @@ import { signal } from '@preact/signals';
 import { html } from '../html.js';
 import { call, mc } from '../engine.js';
 import { go, route } from '../router.js';
-import { ErrorText, Field, Loaded, Title, useQuery } from '../ui.js';
+import { Action, ErrorText, Field, Loaded, Title, useQuery } from '../ui.js';
+import { exportSandboxFile, fileName } from '../sandboxes.js';
+import { download } from './export.js';
 
 /**
  * The exercise under way in each sandbox: `{ text, reached }` kept in this browser, by sandbox id
@@ -61,10 +63,57 @@ function Steps({ progress, full }) {
   </ol>`;
 }
 
+/**
+ * What a trainee hands a trainer once an exercise is complete: the completion record (the
+ * engine's, with the sandbox's seed and the digest of its state) and the sandbox's export, which
+ * the trainer imports to verify the record against.
+ */
+function HandIn({ sandbox, active, progress }) {
+  const record = async () => {
+    const r = await mc.exerciseRecord(active.text, { reached: progress.reached });
+    download(fileName(progress.id, 'mcrecord.json'), [`${JSON.stringify(r, null, 2)}\n`], 'application/json');
+  };
+  return html`<div class="hand-in">
+    <p class="hint">For your trainer: the completion record and this sandbox's export, made now (the record names the sandbox's state, so export both after your last change).</p>
+    <div class="row">
+      <${Action} kind="primary" run=${record}>Export the completion record</${Action}>
+      <${Action} run=${() => exportSandboxFile({ id: sandbox, name: `${progress.id}-sandbox` })}>Export this sandbox</${Action}>
+    </div>
+  </div>`;
+}
+
+/** A trainer's check of a trainee's completion record, against the sandbox open (the trainee's, imported). */
+function Verify() {
+  const [result, setResult] = useState(null);
+  const [error, setError] = useState(null);
+  const [own, setOwn] = useState(null);
+  const verify = async (file) => {
+    setError(null);
+    setResult(null);
+    try {
+      setResult(await mc.verifyExerciseRecord(await file.text(), own ? { text: own } : {}));
+    } catch (err) {
+      setError(err);
+    }
+  };
+  return html`<section class="card" aria-labelledby="ex-verify">
+    <h2 id="ex-verify">Verify a trainee's completion record</h2>
+    <p class="hint">Import the trainee's sandbox export (Sandboxes › Import), open it, and load their record here: the engine checks that the record is unaltered, that this is the sandbox it was made in and in the same state, that every step was done and that the exercise's outcome holds.</p>
+    <${Field} label="Exercise file (only for a trainer's own exercise)">${(id) => html`<input id=${id} type="file" accept=".json,application/json" onChange=${async (ev) => setOwn(ev.currentTarget.files[0] ? await ev.currentTarget.files[0].text() : null)} />`}</${Field}>
+    <${Field} label="Completion record">${(id) => html`<input id=${id} type="file" accept=".json,application/json" onChange=${(ev) => ev.currentTarget.files[0] && verify(ev.currentTarget.files[0])} />`}</${Field}>
+    <${ErrorText} error=${error} />
+    ${result && html`<div class=${`verification ${result.verified ? 'ok' : 'bad'}`} role="status" aria-label="Verification">
+      <p><strong>${result.verified ? `Verified: ${result.title}` : `Not verified: ${result.title}`}</strong></p>
+      <ul>${result.findings.map((f) => html`<li class=${f.ok ? 'ok' : 'bad'}><span aria-hidden="true">${f.ok ? '✓' : '✗'}</span> ${f.what}${f.ok ? '' : html` <span class="sr-only">(no)</span>`}: <span class="muted">${f.detail}</span></li>`)}</ul>
+    </div>`}
+  </section>`;
+}
+
 /** The exercise under way, over every page (collapsible). */
 export function ExercisePanel({ sandbox }) {
   const active = activeExercise(sandbox);
-  const [open, setOpen] = useState(true);
+  // On a phone the panel starts folded to its title line, so that it does not cover the page.
+  const [open, setOpen] = useState(() => !globalThis.matchMedia?.('(max-width: 599px)').matches);
   const q = useQuery(() => (active ? evaluate(sandbox, active) : null), [active?.text, active?.reached?.length]);
   if (!active || !q.data) return null;
   const p = q.data;
@@ -75,7 +124,8 @@ export function ExercisePanel({ sandbox }) {
     </header>
     ${open && html`<progress max=${p.steps.length} value=${p.done} aria-label="Steps done"></progress>
       ${p.complete
-        ? html`<p class="complete" role="status"><strong>Exercise complete.</strong> Every step holds in this sandbox.</p>`
+        ? html`<p class="complete" role="status"><strong>Exercise complete.</strong> Every step was done in this sandbox.</p>
+          <${HandIn} sandbox=${sandbox} active=${active} progress=${p} />`
         : html`<${Steps} progress=${p} full=${false} />`}
       <p><a href=${`#/${sandbox}//exercises`}>All the steps</a></p>`}
   </aside>`;
@@ -121,7 +171,8 @@ export function ExercisesPage() {
         <header class="page-title"><h2 id="ex-now">${p.title}</h2>
           <div class="page-actions"><button type="button" onClick=${() => setActive(sandbox, null)}>Stop this exercise</button></div></header>
         <p>${p.done} of ${p.steps.length} steps done${p.complete ? ': complete.' : '.'}</p>
-        <${Steps} progress=${p} full=${true} />`}</${Loaded}>
+        <${Steps} progress=${p} full=${true} />
+        ${p.complete && html`<${HandIn} sandbox=${sandbox} active=${active} progress=${p} />`}`}</${Loaded}>
     </section>`}
     <${ErrorText} error=${error} />
     <${Loaded} query=${list}>${(all) => html`<ul class="exercise-list">
@@ -139,5 +190,6 @@ export function ExercisesPage() {
       <h2 id="ex-own">A trainer's exercise</h2>
       <p class="hint">An exercise is a JSON file (format <code>message-center-exercise/1</code>, see docs/exercises.md): load one to do it in this sandbox.</p>
       <${Field} label="Load an exercise file">${(id) => html`<input id=${id} type="file" accept=".json,application/json" onChange=${(ev) => ev.currentTarget.files[0] && load(ev.currentTarget.files[0])} />`}</${Field}>
-    </section>`;
+    </section>
+    <${Verify} />`;
 }

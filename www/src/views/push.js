@@ -43,11 +43,12 @@ function fromEvent(e) {
   };
 }
 
-function EventForm({ from }) {
+function EventForm({ from, type }) {
   const accounts = useQuery(() => mc.executionInstances());
   const types = useQuery(() => mc.eventTypes());
   const enums = useQuery(() => mc.enumerations());
-  const [f, setF] = useState(blank);
+  // A link from a publication's confirmation names its event type (`?type=`).
+  const [f, setF] = useState(() => (type ? { ...blank, type } : blank));
   const [error, setError] = useState(null);
   const [pushed, setPushed] = useState([]);
   useEffect(() => {
@@ -84,16 +85,16 @@ function EventForm({ from }) {
   return html`<form class="card" onSubmit=${submit} aria-label="Push one event" novalidate>
     <div class="row">
       <${Field} label="Queue">${(id) => html`<select id=${id} value=${f.queue} onChange=${set('queue')}>${(enums.data?.queues ?? []).map((q) => html`<option value=${q.name}>${q.label}</option>`)}</select>`}</${Field}>
-      <${Field} label="Send to" error=${err('instance')}>${(id, d) => html`<select id=${id} aria-describedby=${d} value=${f.instance} onChange=${set('instance')}>
+      <${Field} label="Send to" error=${err('instance')} errorAt=\"push-error\">${(id, d) => html`<select id=${id} aria-describedby=${d} value=${f.instance} onChange=${set('instance')}>
         <option value="loadBalancer">The load balancer (round robin)</option>
         ${(accounts.data ?? []).map((a) => html`<option value=${a.name}>${a.label} (${a.name})</option>`)}
       </select>`}</${Field}>
-      <${Field} label="Event type" error=${err('type')}>${(id, d) => html`<input id=${id} aria-describedby=${d} list=${`${id}-list`} value=${f.type} onInput=${set('type')} placeholder="order_confirmation" />
+      <${Field} label="Event type" error=${err('type')} errorAt=\"push-error\">${(id, d) => html`<input id=${id} aria-describedby=${d} list=${`${id}-list`} value=${f.type} onInput=${set('type')} placeholder="order_confirmation" />
         <datalist id=${`${id}-list`}>${(types.data ?? []).map((t) => html`<option value=${t.name}>${t.label}</option>`)}</datalist>`}</${Field}>
-      <${Field} label="Channel (wishedChannel)" error=${err('channel')}>${(id, d) => html`<select id=${id} aria-describedby=${d} value=${f.channel} onChange=${set('channel')}>${(enums.data?.channels ?? []).map((c) => html`<option value=${c.name}>${c.label} (${c.code})</option>`)}</select>`}</${Field}>
+      <${Field} label="Channel (wishedChannel)" error=${err('channel')} errorAt=\"push-error\">${(id, d) => html`<select id=${id} aria-describedby=${d} value=${f.channel} onChange=${set('channel')}>${(enums.data?.channels ?? []).map((c) => html`<option value=${c.name}>${c.label} (${c.code})</option>`)}</select>`}</${Field}>
     </div>
     <div class="row">
-      <div class="field grow"><${Field} label=${sms ? 'Mobile phone' : 'Email'} error=${err('address')} hint="Outcome-directed test addresses are in the list (they make the simulated MTA do what they say).">${(id, d) => html`<input id=${id} aria-describedby=${d} list=${`${id}-list`} value=${f.address} onInput=${set('address')} placeholder=${sms ? '+33620202020' : 'ada@example.com'} />
+      <div class="field grow"><${Field} label=${sms ? 'Mobile phone' : 'Email'} error=${err('address')} errorAt=\"push-error\" hint="Outcome-directed test addresses are in the list (they make the simulated MTA do what they say).">${(id, d) => html`<input id=${id} aria-describedby=${d} list=${`${id}-list`} value=${f.address} onInput=${set('address')} placeholder=${sms ? '+33620202020' : 'ada@example.com'} />
         <datalist id=${`${id}-list`}>${tests.map((t) => html`<option value=${t.address}>${t.outcome}</option>`)}</datalist>`}</${Field}></div>
       <${Field} label="External id">${(id) => html`<input id=${id} value=${f.externalId} onInput=${set('externalId')} />`}</${Field}>
       <${Field} label="Scheduled (UTC)" hint="ISO 8601, e.g. 2026-03-02T10:00:00Z">${(id, d) => html`<input id=${id} aria-describedby=${d} value=${f.scheduled} onInput=${set('scheduled')} />`}</${Field}>
@@ -104,9 +105,9 @@ function EventForm({ from }) {
       <label class="check"><input type="radio" name="ctxFormat" value="xml" checked=${f.ctxFormat === 'xml'} onChange=${set('ctxFormat')} /> XML</label>
       <label class="check"><input type="radio" name="ctxFormat" value="json" checked=${f.ctxFormat === 'json'} onChange=${set('ctxFormat')} /> JSON</label>
     </fieldset>
-    <${Field} label="ctx (data specific to the event)" error=${err('ctx')}>${(id, d) => html`<textarea id=${id} aria-describedby=${d} rows="6" spellcheck="false" value=${f.ctx} onInput=${set('ctx')}></textarea>`}</${Field}>
+    <${Field} label="ctx (data specific to the event)" error=${err('ctx')} errorAt=\"push-error\">${(id, d) => html`<textarea id=${id} aria-describedby=${d} rows="6" spellcheck="false" value=${f.ctx} onInput=${set('ctx')}></textarea>`}</${Field}>
     <button type="submit" class="primary">Push the event</button>
-    ${error && !FIELD_OF[error.code] && html`<${ErrorText} error=${error} />`}
+    <${ErrorText} error=${error} id="push-error" />
     ${pushed.length > 0 && html`<div role="status"><h3>Pushed</h3><ul>${pushed.map((p) => html`<li>Event <a href=${href({ instance: p.instance, page: 'events', params: { queue: p.queue, event: p.id } })}><code>${p.id}</code></a> on ${p.instance} (${p.queue === 'rt' ? 'real time' : 'batch'})</li>`)}</ul></div>`}
   </form>`;
 }
@@ -131,7 +132,7 @@ export function PushPage() {
       ${TABS.map(([t, label]) => html`<button type="button" role="tab" id=${`tab-${t}`} aria-selected=${tab === t} aria-controls=${`panel-${t}`} tabindex=${tab === t ? 0 : -1} onClick=${() => select(t)}>${label}</button>`)}
     </div>
     <div role="tabpanel" id=${`panel-${tab}`} aria-labelledby=${`tab-${tab}`}>
-      ${tab === 'form' && html`<${EventForm} from=${r.params.from} />`}
+      ${tab === 'form' && html`<${EventForm} from=${r.params.from} type=${r.params.type} />`}
       ${tab === 'soap' && html`<${SoapPanel} />`}
       ${tab === 'generator' && html`<${GeneratorPanel} />`}
     </div>`;

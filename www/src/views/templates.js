@@ -128,11 +128,13 @@ function TemplateEditor({ name }) {
   const [log, setLog] = useState(null);
   const problems = useProblems(f);
   useEffect(() => {
-    if (creating) setF({ ...emptyTemplate });
+    // A link from the event type's confirmation names its type (`?eventType=`).
+    if (creating) setF({ ...emptyTemplate, eventType: route.value.params.eventType ?? emptyTemplate.eventType });
     else if (existing.data && f === null) setF({ ...existing.data, eventType: existing.data.eventType ?? '', seeds: existing.data.seeds.map(seedForm) });
   }, [existing.data, creating]);
   if (!creating && existing.error && !existing.data) return html`<${ErrorText} error=${existing.error} />`;
-  if (!f) return html`<p class="loading">Loading…</p>`;
+  // The event types first: a select set before its options are there would show none.
+  if (!f || !types.data) return html`<p class="loading">Loading…</p>`;
   const set = (k) => (e) => setF({ ...f, [k]: e.currentTarget.value });
   // The engine's syntax errors as you type (what a save would refuse), else the save's own error.
   const fieldError = (k) => problems.find((p) => p.field === k) ?? (error && error.field === k ? error : null);
@@ -182,7 +184,8 @@ function TemplateEditor({ name }) {
     </${Title}>
     ${!creating && html`<p class="muted">Publication status: <strong>${publicationStatus(f)}</strong>${f.publishedAt ? ` (last published ${when(f.publishedAt)})` : ''}</p>`}
     ${!creating && f.publication === 'Published' && f.modifiedSincePublication && html`<p class="republish" role="note" aria-label="Republication">The published version is the one sent: publish again to send these changes.</p>`}
-    ${log && html`<section class="card" aria-label="Publication log"><h2>Publication log</h2><ul>${log.log.map((l) => html`<li>${l}</li>`)}</ul></section>`}
+    ${log && html`<section class="card" aria-label="Publication log"><h2>Publication log</h2><ul>${log.log.map((l) => html`<li>${l}</li>`)}</ul>
+      <p>Next: <a href=${href({ instance: '', page: 'push', params: { type: f.eventType || undefined } })}>push an event${f.eventType ? html` of type <code>${f.eventType}</code>` : ''}</a>, or see the <a href=${href({ instance: 'control', page: 'published' })}>published templates</a>.</p></section>`}
     <form class="card" onSubmit=${save} aria-label="Template">
       <div class="row">
         <${Field} label="Label">${(id) => html`<input id=${id} value=${f.label} onInput=${set('label')} placeholder="Order confirmation" />`}</${Field}>

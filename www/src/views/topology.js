@@ -6,6 +6,7 @@ import { html } from '../html.js';
 import { mc } from '../engine.js';
 import { go } from '../router.js';
 import { Loaded, Title, useQuery, when } from '../ui.js';
+import { SetupChecklist } from './setup.js';
 
 const W = 250;
 const H = 112;
@@ -37,6 +38,7 @@ function Box({ x, y, title, lines, onOpen, label, disabled }) {
 export function Topology() {
   const q = useQuery(load);
   return html`<${Title}>Topology</${Title}>
+    <${SetupChecklist} />
     <${Loaded} query=${q}>${({ accounts, control, counts, history }) => {
       const n = Math.max(1, accounts.length);
       const width = Math.max(760, n * (W + GAP) + GAP);
