@@ -215,6 +215,12 @@ export type AccountInput = {
    * records are the host's to fetch, and its archiving workflow polls at every tick.
    */
   remote?: boolean;
+  /** "Account": the Message Center agent operator on the execution instance (default `mc`). */
+  account?: string;
+  /** "Password" of that operator: only whether one is given is kept (see `Account`). */
+  password?: string;
+  /** "Account connection method" (default `webService`). */
+  connectionMethod?: ConnectionMethod;
 };
 
 /** Changes to an external account. */
@@ -225,6 +231,12 @@ export type AccountPatch = {
   url?: string;
   /** "Enabled". */
   enabled?: boolean;
+  /** "Account". */
+  account?: string;
+  /** "Password" (an empty one: none). */
+  password?: string;
+  /** "Account connection method". */
+  connectionMethod?: ConnectionMethod;
 };
 
 /** An external account of type "Message Center execution instance", as the control shows it. */
@@ -243,6 +255,14 @@ export type Account = {
   executionInstanceId: number;
   /** Whether the execution instance runs in another process (reached at `url`). */
   remote: boolean;
+  /** "Account": the operator the control uses on the execution instance. */
+  account: string;
+  /** Whether a password is set (the password is kept nowhere). */
+  passwordSet: boolean;
+  /** "Account connection method". */
+  connectionMethod: ConnectionMethod;
+  /** Its label: "Web service", "Federated Data Access (FDA)". */
+  connectionMethodLabel: string;
   /** `mcSynch_<name>` once created, else null. */
   archivingWorkflow: string | null;
   /**
@@ -386,6 +406,8 @@ export type Template = {
   created: string;
   /** Last modified. */
   lastModified: string;
+  /** The proofs sent, newest first (the Audit tab). */
+  proofs: Array<Proof>;
 };
 
 /** A new personalization block. */
@@ -836,7 +858,7 @@ export type Workflow = {
   /** `control` or the execution instance's account name. */
   instance: string;
   /** Explorer folder. */
-  folder: 'Administration > Production > Message Center' | 'Administration > Production > Processes';
+  folder: 'Administration > Production > Message Center' | 'Administration > Production > Processes' | 'Administration > Production > Technical workflows';
   /** State. */
   state: WorkflowState;
   /** Console label of the state. */
@@ -1111,6 +1133,65 @@ export type StepProgress = {
   /** When not done: what is missing, in words. */
   missing: string | null;
 };
+
+/** What "Test the connection" found. */
+export type ConnectionTest = {
+  /** Whether the control reaches the execution instance. */
+  ok: boolean;
+  /** What the console says. */
+  text: string;
+  /** The execution instance's mcPing, when reached. */
+  mcPing: McPing | null;
+};
+
+/** What "Send a proof" sent. */
+export type ProofResult = {
+  /** The template. */
+  template: string;
+  /** The proofs sent, one per seed address. */
+  proofs: Array<Proof>;
+};
+
+/** A proof of a template: its content rendered with a seed address and sent to that address. */
+export type Proof = {
+  /** Its number in the template ("Proof #3"). */
+  n: number;
+  /** When it was sent, ms since the epoch. */
+  at: number;
+  /** The seed address's internal name. */
+  seed: string;
+  /** Where it went: the seed's email or mobile phone. */
+  to: string;
+  /** The rendered subject. */
+  subject: string;
+  /** Bytes of the rendered HTML and text bodies. */
+  bytes: number;
+};
+
+/** The menu. */
+export type PersonalizationMenu = {
+  /** "Real time events > …" submenus, in Campaign's order. */
+  groups: Array<MenuGroup>;
+};
+
+/** A submenu. */
+export type MenuGroup = {
+  /** "Email", "Language", "Event XML", "Other…". */
+  label: string;
+  /** Its items. */
+  items: Array<MenuItem>;
+};
+
+/** What an item inserts. */
+export type MenuItem = {
+  /** What it says ("Email address", "order › @number"). */
+  label: string;
+  /** The text inserted: `<%= rtEvent.email %>`. */
+  insert: string;
+};
+
+/** "Account connection method > Method" of an execution instance's external account. */
+export type ConnectionMethod = "webService" | "fda";
 
 /** The checklist. */
 export type SetupChecklist = {
@@ -1441,6 +1522,8 @@ export type Kpi = {
   alert: number | null;
   /** The options that set them (`MC_RtEventErrorWarning / MC_RtEventErrorAlert`). */
   options: string | null;
+  /** Why the level is not what the thresholds alone give, when it is not. */
+  note: string | null;
 };
 
 /** A row of the "History of Message Center events" pivot. */
@@ -1495,6 +1578,43 @@ export type Report = {
   hours: Array<ReportHour>;
   /** The pivot's totals by day (every event type and channel), for its chart. */
   days: Array<ReportDay>;
+  /**
+   * "History of Message Center events" as Campaign's pivot shows it: rows year › quarter ›
+   * month › event type, a column per channel.
+   */
+  history: HistoryPivot;
+};
+
+/** Campaign's pivot of the event history. */
+export type HistoryPivot = {
+  /** The columns: the channels met in the period, in their order (`email`, `sms`…). */
+  channels: Array<string>;
+  /** The years, each with its quarters, months and event types. */
+  rows: Array<PivotNode>;
+};
+
+/** A row of the pivot: a year, a quarter, a month or an event type of a month. */
+export type PivotNode = {
+  /** `year`, `quarter`, `month` or `eventType`. */
+  level: 'year' | 'quarter' | 'month' | 'eventType';
+  /** "2026", "Q1 2026", "March 2026", or the event type. */
+  label: string;
+  /** One cell per channel of `channels`. */
+  cells: Array<PivotCell>;
+  /** Every channel. */
+  total: PivotCell;
+  /** The rows under it (none for an event type). */
+  children: Array<PivotNode>;
+};
+
+/** Events, sent and success of a pivot cell. */
+export type PivotCell = {
+  /** Events received. */
+  events: number;
+  /** Of them, sent. */
+  sent: number;
+  /** Sent over events, in % (2 decimals); null without events. */
+  success: number | null;
 };
 
 /** What a report covers. */

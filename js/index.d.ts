@@ -38,6 +38,9 @@ import type {
   ExerciseProgress,
   ExerciseRecord,
   SetupChecklist,
+  ConnectionTest,
+  ProofResult,
+  PersonalizationMenu,
   ExerciseVerification,
   ListFilter,
   ListPage,
@@ -436,6 +439,13 @@ export declare class MessageCenter {
   createTemplate(template: TemplateInput): Promise<Template>;
   /** Changes a template (republish for the change to reach execution instances). */
   updateTemplate(name: string, patch: TemplatePatch): Promise<Template>;
+  /**
+   * "Send a proof": the template rendered with its seed addresses (`seeds`: some of them, by
+   * name), sent to their addresses and kept in its Audit (`proofs`, the last 20).
+   */
+  sendProof(name: string, options?: { seeds?: string[] }): Promise<ProofResult>;
+  /** The template editor's insert-personalization menu, with the paths of a seed's `<ctx>` under "Event XML". */
+  personalizationMenu(ctx?: string): PersonalizationMenu;
   /** Deletes a template (TEMPLATE_PUBLISHED while published). */
   deleteTemplate(name: string): Promise<Deleted>;
   /** One template. */
@@ -551,6 +561,11 @@ export declare class MessageCenter {
   statusOverTime(filter: ListFilter, options?: { start?: TimeArg; end?: TimeArg; points?: number }): Promise<OverTime>;
   /** mcPing of an execution instance, or (no argument) of every execution instance together. */
   mcPing(instance?: string): McPing;
+  /**
+   * "Test the connection" of an execution instance's external account: whether the control
+   * reaches it with the account's operator, in words, and its mcPing when it does.
+   */
+  testConnection(account: string): ConnectionTest;
   /** The text of `ping.jsp`: `OK`, the clock in Campaign's format, a newline. */
   ping(): string;
 

@@ -532,6 +532,12 @@ export function bindMessageCenter(loadEngine) {
       return this.#run({ op: 'updateTemplate', name: name('template', templateName), patch: object('patch', patch) });
     }
 
+    /** "Send a proof": the template rendered with its seed addresses (`seeds`: some of them), sent to them and kept in its Audit. */
+    async sendProof(templateName, { seeds } = {}) {
+      if (seeds !== undefined && (!Array.isArray(seeds) || seeds.some((s) => typeof s !== 'string'))) throw mcError('INVALID_ARGUMENT', 'seeds: a list of seed address names');
+      return this.#run({ op: 'sendProof', name: name('template', templateName), seeds: seeds ?? null });
+    }
+
     /** Deletes a template (unpublish it first). */
     async deleteTemplate(templateName) {
       return this.#run({ op: 'deleteTemplate', name: name('template', templateName) });
@@ -890,6 +896,17 @@ export function bindMessageCenter(loadEngine) {
     /** Health in the mcPing form: of one execution instance, or (no argument) of all of them together. */
     mcPing(instance) {
       return this.#query({ q: 'mcPing', instance: instance === undefined ? null : name('instance', instance) });
+    }
+
+    /** The insert-personalization menu of the template editor, with the paths of `ctx` (a seed's `<ctx>` XML) under "Event XML". */
+    personalizationMenu(ctx) {
+      if (ctx !== undefined && typeof ctx !== 'string') throw mcError('INVALID_ARGUMENT', 'ctx: the XML of a <ctx> document');
+      return this.#query({ q: 'personalizationMenu', ctx: ctx ?? null });
+    }
+
+    /** "Test the connection" of an execution instance's external account: whether the control reaches it, in words, with its mcPing. */
+    testConnection(account) {
+      return this.#query({ q: 'testConnection', account: name('account', account) });
     }
 
     /** The text of `ping.jsp`: `OK`, the clock. */

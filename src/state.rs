@@ -34,6 +34,41 @@ pub struct Account {
     /// polls at every tick (the steps that change its events run there, not here).
     #[serde(default)]
     pub remote: bool,
+    /// "Account": the Message Center agent operator on the execution instance (`mc`).
+    #[serde(default = "default_operator")]
+    pub account: String,
+    /// Whether a password was given. The password itself is kept nowhere: nothing in a sandbox
+    /// logs on with it, and a sandbox export must hold no secret.
+    #[serde(default)]
+    pub password_set: bool,
+    /// "Account connection method": how the control reads the execution instance's data.
+    #[serde(default)]
+    pub connection_method: ConnectionMethod,
+}
+
+fn default_operator() -> String {
+    "mc".into()
+}
+
+/// "Account connection method > Method" of an execution instance's external account.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub enum ConnectionMethod {
+    /// "Web service": the control calls the execution instance's SOAP methods.
+    #[default]
+    WebService,
+    /// "Federated Data Access (FDA)": the control reads the execution instance's database.
+    Fda,
+}
+
+impl ConnectionMethod {
+    /// The console's label.
+    pub fn label(self) -> &'static str {
+        match self {
+            ConnectionMethod::WebService => "Web service",
+            ConnectionMethod::Fda => "Federated Data Access (FDA)",
+        }
+    }
 }
 
 /// A value of the `eventType` enumeration.
@@ -162,6 +197,30 @@ pub struct Template {
     pub created: i64,
     /// Last modified.
     pub last_modified: i64,
+    /// Proofs sent ("Send a proof"), the newest last, at most `MAX_PROOFS` (the Audit tab).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub proofs: Vec<Proof>,
+}
+
+/// Proofs a template keeps (the oldest go first).
+pub const MAX_PROOFS: usize = 20;
+
+/// A proof of a template: its content rendered with a seed address and sent to that address.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct Proof {
+    /// Its number in the template ("Proof #3").
+    pub n: u32,
+    /// When it was sent, ms since the epoch.
+    pub at: i64,
+    /// The seed address's internal name.
+    pub seed: String,
+    /// Where it went: the seed's email or mobile phone.
+    pub to: String,
+    /// The rendered subject.
+    pub subject: String,
+    /// Bytes of the rendered HTML and text bodies.
+    pub bytes: u32,
 }
 
 /// A published copy (`<name>_rt` / `<name>_batch`) on an execution instance.

@@ -78,6 +78,14 @@ pub struct AccountView {
     pub execution_instance_id: u8,
     /// Whether the execution instance runs in another process (reached at `url`).
     pub remote: bool,
+    /// "Account": the operator the control uses on the execution instance.
+    pub account: String,
+    /// Whether a password is set (the password is kept nowhere).
+    pub password_set: bool,
+    /// "Account connection method".
+    pub connection_method: crate::state::ConnectionMethod,
+    /// Its label: "Web service", "Federated Data Access (FDA)".
+    pub connection_method_label: &'static str,
     /// `mcSynch_<name>` once created, else null.
     pub archiving_workflow: Option<String>,
     /// "The archiving workflow does not seem to exist for this execution instance." while it does
@@ -99,6 +107,10 @@ impl AccountView {
             enabled: a.enabled,
             execution_instance_id: a.execution_instance_id,
             remote: a.remote,
+            account: a.account.clone(),
+            password_set: a.password_set,
+            connection_method: a.connection_method,
+            connection_method_label: a.connection_method.label(),
             archiving_workflow: has.then_some(wf),
             warning: (!has).then_some(NO_ARCHIVING_WARNING),
         }
@@ -154,6 +166,8 @@ pub struct TemplateView {
     pub created: String,
     /// Last modified.
     pub last_modified: String,
+    /// The proofs sent, newest first (the Audit tab).
+    pub proofs: Vec<crate::state::Proof>,
 }
 
 impl TemplateView {
@@ -173,6 +187,7 @@ impl TemplateView {
             modified_since_publication: modified_since_publication(st, t),
             created: format_iso(t.created),
             last_modified: format_iso(t.last_modified),
+            proofs: t.proofs.iter().rev().cloned().collect(),
         }
     }
 }
@@ -747,7 +762,9 @@ pub struct WorkflowView {
     /// `control` or the execution instance's account name.
     pub instance: String,
     /// Explorer folder.
-    #[ts(type = "'Administration > Production > Message Center' | 'Administration > Production > Processes'")]
+    #[ts(
+        type = "'Administration > Production > Message Center' | 'Administration > Production > Processes' | 'Administration > Production > Technical workflows'"
+    )]
     pub folder: &'static str,
     /// State.
     pub state: WorkflowState,
@@ -785,10 +802,11 @@ impl WorkflowView {
             name: w.name.clone(),
             label: w.label.clone(),
             instance: w.instance.clone(),
-            folder: if w.kind == WorkflowKind::Mta {
-                "Administration > Production > Processes"
-            } else {
-                "Administration > Production > Message Center"
+            folder: match w.kind {
+                WorkflowKind::Mta => "Administration > Production > Processes",
+                // "Database cleanup" is a standard technical workflow of every instance.
+                WorkflowKind::Cleanup => "Administration > Production > Technical workflows",
+                _ => "Administration > Production > Message Center",
             },
             state: w.state,
             state_label: w.state.label(),
@@ -1069,6 +1087,8 @@ pub struct Kpi {
     pub alert: Option<f64>,
     /// The options that set them (`MC_RtEventErrorWarning / MC_RtEventErrorAlert`).
     pub options: Option<String>,
+    /// Why the level is not what the thresholds alone give, when it is not.
+    pub note: Option<String>,
 }
 
 /// A row of the "History of Message Center events" pivot.
@@ -1125,6 +1145,50 @@ pub struct Report {
     pub hours: Vec<ReportHour>,
     /// The pivot's totals by day (every event type and channel), for its chart.
     pub days: Vec<ReportDay>,
+    /// "History of Message Center events" as Campaign's pivot shows it: rows year › quarter ›
+    /// month › event type, a column per channel.
+    pub history: HistoryPivot,
+}
+
+/// Campaign's pivot of the event history.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct HistoryPivot {
+    /// The columns: the channels met in the period, in their order (`email`, `sms`…).
+    pub channels: Vec<String>,
+    /// The years, each with its quarters, months and event types.
+    pub rows: Vec<PivotNode>,
+}
+
+/// A row of the pivot: a year, a quarter, a month or an event type of a month.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct PivotNode {
+    /// `year`, `quarter`, `month` or `eventType`.
+    #[ts(type = "'year' | 'quarter' | 'month' | 'eventType'")]
+    pub level: &'static str,
+    /// "2026", "Q1 2026", "March 2026", or the event type.
+    pub label: String,
+    /// One cell per channel of `channels`.
+    pub cells: Vec<PivotCell>,
+    /// Every channel.
+    pub total: PivotCell,
+    /// The rows under it (none for an event type).
+    pub children: Vec<PivotNode>,
+}
+
+/// Events, sent and success of a pivot cell.
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct PivotCell {
+    /// Events received.
+    #[ts(type = "number")]
+    pub events: u64,
+    /// Of them, sent.
+    #[ts(type = "number")]
+    pub sent: u64,
+    /// Sent over events, in % (2 decimals); null without events.
+    pub success: Option<f64>,
 }
 
 /// Events and sent messages of one day (the pivot's totals).
@@ -1171,6 +1235,8 @@ pub enum OpResult {
     Option(crate::ops::blocks::OptionView),
     /// `publish`, `unpublish`.
     Publish(PublishResult),
+    /// `sendProof`.
+    Proofs(crate::ops::catalogue::ProofResult),
     /// `push`.
     Push(PushResult),
     /// `soap`.

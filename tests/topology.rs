@@ -4,7 +4,8 @@
 mod common;
 
 use common::*;
-use serde_json::json;
+use message_center::error::ErrorCode;
+use serde_json::{json, Value};
 
 const WARNING: &str = "The archiving workflow does not seem to exist for this execution instance.";
 
@@ -71,6 +72,27 @@ fn archiving_warning_until_the_workflow_exists() {
     assert_eq!(wf["stateLabel"], "Started");
     assert_eq!(wf["schedule"]["periodMs"], HOUR);
     assert_eq!(wf["folder"], "Administration > Production > Message Center");
+    // "Database cleanup" is a technical workflow of every instance, not a Message Center one.
+    let folders: Vec<(String, String)> = q(&d, json!({"q": "workflows", "instance": "exec1"}))
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| (w["name"].as_str().unwrap().to_string(), w["folder"].as_str().unwrap().to_string()))
+        .collect();
+    for (name, folder) in &folders {
+        let want = match name.as_str() {
+            "cleanup" => "Administration > Production > Technical workflows",
+            "mta" => "Administration > Production > Processes",
+            _ => "Administration > Production > Message Center",
+        };
+        assert_eq!(folder, want, "{name}");
+    }
+    let cleanup = q(&d, json!({"q": "workflows", "instance": "control"}));
+    let cleanup = cleanup.as_array().unwrap().iter().find(|w| w["name"] == "cleanup").unwrap();
+    assert_eq!(
+        (&cleanup["label"], &cleanup["folder"]),
+        (&json!("Database cleanup"), &json!("Administration > Production > Technical workflows"))
+    );
 
     let acc = &q(&d, json!({"q": "accounts"}))[0];
     assert!(acc["warning"].is_null());
@@ -238,4 +260,68 @@ fn configure_refuses_unknown_and_misspelt_keys() {
         assert!(e.message.contains("unknown field"), "{}", e.message);
         assert_eq!(before, d.store);
     }
+}
+
+#[test]
+fn an_external_account_has_its_operator_a_password_kept_nowhere_a_connection_method_and_a_connection_test() {
+    let mut d = bare(1);
+    let a = ok(&mut d, json!({"op": "addExecutionInstance", "name": "mcExec1", "executionInstanceId": 1}));
+    assert_eq!((&a["account"], &a["passwordSet"], &a["connectionMethod"]), (&json!("mc"), &json!(false), &json!("webService")));
+    assert_eq!(a["connectionMethodLabel"], "Web service");
+    let b = ok(
+        &mut d,
+        json!({"op": "addExecutionInstance", "name": "mcExec2", "executionInstanceId": 2, "account": "mc2", "password": "s3cret!", "connectionMethod": "fda"}),
+    );
+    assert_eq!(
+        (&b["account"], &b["passwordSet"], &b["connectionMethodLabel"]),
+        (&json!("mc2"), &json!(true), &json!("Federated Data Access (FDA)"))
+    );
+    assert!(!d.store.values().any(|v| v.contains("s3cret!")), "the password is stored nowhere");
+
+    let t = q(&d, json!({"q": "testConnection", "account": "mcExec1"}));
+    assert_eq!(t["ok"], true);
+    assert_eq!(t["text"], "Connection successful: mcExec1 (execution instance id 1) answers the operator 'mc' by Web service.");
+    assert_eq!(t["mcPing"]["status"], "Ok");
+    ok(
+        &mut d,
+        json!({"op": "updateExecutionInstance", "name": "mcExec1", "patch": {"enabled": false, "account": "mc_1", "password": "x"}}),
+    );
+    let t = q(&d, json!({"q": "testConnection", "account": "mcExec1"}));
+    assert_eq!(
+        (&t["ok"], &t["text"], &t["mcPing"]),
+        (&json!(false), &json!("The external account mcExec1 is disabled: tick \"Enabled\" to use it."), &Value::Null)
+    );
+    let a = &q(&d, json!({"q": "accounts"}))[0];
+    assert_eq!((&a["account"], &a["passwordSet"]), (&json!("mc_1"), &json!(true)));
+    ok(&mut d, json!({"op": "updateExecutionInstance", "name": "mcExec1", "patch": {"password": ""}}));
+    assert_eq!(q(&d, json!({"q": "accounts"}))[0]["passwordSet"], false, "an empty password clears it");
+
+    // Bad input: a clear error, nothing written.
+    let before = d.store.clone();
+    for (req, msg) in [
+        (
+            json!({"op": "addExecutionInstance", "name": "x", "executionInstanceId": 3, "account": "a b"}),
+            "account: the operator's login, 1 to 64 letters, digits, '_', '-' or '.'",
+        ),
+        (
+            json!({"op": "addExecutionInstance", "name": "x", "executionInstanceId": 3, "account": ""}),
+            "account: the operator's login, 1 to 64 letters, digits, '_', '-' or '.'",
+        ),
+        (
+            json!({"op": "addExecutionInstance", "name": "x", "executionInstanceId": 3, "password": "p".repeat(257)}),
+            "password: at most 256 bytes",
+        ),
+        (
+            json!({"op": "updateExecutionInstance", "name": "mcExec1", "patch": {"account": "<script>"}}),
+            "account: the operator's login, 1 to 64 letters, digits, '_', '-' or '.'",
+        ),
+    ] {
+        let e = error(d.run(&req));
+        assert_eq!((e.code, e.message.as_str()), (ErrorCode::InvalidArgument, msg), "{req}");
+    }
+    let e = error(d.run(&json!({"op": "addExecutionInstance", "name": "x", "executionInstanceId": 3, "connectionMethod": "telnet"})));
+    assert_eq!(e.code, ErrorCode::InvalidArgument, "{}", e.message);
+    assert_eq!(d.store, before);
+    let e = error(d.query(&json!({"q": "testConnection", "account": "nope"})));
+    assert_eq!(e.code, ErrorCode::UnknownInstance);
 }

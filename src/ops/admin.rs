@@ -4,6 +4,7 @@
 use crate::config::Schedule;
 use crate::error::{err, Error, ErrorCode, Result};
 use crate::keys;
+use crate::model::{EventStatus, Queue};
 use crate::ops::schedule::{find_workflow_key, new_workflow, CONTROL};
 use crate::ops::{AccountInput, AccountPatch, TimeInput};
 use crate::records::{QuarantineEntry, QuarantineKind};
@@ -102,6 +103,7 @@ pub fn add_execution_instance(txn: &mut Txn<'_>, a: AccountInput) -> Result<OpRe
     if let Some(u) = &a.url {
         check_text("url", u, 2048)?;
     }
+    check_credentials(a.account.as_deref(), a.password.as_deref())?;
     let account = Account {
         label: a.label.unwrap_or_else(|| name.clone()),
         url: a.url.unwrap_or_else(|| format!("http://{}.example.com:8080", name.to_ascii_lowercase())),
@@ -110,6 +112,9 @@ pub fn add_execution_instance(txn: &mut Txn<'_>, a: AccountInput) -> Result<OpRe
         created: txn.now(),
         name: name.clone(),
         remote: a.remote.unwrap_or(false),
+        account: a.account.unwrap_or_else(|| "mc".into()),
+        password_set: a.password.is_some_and(|p| !p.is_empty()),
+        connection_method: a.connection_method.unwrap_or_default(),
     };
     txn.accounts_mut().insert(name.clone(), account);
     txn.inst_mut(id);
@@ -138,7 +143,17 @@ pub fn update_execution_instance(txn: &mut Txn<'_>, name: &str, p: AccountPatch)
     if let Some(u) = &p.url {
         check_text("url", u, 2048)?;
     }
+    check_credentials(p.account.as_deref(), p.password.as_deref())?;
     if let Some(acc) = txn.accounts_mut().get_mut(name) {
+        if let Some(a) = p.account {
+            acc.account = a;
+        }
+        if let Some(pw) = p.password {
+            acc.password_set = !pw.is_empty();
+        }
+        if let Some(m) = p.connection_method {
+            acc.connection_method = m;
+        }
         if let Some(l) = p.label {
             acc.label = l;
         }
@@ -151,6 +166,63 @@ pub fn update_execution_instance(txn: &mut Txn<'_>, name: &str, p: AccountPatch)
     }
     let st = txn.st();
     Ok(OpResult::Account(AccountView::of(st, &st.accounts[name])))
+}
+
+/// An operator's login and password as an external account takes them.
+fn check_credentials(account: Option<&str>, password: Option<&str>) -> Result<()> {
+    if let Some(a) = account {
+        if a.is_empty() || a.len() > 64 || !a.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-' || b == b'.') {
+            return err(ErrorCode::InvalidArgument, "account: the operator's login, 1 to 64 letters, digits, '_', '-' or '.'");
+        }
+    }
+    if password.is_some_and(|p| p.len() > 256) {
+        return err(ErrorCode::InvalidArgument, "password: at most 256 bytes");
+    }
+    Ok(())
+}
+
+/// "Test the connection" of an external account: whether the control reaches the execution
+/// instance with the account's operator, said as the console says it, with its mcPing. In a
+/// sandbox every execution instance answers its control when its account is enabled; a remote
+/// one (another process) is the host's to call, so this says so.
+pub fn test_connection(st: &State, name: &str) -> Result<ConnectionTest> {
+    let Some(a) = st.accounts.get(name) else {
+        return err(ErrorCode::UnknownInstance, format!("no external account named '{}'", crate::ctx::excerpt(name)));
+    };
+    let pending = st
+        .inst
+        .get(&a.execution_instance_id)
+        .map_or(0, |m| m.counters.sum_where(|k| k.queue == Queue::Rt && k.status == EventStatus::Pending));
+    let ping = crate::views::mc_ping(st, pending);
+    let (ok, text) = if !a.enabled {
+        (false, format!("The external account {} is disabled: tick \"Enabled\" to use it.", a.name))
+    } else if a.remote {
+        (false, format!("{} runs in another process: its host tests the connection to {} (this engine makes no call).", a.name, a.url))
+    } else {
+        (
+            true,
+            format!(
+                "Connection successful: {} (execution instance id {}) answers the operator '{}' by {}.",
+                a.name,
+                a.execution_instance_id,
+                a.account,
+                a.connection_method.label()
+            ),
+        )
+    };
+    Ok(ConnectionTest { ok, text, mc_ping: ok.then_some(ping) })
+}
+
+/// What "Test the connection" found.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ConnectionTest {
+    /// Whether the control reaches the execution instance.
+    pub ok: bool,
+    /// What the console says.
+    pub text: String,
+    /// The execution instance's mcPing, when reached.
+    pub mc_ping: Option<crate::views::McPing>,
 }
 
 /// "Create the archiving workflow": `mcSynch_<account>`, started at once.

@@ -316,6 +316,7 @@ pub fn create_template(txn: &mut Txn<'_>, t: TemplateInput) -> Result<OpResult> 
         published_at: None,
         created: now,
         last_modified: now,
+        proofs: Vec::new(),
     };
     let view = TemplateView::of(txn.st(), &tpl);
     txn.put_template(tpl);
@@ -454,6 +455,67 @@ pub fn unpublish(txn: &mut Txn<'_>, name: &str) -> Result<OpResult> {
     }
     log.push("Unpublication complete.".to_string());
     Ok(OpResult::Publish(PublishResult { template: name.to_string(), publication: Publication::BeingEdited.label(), log }))
+}
+
+/// "Send a proof": renders the template with each of `seeds` (default: every seed address) and
+/// sends the proofs to the seeds' addresses; they are kept in the template's Audit (the last
+/// `MAX_PROOFS`). Analysis first: a seed that does not render sends nothing, as in Campaign.
+/// A proof is sent at once [U: proofs go through the control's delivery, whose outcome the
+/// documentation does not describe; the simulated MTA's outcome-directed addresses apply to
+/// events only].
+pub fn send_proof(txn: &mut Txn<'_>, name: &str, seeds: Option<Vec<String>>) -> Result<OpResult> {
+    let tpl = get_template(txn.st(), name)?.clone();
+    let names: Vec<String> = match seeds {
+        Some(list) if list.is_empty() => return err(ErrorCode::InvalidArgument, "seeds: name at least one seed address, or none for all"),
+        Some(list) => list,
+        None if tpl.seeds.is_empty() => {
+            return err(ErrorCode::UnknownSeed, format!("'{name}' has no seed address: add one to send a proof"));
+        }
+        None => tpl.seeds.iter().map(|s| s.name.clone()).collect(),
+    };
+    if names.len() > 100 {
+        return err(ErrorCode::InvalidArgument, "seeds: at most 100 at a time");
+    }
+    let mut sent = Vec::new();
+    let first = tpl.proofs.last().map_or(0, |p| p.n) + 1;
+    for (n, s) in (first..).zip(&names) {
+        let p = preview(txn.st(), name, Some(s))
+            .map_err(|e| Error::new(e.code, format!("proof with the seed '{}': {}", crate::ctx::excerpt(s), e.message)))?;
+        let Some(seed) = tpl.seeds.iter().find(|x| &x.name == s) else {
+            return err(ErrorCode::UnknownSeed, format!("'{name}' has no seed address named '{}'", crate::ctx::excerpt(s)));
+        };
+        let to = match tpl.channel {
+            Channel::Sms => seed.mobile_phone.clone(),
+            _ => seed.email.clone(),
+        };
+        let Some(to) = to.filter(|t| !t.is_empty()) else {
+            return err(ErrorCode::InvalidArgument, format!("proof with the seed '{s}': it has no address for this channel"));
+        };
+        sent.push(crate::state::Proof {
+            n,
+            at: txn.now(),
+            seed: s.clone(),
+            to,
+            subject: p.subject,
+            bytes: u32::try_from(p.html.len() + p.text.len()).unwrap_or(u32::MAX),
+        });
+    }
+    let mut tpl = tpl;
+    tpl.proofs.extend(sent.iter().cloned());
+    let over = tpl.proofs.len().saturating_sub(crate::state::MAX_PROOFS);
+    tpl.proofs.drain(..over);
+    txn.put_template(tpl);
+    Ok(OpResult::Proofs(ProofResult { template: name.to_string(), proofs: sent }))
+}
+
+/// What "Send a proof" sent.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ProofResult {
+    /// The template.
+    pub template: String,
+    /// The proofs sent, one per seed address.
+    pub proofs: Vec<crate::state::Proof>,
 }
 
 /// Renders a template with one of its seed addresses.

@@ -12,6 +12,7 @@ pub(crate) mod generate;
 pub(crate) mod lend;
 pub(crate) mod open;
 pub(crate) mod over_time;
+pub(crate) mod personalization;
 pub(crate) mod push;
 pub(crate) mod read;
 pub(crate) mod report;
@@ -127,6 +128,18 @@ pub struct AccountInput {
     #[serde(default)]
     #[ts(optional)]
     pub remote: Option<bool>,
+    /// "Account": the Message Center agent operator on the execution instance (default `mc`).
+    #[serde(default)]
+    #[ts(optional)]
+    pub account: Option<String>,
+    /// "Password" of that operator: only whether one is given is kept (see `Account`).
+    #[serde(default)]
+    #[ts(optional)]
+    pub password: Option<String>,
+    /// "Account connection method" (default `webService`).
+    #[serde(default)]
+    #[ts(optional)]
+    pub connection_method: Option<crate::state::ConnectionMethod>,
 }
 
 /// Changes to an external account.
@@ -145,6 +158,18 @@ pub struct AccountPatch {
     #[serde(default)]
     #[ts(optional)]
     pub enabled: Option<bool>,
+    /// "Account".
+    #[serde(default)]
+    #[ts(optional)]
+    pub account: Option<String>,
+    /// "Password" (an empty one: none).
+    #[serde(default)]
+    #[ts(optional)]
+    pub password: Option<String>,
+    /// "Account connection method".
+    #[serde(default)]
+    #[ts(optional)]
+    pub connection_method: Option<crate::state::ConnectionMethod>,
 }
 
 /// A request that may read and write storage.
@@ -213,6 +238,14 @@ pub enum Request {
         name: String,
         /// The changes.
         patch: TemplatePatch,
+    },
+    /// "Send a proof": the template rendered with seed addresses, sent to them (its Audit).
+    SendProof {
+        /// Internal name.
+        name: String,
+        /// The seed addresses (default: every one).
+        #[serde(default)]
+        seeds: Option<Vec<String>>,
     },
     /// Deletes a template (refused while published).
     DeleteTemplate {
@@ -485,6 +518,18 @@ pub enum Query {
     },
     /// What a new platform needs before an event reaches Sent, each item done or missing.
     SetupChecklist,
+    /// The template editor's insert-personalization menu, with the paths of `ctx` (a seed
+    /// address's test data) under "Event XML".
+    PersonalizationMenu {
+        /// A `<ctx>` document.
+        #[serde(default)]
+        ctx: Option<String>,
+    },
+    /// "Test the connection" of an execution instance's external account.
+    TestConnection {
+        /// The account's internal name.
+        account: String,
+    },
     /// The completion record of an exercise in this sandbox (its steps evaluated as `exercise`
     /// does), for the trainee to export.
     ExerciseRecord {
@@ -649,6 +694,10 @@ pub enum QueryResult {
     Exercises(Vec<crate::exercise::ExerciseInfo>),
     /// `exercise`.
     Exercise(Box<crate::exercise::Progress>),
+    /// `personalizationMenu`.
+    PersonalizationMenu(personalization::PersonalizationMenu),
+    /// `testConnection`.
+    ConnectionTest(admin::ConnectionTest),
     /// `setupChecklist`.
     SetupChecklist(setup::SetupChecklist),
     /// `exerciseRecord`.
@@ -711,6 +760,7 @@ pub(crate) fn begin(txn: &mut Txn<'_>, req: Request) -> Result<Next> {
         Request::CreateTemplate { template } => done(catalogue::create_template(txn, template)?),
         Request::UpdateTemplate { name, patch } => done(catalogue::update_template(txn, &name, patch)?),
         Request::DeleteTemplate { name } => done(catalogue::delete_template(txn, &name)?),
+        Request::SendProof { name, seeds } => done(catalogue::send_proof(txn, &name, seeds)?),
         Request::CreatePersonalizationBlock { block } => done(blocks::create(txn, block)?),
         Request::UpdatePersonalizationBlock { name, patch } => done(blocks::update(txn, &name, patch)?),
         Request::DeletePersonalizationBlock { name } => done(blocks::delete(txn, &name)?),
@@ -853,6 +903,8 @@ pub(crate) fn query(st: &crate::state::State, q: Query) -> Result<QueryResult> {
         Query::Exercise { text, reached } => {
             QueryResult::Exercise(Box::new(crate::exercise::evaluate(st, &crate::exercise::parse(&text)?, &reached)))
         }
+        Query::PersonalizationMenu { ctx } => QueryResult::PersonalizationMenu(personalization::menu(st, ctx.as_deref())?),
+        Query::TestConnection { account } => QueryResult::ConnectionTest(admin::test_connection(st, &account)?),
         Query::SetupChecklist => QueryResult::SetupChecklist(setup::checklist(st)),
         Query::ExerciseRecord { text, reached } => QueryResult::ExerciseRecord(Box::new(crate::exercise::record(st, &text, &reached)?)),
         Query::VerifyExerciseRecord { record, text } => {

@@ -50,6 +50,21 @@ test('the clock plays, pauses and steps; the list is live; push again; CSV and J
   await clock.getByLabel('Speed').selectOption('3600');
   await clock.getByRole('button', { name: '▶ Play' }).click();
   await clock.getByRole('button', { name: '❚❚ Pause' }).waitFor();
+  // The time ticks several times a second, and no live region speaks it: a screen reader reads
+  // the clock when asked (its output is aria-live="off"), not at every slice.
+  assert.equal(await clock.locator('output').getAttribute('aria-live'), 'off');
+  const spoken = await page.evaluate(async () => {
+    const live = [...document.querySelectorAll('header [aria-live], header [role=status], header [role=alert], header output')].filter((e) => e.getAttribute('aria-live') !== 'off');
+    let changes = 0;
+    const obs = new MutationObserver((ms) => (changes += ms.length));
+    for (const e of live) obs.observe(e, { subtree: true, childList: true, characterData: true });
+    const out = document.querySelector('header output');
+    const before = out.textContent;
+    await new Promise((r) => setTimeout(r, 1500));
+    obs.disconnect();
+    return { changes, ticked: out.textContent !== before };
+  });
+  assert.deepEqual(spoken, { changes: 0, ticked: true }, 'the clock ticks silently');
   // While it runs the page answers: open the filter, type in the search box.
   await page.getByRole('search').getByLabel('Search').fill('type:order');
   assert.equal(await page.getByRole('search').getByLabel('Search').inputValue(), 'type:order');

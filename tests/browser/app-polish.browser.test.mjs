@@ -60,8 +60,14 @@ test('dialogs, errors and buttons where a trainee looks for them', { timeout: 24
   // Buttons named by what they act on.
   await explore(page, 'mcExec1', 'Message Center');
   await page.getByRole('table', { name: 'Workflows of mcExec1' }).waitFor();
-  for (const wf of ['batchEventsProcessing', 'cleanup', 'rtEventsProcessing', 'updateEventsStatus']) {
+  for (const wf of ['batchEventsProcessing', 'rtEventsProcessing', 'updateEventsStatus']) {
     assert.equal(await page.getByRole('button', { name: `Journal of ${wf}`, exact: true }).count(), 1, wf);
   }
+  // Database cleanup is where Campaign keeps it: Administration › Production › Technical workflows.
+  assert.equal(await page.getByRole('button', { name: 'Journal of cleanup', exact: true }).count(), 0, 'not in the Message Center folder');
+  await explore(page, 'mcExec1', 'Technical workflows');
+  await page.getByRole('table', { name: 'Workflows of mcExec1' }).getByRole('cell', { name: 'Database cleanup' }).waitFor();
+  await explore(page, 'control', 'Technical workflows');
+  await page.getByRole('table', { name: 'Workflows of Control instance' }).getByRole('cell', { name: 'Database cleanup' }).waitFor();
   assert.deepEqual(problems, []);
 });

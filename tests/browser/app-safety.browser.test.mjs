@@ -35,6 +35,7 @@ test('hostile data runs no script, invalid input pushes nothing, the keyboard wo
     html: '<p><%= rtEvent.ctx.name %></p><div><%= rtEvent.ctx.note %></div>',
     seedCtx: HOSTILE,
     before: async () => {
+      await page.getByRole('tab', { name: 'Preview' }).click();
       await page.getByRole('region', { name: 'Preview' }).locator('iframe').waitFor();
       await axe(page, 'template editor with preview');
     },

@@ -82,6 +82,7 @@ test('templates: syntax errors as you type, blocks, options, loops, preview and 
   await page.getByRole('heading', { name: 'Order lines', level: 1 }).waitFor();
 
   // The preview: the block, the loop, the total, the option; the text body's E4X filter.
+  await page.getByRole('tab', { name: 'Preview' }).click();
   const preview = page.getByRole('region', { name: 'Preview' });
   await preview.getByText('Your order of 2 lines').waitFor();
   const frame = preview.locator('iframe').contentFrame();
@@ -107,6 +108,8 @@ test('templates: syntax errors as you type, blocks, options, loops, preview and 
   await page.getByRole('link', { name: 'Order lines' }).click();
   await tpl.getByLabel('Text body').fill('<%= rtEvent.ctx.order.nothing.toUpperCase() %>');
   await tpl.getByRole('button', { name: 'Save' }).click();
+  await tpl.getByRole('status').filter({ hasText: /^Saved at / }).waitFor();
+  await page.getByRole('tab', { name: 'Preview' }).click();
   const renderError = preview.getByRole('alert').filter({ hasText: 'TEMPLATE_RENDER' });
   await renderError.waitFor();
   assert.match(await renderError.innerText(), /text body: line 1, column 42: TypeError: rtEvent.ctx.order.nothing.toUpperCase is not a function/);

@@ -66,6 +66,7 @@ test('a trainee\'s whole path, by clicks and typing', { timeout: 240_000 }, asyn
   await page.getByRole('heading', { name: 'Order confirmation', level: 1 }).waitFor();
 
   // Preview with the seed address, in a sandboxed iframe.
+  await page.getByRole('tab', { name: 'Preview' }).click();
   const preview = page.getByRole('region', { name: 'Preview' });
   await preview.getByText('Your order A-1').waitFor();
   const frame = preview.locator('iframe');
@@ -158,10 +159,23 @@ test('a trainee\'s whole path, by clicks and typing', { timeout: 240_000 }, asyn
   await explore(page, 'control', 'Reports');
   const sl = page.getByRole('list', { name: 'Service level' });
   await sl.getByText('Incoming (event vol)').waitFor();
-  const pivot = page.getByRole('table', { name: 'By date, event type and channel' });
+  // A two-hour exercise's low throughput is no red tile: nothing waited in the queue.
+  const out = sl.getByRole('listitem').filter({ hasText: 'Outgoing (throughput)' });
+  assert.equal(await out.getAttribute('class'), 'tile ok');
+  assert.match(await out.innerText(), /the throughput kept up with the incoming events/);
+  // Campaign's pivot: year › quarter › month › event type, a column group per channel.
+  const pivot = page.getByRole('table', { name: 'By date (year › quarter › month) and event type, by channel' });
   await pivot.getByRole('row').filter({ hasText: 'order_confirmation' }).first().waitFor();
-  assert.match(await pivot.innerText(), /2026-01-01\s+order_confirmation\s+email\s+6\d/);
+  assert.deepEqual(await pivot.getByRole('rowheader').allInnerTexts(), ['▾ 2026', '▾ Q1 2026', '▾ January 2026', 'order_confirmation']);
+  assert.match(await pivot.getByRole('columnheader').first().innerText(), /Date › Event type/);
+  assert.equal(await pivot.getByRole('columnheader', { name: 'Email' }).count(), 1);
+  assert.match(await pivot.getByRole('row').filter({ hasText: 'order_confirmation' }).innerText(), /^order_confirmation\s+6\d\s+\d+\s+[\d.]+\s+6\d\s+\d+\s+[\d.]+$/);
   shots.push(await shot(page, '13-reports'));
+  await pivot.getByRole('button', { name: 'Q1 2026' }).click();
+  assert.deepEqual(await pivot.getByRole('rowheader').allInnerTexts(), ['▾ 2026', '▸ Q1 2026']);
+  // mcPing.jsp of an execution instance, as the JSP answers.
+  await explore(page, 'mcExec1', 'mcPing.jsp');
+  assert.match(await page.getByLabel('mcPing.jsp response').innerText(), /^Ok\n2026-01-01 \d\d:\d\d:\d\d\.\d{3}Z\n\d+\/400 pending events$/);
   await explore(page, 'Topology');
   const svg = page.getByRole('group', { name: 'Topology of the platform' });
   await svg.getByText('mcSynch_mcExec1').waitFor();

@@ -38,6 +38,9 @@ import type {
   ExerciseProgress,
   ExerciseRecord,
   SetupChecklist,
+  ConnectionTest,
+  ProofResult,
+  PersonalizationMenu,
   ExerciseVerification,
   LinkKind,
   ListFilter,
@@ -172,6 +175,11 @@ async function main(): Promise<void> {
   const then: EventStory = await mc.getEvent('72057594037927937', { asOf: point.ms });
   const listThen: ListPage = await mc.listEvents({ instance: 'mcExec1', asOf: new Date(point.ms) });
   void [then, listThen, point.byStatus.sent];
+  const proofs: ProofResult = await mc.sendProof('orderConfirmation', { seeds: ['seed1'] });
+  const menu: PersonalizationMenu = mc.personalizationMenu('<ctx><firstName>Ada</firstName></ctx>');
+  void [proofs.proofs[0].to, menu.groups[0].items[0].insert];
+  const tested: ConnectionTest = mc.testConnection('mcExec1');
+  void [tested.ok, tested.text, tested.mcPing?.status];
   const checklist: SetupChecklist = mc.setupChecklist();
   void [checklist.complete, checklist.items[0].place === 'externalAccounts', checklist.items[0].detail];
   const shippedExercises: ExerciseInfo[] = mc.exercises();

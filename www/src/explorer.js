@@ -74,7 +74,10 @@ function tree(accounts, workflows) {
         {
           label: 'Administration',
           open: true,
-          children: [{ label: 'Production', open: true, children: folders(a.name) }],
+          children: [
+            { label: 'Production', open: true, children: folders(a.name) },
+            { label: 'Monitoring', open: true, children: [{ label: 'mcPing.jsp', to: { instance: a.name, page: 'mcping' } }] },
+          ],
         },
         {
           label: 'Message Center',

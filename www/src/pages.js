@@ -5,6 +5,7 @@ import { Topology } from './views/topology.js';
 import { ActivityPage } from './views/activity.js';
 import { ExercisesPage } from './views/exercises.js';
 import { PushPage } from './views/push.js';
+import { McPingPage } from './views/mcping.js';
 import { Accounts, EventTypes } from './views/admin.js';
 import { Workflows } from './views/workflows.js';
 import { Templates, Published, Deliveries } from './views/templates.js';
@@ -21,6 +22,7 @@ const PAGES = {
   activity: ActivityPage,
   exercises: ExercisesPage,
   push: PushPage,
+  mcping: McPingPage,
   accounts: Accounts,
   eventTypes: EventTypes,
   workflows: Workflows,

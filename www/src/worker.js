@@ -393,7 +393,7 @@ const handlers = {
 
 /** Calls that change the sandbox: the page is told when they are done. */
 const MUTATING = new Set(['createSandbox', 'openSandbox', 'resetSandbox', 'deleteSandbox', 'importSandbox', 'generate']);
-const READS = new Set(['settings', 'now', 'executionInstances', 'eventTypes', 'templates', 'getTemplate', 'preview', 'checkTemplate', 'personalizationBlocks', 'options', 'publishedTemplates', 'deliveries', 'workflows', 'journal', 'activity', 'statusOverTime', 'setupChecklist', 'exercises', 'exercise', 'exerciseRecord', 'verifyExerciseRecord', 'listEvents', 'countEvents', 'getEvent', 'mcPing', 'nextDue', 'enumerations', 'report']);
+const READS = new Set(['settings', 'now', 'executionInstances', 'eventTypes', 'templates', 'getTemplate', 'preview', 'checkTemplate', 'personalizationBlocks', 'options', 'publishedTemplates', 'deliveries', 'workflows', 'journal', 'activity', 'statusOverTime', 'setupChecklist', 'testConnection', 'personalizationMenu', 'exercises', 'exercise', 'exerciseRecord', 'verifyExerciseRecord', 'listEvents', 'countEvents', 'getEvent', 'mcPing', 'nextDue', 'enumerations', 'report']);
 
 /** What a running service does not offer (its data is its own: no sandboxes, no in-page clock). */
 const LOCAL_ONLY = new Set(['createSandbox', 'renameSandbox', 'resetSandbox', 'deleteSandbox', 'exportSandbox', 'importSandbox', 'generate', 'play', 'speed']);

@@ -8,8 +8,18 @@ import { mc } from '../engine.js';
 import { href } from '../router.js';
 import { Action, ErrorText, Field, Loaded, Table, Title, useQuery } from '../ui.js';
 
+/** "Test the connection" of an account: the engine's answer, with the instance's mcPing. */
+function TestConnection({ account }) {
+  const [result, setResult] = useState(null);
+  return html`<div class="test-connection">
+    <${Action} label=${`Test the connection of ${account.name}`} run=${async () => setResult(await mc.testConnection(account.name))}>Test the connection</${Action}>
+    ${result && html`<p role="status" class=${result.ok ? 'ok' : 'error'}>${result.text}${result.mcPing && html` <span class="muted">mcPing: ${result.mcPing.text.split('\n')[0]}, ${result.mcPing.pending}/${result.mcPing.threshold} pending events</span>`}</p>`}
+  </div>`;
+}
+
 function AccountForm() {
-  const [f, setF] = useState({ label: '', name: '', url: '', executionInstanceId: '', enabled: true });
+  const blank = { label: '', name: '', url: '', executionInstanceId: '', enabled: true, account: 'mc', password: '', connectionMethod: 'webService' };
+  const [f, setF] = useState(blank);
   const [error, setError] = useState(null);
   const [done, setDone] = useState(null);
   const set = (k) => (e) => setF({ ...f, [k]: e.currentTarget.type === 'checkbox' ? e.currentTarget.checked : e.currentTarget.value });
@@ -21,9 +31,12 @@ function AccountForm() {
       const input = { name: f.name, executionInstanceId: f.executionInstanceId === '' ? NaN : Number(f.executionInstanceId), enabled: f.enabled };
       if (f.label) input.label = f.label;
       if (f.url) input.url = f.url;
+      input.account = f.account;
+      if (f.password) input.password = f.password;
+      input.connectionMethod = f.connectionMethod;
       const a = await mc.addExecutionInstance(input);
       setDone(a);
-      setF({ label: '', name: '', url: '', executionInstanceId: '', enabled: true });
+      setF(blank);
     } catch (err) {
       setError(err);
     }
@@ -37,6 +50,14 @@ function AccountForm() {
       <${Field} label="URL">${(id) => html`<input id=${id} value=${f.url} onInput=${set('url')} placeholder="http://mcexec1.example.com:8080" />`}</${Field}>
       <${Field} label="Execution instance ID">${(id) => html`<input id=${id} required inputmode="numeric" value=${f.executionInstanceId} onInput=${set('executionInstanceId')} placeholder="1" />`}</${Field}>
       <label class="check"><input type="checkbox" checked=${f.enabled} onChange=${set('enabled')} /> Enabled</label>
+    </div>
+    <div class="row">
+      <${Field} label="Account" hint="The Message Center agent operator on the execution instance.">${(id, d) => html`<input id=${id} aria-describedby=${d} value=${f.account} onInput=${set('account')} autocomplete="off" />`}</${Field}>
+      <${Field} label="Password" hint="Kept nowhere: in a sandbox nothing logs on with it, and an export holds no secret; only whether one is set.">${(id, d) => html`<input id=${id} type="password" aria-describedby=${d} value=${f.password} onInput=${set('password')} autocomplete="new-password" />`}</${Field}>
+      <${Field} label="Account connection method">${(id) => html`<select id=${id} value=${f.connectionMethod} onChange=${set('connectionMethod')}>
+        <option value="webService">Web service</option>
+        <option value="fda">Federated Data Access (FDA)</option>
+      </select>`}</${Field}>
     </div>
     <button type="submit" class="primary">Add the execution instance</button>
     <${ErrorText} error=${error} />
@@ -59,7 +80,10 @@ export function Accounts() {
           ['Type', (a) => a.type],
           ['Enabled', (a) => html`<label class="check"><input type="checkbox" checked=${a.enabled} aria-label=${`Enabled: ${a.label}`} onChange=${(e) => mc.updateExecutionInstance(a.name, { enabled: e.currentTarget.checked })} /></label>`],
           ['URL', (a) => a.url],
+          ['Account', (a) => html`<code>${a.account}</code>${a.passwordSet ? html` <span class="muted" title="A password is set">••••••</span>` : ''}`],
+          ['Connection method', (a) => a.connectionMethodLabel],
           ['Execution instance ID', (a) => a.executionInstanceId],
+          ['Connection', (a) => html`<${TestConnection} account=${a} />`],
           [
             'Archiving',
             (a) =>

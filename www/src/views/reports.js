@@ -9,7 +9,7 @@ import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { html } from '../html.js';
 import { mc } from '../engine.js';
-import { Field, Loaded, Table, Title, useQuery } from '../ui.js';
+import { Field, Loaded, Title, useQuery } from '../ui.js';
 
 const PERIODS = [
   ['24 hour view', 86_400_000],
@@ -24,6 +24,7 @@ function Tiles({ kpis, label }) {
       <strong>${k.value === null ? '—' : k.value.toLocaleString('en-US')}</strong> <span class="muted">${k.unit}</span>
       ${k.level === 'warning' || k.level === 'alert' ? html`<span class="sr-only"> (${k.level})</span>` : ''}
       ${k.warning !== null && html`<small class="muted">warning ${k.warning}, alert ${k.alert}</small>`}
+      ${k.note && html`<small class="muted note">${k.note}</small>`}
     </li>`)}
   </ul>`;
 }
@@ -54,8 +55,53 @@ function Bars({ title, xs, series, label }) {
   return html`<figure class="chart" aria-label=${label}><div ref=${box}></div></figure>`;
 }
 
+/**
+ * Campaign's pivot of the event history: rows year › quarter › month › event type (each level
+ * folds), a column group per channel and the total, each with Events, Sent and Success (%).
+ */
+function Pivot({ history, channels }) {
+  const [folded, setFolded] = useState(() => new Set());
+  if (history.rows.length === 0) return html`<p class="empty">No archived event in the period.</p>`;
+  const label = (c) => channels.find((x) => x.name === c)?.label ?? c;
+  const rows = [];
+  const walk = (nodes, depth, parent) => {
+    for (const n of nodes) {
+      const key = `${parent}/${n.label}`;
+      rows.push({ n, depth, key });
+      if (n.children.length > 0 && !folded.has(key)) walk(n.children, depth + 1, key);
+    }
+  };
+  walk(history.rows, 0, '');
+  const toggle = (key) => {
+    const next = new Set(folded);
+    if (next.has(key)) next.delete(key);
+    else next.add(key);
+    setFolded(next);
+  };
+  const fmt = (v) => v.toLocaleString('en-US');
+  const cells = (c) => html`<td class="num">${fmt(c.events)}</td><td class="num">${fmt(c.sent)}</td><td class="num">${c.success ?? '—'}</td>`;
+  return html`<div class="table-scroll"><table class="pivot">
+    <caption>By date (year › quarter › month) and event type, by channel</caption>
+    <thead>
+      <tr><th rowspan="2" scope="col">Date › Event type</th>${history.channels.map((c) => html`<th colspan="3" scope="colgroup">${label(c)}</th>`)}<th colspan="3" scope="colgroup">Total</th></tr>
+      <tr>${[...history.channels, 'total'].map(() => html`<th scope="col">Events</th><th scope="col">Sent</th><th scope="col">Success (%)</th>`)}</tr>
+    </thead>
+    <tbody>
+      ${rows.map(({ n, depth, key }) => html`<tr key=${key} class=${`level-${n.level}`}>
+        <th scope="row" style=${`padding-left: ${0.5 + depth * 1.2}em`}>
+          ${n.children.length > 0
+            ? html`<button type="button" class="link" aria-expanded=${!folded.has(key)} onClick=${() => toggle(key)}><span aria-hidden="true">${folded.has(key) ? '▸' : '▾'}</span> ${n.label}</button>`
+            : n.label}
+        </th>
+        ${n.cells.map(cells)}${cells(n.total)}
+      </tr>`)}
+    </tbody>
+  </table></div>`;
+}
+
 export function Reports() {
   const accounts = useQuery(() => mc.executionInstances());
+  const enums = useQuery(() => mc.enumerations(), []);
   const [f, setF] = useState({ periodMs: PERIODS[0][1], instance: '', channel: '' });
   const q = useQuery(() => mc.report({ periodMs: f.periodMs, instance: f.instance || null, channel: f.channel || null }), [JSON.stringify(f)]);
   return html`<${Title} path=${['Control instance', 'Message Center']}>Reports</${Title}>
@@ -78,14 +124,6 @@ export function Reports() {
       <section class="card" aria-labelledby="r-h"><h2 id="r-h">History of Message Center events</h2>
         <${Bars} title="Events and sent by day" label="Events and sent messages by day" xs=${r.days.map((d) => d.day)}
           series=${[{ label: 'Events', color: '#1457c4', values: r.days.map((d) => d.events) }, { label: 'Sent', color: '#1e7a3a', values: r.days.map((d) => d.sent) }]} />
-        <${Table} caption="By date, event type and channel" rows=${r.pivot} rowKey=${(p) => `${p.day}/${p.type}/${p.channel}`} empty="No archived event in the period."
-          columns=${[
-            ['Date', (p) => p.day],
-            ['Event type', (p) => p.type],
-            ['Channel', (p) => p.channel],
-            ['Events', (p) => html`<span class="num">${p.events.toLocaleString('en-US')}</span>`],
-            ['Sent', (p) => html`<span class="num">${p.sent.toLocaleString('en-US')}</span>`],
-            ['Success (%)', (p) => html`<span class="num">${p.success ?? '—'}</span>`],
-          ]} />
+        <${Pivot} history=${r.history} channels=${enums.data?.channels ?? []} />
       </section>`}</${Loaded}>`;
 }

@@ -3,7 +3,7 @@
 // iframe, publish and unpublish with the publication log), and on each execution instance the
 // published copies (<name>_rt, <name>_batch) and the execution deliveries.
 
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { html } from '../html.js';
 import { mc } from '../engine.js';
 import { go, href, route } from '../router.js';
@@ -74,6 +74,51 @@ function SeedEditor({ seeds, onChange }) {
   </fieldset>`;
 }
 
+/**
+ * "Insert" of the delivery editor: Campaign's personalization menu (Real time events > Email /
+ * Language / Event XML / Other…), the engine's, with the first seed address's ctx paths under
+ * Event XML. An item inserts its expression at the caret of the field last focused.
+ */
+function InsertMenu({ ctx, onInsert }) {
+  const [open, setOpen] = useState(false);
+  const q = useQuery(() => (open ? mc.personalizationMenu(ctx || undefined).catch((e) => ({ error: e })) : null), [open, ctx]);
+  return html`<div class="insert-menu">
+    <button type="button" aria-expanded=${open} aria-controls="insert-menu-list" onClick=${() => setOpen(!open)}>Insert personalization ▾</button>
+    ${open && q.data && html`<div id="insert-menu-list" class="insert-list" role="group" aria-label="Real time events">
+      <p class="muted">Real time events ›</p>
+      ${q.data.error
+        ? html`<${ErrorText} error=${q.data.error} />`
+        : q.data.groups.map((g) => html`<div class="insert-group" role="group" aria-label=${g.label}>
+            <h4>${g.label}</h4>
+            ${g.items.length === 0 && html`<p class="muted">Add a seed address with test data: its paths show here.</p>`}
+            ${g.items.map((i) => html`<button type="button" class="link" title=${i.insert} onClick=${() => { onInsert(i.insert); setOpen(false); }}>${i.label}</button>`)}
+          </div>`)}
+    </div>`}
+  </div>`;
+}
+
+/** "Send a proof" and the Audit: the proofs sent, newest first. */
+function Audit({ name, proofs, onSent }) {
+  const [sent, setSent] = useState(null);
+  return html`<section class="card" aria-label="Audit">
+    <h2>Proofs</h2>
+    <div class="row">
+      <${Action} kind="primary" run=${async () => { const r = await mc.sendProof(name); setSent(r); onSent(); }}>Send a proof</${Action}>
+      <p class="hint">Renders the saved content with each seed address and sends it to the seed's address.</p>
+    </div>
+    ${sent && html`<p role="status">Sent ${sent.proofs.length} proof(s): ${sent.proofs.map((p) => `#${p.n} to ${p.to}`).join(', ')}.</p>`}
+    <${Table} caption=${`Proofs of ${name} (the last 20)`} empty="No proof sent yet." rows=${proofs} rowKey=${(p) => p.n}
+      columns=${[
+        ['Proof', (p) => `#${p.n}`],
+        ['Sent', (p) => when(new Date(p.at).toISOString())],
+        ['Seed address', (p) => p.seed],
+        ['To', (p) => p.to],
+        ['Subject', (p) => p.subject],
+        ['Size', (p) => html`<span class="num">${p.bytes.toLocaleString('en-US')} B</span>`],
+      ]} />
+  </section>`;
+}
+
 function Preview({ name, seeds }) {
   const [seed, setSeed] = useState(seeds[0]?.name ?? '');
   const [narrow, setNarrow] = useState(false);
@@ -126,6 +171,7 @@ function TemplateEditor({ name }) {
   const [error, setError] = useState(null);
   const [saved, setSaved] = useState(null);
   const [log, setLog] = useState(null);
+  const lastField = useRef(null);
   const problems = useProblems(f);
   useEffect(() => {
     // A link from the event type's confirmation names its type (`?eventType=`).
@@ -171,8 +217,24 @@ function TemplateEditor({ name }) {
     const t = await mc.getTemplate(name);
     setF({ ...f, publication: t.publication, publishedAt: t.publishedAt, modifiedSincePublication: t.modifiedSincePublication });
   };
+  // The caret of the field last focused, where "Insert personalization" writes.
+  const insert = (text) => {
+    const el = lastField.current;
+    const k = el?.dataset.field ?? 'html';
+    const at = el ? el.selectionStart : f[k].length;
+    const end = el ? el.selectionEnd : at;
+    setF({ ...f, [k]: f[k].slice(0, at) + text + f[k].slice(end) });
+    requestAnimationFrame(() => {
+      if (!el) return;
+      el.focus();
+      el.setSelectionRange(at + text.length, at + text.length);
+    });
+  };
+  const focus = (e) => (lastField.current = e.currentTarget);
+  const tab = creating ? 'content' : (route.value.params.tab ?? 'content');
+  const toTab = (t) => go({ instance: 'control', page: 'templates', rest: [name], params: t === 'content' ? {} : { tab: t } }, { replace: true });
   const codeField = (k, label, rows) => html`<div class="field grow">
-    <${Field} label=${label} error=${fieldError(k)}>${(id, d) => html`<textarea id=${id} rows=${rows} aria-describedby=${d} aria-invalid=${fieldError(k) ? 'true' : undefined} value=${f[k]} onInput=${set(k)} spellcheck="false"></textarea>`}</${Field}>
+    <${Field} label=${label} error=${fieldError(k)}>${(id, d) => html`<textarea id=${id} data-field=${k} onFocus=${focus} rows=${rows} aria-describedby=${d} aria-invalid=${fieldError(k) ? 'true' : undefined} value=${f[k]} onInput=${set(k)} spellcheck="false"></textarea>`}</${Field}>
     ${fieldError(k) && html`<p class="hint">Line ${fieldError(k).line}, column ${fieldError(k).column}.</p>`}
   </div>`;
   return html`<${Title} path=${['Control instance', 'Message Center', 'Transactional message templates']}
@@ -186,6 +248,10 @@ function TemplateEditor({ name }) {
     ${!creating && f.publication === 'Published' && f.modifiedSincePublication && html`<p class="republish" role="note" aria-label="Republication">The published version is the one sent: publish again to send these changes.</p>`}
     ${log && html`<section class="card" aria-label="Publication log"><h2>Publication log</h2><ul>${log.log.map((l) => html`<li>${l}</li>`)}</ul>
       <p>Next: <a href=${href({ instance: '', page: 'push', params: { type: f.eventType || undefined } })}>push an event${f.eventType ? html` of type <code>${f.eventType}</code>` : ''}</a>, or see the <a href=${href({ instance: 'control', page: 'published' })}>published templates</a>.</p></section>`}
+    ${!creating && html`<div class="tabs" role="tablist" aria-label="Template">
+      ${[['content', 'Content'], ['preview', 'Preview'], ['audit', `Audit (${(f.proofs ?? []).length})`]].map(([t, l]) => html`<button type="button" role="tab" id=${`tpl-tab-${t}`} aria-selected=${tab === t} aria-controls=${`tpl-panel-${t}`} class=${tab === t ? 'selected' : ''} onClick=${() => toTab(t)}>${l}</button>`)}
+    </div>`}
+    <div id="tpl-panel-content" role=${creating ? undefined : 'tabpanel'} aria-labelledby=${creating ? undefined : 'tpl-tab-content'} hidden=${tab !== 'content'}>
     <form class="card" onSubmit=${save} aria-label="Template">
       <div class="row">
         <${Field} label="Label">${(id) => html`<input id=${id} value=${f.label} onInput=${set('label')} placeholder="Order confirmation" />`}</${Field}>
@@ -196,7 +262,7 @@ function TemplateEditor({ name }) {
         </select>`}</${Field}>
         <${Field} label="Channel">${(id) => html`<select id=${id} value=${f.channel} onChange=${set('channel')}>${CHANNELS.map(([c, l]) => html`<option value=${c}>${l}</option>`)}</select>`}</${Field}>
       </div>
-      <div class="row"><div class="field grow"><${Field} label="Subject" error=${fieldError('subject')}>${(id, d) => html`<input id=${id} aria-describedby=${d} aria-invalid=${fieldError('subject') ? 'true' : undefined} value=${f.subject} onInput=${set('subject')} placeholder="Your order <%= rtEvent.ctx.order.@number %>" />`}</${Field}></div></div>
+      <div class="row"><div class="field grow"><${Field} label="Subject" error=${fieldError('subject')}>${(id, d) => html`<input id=${id} data-field="subject" onFocus=${focus} aria-describedby=${d} aria-invalid=${fieldError('subject') ? 'true' : undefined} value=${f.subject} onInput=${set('subject')} placeholder="Your order <%= rtEvent.ctx.order.@number %>" />`}</${Field}></div></div>
       <details class="hint">
         <summary>Personalization: JavaScript with E4X, as in Campaign</summary>
         <ul>
@@ -206,13 +272,16 @@ function TemplateEditor({ name }) {
           <li><code>${"<%= formatDate(new Date(), '%2D/%2M/%4Y') %>"}</code> (the virtual clock), <code>${"<%@ include view='MirrorPage' %>"}</code> (a <a href=${href({ instance: 'control', page: 'blocks' })}>personalization block</a>), <code>${"<%@ include option='NmsServer_URL' %>"}</code> (an <a href=${href({ instance: 'control', page: 'options' })}>option</a>).</li>
         </ul>
       </details>
+      <${InsertMenu} ctx=${f.seeds[0]?.ctx} onInsert=${insert} />
       <div class="row">${codeField('html', 'HTML body', 10)}${codeField('text', 'Text body', 10)}</div>
       <${SeedEditor} seeds=${f.seeds} onChange=${(seeds) => setF({ ...f, seeds })} />
       <button type="submit" class="primary">${creating ? 'Create the template' : 'Save'}</button>
       ${error && !error.field && html`<${ErrorText} error=${error} />`}
       ${saved && html`<p role="status">${saved}</p>`}
     </form>
-    ${!creating && html`<${Preview} key=${f.lastModified} name=${name} seeds=${f.seeds.filter((s) => s.name)} />`}`;
+    </div>
+    ${!creating && tab === 'preview' && html`<div id="tpl-panel-preview" role="tabpanel" aria-labelledby="tpl-tab-preview"><${Preview} key=${f.lastModified} name=${name} seeds=${f.seeds.filter((s) => s.name)} /></div>`}
+    ${!creating && tab === 'audit' && html`<div id="tpl-panel-audit" role="tabpanel" aria-labelledby="tpl-tab-audit"><${Audit} name=${name} proofs=${f.proofs ?? []} onSent=${async () => { const t = await mc.getTemplate(name); setF({ ...f, proofs: t.proofs }); }} /></div>`}`;
 }
 
 export function Templates() {
