@@ -118,12 +118,14 @@ export async function axe(page, name) {
   );
 }
 
-/** Pushes one event by the form of Push events (a fresh form): its type and email; waits for its id. */
+/** Pushes one event by the form of Push events (a fresh form): its type and email; returns its id. */
 export async function pushOne(page, type, email) {
   await explore(page, 'Push events');
   const push = page.getByRole('form', { name: 'Push one event' });
   await push.getByLabel('Event type').fill(type);
   await push.getByLabel('Email').fill(email);
   await push.getByRole('button', { name: 'Push the event' }).click();
-  await push.getByRole('status').getByRole('listitem').first().waitFor();
+  const item = push.getByRole('status').getByRole('listitem').first();
+  await item.waitFor();
+  return item.getByRole('code').innerText();
 }

@@ -140,8 +140,9 @@ export function Title({ path = [], children, actions }) {
 /** A simple table: `columns` are `[label, (row) => cell]`. */
 export function Table({ columns, rows, empty = 'Nothing yet.', caption, rowKey = (_, i) => i, oneLine = false }) {
   if (!rows || rows.length === 0) return html`<p class="empty">${empty}</p>`;
-  // A table wider than the page scrolls on its own, so that the page never does.
-  return html`<div class="table-scroll"><table class=${`grid${oneLine ? ' one-line' : ''}`}>
+  // A table wider than the page scrolls on its own, so that the page never does; the keyboard
+  // reaches that box (Tab, then the arrows) even when no cell holds a link.
+  return html`<div class="table-scroll" tabindex="0" role="group" aria-label=${caption ? `${caption} (scrolls)` : 'Table (scrolls)'}><table class=${`grid${oneLine ? ' one-line' : ''}`}>
     ${caption && html`<caption>${caption}</caption>`}
     <thead><tr>${columns.map(([label]) => html`<th scope="col">${label}</th>`)}</tr></thead>
     <tbody>${rows.map((r, i) => html`<tr key=${rowKey(r, i)}>${columns.map(([, cell]) => html`<td>${cell(r)}</td>`)}</tr>`)}</tbody>

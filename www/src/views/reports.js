@@ -80,7 +80,7 @@ function Pivot({ history, channels }) {
   };
   const fmt = (v) => v.toLocaleString('en-US');
   const cells = (c) => html`<td class="num">${fmt(c.events)}</td><td class="num">${fmt(c.sent)}</td><td class="num">${c.success ?? '—'}</td>`;
-  return html`<div class="table-scroll"><table class="pivot">
+  return html`<div class="table-scroll" tabindex="0" role="group" aria-label="History pivot (scrolls)"><table class="pivot">
     <caption>By date (year › quarter › month) and event type, by channel</caption>
     <thead>
       <tr><th rowspan="2" scope="col">Date › Event type</th>${history.channels.map((c) => html`<th colspan="3" scope="colgroup">${label(c)}</th>`)}<th colspan="3" scope="colgroup">Total</th></tr>
