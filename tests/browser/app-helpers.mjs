@@ -119,11 +119,12 @@ export async function axe(page, name) {
 }
 
 /** Pushes one event by the form of Push events (a fresh form): its type and email; returns its id. */
-export async function pushOne(page, type, email) {
+export async function pushOne(page, type, email, { expiration = '' } = {}) {
   await explore(page, 'Push events');
   const push = page.getByRole('form', { name: 'Push one event' });
   await push.getByLabel('Event type').fill(type);
   await push.getByLabel('Email').fill(email);
+  await push.getByLabel('Expiration (UTC)').fill(expiration);
   await push.getByRole('button', { name: 'Push the event' }).click();
   const item = push.getByRole('status').getByRole('listitem').first();
   await item.waitFor();
