@@ -14,9 +14,9 @@
 //! field. It is checked, not assumed: `encode_writes` refuses a field holding one, and a read
 //! result whose fields do not match the reads is refused.
 
-use crate::engine::{ReadReq, ReadResult};
 use crate::error::{Error, ErrorCode, Result};
-use crate::txn::Writes;
+use crate::io::Writes;
+use crate::io::{ReadReq, ReadResult};
 
 /// The version of this format (the shell states the one it speaks at open).
 pub const VERSION: u32 = 1;

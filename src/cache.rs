@@ -13,8 +13,8 @@
 
 use std::collections::BTreeMap;
 
-use crate::engine::{ReadReq, ReadResult};
-use crate::txn::Writes;
+use crate::io::Writes;
+use crate::io::{ReadReq, ReadResult};
 
 /// Committed records known to the engine.
 #[derive(Debug, Default)]

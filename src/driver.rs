@@ -8,8 +8,9 @@ use std::collections::BTreeMap;
 use serde_json::{json, Value};
 
 use crate::boundary;
-use crate::engine::{Engine, ReadReq, ReadResult, Step};
+use crate::engine::{Engine, Step};
 use crate::error::{Error, ErrorCode, Result};
+use crate::io::{ReadReq, ReadResult};
 use crate::ops::{Query, Request};
 
 /// An engine and its store.

@@ -9,45 +9,15 @@
 
 use std::collections::{BTreeSet, HashMap};
 
-use serde::Serialize;
-
 use crate::cache::RecordCache;
 use crate::error::{err, Error, ErrorCode, Result};
+use crate::io::{ReadReq, ReadResult, Writes};
 use crate::keys::Rec;
 use crate::ops::{self, Continuation, Next, OpState, Query, QueryResult, Request};
 use crate::render::Cache;
 use crate::state::State;
-use crate::txn::{TxnLog, Writes};
+use crate::txn::TxnLog;
 use crate::views::OpResult;
-
-/// One read the core asks for.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(tag = "op", rename_all = "camelCase")]
-pub enum ReadReq {
-    /// Values of these keys (absent ones come back absent).
-    Get {
-        /// Keys.
-        keys: Vec<String>,
-    },
-    /// Entries with `gte <= key < lt`, ascending, at most `limit`.
-    Range {
-        /// Inclusive lower bound.
-        gte: String,
-        /// Exclusive upper bound.
-        lt: String,
-        /// Most entries.
-        limit: u32,
-    },
-}
-
-/// What a read returned, in the order of the requests.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ReadResult {
-    /// For `Get`.
-    Values(Vec<Option<String>>),
-    /// For `Range`.
-    Entries(Vec<(String, String)>),
-}
 
 /// The end of an operation.
 #[derive(Debug, Clone, PartialEq)]

@@ -18,6 +18,7 @@ pub mod error;
 pub(crate) mod events;
 pub mod exercise;
 pub(crate) mod input;
+pub mod io;
 pub mod keys;
 pub(crate) mod migrate;
 pub mod model;
@@ -56,7 +57,7 @@ mod wasm;
 #[cfg(test)]
 mod typescript;
 
-pub use engine::{Done, Engine, ReadReq, ReadResult, Step};
+pub use engine::{Done, Engine, Step};
 pub use error::{Error, ErrorCode};
+pub use io::{ReadReq, ReadResult, Writes};
 pub use ops::{Continuation, Query, QueryResult, Request};
-pub use txn::Writes;

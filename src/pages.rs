@@ -663,7 +663,7 @@ impl Page {
 
     /// Writes what changed; returns the counter deltas the caller applies to the instance (or
     /// control) counters.
-    pub fn finish(mut self, writes: &mut crate::txn::Writes) -> Result<Vec<CounterDelta>> {
+    pub fn finish(mut self, writes: &mut crate::io::Writes) -> Result<Vec<CounterDelta>> {
         let id = self.id;
         let mut deltas = Vec::new();
         if self.purge_all {
@@ -871,9 +871,9 @@ fn internal(id: PageId, what: &str) -> Error {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::io::Writes;
     use crate::keys::Scope;
     use crate::records::StatusChange;
-    use crate::txn::Writes;
 
     fn data(created: i64, email: &str) -> EventData {
         EventData {

@@ -7,49 +7,12 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::config::Config;
 use crate::error::Result;
+use crate::io::Writes;
 use crate::keys::{self, Rec, Scope};
 use crate::pages::Page;
 use crate::records::IdList;
 use crate::render::Cache;
 use crate::state::{Account, Control, Delivery, EventType, InstMeta, PublishedCopy, State, Template, Workflow};
-
-/// The records to write, as one transaction (a later put or delete of the same key wins).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Writes {
-    ops: BTreeMap<String, Option<String>>,
-}
-
-impl Writes {
-    /// Puts a record.
-    pub fn put(&mut self, key: String, value: String) {
-        self.ops.insert(key, Some(value));
-    }
-
-    /// Deletes a record.
-    pub fn del(&mut self, key: String) {
-        self.ops.insert(key, None);
-    }
-
-    /// Number of records written (puts and deletes).
-    pub fn len(&self) -> usize {
-        self.ops.len()
-    }
-
-    /// Whether nothing is written.
-    pub fn is_empty(&self) -> bool {
-        self.ops.is_empty()
-    }
-
-    /// The writes by key (value None = delete), in key order.
-    pub fn iter(&self) -> impl Iterator<Item = (&String, &Option<String>)> {
-        self.ops.iter()
-    }
-
-    /// The writes by key (value None = delete), owned.
-    pub fn into_ops(self) -> BTreeMap<String, Option<String>> {
-        self.ops
-    }
-}
 
 /// What an operation changed so far (kept by the engine between reads).
 #[derive(Debug, Default)]

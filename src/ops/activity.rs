@@ -14,8 +14,8 @@ use serde::Serialize;
 use ts_rs::TS;
 
 use crate::dates::format_iso;
-use crate::engine::{ReadReq, ReadResult};
 use crate::error::{err, Error, ErrorCode, Result};
+use crate::io::{ReadReq, ReadResult};
 use crate::keys;
 use crate::model::{EventStatus, Queue};
 use crate::ops::schedule::CONTROL;

@@ -2,8 +2,8 @@
 //! due until a time), `waitForStatus` (steps until an event has a status). Each call runs one
 //! step, one transaction, and its result says what to send next; the shell only sends it.
 
-use crate::engine::ReadResult;
 use crate::error::{err, Error, ErrorCode, Result};
+use crate::io::ReadResult;
 use crate::model::EventStatus;
 use crate::ops::admin::{advance_clock, backwards};
 use crate::ops::read;
@@ -81,7 +81,7 @@ fn step_next(txn: &mut Txn<'_>, s: StepNext, after: After) -> Result<Next> {
 
 /// Continues a command's workflow step.
 pub(crate) fn step_resume(txn: &mut Txn<'_>, op: StepOp, r: Vec<ReadResult>) -> Result<Next> {
-    let s = workflows::resume(txn, op.step, r)?;
+    let s = workflows::resume(txn, op.step, crate::io::Results::new(r))?;
     step_next(txn, s, op.after)
 }
 

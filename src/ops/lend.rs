@@ -14,8 +14,8 @@ use std::collections::BTreeSet;
 use serde::Serialize;
 use ts_rs::TS;
 
-use crate::engine::{ReadReq, ReadResult};
 use crate::error::{err, Error, ErrorCode, Result};
+use crate::io::{ReadReq, ReadResult};
 use crate::keys;
 use crate::ops::{Next, OpState};
 use crate::records::IdList;

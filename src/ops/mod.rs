@@ -25,8 +25,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use ts_rs::TS;
 
-use crate::engine::{ReadReq, ReadResult};
 use crate::error::{Error, ErrorCode, Result};
+use crate::io::{ReadReq, ReadResult};
 use crate::txn::Txn;
 use crate::views::{self, OpResult};
 

@@ -5,8 +5,8 @@
 use serde_json::Value;
 
 use crate::config::Config;
-use crate::engine::ReadReq;
 use crate::error::{err, Error, ErrorCode, Result};
+use crate::io::ReadReq;
 use crate::keys;
 use crate::ops::schedule::{new_workflow, CONTROL};
 use crate::ops::{Next, OpState, OpenRequest};

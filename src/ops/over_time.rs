@@ -11,8 +11,8 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::dates::format_iso;
-use crate::engine::{ReadReq, ReadResult};
 use crate::error::{err, Error, ErrorCode, Result};
+use crate::io::{ReadReq, ReadResult};
 use crate::keys::{self, PageId, Scope, PAGE};
 use crate::model::EventStatus;
 use crate::ops::read::{parse_filter, Filter, ListFilter};

@@ -7,10 +7,10 @@ use std::collections::BTreeMap;
 
 use serde::Deserialize;
 
-use crate::engine::{ReadReq, ReadResult};
 use crate::error::{err, Error, ErrorCode, Result};
 use crate::events::{validate, ValidEvent};
 use crate::input;
+use crate::io::{ReadReq, ReadResult};
 use crate::keys::{self, PageId, Scope, PAGE};
 use crate::model::{EventStatus, Queue};
 use crate::ops::{Continuation, Next, OpState};

@@ -11,8 +11,8 @@ use serde::Deserialize;
 use serde_json::Value;
 use ts_rs::TS;
 
-use crate::engine::{ReadReq, ReadResult};
 use crate::error::{err, Error, ErrorCode, Result};
+use crate::io::{ReadReq, ReadResult};
 use crate::keys::{self, PageId, Scope, PAGE};
 use crate::model::{BroadLogStatus, Channel, EventStatus, Queue};
 use crate::ops::explain::{self, Facts};

@@ -13,8 +13,8 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 use ts_rs::TS;
 
-use crate::engine::{ReadReq, ReadResult};
 use crate::error::{err, Error, ErrorCode, Result};
+use crate::io::{ReadReq, ReadResult};
 use crate::keys::{self, PageId, Scope, PAGE};
 use crate::model::{BroadLogStatus, Channel, EventStatus, Queue};
 

@@ -14,8 +14,8 @@
 
 use serde::Deserialize;
 
-use crate::engine::{ReadReq, ReadResult};
 use crate::error::Result;
+use crate::io::{ReadReq, ReadResult};
 use crate::keys::{self, PageId, Scope, PAGE, SEQ_MASK};
 use crate::ops::read::{one_page, ReadOp};
 use crate::ops::{push, Next, OpState};

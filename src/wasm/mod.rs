@@ -55,7 +55,7 @@ fn from_js<T: serde::de::DeserializeOwned>(what: &str, v: JsValue) -> Result<T, 
 #[derive(Serialize)]
 #[serde(tag = "kind", rename_all = "camelCase")]
 enum StepOut<'a> {
-    Read { reads: &'a [crate::engine::ReadReq] },
+    Read { reads: &'a [crate::io::ReadReq] },
     Done { result: &'a crate::views::OpResult, next: &'a Option<crate::ops::Continuation>, writes: String },
 }
 

@@ -7,7 +7,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { requireChromium } from './harness.mjs';
-import { addType, axe, explore, openApp, shot } from './app-helpers.mjs';
+import { addType, axe, explore, openApp, shot, until } from './app-helpers.mjs';
 
 test('Campaign screens: the external account and its connection test, the template tabs, insert menu and proofs', { timeout: 240_000 }, async (t) => {
   if (!requireChromium(t)) return;
@@ -37,11 +37,14 @@ test('Campaign screens: the external account and its connection test, the templa
   assert.match(await tested.innerText(), /^Connection successful: mcExec1 \(execution instance id 1\) answers the operator 'mc' by Federated Data Access \(FDA\)\. mcPing: Ok, 0\/400 pending events$/);
   await shot(page, 'campaign-01-external-account');
   await axe(page, 'the external accounts');
-  // Disabled: the test says so.
-  await row.getByLabel('Enabled: Execution instance 1').uncheck();
+  // Disabled: the test says so. (The box follows the engine's answer: click, then wait for it.)
+  const enabled = row.getByLabel('Enabled: Execution instance 1');
+  await enabled.click();
+  await until(() => enabled.isChecked(), false);
   await row.getByRole('button', { name: 'Test the connection of mcExec1' }).click();
   await row.getByRole('status').filter({ hasText: 'is disabled' }).waitFor();
-  await row.getByLabel('Enabled: Execution instance 1').check();
+  await enabled.click();
+  await until(() => enabled.isChecked(), true);
 
   // The template: Content, Preview and Audit tabs; the insert menu writes at the caret.
   await addType(page, 'order_confirmation');

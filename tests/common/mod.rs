@@ -5,7 +5,8 @@
 use std::collections::BTreeMap;
 
 use message_center::driver::MemDriver;
-use message_center::engine::{ReadReq, Step};
+use message_center::engine::Step;
+use message_center::io::ReadReq;
 use message_center::{Error, Request};
 use serde_json::{json, Value};
 

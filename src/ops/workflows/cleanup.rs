@@ -7,8 +7,8 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::engine::{ReadReq, ReadResult};
 use crate::error::{Error, ErrorCode, Result};
+use crate::io::{GetId, RangeId, Reads, Results};
 use crate::keys::{self, PageId, Scope, PAGE};
 use crate::model::{EventStatus, Queue};
 use crate::ops::workflows::{self as wf, Step, StepCtx, StepNext, RECORDS_PER_STEP};
@@ -39,8 +39,10 @@ pub(crate) enum Phase {
     Summaries {
         /// What is purged in.
         targets: Vec<Target>,
-        /// Old queue records are read too (execution instances).
-        queues: bool,
+        /// The read of the pages' summaries.
+        summaries: GetId,
+        /// The reads of the old queue records (execution instances; none on the control).
+        queues: Vec<RangeId>,
     },
     /// Reading the pages at a boundary, purged in part.
     Partial {
@@ -48,6 +50,8 @@ pub(crate) enum Phase {
         targets: Vec<Target>,
         /// The pages decided from their summaries.
         plan: Plan,
+        /// The reads of the pages purged in part, in the order of `plan.partial`.
+        ranges: Vec<RangeId>,
     },
 }
 
@@ -130,23 +134,23 @@ pub(crate) fn begin(txn: &mut Txn<'_>, ctx: StepCtx) -> Result<StepNext> {
             pg += 1;
         }
     }
-    let mut reads = vec![ReadReq::Get { keys: keys_ }];
-    let queues = ctx.ii.is_some();
-    if let (true, Some(t)) = (queues, targets.first()) {
+    let mut reads = Reads::new();
+    let summaries = reads.get(keys_);
+    let mut queues = Vec::new();
+    if let (true, Some(t)) = (ctx.ii.is_some(), targets.first()) {
         for p in queue_prefixes(t.ii) {
-            reads.push(ReadReq::Range { lt: keys::prefix_end(&p), gte: p, limit: QUEUE_RECORDS });
+            queues.push(reads.range(p.clone(), keys::prefix_end(&p), QUEUE_RECORDS));
         }
     }
-    Ok(StepNext::Read(Step::Cleanup(ctx, Phase::Summaries { targets, queues }), reads))
+    Ok(StepNext::Read(Step::Cleanup(ctx, Phase::Summaries { targets, summaries, queues }), reads.into_reqs()))
 }
 
 /// Continues the step.
-pub(crate) fn resume(txn: &mut Txn<'_>, ctx: StepCtx, phase: Phase, mut r: Vec<ReadResult>) -> Result<StepNext> {
+pub(crate) fn resume(txn: &mut Txn<'_>, ctx: StepCtx, phase: Phase, mut r: Results) -> Result<StepNext> {
     match phase {
-        Phase::Summaries { targets, queues } => {
-            let summaries = wf::values(&mut r, 0);
-            let queue_records: Vec<(String, String)> =
-                if queues { (1..r.len()).flat_map(|i| wf::entries(&mut r, i)).collect() } else { Vec::new() };
+        Phase::Summaries { targets, summaries, queues } => {
+            let summaries = r.take_values(summaries)?;
+            let queue_records: Vec<(String, String)> = r.take_all_entries(&queues)?.into_iter().flatten().collect();
             let mut plan = Plan { queue_records, ..Plan::default() };
             let mut it = summaries.into_iter();
             for t in &targets {
@@ -184,17 +188,17 @@ pub(crate) fn resume(txn: &mut Txn<'_>, ctx: StepCtx, phase: Phase, mut r: Vec<R
             if plan.partial.is_empty() {
                 return apply(txn, ctx, targets, plan, BTreeMap::new());
             }
-            let reads = plan
+            let mut reads = Reads::new();
+            let ranges = plan
                 .partial
                 .iter()
-                .map(|(id, _, _)| ReadReq::Range { gte: keys::page_prefix(*id), lt: keys::page_run_end(*id), limit: (2 * PAGE + 1) as u32 })
+                .map(|(id, _, _)| reads.range(keys::page_prefix(*id), keys::page_run_end(*id), (2 * PAGE + 1) as u32))
                 .collect();
-            Ok(StepNext::Read(Step::Cleanup(ctx, Phase::Partial { targets, plan }), reads))
+            Ok(StepNext::Read(Step::Cleanup(ctx, Phase::Partial { targets, plan, ranges }), reads.into_reqs()))
         }
-        Phase::Partial { targets, plan } => {
+        Phase::Partial { targets, plan, ranges } => {
             let mut pages = BTreeMap::new();
-            for ((id, _, s), res) in plan.partial.iter().zip(r) {
-                let ReadResult::Entries(es) = res else { continue };
+            for ((id, _, s), es) in plan.partial.iter().zip(r.take_all_entries(&ranges)?) {
                 let set: BTreeSet<u64> = [id.pg].into();
                 let mut loaded = wf::load_pages(id.scope, id.ii, &set, vec![es])?;
                 if let Some(mut p) = loaded.remove(id) {

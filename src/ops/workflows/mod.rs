@@ -12,8 +12,8 @@ pub(crate) mod update_status;
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::engine::{ReadReq, ReadResult};
 use crate::error::{err, Error, ErrorCode, Result};
+use crate::io::{RangeId, ReadReq, Reads, Results};
 use crate::keys::{self, PageId, Scope, PAGE};
 use crate::ops::admin::advance_clock;
 use crate::ops::schedule::{exec_id_of, find_workflow_key, CONTROL};
@@ -121,7 +121,7 @@ pub(crate) fn start(txn: &mut Txn<'_>, instance: &str, name: &str, at: Option<i6
 }
 
 /// Continues a step with its reads.
-pub(crate) fn resume(txn: &mut Txn<'_>, step: Step, r: Vec<ReadResult>) -> Result<StepNext> {
+pub(crate) fn resume(txn: &mut Txn<'_>, step: Step, r: Results) -> Result<StepNext> {
     match step {
         Step::Processing(ctx, p) => processing::resume(txn, ctx, p, r),
         Step::Mta(ctx, p) => mta::resume(txn, ctx, p, r),
@@ -178,8 +178,8 @@ pub(crate) fn bump(c: &mut RunCounts, k: RunCount) {
 
 /// Reads a timed queue (bounded): the first records, in time order. The whole queue in one range,
 /// so that the engine's cache can answer it the next time.
-pub(crate) fn queue_read(prefix: &str) -> Vec<ReadReq> {
-    vec![ReadReq::Range { gte: prefix.to_string(), lt: keys::prefix_end(prefix), limit: RECORDS_PER_STEP }]
+pub(crate) fn queue_read(reads: &mut Reads, prefix: &str) -> RangeId {
+    reads.range(prefix.to_string(), keys::prefix_end(prefix), RECORDS_PER_STEP)
 }
 
 /// Records as read: key and value.
@@ -202,22 +202,6 @@ pub(crate) fn due_records(mut records: Records, now: i64) -> Result<(Records, Op
     }
     records.truncate(cut);
     Ok((records, next_at, full && next_at.is_none()))
-}
-
-/// Takes the entries of a range read.
-pub(crate) fn entries(r: &mut [ReadResult], i: usize) -> Vec<(String, String)> {
-    match r.get_mut(i) {
-        Some(ReadResult::Entries(e)) => std::mem::take(e),
-        _ => Vec::new(),
-    }
-}
-
-/// Takes the values of a get.
-pub(crate) fn values(r: &mut [ReadResult], i: usize) -> Vec<Option<String>> {
-    match r.get_mut(i) {
-        Some(ReadResult::Values(v)) => std::mem::take(v),
-        _ => Vec::new(),
-    }
 }
 
 /// One id taken from a queue record, with the record's time.
@@ -298,13 +282,15 @@ pub(crate) fn runs(pages: &BTreeSet<u64>) -> Vec<(u64, u64)> {
 }
 
 /// Reads whole pages (state, data and message fragments): one range per run of pages.
-pub(crate) fn page_reads(scope: Scope, ii: u8, pages: &BTreeSet<u64>) -> Vec<ReadReq> {
+pub(crate) fn page_reads(reads: &mut Reads, scope: Scope, ii: u8, pages: &BTreeSet<u64>) -> Vec<RangeId> {
     runs(pages)
         .into_iter()
-        .map(|(a, b)| ReadReq::Range {
-            gte: keys::page_prefix(PageId { scope, ii, pg: a }),
-            lt: keys::page_run_end(PageId { scope, ii, pg: b }),
-            limit: ((b - a + 1) * (2 * PAGE + 1)).min(u64::from(u32::MAX)) as u32,
+        .map(|(a, b)| {
+            reads.range(
+                keys::page_prefix(PageId { scope, ii, pg: a }),
+                keys::page_run_end(PageId { scope, ii, pg: b }),
+                ((b - a + 1) * (2 * PAGE + 1)).min(u64::from(u32::MAX)) as u32,
+            )
         })
         .collect()
 }

@@ -4,8 +4,8 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::engine::{ReadReq, ReadResult};
 use crate::error::{Error, ErrorCode, Result};
+use crate::io::{GetId, RangeId, Reads, Results};
 use crate::keys::{self, PageId, Scope};
 use crate::model::{BroadLogStatus, FailureType};
 use crate::mta::{self, Attempt};
@@ -20,7 +20,7 @@ use crate::txn::Txn;
 #[derive(Debug)]
 pub(crate) enum Phase {
     /// Reading the waves due.
-    Queue,
+    Queue(RangeId),
     /// Reading the state pages of the messages taken.
     Pages {
         /// The messages taken.
@@ -31,6 +31,8 @@ pub(crate) enum Phase {
         more: bool,
         /// The first wave after now.
         next_at: Option<i64>,
+        /// The read of their delivery-log lines.
+        logs: GetId,
     },
     /// Reading the quarantine entries of their addresses.
     Quarantine {
@@ -44,7 +46,18 @@ pub(crate) enum Phase {
         more: bool,
         /// The first wave after now.
         next_at: Option<i64>,
+        /// How they are read.
+        read: QuarantineRead,
     },
+}
+
+/// How the quarantine is read: whole (small), or the keys asked for.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum QuarantineRead {
+    /// The whole quarantine, in one range.
+    Whole(RangeId),
+    /// The keys asked for.
+    Keys(GetId),
 }
 
 /// Quarantines smaller than this are read whole.
@@ -56,26 +69,29 @@ fn ii(ctx: &StepCtx) -> Result<u8> {
 
 /// Reads the waves due.
 pub(crate) fn begin(ctx: StepCtx) -> Result<StepNext> {
-    let reads = wf::queue_read(&keys::wave_prefix(ii(&ctx)?));
-    Ok(StepNext::Read(Step::Mta(ctx, Phase::Queue), reads))
+    let mut reads = Reads::new();
+    let queue = wf::queue_read(&mut reads, &keys::wave_prefix(ii(&ctx)?));
+    Ok(StepNext::Read(Step::Mta(ctx, Phase::Queue(queue)), reads.into_reqs()))
 }
 
 /// Continues the step.
-pub(crate) fn resume(txn: &mut Txn<'_>, ctx: StepCtx, phase: Phase, mut r: Vec<ReadResult>) -> Result<StepNext> {
+pub(crate) fn resume(txn: &mut Txn<'_>, ctx: StepCtx, phase: Phase, mut r: Results) -> Result<StepNext> {
     let ii = ii(&ctx)?;
     match phase {
-        Phase::Queue => {
-            let (records, next_at, unread) = wf::due_records(wf::entries(&mut r, 0), ctx.now)?;
+        Phase::Queue(queue) => {
+            let (records, next_at, unread) = wf::due_records(r.take_entries(queue)?, ctx.now)?;
             let taken = wf::take(txn, &ctx, records, true, unread)?;
             if taken.ids.is_empty() {
                 return attempt(txn, ctx, Vec::new(), BTreeMap::new(), BTreeMap::new(), taken.more, next_at);
             }
-            let reads = vec![ReadReq::Get { keys: wf::log_keys(Scope::Exec, ii, &taken.pages) }];
-            Ok(StepNext::Read(Step::Mta(ctx, Phase::Pages { ids: taken.ids, pages: taken.pages, more: taken.more, next_at }), reads))
+            let mut reads = Reads::new();
+            let logs = reads.get(wf::log_keys(Scope::Exec, ii, &taken.pages));
+            let phase = Phase::Pages { ids: taken.ids, pages: taken.pages, more: taken.more, next_at, logs };
+            Ok(StepNext::Read(Step::Mta(ctx, phase), reads.into_reqs()))
         }
-        Phase::Pages { ids, pages: set, more, next_at } => {
+        Phase::Pages { ids, pages: set, more, next_at, logs } => {
             let mut pages = BTreeMap::new();
-            wf::load_logs(Scope::Exec, ii, &mut pages, &set, wf::values(&mut r, 0))?;
+            wf::load_logs(Scope::Exec, ii, &mut pages, &set, r.take_values(logs)?)?;
             // Messages still pending check the quarantine; a bounce coming due must not overwrite
             // an existing entry (a denylist entry, an earlier quarantine).
             let mut addrs = BTreeSet::new();
@@ -92,27 +108,32 @@ pub(crate) fn resume(txn: &mut Txn<'_>, ctx: StepCtx, phase: Phase, mut r: Vec<R
             // next steps); a large one key by key.
             let small = txn.st().inst.get(&ii).is_none_or(|m| m.quarantined < QUARANTINE_RANGE);
             let p = keys::quarantine_prefix(ii);
-            let reads = if small && !qkeys.is_empty() {
-                vec![ReadReq::Range { lt: keys::prefix_end(&p), gte: p, limit: QUARANTINE_RANGE as u32 }]
+            let mut reads = Reads::new();
+            let read = if small && !qkeys.is_empty() {
+                QuarantineRead::Whole(reads.range(p.clone(), keys::prefix_end(&p), QUARANTINE_RANGE as u32))
             } else {
-                vec![ReadReq::Get { keys: qkeys.clone() }]
+                QuarantineRead::Keys(reads.get(qkeys.clone()))
             };
-            Ok(StepNext::Read(Step::Mta(ctx, Phase::Quarantine { ids, pages, qkeys, more, next_at }), reads))
+            Ok(StepNext::Read(Step::Mta(ctx, Phase::Quarantine { ids, pages, qkeys, more, next_at, read }), reads.into_reqs()))
         }
-        Phase::Quarantine { ids, pages, qkeys, more, next_at } => {
+        Phase::Quarantine { ids, pages, qkeys, more, next_at, read } => {
             let mut quarantined = BTreeMap::new();
-            let values: Vec<Option<String>> = match r.pop() {
-                Some(ReadResult::Values(v)) => v,
-                Some(ReadResult::Entries(es)) => {
+            let values: Vec<Option<String>> = match read {
+                QuarantineRead::Keys(id) => r.take_values(id)?,
+                QuarantineRead::Whole(id) => {
+                    let es = r.take_entries(id)?;
                     if es.len() >= QUARANTINE_RANGE as usize {
                         // More than expected: key by key after all.
-                        let reads = vec![ReadReq::Get { keys: qkeys.clone() }];
-                        return Ok(StepNext::Read(Step::Mta(ctx, Phase::Quarantine { ids, pages, qkeys, more, next_at }), reads));
+                        let mut reads = Reads::new();
+                        let read = QuarantineRead::Keys(reads.get(qkeys.clone()));
+                        return Ok(StepNext::Read(
+                            Step::Mta(ctx, Phase::Quarantine { ids, pages, qkeys, more, next_at, read }),
+                            reads.into_reqs(),
+                        ));
                     }
                     let all: BTreeMap<String, String> = es.into_iter().collect();
                     qkeys.iter().map(|k| all.get(k).cloned()).collect()
                 }
-                None => Vec::new(),
             };
             for (k, v) in qkeys.into_iter().zip(values) {
                 if let Some(v) = v {

@@ -5,8 +5,8 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::engine::{ReadReq, ReadResult};
 use crate::error::{Error, ErrorCode, Result};
+use crate::io::{GetId, RangeId, Reads, Results};
 use crate::keys::{self, PageId, Scope};
 use crate::model::{BroadLogStatus, Channel, EventStatus, FailureType, Queue};
 use crate::mta::{self, Directive};
@@ -22,7 +22,7 @@ use crate::txn::Txn;
 #[derive(Debug)]
 pub(crate) enum Phase {
     /// Reading the due queue.
-    Queue,
+    Queue(RangeId),
     /// Reading the pages of the events taken.
     Pages {
         /// The events taken, in queue order.
@@ -33,6 +33,9 @@ pub(crate) enum Phase {
         more: bool,
         /// The first due time after now.
         next_at: Option<i64>,
+        /// The reads: the page runs, the summaries.
+        ranges: Vec<RangeId>,
+        summaries: GetId,
     },
 }
 
@@ -46,32 +49,30 @@ fn ii(ctx: &StepCtx) -> Result<u8> {
 
 /// Reads the due queue.
 pub(crate) fn begin(ctx: StepCtx) -> Result<StepNext> {
-    let reads = wf::queue_read(&keys::due_prefix(ii(&ctx)?, queue_of(&ctx)));
-    Ok(StepNext::Read(Step::Processing(ctx, Phase::Queue), reads))
+    let mut reads = Reads::new();
+    let queue = wf::queue_read(&mut reads, &keys::due_prefix(ii(&ctx)?, queue_of(&ctx)));
+    Ok(StepNext::Read(Step::Processing(ctx, Phase::Queue(queue)), reads.into_reqs()))
 }
 
 /// Continues the step.
-pub(crate) fn resume(txn: &mut Txn<'_>, ctx: StepCtx, phase: Phase, mut r: Vec<ReadResult>) -> Result<StepNext> {
+pub(crate) fn resume(txn: &mut Txn<'_>, ctx: StepCtx, phase: Phase, mut r: Results) -> Result<StepNext> {
     let ii = ii(&ctx)?;
     match phase {
-        Phase::Queue => {
-            let (records, next_at, unread) = wf::due_records(wf::entries(&mut r, 0), ctx.now)?;
+        Phase::Queue(queue) => {
+            let (records, next_at, unread) = wf::due_records(r.take_entries(queue)?, ctx.now)?;
             let taken = wf::take(txn, &ctx, records, true, unread)?;
             if taken.ids.is_empty() {
                 return route(txn, ctx, Vec::new(), BTreeMap::new(), taken.more, next_at);
             }
-            let mut reads = wf::page_reads(Scope::Exec, ii, &taken.pages);
-            reads.push(ReadReq::Get { keys: wf::summary_keys(Scope::Exec, ii, &taken.pages) });
-            Ok(StepNext::Read(Step::Processing(ctx, Phase::Pages { ids: taken.ids, pages: taken.pages, more: taken.more, next_at }), reads))
+            let mut reads = Reads::new();
+            let ranges = wf::page_reads(&mut reads, Scope::Exec, ii, &taken.pages);
+            let summaries = reads.get(wf::summary_keys(Scope::Exec, ii, &taken.pages));
+            let phase = Phase::Pages { ids: taken.ids, pages: taken.pages, more: taken.more, next_at, ranges, summaries };
+            Ok(StepNext::Read(Step::Processing(ctx, phase), reads.into_reqs()))
         }
-        Phase::Pages { ids, pages: set, more, next_at } => {
-            let summaries = r.pop().and_then(|x| match x {
-                ReadResult::Values(v) => Some(v),
-                ReadResult::Entries(_) => None,
-            });
-            let ranges = r.into_iter().map(|x| if let ReadResult::Entries(e) = x { e } else { Vec::new() }).collect();
-            let mut pages = wf::load_pages(Scope::Exec, ii, &set, ranges)?;
-            wf::load_summaries(&mut pages, summaries.unwrap_or_default())?;
+        Phase::Pages { ids, pages: set, more, next_at, ranges, summaries } => {
+            let mut pages = wf::load_pages(Scope::Exec, ii, &set, r.take_all_entries(&ranges)?)?;
+            wf::load_summaries(&mut pages, r.take_values(summaries)?)?;
             route(txn, ctx, ids, pages, more, next_at)
         }
     }

@@ -7,8 +7,8 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::engine::{ReadReq, ReadResult};
 use crate::error::{Error, ErrorCode, Result};
+use crate::io::{GetId, RangeId, Reads, Results};
 use crate::keys::{self, PageId, PageRecord, Scope};
 use crate::ops::workflows::{self as wf, bump, Step, StepCtx, StepNext, RECORDS_PER_STEP};
 use crate::pages::Page;
@@ -20,7 +20,7 @@ use crate::txn::Txn;
 #[derive(Debug)]
 pub(crate) enum Phase {
     /// Reading the change log.
-    Queue,
+    Queue(RangeId),
     /// Reading the execution pages and the history pages changed.
     Pages {
         /// The pages.
@@ -29,6 +29,12 @@ pub(crate) enum Phase {
         more: bool,
         /// The last change record taken from.
         last_n: Option<u64>,
+        /// The reads: the execution page runs; the history's state lines, delivery-log lines and
+        /// summaries.
+        ranges: Vec<RangeId>,
+        states: GetId,
+        logs: GetId,
+        summaries: GetId,
     },
 }
 
@@ -39,8 +45,9 @@ fn ii(ctx: &StepCtx) -> Result<u8> {
 /// Reads the change log.
 pub(crate) fn begin(ctx: StepCtx) -> Result<StepNext> {
     let p = keys::change_prefix(ii(&ctx)?);
-    let reads = vec![ReadReq::Range { lt: keys::prefix_end(&p), gte: p, limit: RECORDS_PER_STEP }];
-    Ok(StepNext::Read(Step::Synch(ctx, Phase::Queue), reads))
+    let mut reads = Reads::new();
+    let queue = reads.range(p.clone(), keys::prefix_end(&p), RECORDS_PER_STEP);
+    Ok(StepNext::Read(Step::Synch(ctx, Phase::Queue(queue)), reads.into_reqs()))
 }
 
 /// Takes up to `ctx.pages` distinct pages from the change records read: a page named by several
@@ -77,30 +84,27 @@ fn take_pages(txn: &mut Txn<'_>, ctx: &StepCtx, records: Vec<(String, String)>) 
 }
 
 /// Continues the step.
-pub(crate) fn resume(txn: &mut Txn<'_>, ctx: StepCtx, phase: Phase, mut r: Vec<ReadResult>) -> Result<StepNext> {
+pub(crate) fn resume(txn: &mut Txn<'_>, ctx: StepCtx, phase: Phase, mut r: Results) -> Result<StepNext> {
     let ii = ii(&ctx)?;
     match phase {
-        Phase::Queue => {
-            let (pages, more, last_n) = take_pages(txn, &ctx, wf::entries(&mut r, 0))?;
+        Phase::Queue(queue) => {
+            let (pages, more, last_n) = take_pages(txn, &ctx, r.take_entries(queue)?)?;
             if pages.is_empty() {
                 return archive(txn, ctx, BTreeMap::new(), BTreeMap::new(), more, last_n);
             }
-            let mut reads = wf::page_reads(Scope::Exec, ii, &pages);
-            reads.push(ReadReq::Get { keys: wf::state_keys(Scope::Histo, ii, &pages) });
-            reads.push(ReadReq::Get { keys: wf::log_keys(Scope::Histo, ii, &pages) });
-            reads.push(ReadReq::Get { keys: wf::summary_keys(Scope::Histo, ii, &pages) });
-            Ok(StepNext::Read(Step::Synch(ctx, Phase::Pages { pages, more, last_n }), reads))
+            let mut reads = Reads::new();
+            let ranges = wf::page_reads(&mut reads, Scope::Exec, ii, &pages);
+            let states = reads.get(wf::state_keys(Scope::Histo, ii, &pages));
+            let logs = reads.get(wf::log_keys(Scope::Histo, ii, &pages));
+            let summaries = reads.get(wf::summary_keys(Scope::Histo, ii, &pages));
+            let phase = Phase::Pages { pages, more, last_n, ranges, states, logs, summaries };
+            Ok(StepNext::Read(Step::Synch(ctx, phase), reads.into_reqs()))
         }
-        Phase::Pages { pages: set, more, last_n } => {
-            let n = r.len();
-            let summaries = wf::values(&mut r, n - 1);
-            let logs = wf::values(&mut r, n - 2);
-            let states = wf::values(&mut r, n - 3);
-            let ranges = r.into_iter().take(n - 3).map(|x| if let ReadResult::Entries(e) = x { e } else { Vec::new() }).collect();
-            let exec = wf::load_pages(Scope::Exec, ii, &set, ranges)?;
-            let mut histo = wf::load_states(Scope::Histo, ii, &set, states)?;
-            wf::load_logs(Scope::Histo, ii, &mut histo, &set, logs)?;
-            wf::load_summaries(&mut histo, summaries)?;
+        Phase::Pages { pages: set, more, last_n, ranges, states, logs, summaries } => {
+            let exec = wf::load_pages(Scope::Exec, ii, &set, r.take_all_entries(&ranges)?)?;
+            let mut histo = wf::load_states(Scope::Histo, ii, &set, r.take_values(states)?)?;
+            wf::load_logs(Scope::Histo, ii, &mut histo, &set, r.take_values(logs)?)?;
+            wf::load_summaries(&mut histo, r.take_values(summaries)?)?;
             archive(txn, ctx, exec, histo, more, last_n)
         }
     }

@@ -4,8 +4,8 @@
 
 use std::collections::BTreeSet;
 
-use crate::engine::{ReadReq, ReadResult};
 use crate::error::{Error, ErrorCode, Result};
+use crate::io::{GetId, RangeId, Reads, Results};
 use crate::keys::{self, Scope};
 use crate::model::EventStatus;
 use crate::ops::workflows::{self as wf, bump, QueuedId, Step, StepCtx, StepNext, RECORDS_PER_STEP};
@@ -16,7 +16,7 @@ use crate::txn::Txn;
 #[derive(Debug)]
 pub(crate) enum Phase {
     /// Reading the status-update queue.
-    Queue,
+    Queue(RangeId),
     /// Reading the state pages and summaries of the events taken.
     Pages {
         /// The events taken.
@@ -25,6 +25,10 @@ pub(crate) enum Phase {
         pages: BTreeSet<u64>,
         /// Whether more is queued.
         more: bool,
+        /// The reads: state lines, delivery-log lines, summaries.
+        states: GetId,
+        logs: GetId,
+        summaries: GetId,
     },
 }
 
@@ -35,33 +39,34 @@ fn ii(ctx: &StepCtx) -> Result<u8> {
 /// Reads the status-update queue.
 pub(crate) fn begin(ctx: StepCtx) -> Result<StepNext> {
     let p = keys::update_prefix(ii(&ctx)?);
-    let reads = vec![ReadReq::Range { lt: keys::prefix_end(&p), gte: p, limit: RECORDS_PER_STEP }];
-    Ok(StepNext::Read(Step::Update(ctx, Phase::Queue), reads))
+    let mut reads = Reads::new();
+    let queue = reads.range(p.clone(), keys::prefix_end(&p), RECORDS_PER_STEP);
+    Ok(StepNext::Read(Step::Update(ctx, Phase::Queue(queue)), reads.into_reqs()))
 }
 
 /// Continues the step.
-pub(crate) fn resume(txn: &mut Txn<'_>, ctx: StepCtx, phase: Phase, mut r: Vec<ReadResult>) -> Result<StepNext> {
+pub(crate) fn resume(txn: &mut Txn<'_>, ctx: StepCtx, phase: Phase, mut r: Results) -> Result<StepNext> {
     let ii = ii(&ctx)?;
     match phase {
-        Phase::Queue => {
-            let records = wf::entries(&mut r, 0);
+        Phase::Queue(queue) => {
+            let records = r.take_entries(queue)?;
             let unread = records.len() >= RECORDS_PER_STEP as usize;
             // Records are keyed by page: taken in key order, a step's events share pages.
             let taken = wf::take(txn, &ctx, records, false, unread)?;
             if taken.ids.is_empty() {
                 return update(txn, ctx, Vec::new(), Default::default(), taken.more);
             }
-            let reads = vec![
-                ReadReq::Get { keys: wf::state_keys(Scope::Exec, ii, &taken.pages) },
-                ReadReq::Get { keys: wf::log_keys(Scope::Exec, ii, &taken.pages) },
-                ReadReq::Get { keys: wf::summary_keys(Scope::Exec, ii, &taken.pages) },
-            ];
-            Ok(StepNext::Read(Step::Update(ctx, Phase::Pages { ids: taken.ids, pages: taken.pages, more: taken.more }), reads))
+            let mut reads = Reads::new();
+            let states = reads.get(wf::state_keys(Scope::Exec, ii, &taken.pages));
+            let logs = reads.get(wf::log_keys(Scope::Exec, ii, &taken.pages));
+            let summaries = reads.get(wf::summary_keys(Scope::Exec, ii, &taken.pages));
+            let phase = Phase::Pages { ids: taken.ids, pages: taken.pages, more: taken.more, states, logs, summaries };
+            Ok(StepNext::Read(Step::Update(ctx, phase), reads.into_reqs()))
         }
-        Phase::Pages { ids, pages: set, more } => {
-            let mut pages = wf::load_states(Scope::Exec, ii, &set, wf::values(&mut r, 0))?;
-            wf::load_logs(Scope::Exec, ii, &mut pages, &set, wf::values(&mut r, 1))?;
-            wf::load_summaries(&mut pages, wf::values(&mut r, 2))?;
+        Phase::Pages { ids, pages: set, more, states, logs, summaries } => {
+            let mut pages = wf::load_states(Scope::Exec, ii, &set, r.take_values(states)?)?;
+            wf::load_logs(Scope::Exec, ii, &mut pages, &set, r.take_values(logs)?)?;
+            wf::load_summaries(&mut pages, r.take_values(summaries)?)?;
             update(txn, ctx, ids, pages, more)
         }
     }
