@@ -52,11 +52,13 @@ pub struct Engine {
     busy: bool,
     opened: bool,
     opening: bool,
-    pending: BTreeSet<Rec>,
+    pending: std::collections::BTreeMap<Rec, Option<String>>,
     templates: Cache,
     records: RecordCache,
     staged: Option<(Writes, Vec<(String, String)>)>,
     cache_limit: usize,
+    /// Why the engine can no longer go on (a record it could not put back); every call says so.
+    broken: Option<Error>,
 }
 
 impl Engine {
@@ -70,13 +72,11 @@ impl Engine {
         self.opened
     }
 
-    /// The reads the operation waits for.
-    pub fn pending_reads(&self) -> &[ReadReq] {
-        &self.reads
-    }
-
     /// Starts an operation.
     pub fn begin(&mut self, req: Request) -> Result<Step> {
+        if let Some(e) = &self.broken {
+            return Err(e.clone());
+        }
         if self.busy {
             return err(ErrorCode::Busy, "an operation is already in progress; commit or roll it back first");
         }
@@ -182,11 +182,18 @@ impl Engine {
                     return Ok(Step::Read(reads));
                 }
                 Ok(Next::Done(result, next)) => {
-                    let (writes, dirty) = {
+                    let closed = {
                         let mut txn = crate::txn::Txn::new(&mut self.st, &mut self.log, &mut self.templates);
                         txn.close()
                     };
-                    self.pending = dirty;
+                    let (writes, records) = match closed {
+                        Ok(c) => c,
+                        Err(e) => {
+                            r = Err(e);
+                            continue;
+                        }
+                    };
+                    self.pending = records;
                     self.reads.clear();
                     if self.records.enabled() {
                         self.staged = Some((writes.clone(), std::mem::take(&mut self.log.empty)));
@@ -198,11 +205,18 @@ impl Engine {
         }
     }
 
+    /// Puts back the committed form of records an abandoned operation changed. A committed form
+    /// that no longer decodes leaves the engine broken: every later call says so (reopen it),
+    /// rather than going on with a state that differs from storage.
     fn restore(&mut self, dirty: BTreeSet<Rec>) {
         for r in dirty {
             let v = self.committed.get(&r).cloned();
-            // The committed form was written by us; it decodes.
-            let _ = self.st.load_record(&r, v.as_deref());
+            if let Err(e) = self.st.load_record(&r, v.as_deref()) {
+                self.broken.get_or_insert(Error::new(
+                    ErrorCode::StorageCorrupt,
+                    format!("the engine could not put back record {} after a failed operation ({}): reopen the store", r.key(), e.message),
+                ));
+            }
         }
     }
 
@@ -224,8 +238,9 @@ impl Engine {
         if let Some((writes, empty)) = self.staged.take() {
             self.records.commit(&writes, &empty);
         }
-        for r in std::mem::take(&mut self.pending) {
-            match self.st.record(&r) {
+        // The small-state records as they were written (serialized once, at close).
+        for (r, v) in std::mem::take(&mut self.pending) {
+            match v {
                 Some(v) => {
                     self.committed.insert(r, v);
                 }
@@ -245,7 +260,7 @@ impl Engine {
     /// The operation's writes failed (or the operation is abandoned): back to the committed state.
     pub fn rollback(&mut self) {
         self.staged = None;
-        let mut dirty = std::mem::take(&mut self.pending);
+        let mut dirty: BTreeSet<Rec> = std::mem::take(&mut self.pending).into_keys().collect();
         dirty.extend(std::mem::take(&mut self.log.dirty));
         self.log = TxnLog::default();
         self.op = None;
@@ -259,6 +274,9 @@ impl Engine {
 
     /// A read-only question about the small state. Never touches storage.
     pub fn query(&self, q: Query) -> Result<QueryResult> {
+        if let Some(e) = &self.broken {
+            return Err(e.clone());
+        }
         if !self.opened {
             return err(ErrorCode::InvalidArgument, "the engine is not open (open first)");
         }
@@ -273,5 +291,21 @@ impl Engine {
     /// The committed small state (tests compare it across reopens).
     pub fn state(&self) -> &State {
         &self.st
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_record_that_cannot_be_put_back_breaks_the_engine_and_every_call_says_so() {
+        let mut e = Engine::new();
+        e.committed.insert(Rec::Accounts, "not json".into());
+        e.restore([Rec::Accounts].into());
+        let b = e.query(Query::Now).unwrap_err();
+        assert_eq!(b.code, ErrorCode::StorageCorrupt);
+        assert!(b.message.starts_with("the engine could not put back record m/accounts after a failed operation"), "{}", b.message);
+        assert_eq!(e.begin(Request::Open(Default::default())).unwrap_err(), b);
     }
 }

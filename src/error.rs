@@ -5,153 +5,125 @@
 use serde::Serialize;
 use std::fmt;
 
-/// Stable error codes. The string form (`as_str`) is part of the public API: never rename one.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub enum ErrorCode {
+/// Declares the error codes once: each variant with its documentation and its stable string;
+/// the enum, `ALL` and `as_str` follow from it.
+macro_rules! error_codes {
+    ($($(#[doc = $doc:literal])* $name:ident = $code:literal,)*) => {
+        /// Stable error codes. The string form (`as_str`) is part of the public API: never rename one.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+        #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+        pub enum ErrorCode {
+            $($(#[doc = $doc])* $name,)*
+        }
+
+        impl ErrorCode {
+            /// Every code.
+            pub const ALL: &'static [ErrorCode] = &[$(ErrorCode::$name,)*];
+
+            /// The stable string form, e.g. `"UNKNOWN_EVENT_TYPE"`.
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $(ErrorCode::$name => $code,)*
+                }
+            }
+        }
+    };
+}
+
+error_codes! {
     /// The event is structurally wrong (missing ctx, unknown field, bad value…).
-    InvalidEvent,
+    InvalidEvent = "INVALID_EVENT",
     /// `type` is missing.
-    MissingEventType,
+    MissingEventType = "MISSING_EVENT_TYPE",
     /// `type` is not a value of the `eventType` enumeration.
-    UnknownEventType,
+    UnknownEventType = "UNKNOWN_EVENT_TYPE",
     /// `wishedChannel` (or a template channel) is not a known channel.
-    UnknownChannel,
+    UnknownChannel = "UNKNOWN_CHANNEL",
     /// `email` is not a well-formed address.
-    InvalidEmail,
+    InvalidEmail = "INVALID_EMAIL",
     /// `mobilePhone` is not a well-formed number.
-    InvalidPhone,
+    InvalidPhone = "INVALID_PHONE",
     /// A date is not ISO 8601.
-    InvalidDate,
+    InvalidDate = "INVALID_DATE",
     /// The XML does not parse; the message carries line and column.
-    MalformedXml,
+    MalformedXml = "MALFORMED_XML",
     /// The XML carries a DTD, an entity declaration or an entity reference we refuse to expand.
-    XmlDtdRefused,
+    XmlDtdRefused = "XML_DTD_REFUSED",
     /// The JSON does not parse or has the wrong shape.
-    InvalidJson,
+    InvalidJson = "INVALID_JSON",
     /// The `ctx` element is larger than the configured limit.
-    CtxTooLarge,
+    CtxTooLarge = "CTX_TOO_LARGE",
     /// A document, a batch or a field is larger than its limit.
-    InputTooLarge,
+    InputTooLarge = "INPUT_TOO_LARGE",
     /// No instance (execution instance or external account) of that name.
-    UnknownInstance,
+    UnknownInstance = "UNKNOWN_INSTANCE",
     /// An external account with that name or execution instance id exists already.
-    DuplicateInstance,
+    DuplicateInstance = "DUPLICATE_INSTANCE",
     /// No enabled execution instance can take the event (load balancer with none enabled…).
-    NoInstanceAvailable,
+    NoInstanceAvailable = "NO_INSTANCE_AVAILABLE",
     /// An event type of that internal name exists already.
-    DuplicateEventType,
+    DuplicateEventType = "DUPLICATE_EVENT_TYPE",
     /// A template of that internal name exists already.
-    DuplicateTemplate,
+    DuplicateTemplate = "DUPLICATE_TEMPLATE",
     /// No template of that internal name.
-    UnknownTemplate,
+    UnknownTemplate = "UNKNOWN_TEMPLATE",
     /// The template content does not parse; the message carries line and column.
-    TemplateSyntax,
+    TemplateSyntax = "TEMPLATE_SYNTAX",
     /// The template cannot be published (no event type, a field that does not compile…).
-    TemplateNotPublishable,
+    TemplateNotPublishable = "TEMPLATE_NOT_PUBLISHABLE",
     /// A template's script failed while it rendered (preview, proof); the message carries the
     /// field, line and column, and the script's error.
-    TemplateRender,
+    TemplateRender = "TEMPLATE_RENDER",
     /// The template is published: unpublish it first.
-    TemplatePublished,
+    TemplatePublished = "TEMPLATE_PUBLISHED",
     /// A personalization block of that internal name exists already.
-    DuplicateBlock,
+    DuplicateBlock = "DUPLICATE_BLOCK",
     /// No personalization block of that internal name.
-    UnknownBlock,
+    UnknownBlock = "UNKNOWN_BLOCK",
     /// The personalization block is included by templates: remove the includes first.
-    BlockInUse,
+    BlockInUse = "BLOCK_IN_USE",
     /// No seed address of that name on the template.
-    UnknownSeed,
+    UnknownSeed = "UNKNOWN_SEED",
     /// No event with that id.
-    UnknownEvent,
+    UnknownEvent = "UNKNOWN_EVENT",
     /// The status list's search query does not parse; the message carries the column.
-    InvalidQuery,
+    InvalidQuery = "INVALID_QUERY",
     /// An exercise file is not one: the message says where (line and column) and what.
-    InvalidExercise,
+    InvalidExercise = "INVALID_EXERCISE",
     /// The event id is not a decimal 64-bit unsigned integer.
-    InvalidEventId,
+    InvalidEventId = "INVALID_EVENT_ID",
     /// The clock cannot move backwards.
-    ClockBackwards,
+    ClockBackwards = "CLOCK_BACKWARDS",
     /// No workflow of that internal name.
-    UnknownWorkflow,
+    UnknownWorkflow = "UNKNOWN_WORKFLOW",
     /// The workflow exists already (`mcSynch_<account>` created twice…).
-    WorkflowExists,
+    WorkflowExists = "WORKFLOW_EXISTS",
     /// The workflow is not in a state that allows this (starting a started workflow is fine; this
     /// is for e.g. running a workflow that is being edited).
-    WorkflowState,
+    WorkflowState = "WORKFLOW_STATE",
     /// A parameter of an API call is wrong (bad page size, bad filter, bad config value…).
-    InvalidArgument,
+    InvalidArgument = "INVALID_ARGUMENT",
     /// Stored data does not decode: the storage was written by something else.
-    StorageCorrupt,
+    StorageCorrupt = "STORAGE_CORRUPT",
     /// The storage holds another format than the one this version reads.
-    StorageFormat,
+    StorageFormat = "STORAGE_FORMAT",
     /// An operation was started while another one is in progress in the core.
-    Busy,
+    Busy = "BUSY",
     /// `waitForStatus`: the event will never reach the status (a final status, a workflow not
     /// started).
-    WaitBlocked,
+    WaitBlocked = "WAIT_BLOCKED",
     /// `waitForStatus`: no workflow step is due before the deadline.
-    WaitTimeout,
+    WaitTimeout = "WAIT_TIMEOUT",
     /// SOAP: the caller is not an operator (unknown login, wrong password, an empty password
     /// from an untrusted address, a bad bearer token).
-    AccessDenied,
+    AccessDenied = "ACCESS_DENIED",
     /// SOAP: the session token is unknown, expired or logged off, or its security token is wrong.
-    SessionInvalid,
+    SessionInvalid = "SESSION_INVALID",
     /// A bug: an invariant of the engine does not hold (the operation wrote nothing).
-    Internal,
+    Internal = "INTERNAL",
 }
 
 impl ErrorCode {
-    /// Every code.
-    pub const ALL: [ErrorCode; 43] = {
-        use ErrorCode::*;
-        [
-            InvalidEvent,
-            MissingEventType,
-            UnknownEventType,
-            UnknownChannel,
-            InvalidEmail,
-            InvalidPhone,
-            InvalidDate,
-            MalformedXml,
-            XmlDtdRefused,
-            InvalidJson,
-            CtxTooLarge,
-            InputTooLarge,
-            UnknownInstance,
-            DuplicateInstance,
-            NoInstanceAvailable,
-            DuplicateEventType,
-            DuplicateTemplate,
-            UnknownTemplate,
-            TemplateSyntax,
-            TemplateNotPublishable,
-            TemplateRender,
-            TemplatePublished,
-            DuplicateBlock,
-            UnknownBlock,
-            BlockInUse,
-            UnknownSeed,
-            UnknownEvent,
-            InvalidQuery,
-            InvalidExercise,
-            InvalidEventId,
-            ClockBackwards,
-            UnknownWorkflow,
-            WorkflowExists,
-            WorkflowState,
-            InvalidArgument,
-            StorageCorrupt,
-            StorageFormat,
-            Busy,
-            WaitBlocked,
-            WaitTimeout,
-            AccessDenied,
-            SessionInvalid,
-            Internal,
-        ]
-    };
-
     /// The HTTP status a service answers this error with (the admin API, the REST facade, the
     /// console's calls; SOAP answers every fault 500, as SOAP 1.1 says). One table for every host:
     /// a new code cannot be added without one.
@@ -179,56 +151,6 @@ impl ErrorCode {
             WaitTimeout => 408,
             Busy => 503,
             StorageCorrupt | StorageFormat | Internal => 500,
-        }
-    }
-
-    /// The stable string form, e.g. `"UNKNOWN_EVENT_TYPE"`.
-    pub fn as_str(self) -> &'static str {
-        use ErrorCode::*;
-        match self {
-            InvalidEvent => "INVALID_EVENT",
-            MissingEventType => "MISSING_EVENT_TYPE",
-            UnknownEventType => "UNKNOWN_EVENT_TYPE",
-            UnknownChannel => "UNKNOWN_CHANNEL",
-            InvalidEmail => "INVALID_EMAIL",
-            InvalidPhone => "INVALID_PHONE",
-            InvalidDate => "INVALID_DATE",
-            MalformedXml => "MALFORMED_XML",
-            XmlDtdRefused => "XML_DTD_REFUSED",
-            InvalidJson => "INVALID_JSON",
-            CtxTooLarge => "CTX_TOO_LARGE",
-            InputTooLarge => "INPUT_TOO_LARGE",
-            UnknownInstance => "UNKNOWN_INSTANCE",
-            DuplicateInstance => "DUPLICATE_INSTANCE",
-            NoInstanceAvailable => "NO_INSTANCE_AVAILABLE",
-            DuplicateEventType => "DUPLICATE_EVENT_TYPE",
-            DuplicateTemplate => "DUPLICATE_TEMPLATE",
-            UnknownTemplate => "UNKNOWN_TEMPLATE",
-            TemplateSyntax => "TEMPLATE_SYNTAX",
-            TemplateNotPublishable => "TEMPLATE_NOT_PUBLISHABLE",
-            TemplateRender => "TEMPLATE_RENDER",
-            TemplatePublished => "TEMPLATE_PUBLISHED",
-            DuplicateBlock => "DUPLICATE_BLOCK",
-            UnknownBlock => "UNKNOWN_BLOCK",
-            BlockInUse => "BLOCK_IN_USE",
-            UnknownSeed => "UNKNOWN_SEED",
-            UnknownEvent => "UNKNOWN_EVENT",
-            InvalidQuery => "INVALID_QUERY",
-            InvalidExercise => "INVALID_EXERCISE",
-            InvalidEventId => "INVALID_EVENT_ID",
-            ClockBackwards => "CLOCK_BACKWARDS",
-            UnknownWorkflow => "UNKNOWN_WORKFLOW",
-            WorkflowExists => "WORKFLOW_EXISTS",
-            WorkflowState => "WORKFLOW_STATE",
-            InvalidArgument => "INVALID_ARGUMENT",
-            StorageCorrupt => "STORAGE_CORRUPT",
-            StorageFormat => "STORAGE_FORMAT",
-            Busy => "BUSY",
-            WaitBlocked => "WAIT_BLOCKED",
-            WaitTimeout => "WAIT_TIMEOUT",
-            AccessDenied => "ACCESS_DENIED",
-            SessionInvalid => "SESSION_INVALID",
-            Internal => "INTERNAL",
         }
     }
 }
@@ -308,5 +230,15 @@ mod tests {
         assert!(e.message.ends_with('…'));
         assert!(e.message.starts_with("no template named 'é"));
         assert_eq!(Error::new(ErrorCode::Busy, "short").message, "short");
+    }
+
+    #[test]
+    fn every_code_serializes_as_its_stable_string_once() {
+        let mut seen = std::collections::BTreeSet::new();
+        for c in ErrorCode::ALL {
+            assert_eq!(serde_json::to_value(c).unwrap(), c.as_str(), "{c:?}");
+            assert!(seen.insert(c.as_str()), "{} twice", c.as_str());
+        }
+        assert_eq!(seen.len(), 43);
     }
 }

@@ -487,7 +487,7 @@ impl Page {
         match &mut self.new_data {
             None => {
                 let mut buf = Vec::with_capacity(512);
-                write_json(&mut buf, data);
+                write_json(&mut buf, data)?;
                 self.new_data = Some((slot, slot, buf));
             }
             Some((_, last, buf)) => {
@@ -496,7 +496,7 @@ impl Page {
                 }
                 *last = slot;
                 buf.push(b'\n');
-                write_json(buf, data);
+                write_json(buf, data)?;
             }
         }
         self.edits.insert(slot, Some(st));
@@ -543,19 +543,20 @@ impl Page {
     }
 
     /// Adds the rendered message of a slot (routing: each event is routed once).
-    pub fn add_message(&mut self, slot: u8, m: &Rendered) {
+    pub fn add_message(&mut self, slot: u8, m: &Rendered) -> Result<()> {
         let line = MessageLine(slot, m.subject.clone(), m.html.clone(), m.text.clone());
         match &mut self.new_messages {
             None => {
                 let mut buf = Vec::with_capacity(1024);
-                write_json(&mut buf, &line);
+                write_json(&mut buf, &line)?;
                 self.new_messages = Some((slot, buf));
             }
             Some((_, buf)) => {
                 buf.push(b'\n');
-                write_json(buf, &line);
+                write_json(buf, &line)?;
             }
         }
+        Ok(())
     }
 
     /// Raw records of the page as read, for copying it elsewhere (archiving): the data and
@@ -759,7 +760,7 @@ impl Page {
                 let s = slot as u8;
                 match self.edits.get(&s) {
                     Some(Some(st)) => {
-                        write_json(&mut buf, st);
+                        write_json(&mut buf, st)?;
                         last_live = buf.len();
                         if recompute_lo && lo.is_none() {
                             lo = Some(st.created);
@@ -802,7 +803,7 @@ impl Page {
                 }
                 match self.log_edits.get(&(slot as u8)) {
                     Some(Some(l)) => {
-                        write_json(&mut buf, l);
+                        write_json(&mut buf, l)?;
                         last_live = buf.len();
                     }
                     Some(None) => {}
@@ -826,7 +827,7 @@ impl Page {
                 if summary.n == 0 && summary.d.is_empty() && summary.m.is_empty() {
                     writes.del(keys::summary_key(id));
                 } else {
-                    writes.put(keys::summary_key(id), crate::records::to_json(summary));
+                    writes.put(keys::summary_key(id), crate::records::to_json(summary)?);
                 }
             }
         }
@@ -962,7 +963,7 @@ mod tests {
         let mut st = p.state(2).unwrap().unwrap();
         st.change_status(EventStatus::PendingDelivery, 40, "rt#1", None);
         p.put_state(2, st).unwrap();
-        p.add_message(2, &Rendered { subject: "s".into(), html: "<p>h</p>".into(), text: "t".into() });
+        p.add_message(2, &Rendered { subject: "s".into(), html: "<p>h</p>".into(), text: "t".into() }).unwrap();
         let mut w = Writes::default();
         let d = p.finish(&mut w).unwrap();
         assert_eq!(d.len(), 1);

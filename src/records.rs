@@ -670,15 +670,20 @@ pub(crate) struct QuarantineEntry {
     pub since: i64,
 }
 
-/// Serializes one of our records. These plain structs always serialize; the fallback is never
-/// taken.
-pub(crate) fn to_json<T: Serialize>(v: &T) -> String {
-    serde_json::to_string(v).unwrap_or_default()
+/// Serializes one of our records. A record that does not serialize is an `INTERNAL` error
+/// (nothing is written), never an empty value stored in its place.
+pub(crate) fn to_json<T: Serialize>(v: &T) -> Result<String> {
+    serde_json::to_string(v).map_err(not_serialized)
 }
 
 /// Appends the JSON of one of our records to `out` (serde_json only writes UTF-8).
-pub(crate) fn write_json<T: Serialize>(out: &mut Vec<u8>, v: &T) {
-    let _ = serde_json::to_writer(out, v);
+pub(crate) fn write_json<T: Serialize>(out: &mut Vec<u8>, v: &T) -> Result<()> {
+    serde_json::to_writer(out, v).map_err(not_serialized)
+}
+
+// Not generic: one copy in the wasm, whatever the record.
+fn not_serialized(e: serde_json::Error) -> Error {
+    Error::new(ErrorCode::Internal, format!("a record does not serialize: {e}"))
 }
 
 /// Decodes a stored record; garbage is `STORAGE_CORRUPT` naming the key.
@@ -742,6 +747,22 @@ impl IdList {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn a_record_that_does_not_serialize_is_an_error_never_an_empty_value() {
+        struct Refuses;
+        impl Serialize for Refuses {
+            fn serialize<S: serde::Serializer>(&self, _: S) -> std::result::Result<S::Ok, S::Error> {
+                Err(serde::ser::Error::custom("refused"))
+            }
+        }
+        let e = to_json(&Refuses).unwrap_err();
+        assert_eq!(e.code, ErrorCode::Internal);
+        assert_eq!(e.message, "a record does not serialize: refused");
+        let mut out = Vec::new();
+        assert_eq!(write_json(&mut out, &Refuses).unwrap_err().code, ErrorCode::Internal);
+    }
+
     use super::*;
 
     #[test]
@@ -799,12 +820,12 @@ mod tests {
             }),
             archived: None,
         };
-        let s = to_json(&st);
+        let s = to_json(&st).unwrap();
         assert!(!s.contains('\n'));
         let mut without_log = st.clone();
         without_log.log = None;
         assert_eq!(from_json::<EventState>(&"k", &s).unwrap(), without_log, "the delivery log is stored apart");
-        let l = to_json(st.log.as_ref().unwrap());
+        let l = to_json(st.log.as_ref().unwrap()).unwrap();
         assert!(l.starts_with(r#"{"s":1,"#), "{l}");
         assert_eq!(from_json::<DeliveryLog>(&"k", &l).unwrap(), st.log.clone().unwrap());
         assert!(s.starts_with(r#"{"q":0,"t":"order","c":0,"d":1,"s":2"#), "{s}");

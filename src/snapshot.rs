@@ -22,17 +22,19 @@ fn is_session(rec: &Rec) -> bool {
 /// For these keys of the store (in any order, any number), what its snapshot holds instead:
 /// sessions left out, the settings with operators stripped of every secret (their hashes
 /// included: `Config::without_secrets`).
-pub fn snapshot_edits(st: &State, keys: &[String]) -> Vec<RecordEdit> {
-    keys.iter()
-        .filter_map(|k| match Rec::parse(k)? {
-            r if is_session(&r) => Some((k.clone(), None)),
-            Rec::Settings => {
+pub fn snapshot_edits(st: &State, keys: &[String]) -> crate::error::Result<Vec<RecordEdit>> {
+    let mut out = Vec::new();
+    for k in keys {
+        match Rec::parse(k) {
+            Some(r) if is_session(&r) => out.push((k.clone(), None)),
+            Some(Rec::Settings) => {
                 let s = Settings { seed: st.seed.to_string(), config: st.config.without_secrets() };
-                Some((k.clone(), Some(crate::records::to_json(&s))))
+                out.push((k.clone(), Some(crate::records::to_json(&s)?)));
             }
-            _ => None,
-        })
-        .collect()
+            _ => {}
+        }
+    }
+    Ok(out)
 }
 
 /// For the records of a snapshot to restore into this store, the edits that keep this store's

@@ -643,7 +643,7 @@ pub struct State {
     pub format: u32,
 }
 
-fn ser<T: Serialize>(v: &T) -> String {
+fn ser<T: Serialize>(v: &T) -> Result<String> {
     crate::records::to_json(v)
 }
 
@@ -653,24 +653,24 @@ fn de<T: DeserializeOwned>(rec: &Rec, v: &str) -> Result<T> {
 
 impl State {
     /// The serialized form of one record, None if it no longer exists.
-    pub fn record(&self, rec: &Rec) -> Option<String> {
+    pub fn record(&self, rec: &Rec) -> Result<Option<String>> {
         match rec {
-            Rec::Format => Some(crate::keys::format_value()),
-            Rec::Clock => Some(self.clock.to_string()),
-            Rec::Settings => Some(ser(&Settings { seed: self.seed.to_string(), config: self.config.clone() })),
-            Rec::Accounts => Some(ser(&self.accounts)),
-            Rec::Types => Some(ser(&self.event_types)),
-            Rec::Control => Some(ser(&self.control)),
-            Rec::Template(n) => self.templates.get(n).map(ser),
-            Rec::Block(n) => self.blocks.get(n).map(ser),
-            Rec::Options => (!self.options.is_empty()).then(|| ser(&self.options)),
-            Rec::Published(i) => self.published.get(i).map(ser),
-            Rec::Deliveries(i) => self.deliveries.get(i).map(ser),
-            Rec::Inst(i) => self.inst.get(i).map(ser),
-            Rec::Workflow(k) => self.workflows.get(k).map(ser),
-            Rec::Session(h) => self.sessions.get(h).map(ser),
+            Rec::Format => Ok(Some(crate::keys::format_value())),
+            Rec::Clock => Ok(Some(self.clock.to_string())),
+            Rec::Settings => ser(&Settings { seed: self.seed.to_string(), config: self.config.clone() }).map(Some),
+            Rec::Accounts => ser(&self.accounts).map(Some),
+            Rec::Types => ser(&self.event_types).map(Some),
+            Rec::Control => ser(&self.control).map(Some),
+            Rec::Template(n) => self.templates.get(n).map(ser).transpose(),
+            Rec::Block(n) => self.blocks.get(n).map(ser).transpose(),
+            Rec::Options => (!self.options.is_empty()).then(|| ser(&self.options)).transpose(),
+            Rec::Published(i) => self.published.get(i).map(ser).transpose(),
+            Rec::Deliveries(i) => self.deliveries.get(i).map(ser).transpose(),
+            Rec::Inst(i) => self.inst.get(i).map(ser).transpose(),
+            Rec::Workflow(k) => self.workflows.get(k).map(ser).transpose(),
+            Rec::Session(h) => self.sessions.get(h).map(ser).transpose(),
             // Format 2's record of every session: gone once migrated.
-            Rec::LegacySessions => None,
+            Rec::LegacySessions => Ok(None),
         }
     }
 

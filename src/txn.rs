@@ -255,8 +255,9 @@ impl<'a> Txn<'a> {
     }
 
     /// Ends the operation: the change records of the step (one per instance), then the changed
-    /// small-state records. Returns the writes and the small-state records they carry.
-    pub fn close(&mut self) -> (Writes, BTreeSet<Rec>) {
+    /// small-state records. Returns the writes and the small-state records they carry, as
+    /// written (a record that does not serialize is an error: nothing is written).
+    pub fn close(&mut self) -> Result<(Writes, BTreeMap<Rec, Option<String>>)> {
         let now = self.now();
         for (ii, pages) in std::mem::take(&mut self.log.changes) {
             let m = self.inst_mut(ii);
@@ -264,14 +265,20 @@ impl<'a> Txn<'a> {
             m.chg_since = Some(m.chg_since.map_or(now, |t| t.min(now)));
             self.log.writes.put(keys::change_key(ii, now, n), IdList(pages.into_iter().collect()).encode());
         }
+        // Serialized before anything is taken from the log: on an error the engine abandons the
+        // operation and restores every record it changed.
+        let mut records = BTreeMap::new();
+        for r in &self.log.dirty {
+            records.insert(r.clone(), self.st.record(r)?);
+        }
+        self.log.dirty.clear();
         let mut writes = std::mem::take(&mut self.log.writes);
-        let dirty = std::mem::take(&mut self.log.dirty);
-        for r in &dirty {
-            match self.st.record(r) {
-                Some(v) => writes.put(r.key(), v),
+        for (r, v) in &records {
+            match v {
+                Some(v) => writes.put(r.key(), v.clone()),
                 None => writes.del(r.key()),
             }
         }
-        (writes, dirty)
+        Ok((writes, records))
     }
 }

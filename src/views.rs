@@ -3,8 +3,6 @@
 //! fails when the file is not what these types produce). Dates are ISO 8601 strings, ids decimal
 //! strings.
 
-use std::collections::BTreeMap;
-
 use serde::Serialize;
 use ts_rs::TS;
 
@@ -1263,11 +1261,6 @@ pub enum OpResult {
     OverTime(Box<crate::ops::over_time::OverTime>),
     /// `waitForStatus` (the event, once it has the status; null while it runs steps).
     Wait(Option<Box<EventView>>),
-}
-
-/// Counts of one step, with names (for tests and the driver).
-pub fn counts_by_name(c: &RunCounts) -> BTreeMap<String, u64> {
-    c.iter().map(|(k, v)| (serde_json::to_value(k).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default(), *v)).collect()
 }
 
 /// mcPing of an instance's counters.

@@ -315,7 +315,7 @@ pub fn denylist(txn: &mut Txn<'_>, instance: &str, address: &str) -> Result<OpRe
     }
     let entry =
         QuarantineEntry { address: address.to_string(), kind: QuarantineKind::Denylist, reason: "Denylisted".into(), since: txn.now() };
-    txn.put(keys::quarantine_key(ii, address), crate::records::to_json(&entry));
+    txn.put(keys::quarantine_key(ii, address), crate::records::to_json(&entry)?);
     txn.inst_mut(ii).quarantined += 1;
     Ok(OpResult::Denylist(DenylistEntry {
         address: entry.address,

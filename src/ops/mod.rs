@@ -867,7 +867,7 @@ pub(crate) fn query(st: &crate::state::State, q: Query) -> Result<QueryResult> {
                 archive_writes: vec![crate::keys::change_prefix(ii)],
             })
         }
-        Query::SnapshotEdits { keys } => QueryResult::RecordEdits(crate::snapshot::snapshot_edits(st, &keys)),
+        Query::SnapshotEdits { keys } => QueryResult::RecordEdits(crate::snapshot::snapshot_edits(st, &keys)?),
         Query::RestoreEdits { records } => QueryResult::RecordEdits(crate::snapshot::restore_edits(st, &records)),
         Query::Authenticate { caller, token } => {
             let c = &st.config;

@@ -148,12 +148,6 @@ pub fn fresh_seed() -> Result<String, JsValue> {
     Ok(u64::from_le_bytes(b).to_string())
 }
 
-/// The version of the bulk boundary format this core speaks.
-#[wasm_bindgen(js_name = boundaryVersion)]
-pub fn boundary_version() -> u32 {
-    crate::boundary::VERSION
-}
-
 /// Core micro-benchmark shared with the native benchmark (`--features bench` builds only).
 #[cfg(feature = "bench")]
 #[wasm_bindgen(js_name = benchCore)]

@@ -202,7 +202,7 @@ pub(crate) fn resume(txn: &mut Txn<'_>, ctx: StepCtx, phase: Phase, mut r: Resul
                 let set: BTreeSet<u64> = [id.pg].into();
                 let mut loaded = wf::load_pages(id.scope, id.ii, &set, vec![es])?;
                 if let Some(mut p) = loaded.remove(id) {
-                    p.load_summary(Some(&crate::records::to_json(s)))?;
+                    p.load_summary(Some(&crate::records::to_json(s)?))?;
                     pages.insert(*id, p);
                 }
             }
@@ -256,7 +256,7 @@ fn apply(
             add(&mut counts, k, u64::from(s.count_where(|_, _, _, st| has_log(st))));
         }
         let mut p = Page::new(id);
-        p.load_summary(Some(&crate::records::to_json(&s)))?;
+        p.load_summary(Some(&crate::records::to_json(&s)?))?;
         p.purge_all()?;
         txn.finish_page(p)?;
     }

@@ -159,7 +159,7 @@ pub(crate) fn finish(txn: &mut Txn<'_>, ctx: &StepCtx, more: bool, counts: RunCo
         wf.last_run = Some(cur.start);
         wf.next_tick = wf.schedule.first_after(cur.start);
     }
-    let journal = crate::records::to_json(&cur);
+    let journal = crate::records::to_json(&cur)?;
     let run = cur.run;
     if more {
         wf.current = Some(cur);

@@ -280,7 +280,7 @@ fn attempt(
     for (k, address) in new_quarantine {
         if !quarantined.contains_key(&k) {
             let e = QuarantineEntry { address, kind: QuarantineKind::Quarantine, reason: "Address on quarantine".into(), since: now };
-            txn.put(k, crate::records::to_json(&e));
+            txn.put(k, crate::records::to_json(&e)?);
             txn.inst_mut(ii).quarantined += 1;
         }
     }

@@ -276,7 +276,7 @@ fn route(
         st.template = Some(copy_name);
         st.delivery = Some(delivery);
         st.change_status(EventStatus::PendingDelivery, now, &by, None);
-        page.add_message(slot, &rendered);
+        page.add_message(slot, &rendered)?;
         page.put_state(slot, st)?;
         bump(&mut counts, RunCount::Routed);
     }
