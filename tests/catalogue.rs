@@ -42,7 +42,7 @@ fn templates_create_update_delete() {
     assert_eq!(t["channel"], "email");
     assert_eq!(t["eventType"], "order");
     assert_eq!(t["label"], "Order confirmation");
-    assert!(t["publishedAt"].is_null());
+    assert_null(&t, "publishedAt");
     assert_eq!(t["created"], iso(t0()));
 
     advance(&mut d, MIN);
@@ -53,7 +53,7 @@ fn templates_create_update_delete() {
     assert_eq!(u["lastModified"], iso(t0() + MIN));
     assert_eq!(u["created"], iso(t0()));
     let u = ok(&mut d, json!({"op": "updateTemplate", "name": "confirm", "patch": {"eventType": null}}));
-    assert!(u["eventType"].is_null());
+    assert_null(&u, "eventType");
     assert_eq!(q(&d, json!({"q": "template", "name": "confirm"})), u);
     assert_eq!(code(d.run(&json!({"op": "updateTemplate", "name": "confirm", "patch": {"eventType": "nope"}}))), "UNKNOWN_EVENT_TYPE");
     assert_eq!(code(d.run(&json!({"op": "updateTemplate", "name": "nope", "patch": {"subject": "x"}}))), "UNKNOWN_TEMPLATE");

@@ -161,7 +161,7 @@ fn paused_and_stopped_workflows_do_not_run() {
     let p = ok(&mut d, json!({"op": "pauseWorkflow", "instance": "exec1", "name": "rtEventsProcessing"}));
     assert_eq!(p["state"], "paused");
     assert_eq!(p["stateLabel"], "Paused");
-    assert!(p["nextRun"].is_null());
+    assert_null(&p, "nextRun");
     let id = push1(&mut d, "exec1", "sent@mc-sim.test");
     let n = q(&d, json!({"q": "nextDue", "until": t0() + HOUR}));
     assert!(n.is_null(), "{n}");

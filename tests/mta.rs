@@ -55,7 +55,7 @@ fn sent_and_ignored_addresses() {
     assert_eq!(e["broadLog"]["status"], "Ignored");
     assert_eq!(e["broadLog"]["statusCode"], 0);
     assert_eq!(e["broadLog"]["failureType"], "ignored");
-    assert!(e["broadLog"]["sentAt"].is_null());
+    assert_null(&e, "broadLog.sentAt");
 }
 
 #[test]
@@ -123,7 +123,7 @@ fn soft_bounces_are_retried_with_back_off_then_fail() {
     assert!(texts[1].starts_with(&format!("Soft bounce (try 1), next try at {}", iso(first + 15 * MIN))), "{}", texts[1]);
     assert!(texts[4].starts_with(&format!("Soft bounce (try 4), next try at {}", iso(first + 225 * MIN))), "{}", texts[4]);
     assert!(texts[5].starts_with("Failed (Soft bounce"), "{}", texts[5]);
-    assert!(bl["nextAction"].is_null());
+    assert_null(&bl, "nextAction");
     assert!(keys(&d, "t/").is_empty());
 }
 
@@ -250,7 +250,7 @@ fn endless_processing_errors_expire_the_event() {
     assert_eq!(e["event"]["processed"], iso(t0() + 15 * MIN));
     let last = e["event"]["history"].as_array().unwrap().last().unwrap().clone();
     assert_eq!(last["note"], "5 processing errors: the maximum number of tries is reached");
-    assert!(e["broadLog"].is_null());
+    assert_null(&e, "broadLog");
     assert!(keys(&d, "d/").is_empty());
 
     ok(&mut d, json!({"op": "configure", "config": {"maxProcessingErrors": 2}}));

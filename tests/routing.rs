@@ -41,8 +41,8 @@ fn routed_by_type_channel_and_queue() {
         let e = get(&mut d, id);
         assert_eq!(e["event"]["status"], "notTakenIntoAccount", "{id}");
         assert_eq!(e["event"]["statusLabel"], "Event not taken into account");
-        assert!(e["event"]["template"].is_null());
-        assert!(e["broadLog"].is_null());
+        assert_null(&e, "event.template");
+        assert_null(&e, "broadLog");
     }
     let note = get(&mut d, &other_type)["event"]["history"][1]["note"].as_str().unwrap().to_string();
     assert!(note.contains("'reset'") && note.contains("'email'") && note.contains("real-time"), "{note}");
@@ -148,7 +148,7 @@ fn expired_events() {
     assert_eq!(e["event"]["statusLabel"], "Event expired");
     assert_eq!(e["event"]["restStatus"], "tooOld");
     assert!(e["event"]["history"][1]["note"].as_str().unwrap().contains("expiration"));
-    assert!(e["broadLog"].is_null());
+    assert_null(&e, "broadLog");
     let e = get(&mut d, &late);
     assert_eq!(e["event"]["status"], "expired");
     assert_eq!(e["event"]["processed"], iso(t0() + HOUR));
@@ -156,7 +156,7 @@ fn expired_events() {
     assert_eq!(e["event"]["status"], "deliveryFailed");
     assert_eq!(e["broadLog"]["status"], "Delivery cancelled");
     assert_eq!(e["broadLog"]["statusCode"], 7);
-    assert!(e["broadLog"]["sentAt"].is_null());
+    assert_null(&e, "broadLog.sentAt");
     assert_eq!(status(&mut d, &fine), "sent");
 }
 

@@ -16,9 +16,9 @@ fn life_cycle_of_a_sent_event() {
     let id = push1(&mut d, "exec1", "sent@mc-sim.test");
     let e = get(&mut d, &id);
     assert_eq!(e["event"]["statusCode"], 0);
-    assert!(e["event"]["processing"].is_null());
-    assert!(e["event"]["processed"].is_null());
-    assert!(e["broadLog"].is_null());
+    assert_null(&e, "event.processing");
+    assert_null(&e, "event.processed");
+    assert_null(&e, "broadLog");
 
     advance(&mut d, SEC);
     let e = get(&mut d, &id);
@@ -27,7 +27,7 @@ fn life_cycle_of_a_sent_event() {
     assert_eq!(e["event"]["restStatus"], "processing");
     assert_eq!(e["event"]["statusCode"], 1);
     assert_eq!(e["event"]["processing"], iso(t0()));
-    assert!(e["event"]["processed"].is_null());
+    assert_null(&e, "event.processed");
     assert_eq!(e["broadLog"]["status"], "Pending");
     assert_eq!(e["broadLog"]["statusCode"], 6);
     assert!(e["broadLog"]["nextAction"].is_string());

@@ -76,7 +76,7 @@ fn newest_first_and_complete() {
     let all = scan(&d);
     assert_eq!(all.len(), 48);
     let page = ok(&mut d, json!({"op": "listEvents", "filter": {"instance": "exec1", "limit": 500}}));
-    assert!(page["next"].is_null());
+    assert_null(&page, "next");
     let listed = page["events"].as_array().unwrap();
     assert_eq!(ids_of(listed), ids_of(&all));
     // Ties on the created time: the higher id first.

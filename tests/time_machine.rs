@@ -60,7 +60,7 @@ fn an_event_as_it_stood_at_three_moments() {
     let then = ok(&mut d, json!({"op": "getEvent", "id": id, "asOf": t0}));
     assert_eq!(then["event"]["status"], "pending");
     assert_eq!(then["event"]["history"].as_array().unwrap().len(), 1);
-    assert!(then["broadLog"].is_null(), "{then}");
+    assert_null(&then, "broadLog");
     assert_eq!(then["event"]["template"], Value::Null);
     assert_eq!(
         then["why"],

@@ -62,7 +62,7 @@ fn archiving_warning_until_the_workflow_exists() {
     let mut d = setup(1);
     let acc = &q(&d, json!({"q": "accounts"}))[0];
     assert_eq!(acc["warning"], WARNING);
-    assert!(acc["archivingWorkflow"].is_null());
+    assert_null(&acc, "archivingWorkflow");
 
     let wf = ok(&mut d, json!({"op": "createArchivingWorkflow", "account": "exec1"}));
     assert_eq!(wf["name"], "mcSynch_exec1");
@@ -95,7 +95,7 @@ fn archiving_warning_until_the_workflow_exists() {
     );
 
     let acc = &q(&d, json!({"q": "accounts"}))[0];
-    assert!(acc["warning"].is_null());
+    assert_null(&acc, "warning");
     assert_eq!(acc["archivingWorkflow"], "mcSynch_exec1");
 
     let before = d.store.clone();
@@ -122,10 +122,10 @@ fn archiving_workflows_are_per_account() {
     assert_eq!(accs[0]["name"], "exec1");
     assert_eq!(accs[0]["warning"], WARNING);
     assert_eq!(accs[1]["name"], "exec2");
-    assert!(accs[1]["warning"].is_null());
+    assert_null(&accs[1], "warning");
     ok(&mut d, json!({"op": "createArchivingWorkflow", "account": "exec1"}));
     let accs = q(&d, json!({"q": "accounts"}));
-    assert!(accs[0]["warning"].is_null());
+    assert_null(&accs[0], "warning");
 }
 
 #[test]
@@ -141,7 +141,7 @@ fn execution_workflows_are_created_stopped() {
         let w = by(n);
         assert_eq!(w["stateLabel"], "Stopped", "{n}");
         assert_eq!(w["label"], label);
-        assert!(w["nextRun"].is_null());
+        assert_null(&w, "nextRun");
     }
     assert_eq!(by("cleanup")["stateLabel"], "Started");
     assert_eq!(by("mta")["stateLabel"], "Started");

@@ -364,3 +364,16 @@ pub fn assert_same_store(a: &BTreeMap<String, String>, b: &BTreeMap<String, Stri
     let lines: Vec<String> = diff.iter().take(12).map(|k| format!("  {k}\n    left:  {}\n    right: {}", show(a, k), show(b, k))).collect();
     panic!("{what}: stores differ on {} keys:\n{}", diff.len(), lines.join("\n"));
 }
+
+/// Asserts that the field at `path` (`"broadLog.sentAt"`) is there and null: a field renamed or
+/// gone fails, where `v["x"].is_null()` would pass.
+#[track_caller]
+pub fn assert_null(v: &Value, path: &str) {
+    let mut at = v;
+    for k in path.split('.') {
+        let Some(obj) = at.as_object() else { panic!("{path}: {k} is not in an object: {at}") };
+        let Some(next) = obj.get(k) else { panic!("{path}: no field {k} in {at}") };
+        at = next;
+    }
+    assert!(at.is_null(), "{path} is {at}, not null");
+}
