@@ -7,7 +7,7 @@
 //!
 //! The first operation on an engine is `open`: it reads the small state (or creates it).
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use crate::cache::RecordCache;
 use crate::error::{err, Error, ErrorCode, Result};
@@ -41,21 +41,51 @@ pub enum Step {
     Done(Done),
 }
 
+/// Where the engine is between two calls: one state, where seven fields (`op`, `reads`, `busy`,
+/// `opened`, `opening`, `pending`, `staged`) used to say it together. `opening`: the operation
+/// under way is `open` (its failure leaves the engine closed).
+/// (An operation's state is large and kept inline, as it was before: boxing it would allocate at
+/// every read phase of every workflow step.)
+#[derive(Debug, Default)]
+#[allow(clippy::large_enum_variant)]
+enum Phase {
+    /// Not open: the next operation must be `open`.
+    #[default]
+    Closed,
+    /// Open, no operation under way.
+    Idle,
+    /// Inside `begin` or `resume`: an operation runs (never seen between calls).
+    Running { opening: bool },
+    /// An operation waits for its reads (`resume`).
+    Reading { op: OpState, reads: Vec<ReadReq>, opening: bool },
+    /// An operation's writes wait for `commit` (or `rollback`): the small-state records as
+    /// written, and the writes for the record cache.
+    Written { records: BTreeMap<Rec, Option<String>>, staged: Option<(Writes, Vec<(String, String)>)>, opening: bool },
+}
+
+impl Phase {
+    fn opening(&self) -> bool {
+        match self {
+            Phase::Closed | Phase::Idle => false,
+            Phase::Running { opening } | Phase::Reading { opening, .. } | Phase::Written { opening, .. } => *opening,
+        }
+    }
+
+    /// Whether `open` has committed.
+    fn is_open(&self) -> bool {
+        !matches!(self, Phase::Closed) && !self.opening()
+    }
+}
+
 /// The engine.
 #[derive(Debug, Default)]
 pub struct Engine {
     st: State,
     committed: HashMap<Rec, String>,
     log: TxnLog,
-    op: Option<OpState>,
-    reads: Vec<ReadReq>,
-    busy: bool,
-    opened: bool,
-    opening: bool,
-    pending: std::collections::BTreeMap<Rec, Option<String>>,
+    phase: Phase,
     templates: Cache,
     records: RecordCache,
-    staged: Option<(Writes, Vec<(String, String)>)>,
     cache_limit: usize,
     /// Why the engine can no longer go on (a record it could not put back); every call says so.
     broken: Option<Error>,
@@ -69,7 +99,12 @@ impl Engine {
 
     /// Whether `open` has committed.
     pub fn is_open(&self) -> bool {
-        self.opened
+        self.phase.is_open()
+    }
+
+    /// The transaction of the operation under way, over the small state.
+    fn txn(&mut self) -> crate::txn::Txn<'_> {
+        crate::txn::Txn::new(&mut self.st, &mut self.log, &mut self.templates)
     }
 
     /// Starts an operation.
@@ -77,12 +112,12 @@ impl Engine {
         if let Some(e) = &self.broken {
             return Err(e.clone());
         }
-        if self.busy {
-            return err(ErrorCode::Busy, "an operation is already in progress; commit or roll it back first");
-        }
-        match (&req, self.opened) {
-            (Request::Open(_), true) => return err(ErrorCode::InvalidArgument, "this engine is open already"),
-            (Request::Open(o), false) => {
+        let opening = match (&self.phase, &req) {
+            (Phase::Running { .. } | Phase::Reading { .. } | Phase::Written { .. }, _) => {
+                return err(ErrorCode::Busy, "an operation is already in progress; commit or roll it back first");
+            }
+            (Phase::Idle, Request::Open(_)) => return err(ErrorCode::InvalidArgument, "this engine is open already"),
+            (Phase::Closed, Request::Open(o)) => {
                 let bytes = o.cache_bytes.unwrap_or(ops::DEFAULT_CACHE_BYTES);
                 if bytes > ops::MAX_CACHE_BYTES {
                     return err(
@@ -91,46 +126,49 @@ impl Engine {
                     );
                 }
                 self.cache_limit = usize::try_from(bytes).unwrap_or(usize::MAX);
-                self.opening = true;
+                true
             }
-            (_, false) => return err(ErrorCode::InvalidArgument, "the engine is not open (open first)"),
-            _ => {}
-        }
-        self.busy = true;
-        self.records.set_limit(if self.opened { self.cache_limit } else { 0 });
-        let r = {
-            let mut txn = crate::txn::Txn::new(&mut self.st, &mut self.log, &mut self.templates);
-            ops::begin(&mut txn, req)
+            (Phase::Closed, _) => return err(ErrorCode::InvalidArgument, "the engine is not open (open first)"),
+            (Phase::Idle, _) => false,
         };
+        self.phase = Phase::Running { opening };
+        self.records.set_limit(if opening { 0 } else { self.cache_limit });
+        let r = ops::begin(&mut self.txn(), req);
         self.after(r)
     }
 
     /// Continues the operation with the results of the reads it asked for.
     pub fn resume(&mut self, results: Vec<ReadResult>) -> Result<Step> {
-        let Some(op) = self.op.take() else {
-            return err(ErrorCode::InvalidArgument, "resume without an operation waiting for reads");
+        let (op, reads, opening) = match std::mem::take(&mut self.phase) {
+            Phase::Reading { op, reads, opening } => (op, reads, opening),
+            other => {
+                self.phase = other;
+                return err(ErrorCode::InvalidArgument, "resume without an operation waiting for reads");
+            }
         };
-        if results.len() != self.reads.len() {
+        self.phase = Phase::Running { opening };
+        if results.len() != reads.len() {
             self.abandon();
-            return err(ErrorCode::InvalidArgument, format!("read results: expected {} parts, got {}", self.reads.len(), results.len()));
+            return err(ErrorCode::InvalidArgument, format!("read results: expected {} parts, got {}", reads.len(), results.len()));
         }
-        self.records.learn(&self.reads, &results);
+        self.records.learn(&reads, &results);
         let r = match op {
             OpState::Open(o) => self.resume_open(o, results),
-            op => {
-                let mut txn = crate::txn::Txn::new(&mut self.st, &mut self.log, &mut self.templates);
-                ops::resume(&mut txn, op, results)
-            }
+            op => ops::resume(&mut self.txn(), op, results),
         };
         self.after(r)
     }
 
     /// Continues with read results in the boundary format (see `boundary.rs`).
     pub fn resume_encoded(&mut self, text: &str) -> Result<Step> {
-        match crate::boundary::decode_results(&self.reads, text) {
+        let decoded = match &self.phase {
+            Phase::Reading { reads, .. } => crate::boundary::decode_results(reads, text),
+            _ => return err(ErrorCode::InvalidArgument, "resume without an operation waiting for reads"),
+        };
+        match decoded {
             Ok(results) => self.resume(results),
             Err(e) => {
-                self.op = None;
+                self.phase = Phase::Running { opening: self.phase.opening() };
                 self.abandon();
                 Err(e)
             }
@@ -143,8 +181,7 @@ impl Engine {
             _ => return err(ErrorCode::InvalidArgument, "open: the small state was not read"),
         };
         if records.is_empty() {
-            let mut txn = crate::txn::Txn::new(&mut self.st, &mut self.log, &mut self.templates);
-            return ops::open::init(&mut txn, o);
+            return ops::open::init(&mut self.txn(), o);
         }
         ops::open::check_format(&records)?;
         let mut st = State::default();
@@ -157,8 +194,7 @@ impl Engine {
         }
         self.st = st;
         self.committed = committed;
-        let mut txn = crate::txn::Txn::new(&mut self.st, &mut self.log, &mut self.templates);
-        ops::open::reopen(&mut txn, o)
+        ops::open::reopen(&mut self.txn(), o)
     }
 
     fn after(&mut self, mut r: Result<Next>) -> Result<Step> {
@@ -172,33 +208,24 @@ impl Engine {
                     // What the engine wrote or read before is not read again.
                     if !matches!(op, OpState::Open(_)) {
                         if let Some(results) = self.records.answer_all(&reads) {
-                            let mut txn = crate::txn::Txn::new(&mut self.st, &mut self.log, &mut self.templates);
-                            r = ops::resume(&mut txn, op, results);
+                            r = ops::resume(&mut self.txn(), op, results);
                             continue;
                         }
                     }
-                    self.op = Some(op);
-                    self.reads = reads.clone();
+                    self.phase = Phase::Reading { op, reads: reads.clone(), opening: self.phase.opening() };
                     return Ok(Step::Read(reads));
                 }
                 Ok(Next::Done(result, next)) => {
-                    let closed = {
-                        let mut txn = crate::txn::Txn::new(&mut self.st, &mut self.log, &mut self.templates);
-                        txn.close()
-                    };
-                    let (writes, records) = match closed {
+                    let (writes, records) = match self.txn().close() {
                         Ok(c) => c,
                         Err(e) => {
                             r = Err(e);
                             continue;
                         }
                     };
-                    self.pending = records;
-                    self.reads.clear();
-                    if self.records.enabled() {
-                        self.staged = Some((writes.clone(), std::mem::take(&mut self.log.empty)));
-                    }
+                    let staged = self.records.enabled().then(|| (writes.clone(), std::mem::take(&mut self.log.empty)));
                     self.log.empty.clear();
+                    self.phase = Phase::Written { records, staged, opening: self.phase.opening() };
                     return Ok(Step::Done(Done { writes, result, next }));
                 }
             }
@@ -221,55 +248,50 @@ impl Engine {
     }
 
     fn abandon(&mut self) {
-        self.staged = None;
-        self.op = None;
-        self.reads.clear();
-        let dirty = std::mem::take(&mut self.log.dirty);
-        self.log = TxnLog::default();
-        self.restore(dirty);
-        self.busy = false;
-        if self.opening {
-            *self = Engine::new();
-        }
+        self.rollback();
     }
 
     /// The operation's writes are durable.
     pub fn commit(&mut self) {
-        if let Some((writes, empty)) = self.staged.take() {
-            self.records.commit(&writes, &empty);
-        }
-        // The small-state records as they were written (serialized once, at close).
-        for (r, v) in std::mem::take(&mut self.pending) {
-            match v {
-                Some(v) => {
-                    self.committed.insert(r, v);
+        match std::mem::take(&mut self.phase) {
+            Phase::Written { records, staged, .. } => {
+                if let Some((writes, empty)) = staged {
+                    self.records.commit(&writes, &empty);
                 }
-                None => {
-                    self.committed.remove(&r);
+                // The small-state records as they were written (serialized once, at close).
+                for (r, v) in records {
+                    match v {
+                        Some(v) => {
+                            self.committed.insert(r, v);
+                        }
+                        None => {
+                            self.committed.remove(&r);
+                        }
+                    }
                 }
+                self.phase = Phase::Idle;
             }
+            // Nothing was written: nothing to commit.
+            other => self.phase = other,
         }
-        if self.opening {
-            self.opening = false;
-            self.opened = true;
-        }
-        self.op = None;
-        self.busy = false;
     }
 
     /// The operation's writes failed (or the operation is abandoned): back to the committed state.
     pub fn rollback(&mut self) {
-        self.staged = None;
-        let mut dirty: BTreeSet<Rec> = std::mem::take(&mut self.pending).into_keys().collect();
+        let phase = std::mem::take(&mut self.phase);
+        let (opening, closed) = (phase.opening(), matches!(phase, Phase::Closed));
+        let mut dirty: BTreeSet<Rec> = match phase {
+            Phase::Written { records, .. } => records.into_keys().collect(),
+            _ => BTreeSet::new(),
+        };
         dirty.extend(std::mem::take(&mut self.log.dirty));
         self.log = TxnLog::default();
-        self.op = None;
-        self.reads.clear();
-        self.busy = false;
-        self.restore(dirty);
-        if self.opening {
+        if opening {
             *self = Engine::new();
+            return;
         }
+        self.phase = if closed { Phase::Closed } else { Phase::Idle };
+        self.restore(dirty);
     }
 
     /// A read-only question about the small state. Never touches storage.
@@ -277,7 +299,7 @@ impl Engine {
         if let Some(e) = &self.broken {
             return Err(e.clone());
         }
-        if !self.opened {
+        if !self.phase.is_open() {
             return err(ErrorCode::InvalidArgument, "the engine is not open (open first)");
         }
         ops::query(&self.st, q)

@@ -123,7 +123,7 @@ fn soft_bounces_are_retried_with_back_off_then_fail() {
     assert!(texts[1].starts_with(&format!("Soft bounce (try 1), next try at {}", iso(first + 15 * MIN))), "{}", texts[1]);
     assert!(texts[4].starts_with(&format!("Soft bounce (try 4), next try at {}", iso(first + 225 * MIN))), "{}", texts[4]);
     assert!(texts[5].starts_with("Failed (Soft bounce"), "{}", texts[5]);
-    assert_null(&bl, "nextAction");
+    assert_null(bl, "nextAction");
     assert!(keys(&d, "t/").is_empty());
 }
 

@@ -62,7 +62,7 @@ fn archiving_warning_until_the_workflow_exists() {
     let mut d = setup(1);
     let acc = &q(&d, json!({"q": "accounts"}))[0];
     assert_eq!(acc["warning"], WARNING);
-    assert_null(&acc, "archivingWorkflow");
+    assert_null(acc, "archivingWorkflow");
 
     let wf = ok(&mut d, json!({"op": "createArchivingWorkflow", "account": "exec1"}));
     assert_eq!(wf["name"], "mcSynch_exec1");
@@ -95,7 +95,7 @@ fn archiving_warning_until_the_workflow_exists() {
     );
 
     let acc = &q(&d, json!({"q": "accounts"}))[0];
-    assert_null(&acc, "warning");
+    assert_null(acc, "warning");
     assert_eq!(acc["archivingWorkflow"], "mcSynch_exec1");
 
     let before = d.store.clone();
