@@ -178,7 +178,7 @@ export type Config = {
   timeZone: string;
   /**
    * What one render of a template field may use ([U]: the product's limits are not
-   * documented; a bound hit fails the message, see the README).
+   * documented; a bound hit fails the message, see docs/personalization.md).
    */
   personalization: PersonalizationLimits;
 };
@@ -748,7 +748,7 @@ export type ListFilter = {
   /** The `next` of the previous page, with the same filter. */
   after?: string | null;
   /**
-   * The search syntax (`status:sent type:order -status:pending after:08:00`, see the README),
+   * The search syntax (`status:sent type:order -status:pending after:08:00`, see docs/api.md),
    * combined with the other fields (all must hold).
    */
   query?: string | null;
@@ -1357,7 +1357,7 @@ export type EnumValue = {
   code: number;
 };
 
-/** An outcome-directed test address (see the README), as the push form offers it. */
+/** An outcome-directed test address (see docs/api.md), as the push form offers it. */
 export type TestAddress = {
   /** Channel it is for (`email`, `sms`). */
   channel: string;

@@ -218,7 +218,7 @@ export interface PushOptions {
 // ---------------------------------------------------------------------------------------------
 // Storage
 
-/** An ordered string → string store with an atomic batch write (see README, "Storage adapters"). */
+/** An ordered string → string store with an atomic batch write (see docs/storage.md). */
 export interface StorageAdapter {
   /** Values in the same order as `keys`; `undefined` where absent. */
   get(keys: string[]): Promise<Array<string | undefined>>;

@@ -1,5 +1,5 @@
 //! Every choice made where the real product's behaviour is unknown ([U] in the reference) lives
-//! here, named and configurable. The README lists them; `Config::default()` is what it documents.
+//! here, named and configurable. docs/behaviour.md lists them; `Config::default()` is what it documents.
 
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -162,7 +162,7 @@ pub struct Config {
     /// (`CET-1CEST,M3.5.0,M10.5.0/3`).
     pub time_zone: String,
     /// What one render of a template field may use ([U]: the product's limits are not
-    /// documented; a bound hit fails the message, see the README).
+    /// documented; a bound hit fails the message, see docs/personalization.md).
     pub personalization: PersonalizationLimits,
 }
 

@@ -2,7 +2,7 @@
 //! ask for an outcome; other addresses draw it from the channel's rates with a generator seeded by
 //! (seed, event id, attempt), so batching and ordering never change an outcome.
 //!
-//! Test addresses (documented in the README):
+//! Test addresses (documented in docs/api.md):
 //! - email `<directive>[+anything]@mc-sim.test`, directive one of `sent`, `ignored`, `hard`,
 //!   `soft` (soft bounce at every try), `soft-N` (N soft bounces, then sent), `bounce-N[smh]`
 //!   (sent, then an asynchronous bounce N units later), `delay-N[smh]` (sent after that delay),

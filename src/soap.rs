@@ -15,7 +15,7 @@
 //! - `wishedChannel` by number or name (as the push operation takes it).
 //!
 //! Authentication is the host's (a refused logon's fault comes with the service that checks it).
-//! Choices where the product is not documented ([U], README "SOAP"): the texts of faults other
+//! Choices where the product is not documented ([U], docs/service.md): the texts of faults other
 //! than the documented malformed-XML one, HTTP 500 for every fault (SOAP 1.1), the `PushEventsResponse`
 //! (empty, or with the ids when `soapPushEventsIds` is set), and a method name other than
 //! `PushEvent`/`PushEvents` answered `plId` 0 with HTTP 200, as the reference says the product does.

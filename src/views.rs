@@ -948,7 +948,7 @@ pub struct EnumValue {
     pub code: u32,
 }
 
-/// An outcome-directed test address (see the README), as the push form offers it.
+/// An outcome-directed test address (see docs/api.md), as the push form offers it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct TestAddress {

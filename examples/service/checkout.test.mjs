@@ -1,6 +1,6 @@
-// A test file as an integrator writes one against the Campaign-compatible service (README, "The
-// Campaign-compatible service"): the code under test pushes over SOAP, the test checks what
-// Message Center did with it. Run it with `node --test examples/service/checkout.test.mjs`.
+// A test file as an integrator writes one against the Campaign-compatible service
+// (docs/service.md): the code under test pushes over SOAP, the test checks what Message Center did
+// with it. Run it with `node --test examples/service/checkout.test.mjs`.
 
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';

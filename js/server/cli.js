@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `message-center serve`: the Campaign-compatible service (see README, "The service").
+// `message-center serve`: the Campaign-compatible service (see docs/service.md).
 
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';

@@ -1,4 +1,4 @@
-// TypeScript declarations of `message-center/server`: the Campaign-compatible service (README,
+// TypeScript declarations of `message-center/server`: the Campaign-compatible service (docs/service.md,
 // "The Campaign-compatible service").
 
 import type { Server } from 'node:http';

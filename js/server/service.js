@@ -32,7 +32,7 @@ import { restRoutes } from './rest.js';
 import { createRouter } from './router.js';
 import { soapRoutes } from './soap.js';
 
-/** What `startService` starts with when given nothing (see README, "The service"). */
+/** What `startService` starts with when given nothing (see docs/service.md). */
 export const DEFAULTS = Object.freeze({
   host: '127.0.0.1',
   port: 8080,

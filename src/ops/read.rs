@@ -69,7 +69,7 @@ pub struct ListFilter {
     #[serde(default)]
     #[ts(optional, type = "string | null")]
     pub after: Option<String>,
-    /// The search syntax (`status:sent type:order -status:pending after:08:00`, see the README),
+    /// The search syntax (`status:sent type:order -status:pending after:08:00`, see docs/api.md),
     /// combined with the other fields (all must hold).
     #[serde(default)]
     #[ts(optional, type = "string | null")]

@@ -1,6 +1,6 @@
 //! Campaign's own global functions that templates call. What Adobe documents, with the source,
 //! is in scripts/oracle/NOTES.md; where it is silent, the choice is made here and listed in the
-//! README's "Choices where Campaign's behaviour is not documented".
+//! docs/behaviour.md.
 //!
 //! - `escapeXMLString(s)` / `escapeXmlStr(s)`: `& < > "` as `&amp; &lt; &gt; &quot;` (JSAPI
 //!   `escapeXmlStr`: the apostrophe is not escaped); `null` and `undefined` give "" [U];

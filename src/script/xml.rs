@@ -3,7 +3,7 @@
 //! printing, and the methods of `XML.prototype` / `XMLList.prototype`.
 //!
 //! Where Rhino (our oracle) and Campaign's SpiderMonkey part, this follows SpiderMonkey and the
-//! E4X specification (documented in the README's divergences):
+//! E4X specification (documented in docs/personalization.md):
 //! - attributes print in document order (Rhino sorts them by name);
 //! - text keeps its spaces when it is an element's only content (`<a> x </a>` is " x "); text
 //!   made only of whitespace is dropped (`XML.ignoreWhitespace`), and text beside child

@@ -1,18 +1,22 @@
 // README examples are run as tests: the quick start (the code block after `<!-- quickstart -->`)
 // runs as written, importing the package by its path instead of its name, exits 0 and prints
-// exactly the block after `<!-- quickstart-output -->`. Also checks that the README lists every
-// configuration field and every status of the core.
+// exactly the block after `<!-- quickstart-output -->`. Also checks that docs/behaviour.md lists
+// every configuration field and docs/api.md every status of the core, that the README stays a
+// page a newcomer reads in five minutes, and that every link of the README and the docs leads to
+// a file that exists.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const readme = readFileSync(join(root, 'README.md'), 'utf8');
+const behaviour = readFileSync(join(root, 'docs/behaviour.md'), 'utf8');
+const api = readFileSync(join(root, 'docs/api.md'), 'utf8');
 
 /** The fenced block that follows `<!-- marker -->`. */
 function blockAfter(marker) {
@@ -39,7 +43,7 @@ test('the README quick start runs and prints what the README says', () => {
   }
 });
 
-test('the README lists every configuration field with its default', async () => {
+test('docs/behaviour.md lists every configuration field with its default', async () => {
   const { MessageCenter } = await import('../../js/node.js');
   const mc = await MessageCenter.open();
   const config = mc.settings().config;
@@ -49,11 +53,11 @@ test('the README lists every configuration field with its default', async () => 
     if (k === 'schedules') fields.push(...Object.keys(v).map((s) => `schedules.${s}`));
     else fields.push(k);
   }
-  const missing = fields.filter((f) => !readme.includes(`| \`${f}\` |`));
+  const missing = fields.filter((f) => !behaviour.includes(`| \`${f}\` |`));
   assert.deepEqual(missing, []);
 });
 
-test('the README status table matches the core', async () => {
+test('the status table of docs/api.md matches the core', async () => {
   const { MessageCenter } = await import('../../js/node.js');
   const mc = await MessageCenter.open({ now: '2026-03-02T08:00:00Z' });
   await mc.addExecutionInstance({ name: 'mcExec1', executionInstanceId: 1 });
@@ -82,6 +86,32 @@ test('the README status table matches the core', async () => {
   await mc.close();
   for (const e of seen.values()) {
     const row = `| \`${e.status}\` | ${e.statusLabel} | \`${e.restStatus}\` | ${e.statusCode} |`;
-    assert.ok(readme.includes(row), `README.md lacks the row ${row}`);
+    assert.ok(api.includes(row), `docs/api.md lacks the row ${row}`);
   }
+});
+
+test('the README is short, and every link of the README and the docs leads somewhere', () => {
+  const lines = readme.split('\n');
+  assert.ok(lines.length <= 160, `README.md has ${lines.length} lines: the reference belongs in docs/`);
+  assert.deepEqual(lines.filter((l) => l.length > 400), [], 'no line of the README over 400 characters');
+  const docs = ['README.md', ...readdirSync(join(root, 'docs')).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`)];
+  const broken = [];
+  for (const file of docs) {
+    const text = readFileSync(join(root, file), 'utf8');
+    for (const [, target] of text.matchAll(/\]\(([^)\s]+)\)/g)) {
+      if (/^(https?:|mailto:)/.test(target)) continue;
+      const [path, anchor] = target.split('#');
+      const to = path === '' ? file : join(dirname(file), path);
+      if (!existsSync(join(root, to))) {
+        broken.push(`${file}: ${target}`);
+        continue;
+      }
+      if (anchor && to.endsWith('.md')) {
+        const slugs = readFileSync(join(root, to), 'utf8').split('\n').filter((l) => /^#+ /.test(l))
+          .map((l) => l.replace(/^#+ /, '').toLowerCase().replace(/[^\w\s-]/g, '').trim().replace(/\s/g, '-'));
+        if (!slugs.includes(anchor)) broken.push(`${file}: ${target} (no heading #${anchor})`);
+      }
+    }
+  }
+  assert.deepEqual(broken, []);
 });
