@@ -1,73 +1,42 @@
 // What the live console may call on the service's Message Center (`POST /__mc/api`), one table for
-// every public method of MessageCenter: callable, with its kind, or refused, with the reason.
+// every public method of MessageCenter: callable, or refused, with the reason.
 // tests/js/service-tables.test.mjs checks that every method of the class is in exactly one of the
-// two, so that a new method cannot be forgotten. The browser app's worker (www/src/worker.js) keeps
-// its own READS list; it should read the kinds here (`read`: no change notice after it).
-// (Issue 15 generates this table from the core's operation list.)
+// two, so that a new method cannot be forgotten. A callable method's kind comes from the core's
+// table of operations (src/ops/methods.rs, generated into js/methods.generated.js), as the browser
+// app's worker takes its reads from it: no list of kinds is written by hand.
+
+import { CORE_METHODS } from '../methods.generated.js';
+
+/** The console's kind of each kind of core operation. */
+const KIND_OF = Object.freeze({ query: 'read', read: 'read', operation: 'mutating', command: 'clock' });
+
+/** The methods the console may call. */
+const CALLABLE = [
+  'settings', 'now', 'executionInstances', 'eventTypes', 'templates', 'getTemplate', 'preview', 'checkTemplate',
+  'personalizationBlocks', 'options', 'publishedTemplates', 'deliveries', 'workflows', 'journal', 'activity',
+  'statusOverTime', 'setupChecklist', 'testConnection', 'personalizationMenu', 'exercises', 'exercise', 'exerciseRecord',
+  'verifyExerciseRecord', 'listEvents', 'countEvents', 'getEvent', 'mcPing', 'ping', 'nextDue', 'enumerations', 'report',
+  'startWorkflow', 'pauseWorkflow', 'stopWorkflow', 'scheduleWorkflow', 'addEventType', 'createTemplate', 'updateTemplate',
+  'deleteTemplate', 'publish', 'unpublish', 'sendProof', 'createPersonalizationBlock', 'updatePersonalizationBlock',
+  'deletePersonalizationBlock', 'setOption', 'pushEvent', 'pushEvents', 'denylist', 'createArchivingWorkflow',
+  'updateExecutionInstance', 'advance', 'advanceTo', 'waitForStatus', 'runWorkflow',
+];
 
 /**
- * The methods the console may call, by kind:
+ * The methods the console may call, by kind (from the core's table):
  * - `read`: changes nothing (no change notice to the live consoles after it);
  * - `mutating`: changes the Message Center (its consoles are told);
  * - `clock`: moves the clock, so only a virtual one (a real clock moves by itself).
  */
-export const CONSOLE_METHODS = Object.freeze({
-  settings: 'read',
-  now: 'read',
-  executionInstances: 'read',
-  eventTypes: 'read',
-  templates: 'read',
-  getTemplate: 'read',
-  preview: 'read',
-  checkTemplate: 'read',
-  personalizationBlocks: 'read',
-  options: 'read',
-  publishedTemplates: 'read',
-  deliveries: 'read',
-  workflows: 'read',
-  journal: 'read',
-  activity: 'read',
-  statusOverTime: 'read',
-  setupChecklist: 'read',
-  testConnection: 'read',
-  personalizationMenu: 'read',
-  exercises: 'read',
-  exercise: 'read',
-  exerciseRecord: 'read',
-  verifyExerciseRecord: 'read',
-  listEvents: 'read',
-  countEvents: 'read',
-  getEvent: 'read',
-  mcPing: 'read',
-  ping: 'read',
-  nextDue: 'read',
-  enumerations: 'read',
-  report: 'read',
-  startWorkflow: 'mutating',
-  pauseWorkflow: 'mutating',
-  stopWorkflow: 'mutating',
-  scheduleWorkflow: 'mutating',
-  addEventType: 'mutating',
-  createTemplate: 'mutating',
-  updateTemplate: 'mutating',
-  deleteTemplate: 'mutating',
-  publish: 'mutating',
-  unpublish: 'mutating',
-  sendProof: 'mutating',
-  createPersonalizationBlock: 'mutating',
-  updatePersonalizationBlock: 'mutating',
-  deletePersonalizationBlock: 'mutating',
-  setOption: 'mutating',
-  pushEvent: 'mutating',
-  pushEvents: 'mutating',
-  denylist: 'mutating',
-  createArchivingWorkflow: 'mutating',
-  updateExecutionInstance: 'mutating',
-  advance: 'clock',
-  advanceTo: 'clock',
-  waitForStatus: 'clock',
-  runWorkflow: 'clock',
-});
+export const CONSOLE_METHODS = Object.freeze(
+  Object.fromEntries(
+    CALLABLE.map((m) => {
+      const core = CORE_METHODS[m];
+      if (!core) throw new Error(`console-methods.js: ${m} is not built on an operation of the core`);
+      return [m, KIND_OF[core.kind]];
+    }),
+  ),
+);
 
 /** The methods the console may not call, and why. */
 export const CONSOLE_REFUSED = Object.freeze({

@@ -10,6 +10,7 @@ pub(crate) mod commands;
 pub(crate) mod explain;
 pub(crate) mod generate;
 pub(crate) mod lend;
+pub mod methods;
 pub(crate) mod open;
 pub(crate) mod over_time;
 pub(crate) mod personalization;

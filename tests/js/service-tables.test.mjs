@@ -9,6 +9,7 @@ import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { MessageCenter } from '../../js/node.js';
 import { CONSOLE_METHODS, CONSOLE_REFUSED, consoleMethod } from '../../js/server/console-methods.js';
+import { CORE_METHODS } from '../../js/methods.generated.js';
 import { httpStatus, statusOf, useCoreStatuses } from '../../js/server/errors.js';
 import { startService } from '../../js/server/service.js';
 
@@ -54,6 +55,11 @@ test('every public method of MessageCenter is either callable from the console, 
     if (callable) assert.ok(['read', 'mutating', 'clock'].includes(CONSOLE_METHODS[m]), `${m}: kind ${CONSOLE_METHODS[m]}`);
     else assert.ok(typeof CONSOLE_REFUSED[m] === 'string' && CONSOLE_REFUSED[m].length > 0, `${m}: a reason`);
   }
+  // Every method built on the core is in the core's table, and the table names no method the class
+  // does not have (js/methods.generated.js, from src/ops/methods.rs).
+  for (const m of Object.keys(CORE_METHODS)) assert.ok(methods.includes(m) || statics.includes(m), `CORE_METHODS names ${m}, not a method of MessageCenter`);
+  const shellOnly = [...methods, ...statics].filter((m) => !Object.hasOwn(CORE_METHODS, m)).sort();
+  assert.deepEqual(shellOnly, ['close', 'load'], 'only loading the engine and closing are the shell\'s own');
   // Nothing listed that the class does not have.
   for (const m of [...Object.keys(CONSOLE_METHODS), ...Object.keys(CONSOLE_REFUSED)]) assert.ok(methods.includes(m) || statics.includes(m), `${m} is not a method of MessageCenter`);
   // The clock moves by hand only when it is virtual.

@@ -5,6 +5,7 @@
 
 import { MessageCenter, openIndexedDBStorage, deleteIndexedDBStorage } from 'message-center';
 import { sandboxes } from './registry.js';
+import { CORE_METHODS } from '../../js/methods.generated.js';
 
 /** The open sandbox: `{ id, mc, storage }`, or null. */
 let current = null;
@@ -393,7 +394,8 @@ const handlers = {
 
 /** Calls that change the sandbox: the page is told when they are done. */
 const MUTATING = new Set(['createSandbox', 'openSandbox', 'resetSandbox', 'deleteSandbox', 'importSandbox', 'generate']);
-const READS = new Set(['settings', 'now', 'executionInstances', 'eventTypes', 'templates', 'getTemplate', 'preview', 'checkTemplate', 'personalizationBlocks', 'options', 'publishedTemplates', 'deliveries', 'workflows', 'journal', 'activity', 'statusOverTime', 'setupChecklist', 'testConnection', 'personalizationMenu', 'exercises', 'exercise', 'exerciseRecord', 'verifyExerciseRecord', 'listEvents', 'countEvents', 'getEvent', 'mcPing', 'nextDue', 'enumerations', 'report']);
+/** Methods that change nothing (the core's queries and reads): no change notice after them. */
+const READS = new Set(Object.entries(CORE_METHODS).filter(([, m]) => m.kind === 'query' || m.kind === 'read').map(([name]) => name));
 
 /** What a running service does not offer (its data is its own: no sandboxes, no in-page clock). */
 const LOCAL_ONLY = new Set(['createSandbox', 'renameSandbox', 'resetSandbox', 'deleteSandbox', 'exportSandbox', 'importSandbox', 'generate', 'play', 'speed']);
