@@ -270,16 +270,30 @@ fn bad(why: impl Into<String>) -> Error {
     Error::new(ErrorCode::InvalidExercise, why.into())
 }
 
+/// Reads a versioned JSON file of `what` (at most `max` bytes, naming `format`): where a JSON
+/// error is (line and column) or what is wrong, through `bad`.
+fn read_versioned<T: serde::de::DeserializeOwned>(
+    text: &str,
+    max: usize,
+    what: &str,
+    format: impl Fn(&T) -> &str,
+    want: &str,
+    bad: impl Fn(String) -> Error,
+) -> Result<T> {
+    if text.len() > max {
+        return Err(bad(format!("the file is {} bytes: {what} is at most {max}", text.len())));
+    }
+    let v: T = serde_json::from_str(text)
+        .map_err(|e| bad(format!("line {}, column {}: {}", e.line(), e.column(), crate::ctx::excerpt(&e.to_string()))))?;
+    if format(&v) != want {
+        return Err(bad(format!("format '{}' is not {want}", crate::ctx::excerpt(format(&v)))));
+    }
+    Ok(v)
+}
+
 /// Reads an exercise file: JSON in the format above, its names and checks valid.
 pub fn parse(text: &str) -> Result<Exercise> {
-    if text.len() > MAX_BYTES {
-        return Err(bad(format!("the file is {} bytes: an exercise is at most {MAX_BYTES}", text.len())));
-    }
-    let ex: Exercise = serde_json::from_str(text)
-        .map_err(|e| bad(format!("line {}, column {}: {}", e.line(), e.column(), crate::ctx::excerpt(&e.to_string()))))?;
-    if ex.format != FORMAT {
-        return Err(bad(format!("format '{}' is not {FORMAT}", crate::ctx::excerpt(&ex.format))));
-    }
+    let ex: Exercise = read_versioned(text, MAX_BYTES, "an exercise", |e: &Exercise| &e.format, FORMAT, bad)?;
     if ex.id.is_empty() || ex.id.len() > 64 || !ex.id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_') {
         return Err(bad("id: 1 to 64 letters, digits, '-' or '_'"));
     }
@@ -704,14 +718,8 @@ fn bad_record(why: impl Into<String>) -> Error {
 /// one it was made in (its seed) and in the same state (its digest), every step done, and the
 /// exercise's last step holding in it now. A file that is not a record is `INVALID_EXERCISE`.
 pub fn verify(st: &State, record_text: &str, text: Option<&str>) -> Result<Verification> {
-    if record_text.len() > MAX_RECORD_BYTES {
-        return Err(bad_record(format!("the file is {} bytes: a record is at most {MAX_RECORD_BYTES}", record_text.len())));
-    }
-    let r: CompletionRecord = serde_json::from_str(record_text)
-        .map_err(|e| bad_record(format!("line {}, column {}: {}", e.line(), e.column(), crate::ctx::excerpt(&e.to_string()))))?;
-    if r.format != RECORD_FORMAT {
-        return Err(bad_record(format!("format '{}' is not {RECORD_FORMAT}", crate::ctx::excerpt(&r.format))));
-    }
+    let r: CompletionRecord =
+        read_versioned(record_text, MAX_RECORD_BYTES, "a record", |r: &CompletionRecord| &r.format, RECORD_FORMAT, bad_record)?;
     let mut findings = Vec::new();
     let mut find = |what: &str, ok: bool, detail: String| findings.push(Finding { what: what.into(), ok, detail });
 

@@ -258,17 +258,19 @@ pub fn generated() -> String {
     out
 }
 
-#[test]
-fn typescript_declarations_are_generated_from_the_rust_types() {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/js/generated.d.ts");
-    let want = generated();
+/// A generated file of the repository (`js/…`): rewritten with `UPDATE_TYPES=1`, else compared.
+#[cfg(test)]
+pub(crate) fn check_generated(file: &str, want: &str) {
+    let path = format!("{}/{file}", env!("CARGO_MANIFEST_DIR"));
     if std::env::var("UPDATE_TYPES").is_ok_and(|v| v == "1") {
-        std::fs::write(path, &want).unwrap();
+        std::fs::write(&path, want).unwrap();
         return;
     }
-    let have = std::fs::read_to_string(path).unwrap_or_default();
-    assert!(
-        have == want,
-        "js/generated.d.ts is not what the Rust types produce: run `UPDATE_TYPES=1 cargo test typescript` and commit the file"
-    );
+    let have = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(have == want, "{file} is not what the Rust code produces: run `UPDATE_TYPES=1 cargo test typescript` and commit the file");
+}
+
+#[test]
+fn typescript_declarations_are_generated_from_the_rust_types() {
+    check_generated("js/generated.d.ts", &generated());
 }

@@ -168,16 +168,6 @@ mod tests {
 
     #[test]
     fn typescript_side_methods_table_is_generated() {
-        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/js/methods.generated.js");
-        let want = generated_js();
-        if std::env::var("UPDATE_TYPES").is_ok_and(|v| v == "1") {
-            std::fs::write(path, &want).unwrap();
-            return;
-        }
-        let have = std::fs::read_to_string(path).unwrap_or_default();
-        assert!(
-            have == want,
-            "js/methods.generated.js is not what src/ops/methods.rs produces: run `UPDATE_TYPES=1 cargo test typescript`"
-        );
+        crate::typescript::check_generated("js/methods.generated.js", &generated_js());
     }
 }
