@@ -324,4 +324,21 @@ fn an_external_account_has_its_operator_a_password_kept_nowhere_a_connection_met
     assert_eq!(d.store, before);
     let e = error(d.query(&json!({"q": "testConnection", "account": "nope"})));
     assert_eq!(e.code, ErrorCode::UnknownInstance);
+
+    // A remote execution instance is its host's to test: this engine makes no call, and says so.
+    ok(
+        &mut d,
+        json!({"op": "addExecutionInstance", "name": "far", "executionInstanceId": 9, "remote": true, "url": "http://far.example.com:8080"}),
+    );
+    let t = q(&d, json!({"q": "testConnection", "account": "far"}));
+    assert_eq!(
+        (&t["ok"], &t["text"], &t["mcPing"]),
+        (
+            &json!(false),
+            &json!(
+                "far runs in another process: its host tests the connection to http://far.example.com:8080 (this engine makes no call)."
+            ),
+            &Value::Null
+        )
+    );
 }
