@@ -87,7 +87,7 @@ fn check_field(s: &str) -> Result<()> {
             format!(
                 "a record holds a control character (U+{:04X}) at byte {at}: {}",
                 s.as_bytes().get(at).copied().unwrap_or(0),
-                crate::ctx::excerpt(s)
+                crate::tree::excerpt(s)
             ),
         ));
     }
@@ -155,7 +155,7 @@ pub fn stored(key: &str, v: &str) -> Result<()> {
         format!(
             "stored record {key} holds a control character (U+{:04X}) at byte {at}: {}",
             v.as_bytes().get(at).copied().unwrap_or(0),
-            crate::ctx::excerpt(v)
+            crate::tree::excerpt(v)
         ),
     ))
 }
@@ -223,7 +223,10 @@ pub fn decode_results(reads: &[ReadReq], text: &str) -> Result<Vec<ReadResult>> 
                     .zip(std::iter::once("").chain(es.iter().map(|(k, _)| k.as_str())))
                     .find_map(|(k, prev)| (k < gte.as_str() || k >= lt.as_str() || (!prev.is_empty() && k <= prev)).then_some(k))
                 {
-                    return Err(bad(format!("the range [{gte}, {lt}) holds {} out of order or out of its bounds", crate::ctx::excerpt(k))));
+                    return Err(bad(format!(
+                        "the range [{gte}, {lt}) holds {} out of order or out of its bounds",
+                        crate::tree::excerpt(k)
+                    )));
                 }
                 if es.len() > *limit as usize {
                     return Err(bad(format!("{} entries for a range of at most {limit}", es.len())));

@@ -324,7 +324,7 @@ impl Config {
                 ErrorCode::InvalidArgument,
                 format!(
                     "timeZone '{}' is not a time zone the engine knows (an IANA name such as Europe/Paris, or a POSIX rule)",
-                    crate::ctx::excerpt(&self.time_zone)
+                    crate::tree::excerpt(&self.time_zone)
                 ),
             );
         }

@@ -4,8 +4,8 @@
 //! Calendar arithmetic uses Howard Hinnant's `days_from_civil` / `civil_from_days` algorithms
 //! (proleptic Gregorian calendar).
 
-use crate::ctx::excerpt;
 use crate::error::{err, ErrorCode, Result};
+use crate::tree::excerpt;
 
 /// Milliseconds in one day.
 const DAY_MS: i64 = 86_400_000;

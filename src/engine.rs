@@ -11,7 +11,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use crate::cache::RecordCache;
 use crate::error::{err, Error, ErrorCode, Result};
-use crate::io::{ReadReq, ReadResult, Writes};
+use crate::io::{ReadReq, ReadResult, Results, Writes};
 use crate::keys::Rec;
 use crate::ops::{self, Continuation, Next, OpState, Query, QueryResult, Request};
 use crate::render::Cache;
@@ -154,7 +154,7 @@ impl Engine {
         self.records.learn(&reads, &results);
         let r = match op {
             OpState::Open(o) => self.resume_open(o, results),
-            op => ops::resume(&mut self.txn(), op, results),
+            op => ops::resume(&mut self.txn(), op, Results::new(results)),
         };
         self.after(r)
     }
@@ -175,11 +175,8 @@ impl Engine {
         }
     }
 
-    fn resume_open(&mut self, o: ops::open::OpenOp, mut results: Vec<ReadResult>) -> Result<Next> {
-        let records = match results.pop() {
-            Some(ReadResult::Entries(es)) => es,
-            _ => return err(ErrorCode::InvalidArgument, "open: the small state was not read"),
-        };
+    fn resume_open(&mut self, o: ops::open::OpenOp, results: Vec<ReadResult>) -> Result<Next> {
+        let records = Results::new(results).take_entries(o.read)?;
         if records.is_empty() {
             return ops::open::init(&mut self.txn(), o);
         }
@@ -205,10 +202,11 @@ impl Engine {
                     return Err(e);
                 }
                 Ok(Next::Read(op, reads)) => {
+                    let reads = reads.into_reqs();
                     // What the engine wrote or read before is not read again.
                     if !matches!(op, OpState::Open(_)) {
                         if let Some(results) = self.records.answer_all(&reads) {
-                            r = ops::resume(&mut self.txn(), op, results);
+                            r = ops::resume(&mut self.txn(), op, Results::new(results));
                             continue;
                         }
                     }

@@ -284,9 +284,9 @@ fn read_versioned<T: serde::de::DeserializeOwned>(
         return Err(bad(format!("the file is {} bytes: {what} is at most {max}", text.len())));
     }
     let v: T = serde_json::from_str(text)
-        .map_err(|e| bad(format!("line {}, column {}: {}", e.line(), e.column(), crate::ctx::excerpt(&e.to_string()))))?;
+        .map_err(|e| bad(format!("line {}, column {}: {}", e.line(), e.column(), crate::tree::excerpt(&e.to_string()))))?;
     if format(&v) != want {
-        return Err(bad(format!("format '{}' is not {want}", crate::ctx::excerpt(format(&v)))));
+        return Err(bad(format!("format '{}' is not {want}", crate::tree::excerpt(format(&v)))));
     }
     Ok(v)
 }
@@ -324,14 +324,14 @@ fn validate(c: &Check, n: &mut usize) -> std::result::Result<(), String> {
     }
     match c {
         Check::Workflow { state: Some(s), .. } if WorkflowState::parse(s).is_none() => {
-            Err(format!("workflow state '{}' is not started, paused or stopped", crate::ctx::excerpt(s)))
+            Err(format!("workflow state '{}' is not started, paused or stopped", crate::tree::excerpt(s)))
         }
         Check::Template { channel: Some(ch), .. } | Check::Events { channel: Some(ch), .. } if Channel::parse(ch).is_none() => {
-            Err(format!("channel '{}' is not a channel", crate::ctx::excerpt(ch)))
+            Err(format!("channel '{}' is not a channel", crate::tree::excerpt(ch)))
         }
         Check::Events { status, queue, .. } => {
             if EventStatus::parse(status).is_none() {
-                return Err(format!("status '{}' is not an event status", crate::ctx::excerpt(status)));
+                return Err(format!("status '{}' is not an event status", crate::tree::excerpt(status)));
             }
             if queue.as_deref().is_some_and(|q| Queue::parse(q).is_none()) {
                 return Err("queue is neither 'rt' nor 'batch'".into());
@@ -483,7 +483,9 @@ fn holds(st: &State, c: &Check) -> std::result::Result<(), String> {
                             let all = format!("{}\n{}\n{}", p.subject, p.html, p.text);
                             match contains.iter().find(|x| !all.contains(x.as_str())) {
                                 None => return Ok(()),
-                                Some(x) => last = format!("the preview of {n} with {seed} does not contain \"{}\"", crate::ctx::excerpt(x)),
+                                Some(x) => {
+                                    last = format!("the preview of {n} with {seed} does not contain \"{}\"", crate::tree::excerpt(x))
+                                }
                             }
                         }
                         Err(e) => last = format!("the preview of {n} with {seed} fails: {}", e.message),
@@ -758,7 +760,7 @@ pub fn verify(st: &State, record_text: &str, text: Option<&str>) -> Result<Verif
                 false,
                 format!(
                     "{} (version {}) is not an exercise shipped with this engine: load the trainer's file to verify against it",
-                    crate::ctx::excerpt(&r.exercise.id),
+                    crate::tree::excerpt(&r.exercise.id),
                     r.exercise.version
                 ),
             );
@@ -773,7 +775,7 @@ pub fn verify(st: &State, record_text: &str, text: Option<&str>) -> Result<Verif
         if seed == r.seed {
             format!("seed {seed}")
         } else {
-            format!("this sandbox's seed is {seed}; the record's is {}", crate::ctx::excerpt(&r.seed))
+            format!("this sandbox's seed is {seed}; the record's is {}", crate::tree::excerpt(&r.seed))
         },
     );
     let digest = state_digest(st)?;
@@ -784,7 +786,7 @@ pub fn verify(st: &State, record_text: &str, text: Option<&str>) -> Result<Verif
         if digest == r.state_digest {
             format!("its state digest matches, at {now}")
         } else {
-            format!("its state changed since the record (the sandbox's clock is {now}; the record's {}): export the record again, or import the sandbox exported with it", crate::ctx::excerpt(&r.clock))
+            format!("its state changed since the record (the sandbox's clock is {now}; the record's {}): export the record again, or import the sandbox exported with it", crate::tree::excerpt(&r.clock))
         },
     );
     let done = r.steps.iter().filter(|s| s.done).count();

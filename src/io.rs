@@ -7,6 +7,10 @@
 //! result by its handle from [`Results`]. A result of the wrong shape, a missing one, or one taken
 //! twice is an `INTERNAL` error naming the request: never an empty list that would read as "no
 //! records".
+//!
+//! The engine's answers (`Step`, `Done`) stay in `engine.rs`: `Done` carries the operation's
+//! result, a type of `ops`, and `ops` imports this module; holding them here would tie the two
+//! into an import circle (tests/seam.rs keeps `src/` free of them).
 
 use std::collections::BTreeMap;
 
@@ -81,10 +85,10 @@ impl Writes {
     }
 }
 
-/// The handle of a `Get` request: its values come back by it.
+/// The handle of a `Get` request (and how many keys it asked for): its values come back by it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[must_use = "a read's result is taken by its handle"]
-pub struct GetId(usize);
+pub struct GetId(usize, usize);
 
 /// The handle of a `Range` request: its entries come back by it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -105,8 +109,9 @@ impl Reads {
 
     /// Asks for the values of `keys`.
     pub fn get(&mut self, keys: Vec<String>) -> GetId {
+        let n = keys.len();
         self.reqs.push(ReadReq::Get { keys });
-        GetId(self.reqs.len() - 1)
+        GetId(self.reqs.len() - 1, n)
     }
 
     /// Asks for the entries with `gte <= key < lt`, ascending, at most `limit`.
@@ -148,12 +153,24 @@ impl Results {
         }
     }
 
-    /// The values of a `Get`, in the order of its keys.
+    /// The values of a `Get`, one per key, in the order of its keys.
     pub fn take_values(&mut self, id: GetId) -> Result<Vec<Option<String>>> {
         match self.take(id.0, "a get")? {
-            ReadResult::Values(v) => Ok(v),
+            ReadResult::Values(v) if v.len() == id.1 => Ok(v),
+            ReadResult::Values(v) => {
+                Err(Error::new(ErrorCode::Internal, format!("read {} asked for {} keys, and {} values came back", id.0, id.1, v.len())))
+            }
             ReadResult::Entries(_) => Err(Error::new(ErrorCode::Internal, format!("read {} is a get, and came back as a range", id.0))),
         }
+    }
+
+    /// The values of a `Get` of `N` keys, as an array.
+    pub fn take_array<const N: usize>(&mut self, id: GetId) -> Result<[Option<String>; N]> {
+        if id.1 != N {
+            return Err(Error::new(ErrorCode::Internal, format!("read {} asked for {} keys, not {N}", id.0, id.1)));
+        }
+        let v = self.take_values(id)?;
+        v.try_into().map_err(|_| Error::new(ErrorCode::Internal, format!("read {}: not {N} values", id.0)))
     }
 
     /// The entries of a `Range`.
@@ -192,5 +209,12 @@ mod tests {
         assert_eq!(swapped.take_entries(r).unwrap_err().message, "read 1 is a range, and came back as a get");
         let mut short = Results::new(vec![ReadResult::Values(Vec::new())]);
         assert_eq!(short.take_entries(r).unwrap_err().message, "read 1 (a range) has no result: 1 came back");
+        // A get answered with fewer values than it asked keys for: an error too.
+        assert_eq!(short.take_values(g).unwrap_err().message, "read 0 asked for 1 keys, and 0 values came back");
+        let mut two = Reads::new();
+        let pair = two.get(vec!["a".into(), "b".into()]);
+        let mut res = Results::new(vec![ReadResult::Values(vec![None, Some("2".into())])]);
+        assert_eq!(res.take_array::<2>(pair).unwrap(), [None, Some("2".to_string())]);
+        assert_eq!(Results::new(Vec::new()).take_array::<3>(pair).unwrap_err().message, "read 0 asked for 2 keys, not 3");
     }
 }

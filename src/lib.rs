@@ -35,6 +35,7 @@ pub mod sessions;
 pub mod snapshot;
 pub(crate) mod soap;
 pub mod state;
+pub(crate) mod tree;
 pub(crate) mod txn;
 pub mod views;
 pub(crate) mod xtk;

@@ -844,7 +844,7 @@ fn check_lines(lines: &Lines, max: usize, start: &str, key: KeyOf) -> Result<()>
     for i in 0..lines.len() {
         if let Some(l) = lines.get(i) {
             if !l.starts_with(start) || !l.ends_with('}') {
-                return Err(corrupt(key, &format!("line {} is not an event record: {}", i + 1, crate::ctx::excerpt(l))));
+                return Err(corrupt(key, &format!("line {} is not an event record: {}", i + 1, crate::tree::excerpt(l))));
             }
         }
     }

@@ -7,11 +7,11 @@ use std::collections::{BTreeMap, HashMap};
 use std::rc::Rc;
 
 use crate::config::Config;
-use crate::ctx::Node;
 use crate::dates;
 use crate::error::{Error, ErrorCode, Result};
 use crate::records::{EventData, Rendered};
 use crate::script::{self, Program, ScriptError};
+use crate::tree::Node;
 
 /// What personalization sees of an event, borrowed (no copy of its fields).
 #[derive(Debug)]

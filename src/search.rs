@@ -124,10 +124,10 @@ fn terms(q: &str) -> Result<Vec<Term>> {
             None => (false, text.clone()),
         };
         let Some((key, value)) = body.split_once(':') else {
-            return Err(invalid(column, format!("'{}' is not a term: write key:value (keys: {KEYS})", crate::ctx::excerpt(&text))));
+            return Err(invalid(column, format!("'{}' is not a term: write key:value (keys: {KEYS})", crate::tree::excerpt(&text))));
         };
         if value.is_empty() {
-            return Err(invalid(column, format!("'{}' has no value", crate::ctx::excerpt(&text))));
+            return Err(invalid(column, format!("'{}' has no value", crate::tree::excerpt(&text))));
         }
         out.push(Term { column, negated, key: key.to_ascii_lowercase(), value: value.to_string() });
     }
@@ -168,7 +168,7 @@ fn instant(s: &str, now: i64) -> Option<(i64, bool)> {
 fn values(t: &Term) -> Result<Vec<&str>> {
     let vs: Vec<&str> = t.value.split(',').map(str::trim).collect();
     if vs.iter().any(|v| v.is_empty()) {
-        return Err(invalid(t.column, format!("{}:{} has an empty value", t.key, crate::ctx::excerpt(&t.value))));
+        return Err(invalid(t.column, format!("{}:{} has an empty value", t.key, crate::tree::excerpt(&t.value))));
     }
     Ok(vs)
 }
@@ -180,7 +180,7 @@ pub fn parse(q: &str, now: i64) -> Result<Search> {
     }
     let mut s = Search::default();
     for t in terms(q)? {
-        let bad = |what: &str| invalid(t.column, format!("{}:{} — {what}", t.key, crate::ctx::excerpt(&t.value)));
+        let bad = |what: &str| invalid(t.column, format!("{}:{} — {what}", t.key, crate::tree::excerpt(&t.value)));
         match t.key.as_str() {
             "status" => {
                 for v in values(&t)? {
@@ -245,7 +245,7 @@ pub fn parse(q: &str, now: i64) -> Result<Search> {
                     s.to = Some(s.to.map_or(h, |x| x.min(h)));
                 }
             }
-            other => return Err(invalid(t.column, format!("unknown key '{}' (keys: {KEYS})", crate::ctx::excerpt(other)))),
+            other => return Err(invalid(t.column, format!("unknown key '{}' (keys: {KEYS})", crate::tree::excerpt(other)))),
         }
     }
     Ok(s)

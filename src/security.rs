@@ -200,7 +200,7 @@ impl Range {
         let bad = || {
             Error::new(
                 ErrorCode::InvalidArgument,
-                format!("trusted range '{}' is not an address or a CIDR range (e.g. 10.0.0.0/8, ::1/128)", crate::ctx::excerpt(s)),
+                format!("trusted range '{}' is not an address or a CIDR range (e.g. 10.0.0.0/8, ::1/128)", crate::tree::excerpt(s)),
             )
         };
         let (addr, bits) = match s.trim().split_once('/') {
@@ -250,7 +250,7 @@ pub fn validate(operators: &[Operator], ranges: &[String], session_timeout_ms: i
         if o.login.is_empty() || o.login.len() > 64 || o.login.contains('/') || o.login.chars().any(char::is_control) {
             return err(
                 ErrorCode::InvalidArgument,
-                format!("operator login '{}' must be 1 to 64 characters, without '/'", crate::ctx::excerpt(&o.login)),
+                format!("operator login '{}' must be 1 to 64 characters, without '/'", crate::tree::excerpt(&o.login)),
             );
         }
         if !seen.insert(o.login.as_str()) {

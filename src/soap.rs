@@ -20,10 +20,10 @@
 //! (empty, or with the ids when `soapPushEventsIds` is set), and a method name other than
 //! `PushEvent`/`PushEvents` answered `plId` 0 with HTTP 200, as the reference says the product does.
 
-use crate::ctx::{excerpt, Node};
 use crate::error::{Error, ErrorCode};
 use crate::input::xml::{localize, parse_document};
 use crate::input::{Limits, Queue};
+use crate::tree::{excerpt, Node};
 
 /// A SOAP service of the router: the two Message Center event services, and the xtk services
 /// that clients call before and after pushing (logon, schemas, queries).

@@ -691,7 +691,7 @@ impl State {
             (Rec::Format, v) => self.format = v.and_then(crate::keys::parse_format).unwrap_or(0),
             (Rec::Clock, Some(v)) => {
                 self.clock = v.parse().map_err(|_| {
-                    Error::new(ErrorCode::StorageCorrupt, format!("stored record m/clock is not a time: '{}'", crate::ctx::excerpt(v)))
+                    Error::new(ErrorCode::StorageCorrupt, format!("stored record m/clock is not a time: '{}'", crate::tree::excerpt(v)))
                 })?
             }
             (Rec::Settings, Some(v)) => {
@@ -759,7 +759,7 @@ fn named<'a>(rec: &Rec, entries: impl Iterator<Item = (&'a String, &'a String)>)
         if k != name {
             return Err(Error::new(
                 ErrorCode::StorageCorrupt,
-                format!("stored record {} holds '{}' under the name '{}'", rec.key(), crate::ctx::excerpt(name), crate::ctx::excerpt(k)),
+                format!("stored record {} holds '{}' under the name '{}'", rec.key(), crate::tree::excerpt(name), crate::tree::excerpt(k)),
             ));
         }
     }

@@ -9,9 +9,9 @@
 //! (`xsd:string`, `xsd:long`, `ns:Element`); a Logon's session info with both `<serverInfo>` and
 //! `<userInfo>`; never an empty `pdomOutput`.
 
-use crate::ctx::{excerpt, Node};
 use crate::error::ErrorCode;
 use crate::soap::{envelope, escape, executing, reading_parameters, Fault, Reply, Service};
+use crate::tree::{excerpt, Node};
 use crate::views::EventView;
 
 const ENCODING: &str = "SOAP-ENV:encodingStyle=\"http://schemas.xmlsoap.org/soap/encoding/\"";

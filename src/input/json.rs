@@ -4,9 +4,9 @@
 //! `mobileApp` (the app uuid), `queue` (`"rt"` or `"batch"`) and `ctx` (the JSON form of
 //! [`Node::from_json`], or a string holding `<ctx>…</ctx>` XML). `null` is the same as absent.
 
-use crate::ctx::{excerpt, json_type, Node};
 use crate::error::{err, Error, ErrorCode, Result};
 use crate::input::{Limits, Queue, RawEvent};
+use crate::tree::{excerpt, json_type, Node};
 use serde_json::Value;
 
 /// Maps a serde_json parse error to ours: `line L, column C: …`. Nesting beyond serde_json's

@@ -5,7 +5,7 @@
 pub mod json;
 pub mod xml;
 
-use crate::ctx::Node;
+use crate::tree::Node;
 
 pub use crate::model::Queue;
 

@@ -16,9 +16,9 @@
 //! their names as written. Whitespace-only text runs are dropped, other text is unescaped and
 //! concatenated per element; CDATA is text. Comments and processing instructions are ignored.
 
-use crate::ctx::{excerpt, is_xml_name, Node};
 use crate::error::{err, Error, ErrorCode, Result};
 use crate::input::{Limits, Queue, RawEvent};
+use crate::tree::{excerpt, is_xml_name, Node};
 use quick_xml::escape::EscapeError;
 use quick_xml::events::attributes::AttrError;
 use quick_xml::events::{BytesRef, BytesStart, Event};

@@ -15,7 +15,7 @@ use ts_rs::TS;
 
 use crate::dates::format_iso;
 use crate::error::{err, Error, ErrorCode, Result};
-use crate::io::{ReadReq, ReadResult};
+use crate::io::{RangeId, Reads};
 use crate::keys;
 use crate::model::{EventStatus, Queue};
 use crate::ops::schedule::CONTROL;
@@ -399,7 +399,8 @@ fn decode_mark(s: &str) -> Result<Mark> {
 pub(crate) struct ActivityOp {
     limit: u32,
     since: Option<Mark>,
-    read: Vec<String>,
+    /// Each workflow read, with the read of its journal.
+    read: Vec<(String, RangeId)>,
 }
 
 /// Starts `activity`: one range of journal records per workflow that ran.
@@ -409,7 +410,7 @@ pub(crate) fn begin(st: &State, limit: Option<u32>, since: Option<&str>) -> Resu
         return err(ErrorCode::InvalidArgument, format!("limit: at most {MAX_LINES} lines"));
     }
     let since = since.map(decode_mark).transpose()?;
-    let mut reads = Vec::new();
+    let mut reads = Reads::new();
     let mut read = Vec::new();
     if limit > 0 {
         for (key, w) in &st.workflows {
@@ -429,8 +430,7 @@ pub(crate) fn begin(st: &State, limit: Option<u32>, since: Option<&str>) -> Resu
                 }
             }
             let prefix = keys::journal_prefix(&w.instance, &w.name);
-            reads.push(ReadReq::Range { gte: keys::journal_key(&w.instance, &w.name, first), lt: keys::prefix_end(&prefix), limit });
-            read.push(key.clone());
+            read.push((key.clone(), reads.range(keys::journal_key(&w.instance, &w.name, first), keys::prefix_end(&prefix), limit)));
         }
     }
     let op = ActivityOp { limit, since, read };
@@ -441,14 +441,10 @@ pub(crate) fn begin(st: &State, limit: Option<u32>, since: Option<&str>) -> Resu
 }
 
 /// Ends `activity` with the journal records read.
-pub(crate) fn resume(st: &State, op: ActivityOp, res: Vec<ReadResult>) -> Result<Next> {
-    if res.len() != op.read.len() {
-        return err(ErrorCode::Internal, "activity: the journals were not all read");
-    }
+pub(crate) fn resume(st: &State, op: ActivityOp, mut res: crate::io::Results) -> Result<Next> {
     let mut runs = Vec::new();
-    for (key, r) in op.read.iter().zip(res) {
-        let ReadResult::Entries(entries) = r else { return err(ErrorCode::Internal, "activity: a journal was not read as a range") };
-        for (k, v) in entries {
+    for (key, read) in &op.read {
+        for (k, v) in res.take_entries(*read)? {
             let run: RunLog = crate::records::from_json(&k, &v)?;
             let seen = op.since.as_ref().and_then(|m| m.runs.get(key));
             if let Some((r, Some(steps))) = seen {

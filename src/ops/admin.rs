@@ -51,7 +51,7 @@ pub fn check_name(what: &str, name: &str) -> Result<()> {
             ErrorCode::InvalidArgument,
             format!(
                 "{what} '{}' is not a valid internal name (letters, digits and _, not starting with a digit, at most 64)",
-                crate::ctx::excerpt(name)
+                crate::tree::excerpt(name)
             ),
         )
     }
@@ -60,7 +60,7 @@ pub fn check_name(what: &str, name: &str) -> Result<()> {
 /// The execution instance id of an account name.
 pub fn exec_id(st: &State, instance: &str) -> Result<u8> {
     st.exec_id(instance)
-        .ok_or_else(|| Error::new(ErrorCode::UnknownInstance, format!("no execution instance named '{}'", crate::ctx::excerpt(instance))))
+        .ok_or_else(|| Error::new(ErrorCode::UnknownInstance, format!("no execution instance named '{}'", crate::tree::excerpt(instance))))
 }
 
 fn check_text(what: &str, v: &str, max: usize) -> Result<()> {
@@ -135,7 +135,7 @@ pub fn add_execution_instance(txn: &mut Txn<'_>, a: AccountInput) -> Result<OpRe
 /// Changes an external account.
 pub fn update_execution_instance(txn: &mut Txn<'_>, name: &str, p: AccountPatch) -> Result<OpResult> {
     if !txn.st().accounts.contains_key(name) {
-        return err(ErrorCode::UnknownInstance, format!("no external account named '{}'", crate::ctx::excerpt(name)));
+        return err(ErrorCode::UnknownInstance, format!("no external account named '{}'", crate::tree::excerpt(name)));
     }
     if let Some(l) = &p.label {
         check_text("label", l, 255)?;
@@ -187,7 +187,7 @@ fn check_credentials(account: Option<&str>, password: Option<&str>) -> Result<()
 /// one (another process) is the host's to call, so this says so.
 pub fn test_connection(st: &State, name: &str) -> Result<ConnectionTest> {
     let Some(a) = st.accounts.get(name) else {
-        return err(ErrorCode::UnknownInstance, format!("no external account named '{}'", crate::ctx::excerpt(name)));
+        return err(ErrorCode::UnknownInstance, format!("no external account named '{}'", crate::tree::excerpt(name)));
     };
     let pending = st
         .inst
@@ -228,7 +228,7 @@ pub struct ConnectionTest {
 /// "Create the archiving workflow": `mcSynch_<account>`, started at once.
 pub fn create_archiving_workflow(txn: &mut Txn<'_>, account: &str) -> Result<OpResult> {
     if !txn.st().accounts.contains_key(account) {
-        return err(ErrorCode::UnknownInstance, format!("no external account named '{}'", crate::ctx::excerpt(account)));
+        return err(ErrorCode::UnknownInstance, format!("no external account named '{}'", crate::tree::excerpt(account)));
     }
     let name = format!("mcSynch_{account}");
     let key = wf_key(CONTROL, &name);
@@ -310,7 +310,7 @@ pub fn denylist(txn: &mut Txn<'_>, instance: &str, address: &str) -> Result<OpRe
     if !crate::events::is_valid_email(address) && !crate::events::is_valid_phone(address) {
         return err(
             ErrorCode::InvalidArgument,
-            format!("'{}' is neither an email address nor a phone number", crate::ctx::excerpt(address)),
+            format!("'{}' is neither an email address nor a phone number", crate::tree::excerpt(address)),
         );
     }
     let entry =

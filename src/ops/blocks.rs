@@ -131,7 +131,7 @@ fn check_name(what: &str, name: &str) -> Result<()> {
             ErrorCode::InvalidArgument,
             format!(
                 "{what} '{}' is not a valid internal name (letters, digits and _, not starting with a digit, at most 64)",
-                crate::ctx::excerpt(name)
+                crate::tree::excerpt(name)
             ),
         );
     }
@@ -206,7 +206,7 @@ pub fn update(txn: &mut Txn<'_>, name: &str, patch: BlockPatch) -> Result<OpResu
                 source: src.to_owned(),
                 last_modified: 0,
             },
-            None => return err(ErrorCode::UnknownBlock, format!("no personalization block named '{}'", crate::ctx::excerpt(name))),
+            None => return err(ErrorCode::UnknownBlock, format!("no personalization block named '{}'", crate::tree::excerpt(name))),
         },
     };
     if let Some(l) = patch.label {
@@ -232,7 +232,7 @@ pub fn delete(txn: &mut Txn<'_>, name: &str) -> Result<OpResult> {
     if !txn.st().blocks.contains_key(name) {
         return err(
             ErrorCode::UnknownBlock,
-            format!("no personalization block named '{}' (a built-in block cannot be deleted)", crate::ctx::excerpt(name)),
+            format!("no personalization block named '{}' (a built-in block cannot be deleted)", crate::tree::excerpt(name)),
         );
     }
     let mut includes = includes_of(txn.st());
@@ -306,7 +306,7 @@ pub fn view(st: &State, name: &str) -> Result<BlockView> {
     block_views(st)
         .into_iter()
         .find(|b| b.name == name)
-        .ok_or_else(|| Error::new(ErrorCode::UnknownBlock, format!("no personalization block named '{}'", crate::ctx::excerpt(name))))
+        .ok_or_else(|| Error::new(ErrorCode::UnknownBlock, format!("no personalization block named '{}'", crate::tree::excerpt(name))))
 }
 
 /// Every block: the control's and the built-in ones, by name.

@@ -151,12 +151,13 @@ fn parse_channel(v: Option<&Value>) -> Result<Channel> {
         None | Some(Value::Null) => Channel::Email,
         Some(Value::Number(n)) => Channel::parse(&n.to_string())
             .ok_or_else(|| Error::new(ErrorCode::UnknownChannel, format!("channel {n} is not a known channel")))?,
-        Some(Value::String(s)) => Channel::parse(s)
-            .ok_or_else(|| Error::new(ErrorCode::UnknownChannel, format!("channel '{}' is not a known channel", crate::ctx::excerpt(s))))?,
+        Some(Value::String(s)) => Channel::parse(s).ok_or_else(|| {
+            Error::new(ErrorCode::UnknownChannel, format!("channel '{}' is not a known channel", crate::tree::excerpt(s)))
+        })?,
         Some(other) => {
             return err(
                 ErrorCode::UnknownChannel,
-                format!("channel {} is neither a number nor a name", crate::ctx::excerpt(&other.to_string())),
+                format!("channel {} is neither a number nor a name", crate::tree::excerpt(&other.to_string())),
             )
         }
     };
@@ -174,7 +175,7 @@ fn check_event_type(st: &State, t: &Option<String>) -> Result<()> {
         if !st.event_types.contains_key(t) {
             return err(
                 ErrorCode::UnknownEventType,
-                format!("event type '{}' is not a value of the eventType enumeration", crate::ctx::excerpt(t)),
+                format!("event type '{}' is not a value of the eventType enumeration", crate::tree::excerpt(t)),
             );
         }
     }
@@ -198,14 +199,14 @@ fn seeds(st: &State, input: Vec<SeedInput>) -> Result<Vec<Seed>> {
         }
         if let Some(e) = &s.email {
             if !crate::events::is_valid_email(e) {
-                return err(ErrorCode::InvalidEmail, format!("seed '{name}': '{}' is not a valid email address", crate::ctx::excerpt(e)));
+                return err(ErrorCode::InvalidEmail, format!("seed '{name}': '{}' is not a valid email address", crate::tree::excerpt(e)));
             }
         }
         if let Some(p) = &s.mobile_phone {
             if !crate::events::is_valid_phone(p) {
                 return err(
                     ErrorCode::InvalidPhone,
-                    format!("seed '{name}': '{}' is not a valid mobile phone number", crate::ctx::excerpt(p)),
+                    format!("seed '{name}': '{}' is not a valid mobile phone number", crate::tree::excerpt(p)),
                 );
             }
         }
@@ -222,7 +223,7 @@ fn seeds(st: &State, input: Vec<SeedInput>) -> Result<Vec<Seed>> {
             Some(Value::String(x)) => {
                 crate::ctx::parse_xml(x, &limits).map_err(|e| Error::new(e.code, format!("seed '{name}': {}", e.message)))?.to_xml()
             }
-            Some(v @ Value::Object(_)) => crate::ctx::Node::from_json("ctx", v, &limits)
+            Some(v @ Value::Object(_)) => crate::tree::Node::from_json("ctx", v, &limits)
                 .map_err(|e| Error::new(e.code, format!("seed '{name}': {}", e.message)))?
                 .to_xml(),
             Some(_) => return err(ErrorCode::InvalidArgument, format!("seed '{name}': ctx must be XML text or an object")),
@@ -326,7 +327,7 @@ pub fn create_template(txn: &mut Txn<'_>, t: TemplateInput) -> Result<OpResult> 
 /// A template by name.
 pub fn get_template<'a>(st: &'a State, name: &str) -> Result<&'a Template> {
     st.templates.get(name).ok_or_else(|| {
-        Error::new(ErrorCode::UnknownTemplate, format!("no transactional message template named '{}'", crate::ctx::excerpt(name)))
+        Error::new(ErrorCode::UnknownTemplate, format!("no transactional message template named '{}'", crate::tree::excerpt(name)))
     })
 }
 
@@ -480,9 +481,9 @@ pub fn send_proof(txn: &mut Txn<'_>, name: &str, seeds: Option<Vec<String>>) -> 
     let first = tpl.proofs.last().map_or(0, |p| p.n) + 1;
     for (n, s) in (first..).zip(&names) {
         let p = preview(txn.st(), name, Some(s))
-            .map_err(|e| Error::new(e.code, format!("proof with the seed '{}': {}", crate::ctx::excerpt(s), e.message)))?;
+            .map_err(|e| Error::new(e.code, format!("proof with the seed '{}': {}", crate::tree::excerpt(s), e.message)))?;
         let Some(seed) = tpl.seeds.iter().find(|x| &x.name == s) else {
-            return err(ErrorCode::UnknownSeed, format!("'{name}' has no seed address named '{}'", crate::ctx::excerpt(s)));
+            return err(ErrorCode::UnknownSeed, format!("'{name}' has no seed address named '{}'", crate::tree::excerpt(s)));
         };
         let to = match tpl.channel {
             Channel::Sms => seed.mobile_phone.clone(),
@@ -523,7 +524,7 @@ pub fn preview(st: &State, name: &str, seed: Option<&str>) -> Result<Preview> {
     let tpl = get_template(st, name)?;
     let s = match seed {
         Some(n) => tpl.seeds.iter().find(|s| s.name == n).ok_or_else(|| {
-            Error::new(ErrorCode::UnknownSeed, format!("'{name}' has no seed address named '{}'", crate::ctx::excerpt(n)))
+            Error::new(ErrorCode::UnknownSeed, format!("'{name}' has no seed address named '{}'", crate::tree::excerpt(n)))
         })?,
         None => tpl
             .seeds

@@ -3,7 +3,7 @@
 //! step, one transaction, and its result says what to send next; the shell only sends it.
 
 use crate::error::{err, Error, ErrorCode, Result};
-use crate::io::ReadResult;
+use crate::io::Results;
 use crate::model::EventStatus;
 use crate::ops::admin::{advance_clock, backwards};
 use crate::ops::read;
@@ -80,8 +80,8 @@ fn step_next(txn: &mut Txn<'_>, s: StepNext, after: After) -> Result<Next> {
 }
 
 /// Continues a command's workflow step.
-pub(crate) fn step_resume(txn: &mut Txn<'_>, op: StepOp, r: Vec<ReadResult>) -> Result<Next> {
-    let s = workflows::resume(txn, op.step, crate::io::Results::new(r))?;
+pub(crate) fn step_resume(txn: &mut Txn<'_>, op: StepOp, r: Results) -> Result<Next> {
+    let s = workflows::resume(txn, op.step, r)?;
     step_next(txn, s, op.after)
 }
 
@@ -146,12 +146,13 @@ pub(crate) struct WaitOp {
     wanted: EventStatus,
     status: String,
     deadline: i64,
+    read: read::StoryReads,
 }
 
 /// Starts `waitForStatus` (or one more turn of it).
 pub(crate) fn wait_begin(txn: &mut Txn<'_>, id: &str, status: &str, max_ms: Option<i64>, deadline: Option<i64>) -> Result<Next> {
     let wanted = EventStatus::parse(status)
-        .ok_or_else(|| Error::new(ErrorCode::InvalidArgument, format!("'{}' is not an event status", crate::ctx::excerpt(status))))?;
+        .ok_or_else(|| Error::new(ErrorCode::InvalidArgument, format!("'{}' is not an event status", crate::tree::excerpt(status))))?;
     let n = read::parse_id(id)?;
     let deadline = match deadline {
         Some(d) => d,
@@ -163,13 +164,17 @@ pub(crate) fn wait_begin(txn: &mut Txn<'_>, id: &str, status: &str, max_ms: Opti
             txn.now().saturating_add(limit).min(crate::keys::MAX_TIME)
         }
     };
-    let reads = read::story_reads(n);
-    Ok(Next::Read(OpState::Wait(WaitOp { id: n, id_text: id.trim().to_string(), wanted, status: status.to_string(), deadline }), reads))
+    let mut reads = crate::io::Reads::new();
+    let read = read::story_reads(n, &mut reads);
+    Ok(Next::Read(
+        OpState::Wait(WaitOp { id: n, id_text: id.trim().to_string(), wanted, status: status.to_string(), deadline, read }),
+        reads,
+    ))
 }
 
 /// The event read: reached, blocked, timed out, or one more step.
-pub(crate) fn wait_resume(txn: &mut Txn<'_>, w: WaitOp, r: Vec<ReadResult>) -> Result<Next> {
-    let story = read::story(txn.st(), w.id, r)?;
+pub(crate) fn wait_resume(txn: &mut Txn<'_>, w: WaitOp, mut r: Results) -> Result<Next> {
+    let story = read::story(txn.st(), w.id, w.read.take(&mut r)?)?;
     let ev = story.event;
     if ev.status == w.wanted {
         return Ok(Next::Done(OpResult::Wait(Some(Box::new(ev))), None));

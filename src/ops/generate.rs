@@ -8,13 +8,13 @@
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::ctx::Node;
 use crate::error::{err, Error, ErrorCode, Result};
 use crate::input::RawEvent;
 use crate::model::{Channel, Queue};
 use crate::mta::{mix, TEST_ADDRESSES};
 use crate::ops::commands::{self, After};
 use crate::ops::{push, Continuation, Next};
+use crate::tree::Node;
 use crate::txn::Txn;
 use crate::views::{GenerateProgress, OpResult};
 
@@ -103,7 +103,7 @@ fn plan(txn: &Txn<'_>, spec: &GenerateSpec) -> Result<Plan> {
                 if !st.event_types.contains_key(name) {
                     return err(
                         ErrorCode::UnknownEventType,
-                        format!("event type '{}' is not a value of the eventType enumeration", crate::ctx::excerpt(name)),
+                        format!("event type '{}' is not a value of the eventType enumeration", crate::tree::excerpt(name)),
                     );
                 }
             }
@@ -131,7 +131,7 @@ fn plan(txn: &Txn<'_>, spec: &GenerateSpec) -> Result<Plan> {
     let queue = match spec.queue.as_deref() {
         None => Queue::Rt,
         Some(q) => Queue::parse(q).ok_or_else(|| {
-            Error::new(ErrorCode::InvalidArgument, format!("queue '{}' is neither 'rt' nor 'batch'", crate::ctx::excerpt(q)))
+            Error::new(ErrorCode::InvalidArgument, format!("queue '{}' is neither 'rt' nor 'batch'", crate::tree::excerpt(q)))
         })?,
     };
     Ok(Plan {

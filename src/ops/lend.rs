@@ -15,7 +15,7 @@ use serde::Serialize;
 use ts_rs::TS;
 
 use crate::error::{err, Error, ErrorCode, Result};
-use crate::io::{ReadReq, ReadResult};
+use crate::io::{GetId, Reads, Results};
 use crate::keys;
 use crate::ops::{Next, OpState};
 use crate::records::IdList;
@@ -44,6 +44,8 @@ pub struct Consumed {
 #[derive(Debug)]
 pub(crate) struct ConsumeOp {
     targets: Vec<(String, Option<IdList>)>,
+    /// The read of the targets' records, in their order.
+    read: GetId,
 }
 
 /// Checks that `key` is a change record of an execution instance this engine runs.
@@ -93,15 +95,14 @@ pub(crate) fn begin(txn: &mut Txn<'_>, put: Vec<(String, String)>, del: Vec<Stri
     }
     targets.sort_by(|a, b| a.0.cmp(&b.0));
     let keys = targets.iter().map(|(k, _)| k.clone()).collect();
-    Ok(Next::Read(OpState::Consume(ConsumeOp { targets }), vec![ReadReq::Get { keys }]))
+    let mut reads = Reads::new();
+    let read = reads.get(keys);
+    Ok(Next::Read(OpState::Consume(ConsumeOp { targets, read }), reads))
 }
 
 /// Applies the consumption to the records read.
-pub(crate) fn resume(txn: &mut Txn<'_>, op: ConsumeOp, mut results: Vec<ReadResult>) -> Result<Next> {
-    let values = match results.pop() {
-        Some(ReadResult::Values(v)) if results.is_empty() && v.len() == op.targets.len() => v,
-        _ => return err(ErrorCode::Internal, "consumeChanges read the wrong records"),
-    };
+pub(crate) fn resume(txn: &mut Txn<'_>, op: ConsumeOp, mut results: Results) -> Result<Next> {
+    let values = results.take_values(op.read)?;
     let mut done = Consumed { deleted: 0, shortened: 0, already: 0 };
     let mut writes = Vec::new();
     for ((key, keep), stored) in op.targets.into_iter().zip(values) {

@@ -27,7 +27,7 @@ use serde_json::Value;
 use ts_rs::TS;
 
 use crate::error::{Error, ErrorCode, Result};
-use crate::io::{ReadReq, ReadResult};
+use crate::io::{Reads, Results};
 use crate::txn::Txn;
 use crate::views::{self, OpResult};
 
@@ -725,7 +725,7 @@ pub(crate) enum OpState {
     /// Reading the small state.
     Open(open::OpenOp),
     /// A push reading the pages it appends to.
-    Push(push::PushOp),
+    Push(push::PushRead),
     /// A command running a workflow step.
     Step(commands::StepOp),
     /// Waiting for a status: reading the event.
@@ -740,8 +740,8 @@ pub(crate) enum OpState {
 #[derive(Debug)]
 #[allow(clippy::large_enum_variant)]
 pub(crate) enum Next {
-    /// Needs reads.
-    Read(OpState, Vec<ReadReq>),
+    /// Needs reads (the state keeps their handles).
+    Read(OpState, Reads),
     /// Finished with this result (and, for a command of several transactions, what to send next).
     Done(OpResult, Option<Continuation>),
 }
@@ -791,7 +791,7 @@ pub(crate) fn begin(txn: &mut Txn<'_>, req: Request) -> Result<Next> {
 }
 
 /// Continues an operation with its reads.
-pub(crate) fn resume(txn: &mut Txn<'_>, op: OpState, results: Vec<ReadResult>) -> Result<Next> {
+pub(crate) fn resume(txn: &mut Txn<'_>, op: OpState, results: Results) -> Result<Next> {
     match op {
         OpState::Open(_) => Err(Error::new(ErrorCode::Internal, "open is resumed by the engine")),
         OpState::Push(p) => push::resume(txn, p, results),
@@ -896,7 +896,7 @@ pub(crate) fn query(st: &crate::state::State, q: Query) -> Result<QueryResult> {
             QueryResult::Wsdl(text.ok_or_else(|| {
                 Error::new(
                     ErrorCode::InvalidArgument,
-                    format!("no WSDL for '{}': nms:rtEvent, nms:batchEvent or xtk:session", crate::ctx::excerpt(&schema)),
+                    format!("no WSDL for '{}': nms:rtEvent, nms:batchEvent or xtk:session", crate::tree::excerpt(&schema)),
                 )
             })?)
         }

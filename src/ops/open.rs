@@ -6,7 +6,7 @@ use serde_json::Value;
 
 use crate::config::Config;
 use crate::error::{err, Error, ErrorCode, Result};
-use crate::io::ReadReq;
+use crate::io::{RangeId, Reads};
 use crate::keys;
 use crate::ops::schedule::{new_workflow, CONTROL};
 use crate::ops::{Next, OpState, OpenRequest};
@@ -22,7 +22,11 @@ const STATE_RECORDS_LIMIT: u32 = 1_000_000;
 
 /// `open` between its read and its end.
 #[derive(Debug)]
-pub struct OpenOp(OpenRequest);
+pub struct OpenOp {
+    req: OpenRequest,
+    /// The range of the small state.
+    pub(crate) read: RangeId,
+}
 
 /// Asks for the small state.
 pub fn begin(o: OpenRequest) -> Result<Next> {
@@ -34,13 +38,14 @@ pub fn begin(o: OpenRequest) -> Result<Next> {
             );
         }
     }
-    let reads = vec![ReadReq::Range { gte: keys::STATE_FROM.into(), lt: keys::STATE_TO.into(), limit: STATE_RECORDS_LIMIT }];
-    Ok(Next::Read(OpState::Open(OpenOp(o)), reads))
+    let mut reads = Reads::new();
+    let read = reads.range(keys::STATE_FROM.into(), keys::STATE_TO.into(), STATE_RECORDS_LIMIT);
+    Ok(Next::Read(OpState::Open(OpenOp { req: o, read }), reads))
 }
 
 fn parse_seed(s: &str) -> Result<u64> {
     s.trim().parse().map_err(|_| {
-        Error::new(ErrorCode::InvalidArgument, format!("seed '{}' is not a decimal 64-bit unsigned integer", crate::ctx::excerpt(s)))
+        Error::new(ErrorCode::InvalidArgument, format!("seed '{}' is not a decimal 64-bit unsigned integer", crate::tree::excerpt(s)))
     })
 }
 
@@ -53,7 +58,7 @@ pub fn check_format(records: &[(String, String)]) -> Result<()> {
                 ErrorCode::StorageFormat,
                 format!(
                     "this store's format record says '{}', which is not a message-center format (this version reads format {})",
-                    crate::ctx::excerpt(v),
+                    crate::tree::excerpt(v),
                     keys::FORMAT
                 ),
             )
@@ -101,7 +106,7 @@ pub fn merged_config(current: &Config, patch: Value, entropy: Option<&str>) -> R
 }
 
 /// A new store.
-pub fn init(txn: &mut Txn<'_>, OpenOp(o): OpenOp) -> Result<Next> {
+pub fn init(txn: &mut Txn<'_>, OpenOp { req: o, .. }: OpenOp) -> Result<Next> {
     let seed = match (&o.seed, &o.fresh_seed) {
         (Some(s), _) => parse_seed(s)?,
         (None, Some(s)) => parse_seed(s)?,
@@ -131,7 +136,7 @@ pub fn init(txn: &mut Txn<'_>, OpenOp(o): OpenOp) -> Result<Next> {
 }
 
 /// An existing store, its small state loaded (migrated first if it is of an older format).
-pub fn reopen(txn: &mut Txn<'_>, OpenOp(o): OpenOp) -> Result<Next> {
+pub fn reopen(txn: &mut Txn<'_>, OpenOp { req: o, .. }: OpenOp) -> Result<Next> {
     if txn.st().format < keys::FORMAT {
         crate::migrate::from_format_2(txn, o.entropy.as_deref())?;
     }

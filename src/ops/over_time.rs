@@ -12,7 +12,7 @@ use ts_rs::TS;
 
 use crate::dates::format_iso;
 use crate::error::{err, Error, ErrorCode, Result};
-use crate::io::{ReadReq, ReadResult};
+use crate::io::{GetId, RangeId, Reads, Results};
 use crate::keys::{self, PageId, Scope, PAGE};
 use crate::model::EventStatus;
 use crate::ops::read::{parse_filter, Filter, ListFilter};
@@ -77,6 +77,19 @@ pub struct OverTimePoint {
     pub by_status: StatusCounts,
 }
 
+/// What the scan reads: whole pages when an address term needs the events' data, else the
+/// state records only.
+#[derive(Debug, Default)]
+pub(crate) enum Reading {
+    /// Nothing read.
+    #[default]
+    Nothing,
+    /// Whole pages, one range each.
+    Pages(Vec<(u64, RangeId)>),
+    /// The state records of these pages, in one get.
+    States(Vec<u64>, GetId),
+}
+
 /// The scan between its reads. Without a start, a first pass finds the oldest matching event
 /// (each instance's pages are in creation order: the first match from page 0 up); the second
 /// pass counts every event into a difference array of the points, so that memory stays the
@@ -95,8 +108,8 @@ pub(crate) struct OverTimeOp {
     finding: bool,
     /// Whether whole pages are read (an address term needs the events' data).
     whole: bool,
-    /// The pages of the pending read.
-    reading: Vec<u64>,
+    /// The pending read: its pages.
+    reading: Reading,
     /// Per point (and one past the last), per status code: the change of the count there.
     diff: Vec<[i64; 7]>,
     start: Option<i64>,
@@ -162,7 +175,7 @@ pub(crate) fn begin(st: &State, r: OverTimeRequest) -> Result<Next> {
         (Scope::Histo, st.control.histo_top.iter().map(|(ii, top)| (*ii, *top)).collect())
     } else {
         let ii = st.exec_id(&r.filter.instance).ok_or_else(|| {
-            Error::new(ErrorCode::UnknownInstance, format!("no instance named '{}'", crate::ctx::excerpt(&r.filter.instance)))
+            Error::new(ErrorCode::UnknownInstance, format!("no instance named '{}'", crate::tree::excerpt(&r.filter.instance)))
         })?;
         (Scope::Exec, vec![(ii, st.inst.get(&ii).map_or(0, |m| m.seq))])
     };
@@ -175,7 +188,7 @@ pub(crate) fn begin(st: &State, r: OverTimeRequest) -> Result<Next> {
         next_pg: 0,
         finding: start.is_none(),
         whole,
-        reading: Vec::new(),
+        reading: Reading::Nothing,
         diff: vec![[0; 7]; points as usize + 1],
         start,
         end,
@@ -210,51 +223,49 @@ fn step(mut op: OverTimeOp) -> Result<Next> {
         }
         let pages: Vec<u64> = (op.next_pg..=last_pg).take(PAGES_PER_READ).collect();
         op.next_pg += pages.len() as u64;
-        let reads = if op.whole {
-            pages
-                .iter()
-                .map(|pg| {
-                    let id = PageId { scope: op.scope, ii, pg: *pg };
-                    ReadReq::Range { gte: keys::page_prefix(id), lt: keys::page_run_end(id), limit: (2 * PAGE + 1) as u32 }
-                })
-                .collect()
+        let mut reads = Reads::new();
+        op.reading = if op.whole {
+            Reading::Pages(
+                pages
+                    .into_iter()
+                    .map(|pg| {
+                        let id = PageId { scope: op.scope, ii, pg };
+                        (pg, reads.range(keys::page_prefix(id), keys::page_run_end(id), (2 * PAGE + 1) as u32))
+                    })
+                    .collect(),
+            )
         } else {
-            vec![ReadReq::Get { keys: pages.iter().map(|pg| keys::state_key(PageId { scope: op.scope, ii, pg: *pg })).collect() }]
+            let read = reads.get(pages.iter().map(|pg| keys::state_key(PageId { scope: op.scope, ii, pg: *pg })).collect());
+            Reading::States(pages, read)
         };
-        op.reading = pages;
         return Ok(Next::Read(OpState::Read(crate::ops::read::ReadOp::OverTime(Box::new(op))), reads));
     }
     Ok(Next::Done(OpResult::OverTime(Box::new(answer(&op))), None))
 }
 
 /// Continues with the pages read.
-pub(crate) fn resume(mut op: OverTimeOp, res: Vec<ReadResult>) -> Result<Next> {
+pub(crate) fn resume(mut op: OverTimeOp, mut res: Results) -> Result<Next> {
     let Some(&(ii, _)) = op.streams.get(op.cursor) else { return err(ErrorCode::Internal, "statusOverTime: no instance was read") };
-    let pages = std::mem::take(&mut op.reading);
-    let loaded: Vec<(u64, Page)> = if op.whole {
-        if res.len() != pages.len() {
-            return err(ErrorCode::Internal, "statusOverTime: the pages were not all read");
+    let loaded: Vec<(u64, Page)> = match std::mem::take(&mut op.reading) {
+        Reading::Nothing => return err(ErrorCode::Internal, "statusOverTime: nothing was read"),
+        Reading::Pages(pages) => {
+            let mut out = Vec::new();
+            for (pg, read) in pages {
+                out.push((pg, crate::ops::read::one_page(op.scope, ii, pg, res.take_entries(read)?)?));
+            }
+            out
         }
-        let mut out = Vec::new();
-        for (pg, r) in pages.iter().zip(res) {
-            out.push((*pg, crate::ops::read::one_page(op.scope, ii, *pg, Some(r))?));
+        Reading::States(pages, read) => {
+            let values = res.take_values(read)?;
+            let mut out = Vec::new();
+            for (pg, v) in pages.iter().zip(values) {
+                let mut page = Page::new(PageId { scope: op.scope, ii, pg: *pg });
+                page.load_state(v)?;
+                page.load_logs(None)?;
+                out.push((*pg, page));
+            }
+            out
         }
-        out
-    } else {
-        let Some(ReadResult::Values(values)) = res.into_iter().next() else {
-            return err(ErrorCode::Internal, "statusOverTime: the state pages were not read");
-        };
-        if values.len() != pages.len() {
-            return err(ErrorCode::Internal, "statusOverTime: the state pages were not all read");
-        }
-        let mut out = Vec::new();
-        for (pg, v) in pages.iter().zip(values) {
-            let mut page = Page::new(PageId { scope: op.scope, ii, pg: *pg });
-            page.load_state(v)?;
-            page.load_logs(None)?;
-            out.push((*pg, page));
-        }
-        out
     };
     for (_, page) in loaded {
         for slot in page.live_slots()? {

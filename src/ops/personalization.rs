@@ -5,9 +5,9 @@
 use serde::Serialize;
 use ts_rs::TS;
 
-use crate::ctx::Node;
 use crate::error::Result;
 use crate::state::State;
+use crate::tree::Node;
 
 /// Most menu items from one ctx (the first paths in document order).
 pub const MAX_CTX_ITEMS: usize = 200;

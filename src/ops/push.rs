@@ -10,7 +10,7 @@ use serde::Deserialize;
 use crate::error::{err, Error, ErrorCode, Result};
 use crate::events::{validate, ValidEvent};
 use crate::input;
-use crate::io::{ReadReq, ReadResult};
+use crate::io::{GetId, Reads, Results};
 use crate::keys::{self, PageId, Scope, PAGE};
 use crate::model::{EventStatus, Queue};
 use crate::ops::{Continuation, Next, OpState};
@@ -44,7 +44,15 @@ pub struct PushRequest {
     pub single: bool,
 }
 
-/// A push waiting for the page it appends to.
+/// A push waiting for the page it appends to: the push, and the read of the page's state and
+/// summary.
+#[derive(Debug)]
+pub struct PushRead {
+    op: PushOp,
+    read: GetId,
+}
+
+/// A push: its events validated, its ids given.
 #[derive(Debug)]
 pub struct PushOp {
     /// Answer as SOAP, for this service.
@@ -75,7 +83,7 @@ fn pick_instance(txn: &mut Txn<'_>, target: &str) -> Result<u8> {
     }
     txn.st()
         .exec_id(target)
-        .ok_or_else(|| Error::new(ErrorCode::UnknownInstance, format!("no execution instance named '{}'", crate::ctx::excerpt(target))))
+        .ok_or_else(|| Error::new(ErrorCode::UnknownInstance, format!("no execution instance named '{}'", crate::tree::excerpt(target))))
 }
 
 /// Parses and validates the document, then asks for the page the events are appended to (if it
@@ -91,13 +99,13 @@ pub fn begin(txn: &mut Txn<'_>, p: PushRequest) -> Result<Next> {
     let default_queue = match p.queue.as_deref() {
         None => Queue::Rt,
         Some(q) => Queue::parse(q).ok_or_else(|| {
-            Error::new(ErrorCode::InvalidArgument, format!("queue '{}' is neither 'rt' nor 'batch'", crate::ctx::excerpt(q)))
+            Error::new(ErrorCode::InvalidArgument, format!("queue '{}' is neither 'rt' nor 'batch'", crate::tree::excerpt(q)))
         })?,
     };
     let raws = match p.format.as_str() {
         "xml" => input::xml::parse_events(&p.text, &limits)?,
         "json" => input::json::parse_events(&p.text, &limits)?,
-        f => return err(ErrorCode::InvalidArgument, format!("format '{}' is neither 'xml' nor 'json'", crate::ctx::excerpt(f))),
+        f => return err(ErrorCode::InvalidArgument, format!("format '{}' is neither 'xml' nor 'json'", crate::tree::excerpt(f))),
     };
     push_events(txn, raws, p.target.as_deref(), p.single, default_queue, None, None)
 }
@@ -153,11 +161,11 @@ fn push_events(
     let target = target.unwrap_or(LOAD_BALANCER);
     if target != LOAD_BALANCER {
         match txn.st().accounts.get(target) {
-            None => return err(ErrorCode::UnknownInstance, format!("no execution instance named '{}'", crate::ctx::excerpt(target))),
+            None => return err(ErrorCode::UnknownInstance, format!("no execution instance named '{}'", crate::tree::excerpt(target))),
             Some(a) if a.remote => {
                 return err(
                     ErrorCode::NoInstanceAvailable,
-                    format!("'{}' runs in another process: push to it at {}", a.name, crate::ctx::excerpt(&a.url)),
+                    format!("'{}' runs in another process: push to it at {}", a.name, crate::tree::excerpt(&a.url)),
                 )
             }
             Some(_) => {}
@@ -188,17 +196,17 @@ fn push_events(
     let earlier = first > purged_below.max(pg * PAGE).max(1);
     let op = PushOp { soap, then, events, ii, account, first, single, appends: earlier };
     if earlier {
-        Ok(Next::Read(OpState::Push(op), vec![ReadReq::Get { keys: vec![keys::state_key(page), keys::summary_key(page)] }]))
+        let mut reads = Reads::new();
+        let read = reads.get(vec![keys::state_key(page), keys::summary_key(page)]);
+        Ok(Next::Read(OpState::Push(PushRead { op, read }), reads))
     } else {
         finish(txn, op, None, None)
     }
 }
 
 /// The first page as read.
-pub fn resume(txn: &mut Txn<'_>, op: PushOp, mut r: Vec<ReadResult>) -> Result<Next> {
-    let Some(ReadResult::Values(mut vs)) = r.pop() else { return err(ErrorCode::Internal, "push: the page was not read") };
-    let summary = vs.pop().flatten();
-    let state = vs.pop().flatten();
+pub fn resume(txn: &mut Txn<'_>, PushRead { op, read }: PushRead, mut r: Results) -> Result<Next> {
+    let [state, summary] = r.take_array(read)?;
     finish(txn, op, state, summary)
 }
 

@@ -12,7 +12,7 @@ use serde_json::Value;
 use ts_rs::TS;
 
 use crate::error::{err, Error, ErrorCode, Result};
-use crate::io::{ReadReq, ReadResult};
+use crate::io::{GetId, RangeId, Reads, Results};
 use crate::keys::{self, PageId, Scope, PAGE};
 use crate::model::{BroadLogStatus, Channel, EventStatus, Queue};
 use crate::ops::explain::{self, Facts};
@@ -132,13 +132,13 @@ pub(crate) enum ReadOp {
     /// Status list.
     List(Box<ListOp>),
     /// One event.
-    Get(u64),
+    Get(u64, StoryReads),
     /// One event as it stood at a moment (no quarantine entry: its "Why?" tells the moment).
-    GetAsOf(u64, i64),
+    GetAsOf(u64, i64, StoryReads),
     /// One event, its pages read, waiting for the quarantine or denylist entry of its address.
-    GetQuarantine(u64, Vec<ReadResult>),
+    GetQuarantine(u64, StoryPages, GetId),
     /// Journal.
-    Journal,
+    Journal(RangeId),
     /// The activity feed.
     Activity(Box<crate::ops::activity::ActivityOp>),
     /// Counts per status over a period.
@@ -319,8 +319,10 @@ pub(crate) struct ListOp {
 enum Waiting {
     #[default]
     Nothing,
-    Summaries(Vec<usize>),
-    Pages(Vec<(usize, u64)>),
+    /// The summaries of these streams (by index), each by its read.
+    Summaries(Vec<(usize, RangeId)>),
+    /// These pages of these streams, each by its read.
+    Pages(Vec<(usize, u64, RangeId)>),
 }
 
 /// Summaries read per stream and read (after its first).
@@ -338,7 +340,7 @@ fn parse_queue(q: &Option<String>) -> Result<Option<Queue>> {
     match q.as_deref() {
         None => Ok(None),
         Some(x) => Queue::parse(x).map(Some).ok_or_else(|| {
-            Error::new(ErrorCode::InvalidArgument, format!("queue '{}' is neither 'rt' nor 'batch'", crate::ctx::excerpt(x)))
+            Error::new(ErrorCode::InvalidArgument, format!("queue '{}' is neither 'rt' nor 'batch'", crate::tree::excerpt(x)))
         }),
     }
 }
@@ -351,7 +353,7 @@ pub(crate) fn parse_channel(c: &Option<Value>) -> Result<Option<Channel>> {
             .ok_or_else(|| Error::new(ErrorCode::UnknownChannel, format!("channel {n} is not a known channel"))),
         Some(Value::String(s)) => Channel::parse(s)
             .map(Some)
-            .ok_or_else(|| Error::new(ErrorCode::UnknownChannel, format!("channel '{}' is not a known channel", crate::ctx::excerpt(s)))),
+            .ok_or_else(|| Error::new(ErrorCode::UnknownChannel, format!("channel '{}' is not a known channel", crate::tree::excerpt(s)))),
         Some(_) => err(ErrorCode::UnknownChannel, "channel must be a number or a name"),
     }
 }
@@ -368,7 +370,7 @@ pub(crate) fn parse_filter(st: &State, f: &ListFilter) -> Result<Filter> {
         None => None,
         Some(s) => Some(
             EventStatus::parse(s)
-                .ok_or_else(|| Error::new(ErrorCode::InvalidArgument, format!("'{}' is not an event status", crate::ctx::excerpt(s))))?,
+                .ok_or_else(|| Error::new(ErrorCode::InvalidArgument, format!("'{}' is not an event status", crate::tree::excerpt(s))))?,
         ),
     };
     let address = f.address.as_ref().map(|a| a.trim().to_ascii_lowercase()).filter(|a| !a.is_empty());
@@ -417,7 +419,10 @@ pub(crate) fn list_begin(txn: &mut Txn<'_>, f: ListFilter) -> Result<Next> {
         let ii = st.exec_id(&f.instance).ok_or_else(|| {
             Error::new(
                 ErrorCode::UnknownInstance,
-                format!("no instance named '{}' (use 'control' or an execution instance's account name)", crate::ctx::excerpt(&f.instance)),
+                format!(
+                    "no instance named '{}' (use 'control' or an execution instance's account name)",
+                    crate::tree::excerpt(&f.instance)
+                ),
             )
         })?;
         (Scope::Exec, vec![(ii, f.instance.clone(), st.inst.get(&ii).map_or(0, |m| m.seq))])
@@ -534,17 +539,15 @@ fn list_step(mut op: ListOp) -> Result<Next> {
                 // Budget spent: a partial page, and a token to go on.
                 return done(op);
             }
-            let reads = needy
-                .iter()
+            let mut reads = Reads::new();
+            let needy = needy
+                .into_iter()
                 .map(|i| {
-                    let s = &mut op.streams[*i];
+                    let s = &mut op.streams[i];
                     let prefix = keys::summary_prefix(op.scope, s.ii);
                     s.asked = if s.asked == 0 { FIRST_SUMMARIES_PER_READ } else { SUMMARIES_PER_READ };
-                    ReadReq::Range {
-                        gte: keys::summary_from(op.scope, s.ii, s.next_pg.unwrap_or(0)),
-                        lt: keys::prefix_end(&prefix),
-                        limit: s.asked,
-                    }
+                    let from = keys::summary_from(op.scope, s.ii, s.next_pg.unwrap_or(0));
+                    (i, reads.range(from, keys::prefix_end(&prefix), s.asked))
                 })
                 .collect();
             op.waiting = Waiting::Summaries(needy);
@@ -565,15 +568,15 @@ fn list_step(mut op: ListOp) -> Result<Next> {
     }
 }
 
-fn list_resume(st: &State, mut op: ListOp, r: Vec<ReadResult>) -> Result<Next> {
+fn list_resume(st: &State, mut op: ListOp, mut r: Results) -> Result<Next> {
     match std::mem::take(&mut op.waiting) {
         Waiting::Nothing => err(ErrorCode::Internal, "list: nothing was read"),
         Waiting::Summaries(idx) => {
             let single = op.streams.len() == 1;
-            let mut page_reads = Vec::new();
+            let mut page_reads = Reads::new();
             let mut waiting_pages = Vec::new();
-            for (i, res) in idx.into_iter().zip(r) {
-                let ReadResult::Entries(es) = res else { return err(ErrorCode::Internal, "list: summaries were not read") };
+            for (i, read) in idx {
+                let es = r.take_entries(read)?;
                 let s = &mut op.streams[i];
                 let full = es.len() >= s.asked as usize;
                 // Pages to read in this phase: enough for the rows still wanted, by what their
@@ -633,12 +636,11 @@ fn list_resume(st: &State, mut op: ListOp, r: Vec<ReadResult>) -> Result<Next> {
                         s.next_pg = lowest.checked_sub(1);
                         for pg in found {
                             let id = PageId { scope: op.scope, ii: s.ii, pg };
-                            page_reads.push(ReadReq::Range {
-                                gte: keys::page_prefix(id),
-                                lt: keys::page_run_end(id),
-                                limit: (2 * PAGE + 1) as u32,
-                            });
-                            waiting_pages.push((i, pg));
+                            waiting_pages.push((
+                                i,
+                                pg,
+                                page_reads.range(keys::page_prefix(id), keys::page_run_end(id), (2 * PAGE + 1) as u32),
+                            ));
                         }
                     }
                     None => s.next_pg = if full { last_pg.and_then(|p| p.checked_sub(1)) } else { None },
@@ -647,13 +649,13 @@ fn list_resume(st: &State, mut op: ListOp, r: Vec<ReadResult>) -> Result<Next> {
             if page_reads.is_empty() {
                 return list_step(op);
             }
-            op.pages_read += page_reads.len() as u32;
+            op.pages_read += waiting_pages.len() as u32;
             op.waiting = Waiting::Pages(waiting_pages);
             Ok(Next::Read(OpState::Read(ReadOp::List(Box::new(op))), page_reads))
         }
         Waiting::Pages(pages) => {
-            for ((i, pg), res) in pages.into_iter().zip(r) {
-                let ReadResult::Entries(es) = res else { return err(ErrorCode::Internal, "list: a page was not read") };
+            for (i, pg, read) in pages {
+                let es = r.take_entries(read)?;
                 let s = &mut op.streams[i];
                 let set = [pg].into();
                 let mut loaded = wf::load_pages(op.scope, s.ii, &set, vec![es])?;
@@ -707,49 +709,67 @@ pub fn parse_id(id: &str) -> Result<u64> {
     if t.is_empty() || t.len() > 20 || !t.bytes().all(|b| b.is_ascii_digit()) {
         return err(
             ErrorCode::InvalidEventId,
-            format!("'{}' is not an event id (a decimal 64-bit unsigned integer)", crate::ctx::excerpt(id)),
+            format!("'{}' is not an event id (a decimal 64-bit unsigned integer)", crate::tree::excerpt(id)),
         );
     }
     t.parse::<u64>().map_err(|_| Error::new(ErrorCode::InvalidEventId, format!("'{t}' is larger than a 64-bit id")))
 }
 
 /// The reads of one event's story: its execution page and its history page.
-pub(crate) fn story_reads(id: u64) -> Vec<ReadReq> {
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct StoryReads {
+    exec: RangeId,
+    histo: RangeId,
+}
+
+/// One event's two pages as read: on its execution instance and in the control's history.
+#[derive(Debug, Clone)]
+pub(crate) struct StoryPages {
+    exec: Vec<(String, String)>,
+    histo: Vec<(String, String)>,
+}
+
+impl StoryReads {
+    /// The pages read.
+    pub(crate) fn take(self, r: &mut Results) -> Result<StoryPages> {
+        Ok(StoryPages { exec: r.take_entries(self.exec)?, histo: r.take_entries(self.histo)? })
+    }
+}
+
+/// Asks for one event's execution page and history page.
+pub(crate) fn story_reads(id: u64, reads: &mut Reads) -> StoryReads {
     let s = keys::locate(id);
-    [Scope::Exec, Scope::Histo]
-        .into_iter()
-        .map(|scope| {
-            let p = PageId { scope, ii: s.ii, pg: s.pg };
-            ReadReq::Range { gte: keys::page_prefix(p), lt: keys::page_run_end(p), limit: (2 * PAGE + 1) as u32 }
-        })
-        .collect()
+    let mut page = |scope| {
+        let p = PageId { scope, ii: s.ii, pg: s.pg };
+        reads.range(keys::page_prefix(p), keys::page_run_end(p), (2 * PAGE + 1) as u32)
+    };
+    StoryReads { exec: page(Scope::Exec), histo: page(Scope::Histo) }
 }
 
 /// Starts reading one event.
 pub(crate) fn get_begin(id: &str, as_of: Option<&TimeInput>) -> Result<Next> {
     let id = parse_id(id)?;
+    let mut reads = Reads::new();
+    let story = story_reads(id, &mut reads);
     let op = match as_of {
-        Some(t) => ReadOp::GetAsOf(id, t.ms("asOf")?),
-        None => ReadOp::Get(id),
+        Some(t) => ReadOp::GetAsOf(id, t.ms("asOf")?, story),
+        None => ReadOp::Get(id, story),
     };
-    Ok(Next::Read(OpState::Read(op), story_reads(id)))
+    Ok(Next::Read(OpState::Read(op), reads))
 }
 
-pub(crate) fn one_page(scope: Scope, ii: u8, pg: u64, r: Option<ReadResult>) -> Result<Page> {
-    let es = match r {
-        Some(ReadResult::Entries(es)) => es,
-        _ => return err(ErrorCode::Internal, "a page was not read"),
-    };
+/// One page from the entries of its range.
+pub(crate) fn one_page(scope: Scope, ii: u8, pg: u64, es: Vec<(String, String)>) -> Result<Page> {
     let mut loaded = wf::load_pages(scope, ii, &[pg].into(), vec![es])?;
     loaded.remove(&PageId { scope, ii, pg }).ok_or_else(|| Error::new(ErrorCode::Internal, "a page was not loaded"))
 }
 
 /// The quarantine key of the address of an event whose delivery log was ignored or failed (its
 /// "Why?" names the entry and since when), from the reads of `story_reads`; None otherwise.
-fn quarantine_key_of(id: u64, r: &[ReadResult]) -> Result<Option<String>> {
+fn quarantine_key_of(id: u64, pages: &StoryPages) -> Result<Option<String>> {
     let s = keys::locate(id);
-    for (scope, res) in [Scope::Exec, Scope::Histo].into_iter().zip(r.iter().cloned()) {
-        let page = one_page(scope, s.ii, s.pg, Some(res))?;
+    for (scope, es) in [(Scope::Exec, &pages.exec), (Scope::Histo, &pages.histo)] {
+        let page = one_page(scope, s.ii, s.pg, es.clone())?;
         if let Some(state) = page.state(s.slot)? {
             return Ok(state
                 .log
@@ -761,7 +781,7 @@ fn quarantine_key_of(id: u64, r: &[ReadResult]) -> Result<Option<String>> {
 }
 
 /// One event's story from the reads of `story_reads`.
-pub(crate) fn story(st: &State, id: u64, r: Vec<ReadResult>) -> Result<EventStory> {
+pub(crate) fn story(st: &State, id: u64, r: StoryPages) -> Result<EventStory> {
     story_with(st, id, r, None, None)
 }
 
@@ -769,14 +789,13 @@ pub(crate) fn story(st: &State, id: u64, r: Vec<ReadResult>) -> Result<EventStor
 pub(crate) fn story_with(
     st: &State,
     id: u64,
-    r: Vec<ReadResult>,
+    r: StoryPages,
     quarantine: Option<&QuarantineEntry>,
     as_of: Option<i64>,
 ) -> Result<EventStory> {
     let s = keys::locate(id);
-    let mut it = r.into_iter();
-    let exec = one_page(Scope::Exec, s.ii, s.pg, it.next())?;
-    let histo = one_page(Scope::Histo, s.ii, s.pg, it.next())?;
+    let exec = one_page(Scope::Exec, s.ii, s.pg, r.exec)?;
+    let histo = one_page(Scope::Histo, s.ii, s.pg, r.histo)?;
     let instance = st.account_by_id(s.ii).map(|a| a.name.clone()).unwrap_or_default();
     let side = |p: &Page| -> Result<Option<(EventData, EventState)>> {
         match (p.state(s.slot)?, p.data(s.slot)?) {
@@ -855,40 +874,45 @@ pub(crate) fn journal_begin(txn: &mut Txn<'_>, instance: &str, name: &str, limit
     let limit = limit.unwrap_or(20).clamp(1, 500);
     let first = wf.runs.saturating_sub(limit - 1).max(1);
     let prefix = keys::journal_prefix(&wf.instance, &wf.name);
-    let reads = vec![ReadReq::Range { gte: keys::journal_key(&wf.instance, &wf.name, first), lt: keys::prefix_end(&prefix), limit }];
-    Ok(Next::Read(OpState::Read(ReadOp::Journal), reads))
+    let mut reads = Reads::new();
+    let read = reads.range(keys::journal_key(&wf.instance, &wf.name, first), keys::prefix_end(&prefix), limit);
+    Ok(Next::Read(OpState::Read(ReadOp::Journal(read)), reads))
 }
 
 /// Continues a read-only operation.
-pub(crate) fn resume(txn: &mut Txn<'_>, r: ReadOp, res: Vec<ReadResult>) -> Result<Next> {
+pub(crate) fn resume(txn: &mut Txn<'_>, r: ReadOp, mut res: Results) -> Result<Next> {
     match r {
         ReadOp::List(op) => list_resume(txn.st(), *op, res),
         ReadOp::Report(op) => crate::ops::report::resume(*op, res),
         ReadOp::Soap(op) => crate::ops::soap::query_resume(txn, *op, res),
-        ReadOp::Get(id) => match quarantine_key_of(id, &res)? {
-            Some(key) => Ok(Next::Read(OpState::Read(ReadOp::GetQuarantine(id, res)), vec![ReadReq::Get { keys: vec![key] }])),
-            None => Ok(Next::Done(OpResult::Story(Box::new(story(txn.st(), id, res)?)), None)),
-        },
-        ReadOp::GetAsOf(id, t) => Ok(Next::Done(OpResult::Story(Box::new(story_with(txn.st(), id, res, None, Some(t))?)), None)),
-        ReadOp::GetQuarantine(id, pages) => {
-            let entry = match res.into_iter().next() {
-                Some(ReadResult::Values(v)) => v.into_iter().next().flatten(),
-                _ => return err(ErrorCode::Internal, "getEvent: the quarantine entry was not read"),
-            };
+        ReadOp::Get(id, read) => {
+            let pages = read.take(&mut res)?;
+            match quarantine_key_of(id, &pages)? {
+                Some(key) => {
+                    let mut reads = Reads::new();
+                    let entry = reads.get(vec![key]);
+                    Ok(Next::Read(OpState::Read(ReadOp::GetQuarantine(id, pages, entry)), reads))
+                }
+                None => Ok(Next::Done(OpResult::Story(Box::new(story(txn.st(), id, pages)?)), None)),
+            }
+        }
+        ReadOp::GetAsOf(id, t, read) => {
+            Ok(Next::Done(OpResult::Story(Box::new(story_with(txn.st(), id, read.take(&mut res)?, None, Some(t))?)), None))
+        }
+        ReadOp::GetQuarantine(id, pages, read) => {
+            let [entry] = res.take_array(read)?;
             let key = keys::quarantine_key(keys::locate(id).ii, "");
             let entry: Option<QuarantineEntry> = entry.map(|v| crate::records::from_json(&key, &v)).transpose()?;
             Ok(Next::Done(OpResult::Story(Box::new(story_with(txn.st(), id, pages, entry.as_ref(), None)?)), None))
         }
         ReadOp::Activity(op) => crate::ops::activity::resume(txn.st(), *op, res),
         ReadOp::OverTime(op) => crate::ops::over_time::resume(*op, res),
-        ReadOp::Journal => {
-            let mut runs: Vec<RunLogView> = match res.into_iter().next() {
-                Some(ReadResult::Entries(es)) => es
-                    .into_iter()
-                    .map(|(k, v)| crate::records::from_json::<crate::state::RunLog>(&k, &v).map(|r| RunLogView::of(&r)))
-                    .collect::<Result<_>>()?,
-                _ => return err(ErrorCode::Internal, "journal: nothing was read"),
-            };
+        ReadOp::Journal(read) => {
+            let mut runs: Vec<RunLogView> = res
+                .take_entries(read)?
+                .into_iter()
+                .map(|(k, v)| crate::records::from_json::<crate::state::RunLog>(&k, &v).map(|r| RunLogView::of(&r)))
+                .collect::<Result<_>>()?;
             runs.reverse();
             Ok(Next::Done(OpResult::Journal(Journal { runs }), None))
         }

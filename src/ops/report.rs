@@ -14,7 +14,7 @@ use serde::Deserialize;
 use ts_rs::TS;
 
 use crate::error::{err, Error, ErrorCode, Result};
-use crate::io::{ReadReq, ReadResult};
+use crate::io::{RangeId, Reads, Results};
 use crate::keys::{self, PageId, Scope, PAGE};
 use crate::model::{BroadLogStatus, Channel, EventStatus, Queue};
 
@@ -73,8 +73,8 @@ pub(crate) struct ReportOp {
 
 #[derive(Debug)]
 enum Reading {
-    Summaries(Vec<u8>),
-    Pages(Vec<(u8, u64)>),
+    Summaries(Vec<(u8, RangeId)>),
+    Pages(Vec<((u8, u64), RangeId)>),
 }
 
 #[derive(Debug, Default)]
@@ -132,11 +132,13 @@ pub(crate) fn begin(txn: &mut Txn<'_>, f: ReportFilter) -> Result<Next> {
 fn next(mut op: ReportOp) -> Result<Next> {
     if !op.summaries.is_empty() {
         let iis = std::mem::take(&mut op.summaries);
-        let reads = iis
-            .iter()
+        let mut reads = Reads::new();
+        let iis = iis
+            .into_iter()
             .map(|ii| {
-                let prefix = keys::summary_prefix(Scope::Histo, *ii);
-                ReadReq::Range { gte: prefix.clone(), lt: keys::prefix_end(&prefix), limit: 1_000_000 }
+                let prefix = keys::summary_prefix(Scope::Histo, ii);
+                let end = keys::prefix_end(&prefix);
+                (ii, reads.range(prefix, end, 1_000_000))
             })
             .collect();
         op.reading = Reading::Summaries(iis);
@@ -144,12 +146,13 @@ fn next(mut op: ReportOp) -> Result<Next> {
     }
     if !op.pages.is_empty() {
         let n = op.pages.len().min(PAGES_PER_READ);
-        let batch: Vec<(u8, u64)> = op.pages.drain(..n).collect();
-        let reads = batch
-            .iter()
+        let mut reads = Reads::new();
+        let batch = op
+            .pages
+            .drain(..n)
             .map(|(ii, pg)| {
-                let id = PageId { scope: Scope::Histo, ii: *ii, pg: *pg };
-                ReadReq::Range { gte: keys::page_prefix(id), lt: keys::page_run_end(id), limit: (2 * PAGE + 1) as u32 }
+                let id = PageId { scope: Scope::Histo, ii, pg };
+                ((ii, pg), reads.range(keys::page_prefix(id), keys::page_run_end(id), (2 * PAGE + 1) as u32))
             })
             .collect();
         op.reading = Reading::Pages(batch);
@@ -158,11 +161,11 @@ fn next(mut op: ReportOp) -> Result<Next> {
     Ok(Next::Done(OpResult::Report(Box::new(finish(&op))), None))
 }
 
-pub(crate) fn resume(mut op: ReportOp, r: Vec<ReadResult>) -> Result<Next> {
+pub(crate) fn resume(mut op: ReportOp, mut r: Results) -> Result<Next> {
     match std::mem::replace(&mut op.reading, Reading::Pages(Vec::new())) {
         Reading::Summaries(iis) => {
-            for (ii, res) in iis.into_iter().zip(r) {
-                let ReadResult::Entries(es) = res else { return err(ErrorCode::Internal, "report: summaries were not read") };
+            for (ii, read) in iis {
+                let es = r.take_entries(read)?;
                 for (k, v) in &es {
                     let pg = keys::summary_page(k)
                         .ok_or_else(|| Error::new(ErrorCode::StorageCorrupt, format!("stored key {k} is not a page summary")))?;
@@ -175,8 +178,8 @@ pub(crate) fn resume(mut op: ReportOp, r: Vec<ReadResult>) -> Result<Next> {
             }
         }
         Reading::Pages(batch) => {
-            for ((ii, pg), res) in batch.into_iter().zip(r) {
-                let ReadResult::Entries(es) = res else { return err(ErrorCode::Internal, "report: a page was not read") };
+            for ((ii, pg), read) in batch {
+                let es = r.take_entries(read)?;
                 let set = [pg].into();
                 let mut loaded = wf::load_pages(Scope::Histo, ii, &set, vec![es])?;
                 let Some(page) = loaded.remove(&PageId { scope: Scope::Histo, ii, pg }) else { continue };

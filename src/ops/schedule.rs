@@ -65,7 +65,7 @@ pub fn find_workflow_key(st: &State, instance: &str, name: &str) -> Result<Strin
     if instance != CONTROL && !st.accounts.contains_key(instance) {
         return err(
             ErrorCode::UnknownInstance,
-            format!("no instance named '{}' (use 'control' or an execution instance's account name)", crate::ctx::excerpt(instance)),
+            format!("no instance named '{}' (use 'control' or an execution instance's account name)", crate::tree::excerpt(instance)),
         );
     }
     let name = if name == "updateEventStatus" { "updateEventsStatus" } else { name };
@@ -73,7 +73,7 @@ pub fn find_workflow_key(st: &State, instance: &str, name: &str) -> Result<Strin
     if st.workflows.contains_key(&key) {
         Ok(key)
     } else {
-        err(ErrorCode::UnknownWorkflow, format!("no workflow '{}' on '{instance}'", crate::ctx::excerpt(name)))
+        err(ErrorCode::UnknownWorkflow, format!("no workflow '{}' on '{instance}'", crate::tree::excerpt(name)))
     }
 }
 

@@ -15,7 +15,7 @@
 use serde::Deserialize;
 
 use crate::error::Result;
-use crate::io::{ReadReq, ReadResult};
+use crate::io::{RangeId, Reads, Results};
 use crate::keys::{self, PageId, Scope, PAGE, SEQ_MASK};
 use crate::ops::read::{one_page, ReadOp};
 use crate::ops::{push, Next, OpState};
@@ -49,8 +49,8 @@ pub struct SoapRequest {
 #[derive(Debug)]
 pub struct QueryOp {
     q: xtk::QueryDef,
-    /// The ids read, one per candidate instance, in the order of the reads.
-    ids: Vec<u64>,
+    /// The ids read, one per candidate instance, each with the read of its page.
+    ids: Vec<(u64, RangeId)>,
 }
 
 fn reply(r: soap::Reply) -> Result<Next> {
@@ -179,23 +179,24 @@ fn query_begin(txn: &mut Txn<'_>, q: xtk::QueryDef, target: Option<&str>) -> Res
             Err(f) => fault(&f),
         };
     }
-    let reads = ids
-        .iter()
+    let mut reads = Reads::new();
+    let ids = ids
+        .into_iter()
         .map(|id| {
-            let s = keys::locate(*id);
+            let s = keys::locate(id);
             let p = PageId { scope: Scope::Exec, ii: s.ii, pg: s.pg };
-            ReadReq::Range { gte: keys::page_prefix(p), lt: keys::page_run_end(p), limit: (2 * PAGE + 1) as u32 }
+            (id, reads.range(keys::page_prefix(p), keys::page_run_end(p), (2 * PAGE + 1) as u32))
         })
         .collect();
     Ok(Next::Read(OpState::Read(ReadOp::Soap(Box::new(QueryOp { q, ids }))), reads))
 }
 
 /// The event read: the reply.
-pub(crate) fn query_resume(txn: &mut Txn<'_>, op: QueryOp, res: Vec<ReadResult>) -> Result<Next> {
+pub(crate) fn query_resume(txn: &mut Txn<'_>, op: QueryOp, mut res: Results) -> Result<Next> {
     let mut found: Option<EventView> = None;
-    for (id, r) in op.ids.iter().zip(res) {
+    for (id, read) in &op.ids {
         let s = keys::locate(*id);
-        let page = one_page(Scope::Exec, s.ii, s.pg, Some(r))?;
+        let page = one_page(Scope::Exec, s.ii, s.pg, res.take_entries(*read)?)?;
         if let (Some(state), Some(data)) = (page.state(s.slot)?, page.data(s.slot)?) {
             if Some(data.queue) == op.q.schema.queue() {
                 let instance = txn.st().account_by_id(s.ii).map(|a| a.name.clone()).unwrap_or_default();

@@ -669,7 +669,7 @@ fn global(i: &mut Interp, g: G, args: &[Value]) -> Res<Value> {
         }
         G::IsXmlName => {
             let s = i.to_rust_string(&a0)?;
-            Ok(Value::Bool(crate::ctx::is_xml_name(&s) && !s.contains(':')))
+            Ok(Value::Bool(crate::tree::is_xml_name(&s) && !s.contains(':')))
         }
         G::Eval => i.type_error("eval is not supported in templates".into()),
     }

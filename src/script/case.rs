@@ -9,7 +9,7 @@ use std::rc::Rc;
 use serde_json::Value as J;
 
 use super::{compile, date, jssp::Includes, Bounds, Env, Event, TimeZone};
-use crate::ctx::Node;
+use crate::tree::Node;
 
 struct Inc {
     blocks: HashMap<String, String>,

@@ -33,7 +33,7 @@ mod xml;
 
 use std::rc::Rc;
 
-use crate::ctx::Node;
+use crate::tree::Node;
 use ast::Function;
 use builtins::Builtin;
 use interp::{Interp, Throw};

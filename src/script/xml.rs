@@ -19,7 +19,7 @@ use super::builtins::{arg, Builtin, ErrKind, Table, Virtual, N};
 use super::interp::{Interp, Res};
 use super::jsstr::{Atom, JsStr, K};
 use super::value::*;
-use crate::ctx::Node;
+use crate::tree::Node;
 
 /// What a node is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

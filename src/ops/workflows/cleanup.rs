@@ -142,7 +142,7 @@ pub(crate) fn begin(txn: &mut Txn<'_>, ctx: StepCtx) -> Result<StepNext> {
             queues.push(reads.range(p.clone(), keys::prefix_end(&p), QUEUE_RECORDS));
         }
     }
-    Ok(StepNext::Read(Step::Cleanup(ctx, Phase::Summaries { targets, summaries, queues }), reads.into_reqs()))
+    Ok(StepNext::Read(Step::Cleanup(ctx, Phase::Summaries { targets, summaries, queues }), reads))
 }
 
 /// Continues the step.
@@ -194,7 +194,7 @@ pub(crate) fn resume(txn: &mut Txn<'_>, ctx: StepCtx, phase: Phase, mut r: Resul
                 .iter()
                 .map(|(id, _, _)| reads.range(keys::page_prefix(*id), keys::page_run_end(*id), (2 * PAGE + 1) as u32))
                 .collect();
-            Ok(StepNext::Read(Step::Cleanup(ctx, Phase::Partial { targets, plan, ranges }), reads.into_reqs()))
+            Ok(StepNext::Read(Step::Cleanup(ctx, Phase::Partial { targets, plan, ranges }), reads))
         }
         Phase::Partial { targets, plan, ranges } => {
             let mut pages = BTreeMap::new();

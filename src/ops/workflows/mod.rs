@@ -13,7 +13,7 @@ pub(crate) mod update_status;
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::error::{err, Error, ErrorCode, Result};
-use crate::io::{RangeId, ReadReq, Reads, Results};
+use crate::io::{RangeId, Reads, Results};
 use crate::keys::{self, PageId, Scope, PAGE};
 use crate::ops::admin::advance_clock;
 use crate::ops::schedule::{exec_id_of, find_workflow_key, CONTROL};
@@ -63,7 +63,7 @@ pub(crate) enum Step {
 #[derive(Debug)]
 pub(crate) enum StepNext {
     /// Needs reads.
-    Read(Step, Vec<ReadReq>),
+    Read(Step, Reads),
     /// Done.
     Done(StepOutcome),
 }

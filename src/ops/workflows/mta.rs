@@ -71,7 +71,7 @@ fn ii(ctx: &StepCtx) -> Result<u8> {
 pub(crate) fn begin(ctx: StepCtx) -> Result<StepNext> {
     let mut reads = Reads::new();
     let queue = wf::queue_read(&mut reads, &keys::wave_prefix(ii(&ctx)?));
-    Ok(StepNext::Read(Step::Mta(ctx, Phase::Queue(queue)), reads.into_reqs()))
+    Ok(StepNext::Read(Step::Mta(ctx, Phase::Queue(queue)), reads))
 }
 
 /// Continues the step.
@@ -87,7 +87,7 @@ pub(crate) fn resume(txn: &mut Txn<'_>, ctx: StepCtx, phase: Phase, mut r: Resul
             let mut reads = Reads::new();
             let logs = reads.get(wf::log_keys(Scope::Exec, ii, &taken.pages));
             let phase = Phase::Pages { ids: taken.ids, pages: taken.pages, more: taken.more, next_at, logs };
-            Ok(StepNext::Read(Step::Mta(ctx, phase), reads.into_reqs()))
+            Ok(StepNext::Read(Step::Mta(ctx, phase), reads))
         }
         Phase::Pages { ids, pages: set, more, next_at, logs } => {
             let mut pages = BTreeMap::new();
@@ -114,7 +114,7 @@ pub(crate) fn resume(txn: &mut Txn<'_>, ctx: StepCtx, phase: Phase, mut r: Resul
             } else {
                 QuarantineRead::Keys(reads.get(qkeys.clone()))
             };
-            Ok(StepNext::Read(Step::Mta(ctx, Phase::Quarantine { ids, pages, qkeys, more, next_at, read }), reads.into_reqs()))
+            Ok(StepNext::Read(Step::Mta(ctx, Phase::Quarantine { ids, pages, qkeys, more, next_at, read }), reads))
         }
         Phase::Quarantine { ids, pages, qkeys, more, next_at, read } => {
             let mut quarantined = BTreeMap::new();
@@ -126,10 +126,7 @@ pub(crate) fn resume(txn: &mut Txn<'_>, ctx: StepCtx, phase: Phase, mut r: Resul
                         // More than expected: key by key after all.
                         let mut reads = Reads::new();
                         let read = QuarantineRead::Keys(reads.get(qkeys.clone()));
-                        return Ok(StepNext::Read(
-                            Step::Mta(ctx, Phase::Quarantine { ids, pages, qkeys, more, next_at, read }),
-                            reads.into_reqs(),
-                        ));
+                        return Ok(StepNext::Read(Step::Mta(ctx, Phase::Quarantine { ids, pages, qkeys, more, next_at, read }), reads));
                     }
                     let all: BTreeMap<String, String> = es.into_iter().collect();
                     qkeys.iter().map(|k| all.get(k).cloned()).collect()

@@ -51,7 +51,7 @@ fn ii(ctx: &StepCtx) -> Result<u8> {
 pub(crate) fn begin(ctx: StepCtx) -> Result<StepNext> {
     let mut reads = Reads::new();
     let queue = wf::queue_read(&mut reads, &keys::due_prefix(ii(&ctx)?, queue_of(&ctx)));
-    Ok(StepNext::Read(Step::Processing(ctx, Phase::Queue(queue)), reads.into_reqs()))
+    Ok(StepNext::Read(Step::Processing(ctx, Phase::Queue(queue)), reads))
 }
 
 /// Continues the step.
@@ -68,7 +68,7 @@ pub(crate) fn resume(txn: &mut Txn<'_>, ctx: StepCtx, phase: Phase, mut r: Resul
             let ranges = wf::page_reads(&mut reads, Scope::Exec, ii, &taken.pages);
             let summaries = reads.get(wf::summary_keys(Scope::Exec, ii, &taken.pages));
             let phase = Phase::Pages { ids: taken.ids, pages: taken.pages, more: taken.more, next_at, ranges, summaries };
-            Ok(StepNext::Read(Step::Processing(ctx, phase), reads.into_reqs()))
+            Ok(StepNext::Read(Step::Processing(ctx, phase), reads))
         }
         Phase::Pages { ids, pages: set, more, next_at, ranges, summaries } => {
             let mut pages = wf::load_pages(Scope::Exec, ii, &set, r.take_all_entries(&ranges)?)?;

@@ -47,7 +47,7 @@ pub(crate) fn begin(ctx: StepCtx) -> Result<StepNext> {
     let p = keys::change_prefix(ii(&ctx)?);
     let mut reads = Reads::new();
     let queue = reads.range(p.clone(), keys::prefix_end(&p), RECORDS_PER_STEP);
-    Ok(StepNext::Read(Step::Synch(ctx, Phase::Queue(queue)), reads.into_reqs()))
+    Ok(StepNext::Read(Step::Synch(ctx, Phase::Queue(queue)), reads))
 }
 
 /// Takes up to `ctx.pages` distinct pages from the change records read: a page named by several
@@ -98,7 +98,7 @@ pub(crate) fn resume(txn: &mut Txn<'_>, ctx: StepCtx, phase: Phase, mut r: Resul
             let logs = reads.get(wf::log_keys(Scope::Histo, ii, &pages));
             let summaries = reads.get(wf::summary_keys(Scope::Histo, ii, &pages));
             let phase = Phase::Pages { pages, more, last_n, ranges, states, logs, summaries };
-            Ok(StepNext::Read(Step::Synch(ctx, phase), reads.into_reqs()))
+            Ok(StepNext::Read(Step::Synch(ctx, phase), reads))
         }
         Phase::Pages { pages: set, more, last_n, ranges, states, logs, summaries } => {
             let exec = wf::load_pages(Scope::Exec, ii, &set, r.take_all_entries(&ranges)?)?;

@@ -41,7 +41,7 @@ pub(crate) fn begin(ctx: StepCtx) -> Result<StepNext> {
     let p = keys::update_prefix(ii(&ctx)?);
     let mut reads = Reads::new();
     let queue = reads.range(p.clone(), keys::prefix_end(&p), RECORDS_PER_STEP);
-    Ok(StepNext::Read(Step::Update(ctx, Phase::Queue(queue)), reads.into_reqs()))
+    Ok(StepNext::Read(Step::Update(ctx, Phase::Queue(queue)), reads))
 }
 
 /// Continues the step.
@@ -61,7 +61,7 @@ pub(crate) fn resume(txn: &mut Txn<'_>, ctx: StepCtx, phase: Phase, mut r: Resul
             let logs = reads.get(wf::log_keys(Scope::Exec, ii, &taken.pages));
             let summaries = reads.get(wf::summary_keys(Scope::Exec, ii, &taken.pages));
             let phase = Phase::Pages { ids: taken.ids, pages: taken.pages, more: taken.more, states, logs, summaries };
-            Ok(StepNext::Read(Step::Update(ctx, phase), reads.into_reqs()))
+            Ok(StepNext::Read(Step::Update(ctx, phase), reads))
         }
         Phase::Pages { ids, pages: set, more, states, logs, summaries } => {
             let mut pages = wf::load_states(Scope::Exec, ii, &set, r.take_values(states)?)?;
