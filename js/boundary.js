@@ -27,6 +27,7 @@ const FRAMING = /[\u0000-\u0003]/;
 function checkStored(key, value) {
   const m = FRAMING.exec(value);
   if (m) {
+    /** @type {Error & { code?: string }} */
     const e = new Error(`stored record ${key} holds a control character (U+${m[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}) at offset ${m.index}`);
     e.code = 'STORAGE_CORRUPT';
     throw e;

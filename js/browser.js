@@ -74,5 +74,3 @@ export const MessageCenter = bindMessageCenter(loadEngine);
 export { mcError } from './message-center.js';
 export { createMemoryStorage } from './storage/memory.js';
 export { openIndexedDBStorage, deleteIndexedDBStorage } from './storage/indexeddb.js';
-export { createFaultyStorage } from './storage/faulty.js';
-export { runStorageAdapterTests } from './storage/acceptance.js';

@@ -1650,3 +1650,270 @@ export type GenerateSpec = {
   /** Seed of the draws (default: the engine's seed); the same seed gives the same events. */
   seed?: number | null;
 };
+
+/** What `open` takes. */
+export type OpenRequest = {
+  /** The seed of a new store (decimal 64-bit); on an existing store it must match. */
+  seed?: string | null;
+  /** The initial virtual time of a new store (default 2026-01-01T00:00:00Z). */
+  now?: TimeInput | null;
+  /** Configuration overrides (on an existing store, applied as `configure`). */
+  config?: unknown;
+  /** A fresh random seed from the host, used when a new store is given none. */
+  freshSeed?: string | null;
+  /**
+   * Fresh random bytes from the host (at least 64 hex digits), for the salts of passwords
+   * the configuration gives in clear, or that a store of format 2 holds in clear.
+   */
+  entropy?: string | null;
+  /** The boundary format version the shell speaks (see `boundary.rs`). */
+  boundary?: number | null;
+  /**
+   * Bytes of committed records this engine keeps in memory so as not to read again what it
+   * wrote or read (default `DEFAULT_CACHE_BYTES`; 0: none). A setting of this engine, not of
+   * the store: it changes no byte written.
+   */
+  cacheBytes?: number | null;
+};
+
+/** A push. */
+export type PushRequest = {
+  /** Account name of an execution instance, or `loadBalancer` (the default). */
+  target?: string | null;
+  /** `xml` or `json`. */
+  format: string;
+  /** The document (the binding layer may pass it aside, as bytes). */
+  text?: string;
+  /** Queue for JSON events that do not say (`rt` default). */
+  queue?: string | null;
+  /** Exactly one event expected (PushEvent). */
+  single?: boolean;
+};
+
+/** A SOAP request: the envelope, as an integrator's code posts it. */
+export type SoapRequest = {
+  /** Account name of an execution instance, or `loadBalancer` (the default). */
+  target?: string | null;
+  /** The HTTP `SOAPAction` header (or the URL's `?soapAction=`), if any. */
+  soapAction?: string | null;
+  /** Who calls, as the host sees it; absent: no authentication. */
+  caller?: Caller | null;
+  /** The envelope (the binding layer may pass it aside, as bytes). */
+  text?: string;
+};
+
+/** What the host knows of the caller. */
+export type Caller = {
+  /** The remote address (`127.0.0.1`, `::1`, `::ffff:10.0.0.1`). */
+  remote?: string;
+  /** The `X-Session-Token` header. */
+  sessionToken?: string | null;
+  /** The `X-Security-Token` header. */
+  securityToken?: string | null;
+  /** The `Cookie` header (its `__sessiontoken`). */
+  cookie?: string | null;
+  /** The `Authorization` header. */
+  authorization?: string | null;
+  /** Fresh random bytes as hex (at least 64 digits), for the tokens of a Logon. */
+  entropy?: string | null;
+};
+
+/** Where a generator is. */
+export type GenerateState = {
+  /** When it started. */
+  start: number;
+  /** When it ends. */
+  end: number;
+  /** Events pushed so far. */
+  pushed: number;
+  /** Transactions so far. */
+  steps: number;
+};
+
+/** A request that may read and write storage. */
+export type Request = { "op": "open" } & OpenRequest | { "op": "configure",
+/** The overrides. */
+config: unknown,
+/**
+ * Fresh random bytes from the host (at least 64 hex digits), for the salts of passwords
+ * given in clear.
+ */
+entropy?: string | null, } | { "op": "setClock",
+/** Target time. */
+to: TimeInput, } | { "op": "advance",
+/** How far, in ms (a fraction is dropped). */
+by?: number | null,
+/** To when. */
+to?: TimeInput | null,
+/** Steps run so far by this command. */
+steps?: number, } | { "op": "addEventType",
+/** Internal name. */
+name: string,
+/** Label. */
+label?: string | null, } | { "op": "addExecutionInstance" } & AccountInput | { "op": "updateExecutionInstance",
+/** Internal name. */
+name: string,
+/** The changes. */
+patch: AccountPatch, } | { "op": "createArchivingWorkflow",
+/** Account internal name. */
+account: string, } | { "op": "createTemplate",
+/** The template. */
+template: TemplateInput, } | { "op": "updateTemplate",
+/** Internal name. */
+name: string,
+/** The changes. */
+patch: TemplatePatch, } | { "op": "sendProof",
+/** Internal name. */
+name: string,
+/** The seed addresses (default: every one). */
+seeds?: Array<string> | null, } | { "op": "deleteTemplate",
+/** Internal name. */
+name: string, } | { "op": "createPersonalizationBlock",
+/** The block. */
+block: BlockInput, } | { "op": "updatePersonalizationBlock",
+/** Internal name. */
+name: string,
+/** The changes. */
+patch: BlockPatch, } | { "op": "deletePersonalizationBlock",
+/** Internal name. */
+name: string, } | { "op": "setOption",
+/** Name. */
+name: string,
+/** Value. */
+value?: string | null, } | { "op": "publish",
+/** Internal name. */
+name: string, } | { "op": "unpublish",
+/** Internal name. */
+name: string, } | { "op": "startWorkflow",
+/** `control` or an account name. */
+instance: string,
+/** Internal name. */
+name: string, } | { "op": "pauseWorkflow",
+/** `control` or an account name. */
+instance: string,
+/** Internal name. */
+name: string, } | { "op": "stopWorkflow",
+/** `control` or an account name. */
+instance: string,
+/** Internal name. */
+name: string, } | { "op": "scheduleWorkflow",
+/** `control` or an account name. */
+instance: string,
+/** Internal name. */
+name: string,
+/** Period. */
+periodMs: number,
+/** Offset. */
+offsetMs?: number, } | { "op": "push" } & PushRequest | { "op": "soap" } & SoapRequest | { "op": "report",
+/** What it covers. */
+filter: ReportFilter, } | { "op": "generate",
+/** What to generate. */
+spec: GenerateSpec,
+/** Where it is (none at the first call). */
+state?: GenerateState | null, } | { "op": "runWorkflow",
+/** `control` or an account name. */
+instance: string,
+/** Internal name. */
+name: string,
+/** When (default: the clock). */
+at?: number | null, } | { "op": "consumeChanges",
+/** Records shortened: key and the list of pages left (a subset of the stored one). */
+put?: Array<[string, string]>,
+/** Records consumed whole. */
+del?: Array<string>, } | { "op": "denylist",
+/** Account name. */
+instance: string,
+/** Address. */
+address: string, } | { "op": "listEvents",
+/** Filter and page. */
+filter: ListFilter, } | { "op": "getEvent",
+/** Decimal id. */
+id: string,
+/**
+ * The event as it stood at this moment: its status, history, delivery log and
+ * timeline then.
+ */
+asOf?: TimeInput | null, } | { "op": "activity",
+/** Most lines (default 50, at most 500; 0: only the mark and the next step). */
+limit?: number | null,
+/** The mark of an earlier answer: only what ran since. */
+since?: string | null, } | { "op": "statusOverTime" } & OverTimeRequest | { "op": "journal",
+/** `control` or an account name. */
+instance: string,
+/** Internal name. */
+name: string,
+/** Most runs. */
+limit?: number | null, } | { "op": "waitForStatus",
+/** Decimal id. */
+id: string,
+/** Our status name, console label or REST name. */
+status: string,
+/** Longest it may advance the clock (default `waitLimitMs`). */
+maxMs?: number | null,
+/** The deadline fixed by the first call of the command. */
+deadline?: number | null;
+};
+
+/** A question about the small state (no storage). */
+export type Query = { "q": "settings" } | { "q": "now" } | { "q": "accounts" } | { "q": "eventTypes" } | { "q": "templates" } | { "q": "template",
+/** Internal name. */
+name: string, } | { "q": "personalizationBlocks" } | { "q": "options" } | { "q": "checkTemplate",
+/** Subject. */
+subject?: string,
+/** HTML body. */
+html?: string,
+/** Text body. */
+text?: string, } | { "q": "preview",
+/** Internal name. */
+name: string,
+/** Seed internal name (default: the first). */
+seed?: string | null, } | { "q": "published",
+/** Account name. */
+instance: string, } | { "q": "deliveries",
+/** Account name. */
+instance: string, } | { "q": "workflows",
+/** `control`, an account name, or none for all. */
+instance?: string | null, } | { "q": "counts" } & CountFilter | { "q": "mcPing",
+/** Account name; none: every execution instance of this process together. */
+instance?: string | null, } | { "q": "ping" } | { "q": "draw",
+/** What it is for. */
+purpose: string,
+/** Which draw of it. */
+n: number, } | { "q": "injectedFault",
+/** The call's `SOAPAction` (its service and method), if any. */
+soapAction?: string | null, } | { "q": "enumerations" } | { "q": "exercises" } | { "q": "exercise",
+/** The exercise file. */
+text: string,
+/** Steps done at an earlier evaluation (its `reached`): they stay done. */
+reached?: Array<number>, } | { "q": "setupChecklist" } | { "q": "personalizationMenu",
+/** A `<ctx>` document. */
+ctx?: string | null, } | { "q": "testConnection",
+/** The account's internal name. */
+account: string, } | { "q": "exerciseRecord",
+/** The exercise file. */
+text: string,
+/** Steps done at an earlier evaluation. */
+reached?: Array<number>, } | { "q": "verifyExerciseRecord",
+/** The record's file. */
+record: string,
+/** The exercise file, when it is not one shipped with the engine. */
+text?: string | null, } | { "q": "nextDue",
+/** Horizon (default: none, the largest time). */
+until?: TimeInput | null, } | { "q": "checkRecords",
+/** `[key, value]` pairs. */
+records: Array<[string, string]>, } | { "q": "instanceKeys",
+/** Account name. */
+instance: string, } | { "q": "authenticate",
+/** Who calls. */
+caller: Caller,
+/** The session token. */
+token?: string, } | { "q": "snapshotEdits",
+/** Keys of the store, one chunk of `records()`. */
+keys: Array<string>, } | { "q": "restoreEdits",
+/** The snapshot's records. */
+records: Array<[string, string]>, } | { "q": "wsdl",
+/** The schema. */
+schema: string,
+/** The router's URL. */
+location: string;
+};

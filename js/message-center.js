@@ -6,6 +6,9 @@
 import { BOUNDARY, decodeWrites, encodeEntries, encodeParts, encodeValues } from './boundary.js';
 import { createMemoryStorage } from './storage/memory.js';
 
+/** @typedef {import('./generated.js').Request} Request The core's requests (generated from src/ops/mod.rs). */
+/** @typedef {import('./generated.js').Query} Query The core's queries (generated from src/ops/mod.rs). */
+
 // Bulk text crosses into the engine as UTF-8 bytes (one native copy; a string would be copied
 // into wasm memory character by character).
 const utf8 = new TextEncoder();
@@ -20,6 +23,7 @@ const nextTurn = globalThis.setImmediate ?? ((fn) => setTimeout(fn, 0));
  * @param {unknown} [cause]
  */
 export function mcError(code, message, cause) {
+  /** @type {Error & { code?: string }} */
   const e = cause === undefined ? new Error(message) : new Error(message, { cause });
   e.code = code;
   return e;
@@ -54,7 +58,7 @@ function storageFailed(what, e) {
 
 /** Whether an error carries one of our codes (the core's, a storage adapter's, ours). */
 function isCoded(e) {
-  return e instanceof Error && typeof e.code === 'string';
+  return e instanceof Error && typeof (/** @type {{ code?: unknown }} */ (e)).code === 'string';
 }
 
 function name(what, v) {
@@ -117,7 +121,6 @@ export function bindMessageCenter(loadEngine) {
      * Loads the engine (the wasm) without opening anything, reporting its download as it goes:
      * a page can show a progress bar before its first `open()`. Idempotent: later calls (and
      * `open()`) reuse the first load. In Node the engine is loaded already.
-     * @param {{ onProgress?: (p: { loaded: number, total: number }) => void }} [options]
      */
     static async load(options = {}) {
       object('options', options);
@@ -127,7 +130,7 @@ export function bindMessageCenter(loadEngine) {
 
     /**
      * Opens (or creates) a Message Center on a storage adapter.
-     * @param {{ storage?: object, seed?: string|number|bigint, now?: Date|number|string, config?: object }} [options]
+     * @param {import('./index.js').OpenOptions} [options]
      */
     static async open(options = {}) {
       object('options', options);
@@ -140,6 +143,7 @@ export function bindMessageCenter(loadEngine) {
       }
       if (options.config !== undefined && options.config !== null) object('config', options.config);
       const wasm = await loadEngine();
+      /** @type {Request} */
       const request = {
         op: 'open',
         seed: options.seed === undefined ? null : String(options.seed),
@@ -274,6 +278,8 @@ export function bindMessageCenter(loadEngine) {
      * Runs one operation (one transaction): `{ result, next }`; a push's document aside, as `text`.
      * Before the write, a trap (a non-coded error of the engine: a bug in the core) means the
      * operation was not applied; after it, the operation is durable whatever the engine does.
+     * @param {Request} request
+     * @param {string} [text]
      */
     async #op(request, text, { recovering = false } = {}) {
       if (this.#broken && !recovering) await this.#recoverOrThrow();
@@ -399,6 +405,10 @@ export function bindMessageCenter(loadEngine) {
       }
     }
 
+    /**
+     * @param {Request} request
+     * @param {string} [text]
+     */
     async #run(request, text) {
       const { result, durable } = await this.#serial(() => this.#op(request, text));
       await durable;
@@ -410,6 +420,7 @@ export function bindMessageCenter(loadEngine) {
      * transaction takes its own turn in the call queue, so that calls made meanwhile (a push while
      * the clock catches up) run between two steps instead of waiting for the whole command.
      */
+    /** @param {Request} request */
     async #command(request) {
       let { result, next, durable } = await this.#serial(() => this.#op(request));
       await durable;
@@ -425,6 +436,7 @@ export function bindMessageCenter(loadEngine) {
      * A query (synchronous). A trap in it is reported as INTERNAL and the engine is rebuilt from
      * storage before the next call runs; queries until then fail with INTERNAL too.
      */
+    /** @param {Query} q */
     #query(q) {
       if (this.#rebuilding) throw mcError('INTERNAL', 'the engine failed and is being rebuilt from storage: await the next call first');
       if (this.#broken) {
@@ -533,7 +545,7 @@ export function bindMessageCenter(loadEngine) {
     }
 
     /** "Send a proof": the template rendered with its seed addresses (`seeds`: some of them), sent to them and kept in its Audit. */
-    async sendProof(templateName, { seeds } = {}) {
+    async sendProof(templateName, /** @type {{ seeds?: string[] | null }} */ { seeds } = {}) {
       if (seeds !== undefined && (!Array.isArray(seeds) || seeds.some((s) => typeof s !== 'string'))) throw mcError('INVALID_ARGUMENT', 'seeds: a list of seed address names');
       return this.#run({ op: 'sendProof', name: name('template', templateName), seeds: seeds ?? null });
     }
@@ -574,6 +586,7 @@ export function bindMessageCenter(loadEngine) {
      */
     checkTemplate(fields) {
       const f = object('fields', fields);
+      /** @type {Query & { q: 'checkTemplate' }} */
       const q = { q: 'checkTemplate' };
       for (const k of ['subject', 'html', 'text']) {
         if (f[k] === undefined || f[k] === null) continue;
@@ -799,6 +812,7 @@ export function bindMessageCenter(loadEngine) {
       object('options', options);
       const { onProgress, signal } = options;
       if (onProgress !== undefined && typeof onProgress !== 'function') throw mcError('INVALID_ARGUMENT', 'onProgress must be a function');
+      /** @type {Request} */
       let request = { op: 'generate', spec };
       for (;;) {
         const { result, next, durable } = await this.#serial(() => this.#op(request));
@@ -843,7 +857,7 @@ export function bindMessageCenter(loadEngine) {
     }
 
     /** A workflow's journal, newest run first. */
-    async journal(instance, workflow, { limit } = {}) {
+    async journal(instance, workflow, /** @type {{ limit?: number }} */ { limit } = {}) {
       return this.#run({ op: 'journal', instance: name('instance', instance), name: name('workflow', workflow), limit: limit ?? null });
     }
 
@@ -852,7 +866,7 @@ export function bindMessageCenter(loadEngine) {
      * words, with links to what it touched, the next step due, and a `mark`; `{ since: mark }`
      * answers only what ran after it.
      */
-    async activity({ limit, since } = {}) {
+    async activity(/** @type {{ limit?: number, since?: string }} */ { limit, since } = {}) {
       if (since !== undefined && since !== null && typeof since !== 'string') throw mcError('INVALID_ARGUMENT', 'since must be a mark (a string) from an earlier answer');
       return this.#run({ op: 'activity', limit: limit ?? null, since: since ?? null });
     }
@@ -874,7 +888,7 @@ export function bindMessageCenter(loadEngine) {
      * filter (status terms aside), `start` (default: the filter's from, else the oldest event),
      * `end` (default: the filter's to, else the clock), `points` (1–1,000, default 120).
      */
-    async statusOverTime(filter, { start, end, points } = {}) {
+    async statusOverTime(filter, /** @type {{ start?: Date|number|string, end?: Date|number|string, points?: number }} */ { start, end, points } = {}) {
       const f = { ...object('filter', filter) };
       for (const k of ['from', 'to']) if (f[k] !== undefined && f[k] !== null) f[k] = time(k, f[k]);
       const opt = (k, v) => (v === undefined || v === null ? null : time(k, v));
@@ -887,7 +901,7 @@ export function bindMessageCenter(loadEngine) {
     }
 
     /** One event's whole story: statuses with time and run, template, delivery log, rendered message. */
-    async getEvent(id, { asOf } = {}) {
+    async getEvent(id, /** @type {{ asOf?: Date|number|string }} */ { asOf } = {}) {
       if (typeof id === 'bigint') id = id.toString();
       if (typeof id !== 'string') return Promise.reject(mcError('INVALID_EVENT_ID', 'event ids are decimal strings (64-bit: never a Number)'));
       return this.#run({ op: 'getEvent', id, asOf: asOf === undefined || asOf === null ? null : time('asOf', asOf) });
@@ -955,7 +969,7 @@ export function bindMessageCenter(loadEngine) {
     }
 
     /** A completion record (the text of its file) verified against this sandbox: the trainee's, imported. `text`: the exercise file, when it is not a shipped one. */
-    verifyExerciseRecord(record, { text } = {}) {
+    verifyExerciseRecord(record, /** @type {{ text?: string }} */ { text } = {}) {
       if (typeof record !== 'string') throw mcError('INVALID_EXERCISE', 'a completion record is the text of its file (JSON)');
       if (text !== undefined && typeof text !== 'string') throw mcError('INVALID_EXERCISE', 'an exercise is the text of its file (JSON)');
       return this.#query({ q: 'verifyExerciseRecord', record, text });
@@ -971,7 +985,7 @@ export function bindMessageCenter(loadEngine) {
      * Advances the clock until event `id` has `status`, and says why it gave up otherwise.
      * @returns {Promise<object>} the event
      */
-    async waitForStatus(id, status, { maxMs } = {}) {
+    async waitForStatus(id, status, /** @type {{ maxMs?: number }} */ { maxMs } = {}) {
       if (typeof id === 'bigint') id = id.toString();
       if (typeof id !== 'string') return Promise.reject(mcError('INVALID_EVENT_ID', 'event ids are decimal strings (64-bit: never a Number)'));
       return this.#command({ op: 'waitForStatus', id, status: name('status', status), maxMs: maxMs ?? null });

@@ -13,5 +13,3 @@ export { mcError } from './message-center.js';
 export { createMemoryStorage } from './storage/memory.js';
 export { openIndexedDBStorage, deleteIndexedDBStorage } from './storage/indexeddb.js';
 export { openSQLiteStorage } from './storage/sqlite.js';
-export { createFaultyStorage } from './storage/faulty.js';
-export { runStorageAdapterTests } from './storage/acceptance.js';

@@ -146,26 +146,32 @@ pub fn upgrade_legacy(operators: Vec<Operator>, entropy: Option<&str>) -> Result
 }
 
 /// What the host knows of the caller.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Caller {
     /// The remote address (`127.0.0.1`, `::1`, `::ffff:10.0.0.1`).
     #[serde(default)]
+    #[ts(optional, as = "Option<String>")]
     pub remote: String,
     /// The `X-Session-Token` header.
     #[serde(default)]
+    #[ts(optional = nullable)]
     pub session_token: Option<String>,
     /// The `X-Security-Token` header.
     #[serde(default)]
+    #[ts(optional = nullable)]
     pub security_token: Option<String>,
     /// The `Cookie` header (its `__sessiontoken`).
     #[serde(default)]
+    #[ts(optional = nullable)]
     pub cookie: Option<String>,
     /// The `Authorization` header.
     #[serde(default)]
+    #[ts(optional = nullable)]
     pub authorization: Option<String>,
     /// Fresh random bytes as hex (at least 64 digits), for the tokens of a Logon.
     #[serde(default)]
+    #[ts(optional = nullable)]
     pub entropy: Option<String>,
 }
 

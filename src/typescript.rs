@@ -251,6 +251,13 @@ pub fn generated() -> String {
         decl::<crate::views::PivotCell>(),
         decl::<crate::ops::report::ReportFilter>(),
         decl::<crate::ops::generate::GenerateSpec>(),
+        decl::<crate::ops::OpenRequest>(),
+        decl::<crate::ops::push::PushRequest>(),
+        decl::<crate::ops::soap::SoapRequest>(),
+        decl::<crate::security::Caller>(),
+        decl::<crate::ops::generate::GenerateState>(),
+        decl::<crate::ops::Request>(),
+        decl::<crate::ops::Query>(),
     ] {
         out.push('\n');
         out.push_str(&d);

@@ -53,7 +53,7 @@ pub struct GenerateSpec {
 }
 
 /// Where a generator is.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct GenerateState {
     /// When it started.

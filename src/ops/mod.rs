@@ -69,32 +69,39 @@ impl TimeInput {
 }
 
 /// What `open` takes.
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize, TS)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct OpenRequest {
     /// The seed of a new store (decimal 64-bit); on an existing store it must match.
     #[serde(default)]
+    #[ts(optional = nullable)]
     pub seed: Option<String>,
     /// The initial virtual time of a new store (default 2026-01-01T00:00:00Z).
     #[serde(default)]
+    #[ts(optional = nullable)]
     pub now: Option<TimeInput>,
     /// Configuration overrides (on an existing store, applied as `configure`).
     #[serde(default)]
+    #[ts(optional, type = "unknown")]
     pub config: Option<Value>,
     /// A fresh random seed from the host, used when a new store is given none.
     #[serde(default)]
+    #[ts(optional = nullable)]
     pub fresh_seed: Option<String>,
     /// Fresh random bytes from the host (at least 64 hex digits), for the salts of passwords
     /// the configuration gives in clear, or that a store of format 2 holds in clear.
     #[serde(default)]
+    #[ts(optional = nullable)]
     pub entropy: Option<String>,
     /// The boundary format version the shell speaks (see `boundary.rs`).
     #[serde(default)]
+    #[ts(optional = nullable)]
     pub boundary: Option<u32>,
     /// Bytes of committed records this engine keeps in memory so as not to read again what it
     /// wrote or read (default `DEFAULT_CACHE_BYTES`; 0: none). A setting of this engine, not of
     /// the store: it changes no byte written.
     #[serde(default)]
+    #[ts(optional = nullable)]
     pub cache_bytes: Option<u64>,
 }
 
@@ -174,7 +181,7 @@ pub struct AccountPatch {
 }
 
 /// A request that may read and write storage.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, TS)]
 #[serde(tag = "op", rename_all = "camelCase", rename_all_fields = "camelCase", deny_unknown_fields)]
 pub enum Request {
     /// The first operation: reads the small state, or creates a new store.
@@ -182,10 +189,12 @@ pub enum Request {
     /// Changes configuration values (a partial object, merged).
     Configure {
         /// The overrides.
+        #[ts(type = "unknown")]
         config: Value,
         /// Fresh random bytes from the host (at least 64 hex digits), for the salts of passwords
         /// given in clear.
         #[serde(default)]
+        #[ts(optional = nullable)]
         entropy: Option<String>,
     },
     /// Moves the clock (never backwards) without running anything.
@@ -198,12 +207,15 @@ pub enum Request {
     Advance {
         /// How far, in ms (a fraction is dropped).
         #[serde(default)]
+        #[ts(optional = nullable)]
         by: Option<f64>,
         /// To when.
         #[serde(default)]
+        #[ts(optional = nullable)]
         to: Option<TimeInput>,
         /// Steps run so far by this command.
         #[serde(default)]
+        #[ts(optional, as = "Option<u64>")]
         steps: u64,
     },
     /// Adds a value to the `eventType` enumeration.
@@ -212,6 +224,7 @@ pub enum Request {
         name: String,
         /// Label.
         #[serde(default)]
+        #[ts(optional = nullable)]
         label: Option<String>,
     },
     /// Registers an execution instance (external account) on the control.
@@ -246,6 +259,7 @@ pub enum Request {
         name: String,
         /// The seed addresses (default: every one).
         #[serde(default)]
+        #[ts(optional = nullable)]
         seeds: Option<Vec<String>>,
     },
     /// Deletes a template (refused while published).
@@ -276,6 +290,7 @@ pub enum Request {
         name: String,
         /// Value.
         #[serde(default)]
+        #[ts(optional = nullable)]
         value: Option<String>,
     },
     /// Publishes a template to every execution instance.
@@ -319,6 +334,7 @@ pub enum Request {
         period_ms: i64,
         /// Offset.
         #[serde(default)]
+        #[ts(optional, as = "Option<i64>")]
         offset_ms: i64,
     },
     /// Pushes events (PushEvent / PushEvents).
@@ -336,6 +352,7 @@ pub enum Request {
         spec: Box<generate::GenerateSpec>,
         /// Where it is (none at the first call).
         #[serde(default)]
+        #[ts(optional = nullable)]
         state: Option<generate::GenerateState>,
     },
     /// Runs one step of a workflow (at `at`, moving the clock there, or now); the result says
@@ -347,6 +364,7 @@ pub enum Request {
         name: String,
         /// When (default: the clock).
         #[serde(default)]
+        #[ts(optional = nullable)]
         at: Option<i64>,
     },
     /// Tells this process that the control of another process archived part of its change log:
@@ -355,9 +373,11 @@ pub enum Request {
     ConsumeChanges {
         /// Records shortened: key and the list of pages left (a subset of the stored one).
         #[serde(default)]
+        #[ts(optional, as = "Option<Vec<(String, String)>>")]
         put: Vec<(String, String)>,
         /// Records consumed whole.
         #[serde(default)]
+        #[ts(optional, as = "Option<Vec<String>>")]
         del: Vec<String>,
     },
     /// Adds an address to an execution instance's denylist.
@@ -379,6 +399,7 @@ pub enum Request {
         /// The event as it stood at this moment: its status, history, delivery log and
         /// timeline then.
         #[serde(default)]
+        #[ts(optional = nullable)]
         as_of: Option<TimeInput>,
     },
     /// What the workflows did across the instances, newest first, a line per run in the
@@ -386,9 +407,11 @@ pub enum Request {
     Activity {
         /// Most lines (default 50, at most 500; 0: only the mark and the next step).
         #[serde(default)]
+        #[ts(optional = nullable)]
         limit: Option<u32>,
         /// The mark of an earlier answer: only what ran since.
         #[serde(default)]
+        #[ts(optional = nullable)]
         since: Option<String>,
     },
     /// Counts per status at points of a period, from the events' status histories (the chart
@@ -402,6 +425,7 @@ pub enum Request {
         name: String,
         /// Most runs.
         #[serde(default)]
+        #[ts(optional = nullable)]
         limit: Option<u32>,
     },
     /// Advances the clock one workflow step at a time until the event has the status, or says
@@ -413,15 +437,17 @@ pub enum Request {
         status: String,
         /// Longest it may advance the clock (default `waitLimitMs`).
         #[serde(default)]
+        #[ts(optional = nullable)]
         max_ms: Option<i64>,
         /// The deadline fixed by the first call of the command.
         #[serde(default)]
+        #[ts(optional = nullable)]
         deadline: Option<i64>,
     },
 }
 
 /// A question about the small state (no storage).
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, TS)]
 #[serde(tag = "q", rename_all = "camelCase", rename_all_fields = "camelCase", deny_unknown_fields)]
 pub enum Query {
     /// Clock, seed, configuration.
@@ -448,12 +474,15 @@ pub enum Query {
     CheckTemplate {
         /// Subject.
         #[serde(default)]
+        #[ts(optional, as = "Option<String>")]
         subject: String,
         /// HTML body.
         #[serde(default)]
+        #[ts(optional, as = "Option<String>")]
         html: String,
         /// Text body.
         #[serde(default)]
+        #[ts(optional, as = "Option<String>")]
         text: String,
     },
     /// Preview of a template with one of its seed addresses.
@@ -462,6 +491,7 @@ pub enum Query {
         name: String,
         /// Seed internal name (default: the first).
         #[serde(default)]
+        #[ts(optional = nullable)]
         seed: Option<String>,
     },
     /// Published copies of an execution instance.
@@ -478,6 +508,7 @@ pub enum Query {
     Workflows {
         /// `control`, an account name, or none for all.
         #[serde(default)]
+        #[ts(optional = nullable)]
         instance: Option<String>,
     },
     /// Counts per status.
@@ -486,6 +517,7 @@ pub enum Query {
     McPing {
         /// Account name; none: every execution instance of this process together.
         #[serde(default)]
+        #[ts(optional = nullable)]
         instance: Option<String>,
     },
     /// `ping.jsp`: `OK`, the clock.
@@ -502,6 +534,7 @@ pub enum Query {
     InjectedFault {
         /// The call's `SOAPAction` (its service and method), if any.
         #[serde(default)]
+        #[ts(optional = nullable)]
         soap_action: Option<String>,
     },
     /// Event statuses, channels, queues and test addresses, with their console labels.
@@ -515,6 +548,7 @@ pub enum Query {
         text: String,
         /// Steps done at an earlier evaluation (its `reached`): they stay done.
         #[serde(default)]
+        #[ts(optional, as = "Option<Vec<u32>>")]
         reached: Vec<u32>,
     },
     /// What a new platform needs before an event reaches Sent, each item done or missing.
@@ -524,6 +558,7 @@ pub enum Query {
     PersonalizationMenu {
         /// A `<ctx>` document.
         #[serde(default)]
+        #[ts(optional = nullable)]
         ctx: Option<String>,
     },
     /// "Test the connection" of an execution instance's external account.
@@ -538,6 +573,7 @@ pub enum Query {
         text: String,
         /// Steps done at an earlier evaluation.
         #[serde(default)]
+        #[ts(optional, as = "Option<Vec<u32>>")]
         reached: Vec<u32>,
     },
     /// A completion record verified against this sandbox (the trainee's, imported).
@@ -546,12 +582,14 @@ pub enum Query {
         record: String,
         /// The exercise file, when it is not one shipped with the engine.
         #[serde(default)]
+        #[ts(optional = nullable)]
         text: Option<String>,
     },
     /// The next workflow step due at or before `until`.
     NextDue {
         /// Horizon (default: none, the largest time).
         #[serde(default)]
+        #[ts(optional = nullable)]
         until: Option<TimeInput>,
     },
     /// Whether records from outside (a snapshot to restore) are ones this engine could have
@@ -573,6 +611,7 @@ pub enum Query {
         caller: crate::security::Caller,
         /// The session token.
         #[serde(default)]
+        #[ts(optional, as = "Option<String>")]
         token: String,
     },
     /// For these stored keys, what a snapshot holds instead (`snapshot::snapshot_edits`): no

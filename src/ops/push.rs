@@ -25,22 +25,26 @@ use crate::views::{OpResult, PushResult, PushedEvent, SoapReply};
 pub const LOAD_BALANCER: &str = "loadBalancer";
 
 /// A push.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct PushRequest {
     /// Account name of an execution instance, or `loadBalancer` (the default).
     #[serde(default)]
+    #[ts(optional = nullable)]
     pub target: Option<String>,
     /// `xml` or `json`.
     pub format: String,
     /// The document (the binding layer may pass it aside, as bytes).
     #[serde(default)]
+    #[ts(optional, as = "Option<String>")]
     pub text: String,
     /// Queue for JSON events that do not say (`rt` default).
     #[serde(default)]
+    #[ts(optional = nullable)]
     pub queue: Option<String>,
     /// Exactly one event expected (PushEvent).
     #[serde(default)]
+    #[ts(optional, as = "Option<bool>")]
     pub single: bool,
 }
 

@@ -28,20 +28,24 @@ use crate::views::{EventView, OpResult, SoapReply};
 use crate::xtk;
 
 /// A SOAP request: the envelope, as an integrator's code posts it.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct SoapRequest {
     /// Account name of an execution instance, or `loadBalancer` (the default).
     #[serde(default)]
+    #[ts(optional = nullable)]
     pub target: Option<String>,
     /// The HTTP `SOAPAction` header (or the URL's `?soapAction=`), if any.
     #[serde(default)]
+    #[ts(optional = nullable)]
     pub soap_action: Option<String>,
     /// Who calls, as the host sees it; absent: no authentication.
     #[serde(default)]
+    #[ts(optional = nullable)]
     pub caller: Option<Caller>,
     /// The envelope (the binding layer may pass it aside, as bytes).
     #[serde(default)]
+    #[ts(optional, as = "Option<String>")]
     pub text: String,
 }
 

@@ -12,7 +12,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { IDBFactory, IDBKeyRange, IDBObjectStore } from 'fake-indexeddb';
 
-import { MessageCenter, createMemoryStorage, createFaultyStorage, openIndexedDBStorage } from '../../js/node.js';
+import { MessageCenter, createMemoryStorage, openIndexedDBStorage } from '../../js/node.js';
+import { createFaultyStorage } from '../../js/testing.js';
 import { scenario, openOptions, dump, restore } from './helpers.mjs';
 import { digest } from './digest.mjs';
 

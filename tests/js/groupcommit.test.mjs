@@ -6,7 +6,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 
-import { MessageCenter, createMemoryStorage, createFaultyStorage } from '../../js/node.js';
+import { MessageCenter, createMemoryStorage } from '../../js/node.js';
+import { createFaultyStorage } from '../../js/testing.js';
 import { scenario, openOptions, dump } from './helpers.mjs';
 import { digest } from './digest.mjs';
 

@@ -69,6 +69,7 @@ before(() => {
   execFileSync(NPM, ['install', tarball, '--no-audit', '--no-fund', '--prefer-offline', '--no-package-lock'], { cwd: project, env: ENV, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 300_000 });
   writeFileSync(join(project, 'esm.mjs'), `import { MessageCenter } from 'message-center';\nconsole.log(import.meta.resolve('message-center'));\n${SCENARIO}`);
   writeFileSync(join(project, 'cjs.cjs'), `const { MessageCenter } = require('message-center');\nconsole.log(require.resolve('message-center'));\n(async () => {${SCENARIO}})().catch((e) => { console.error(e); process.exit(1); });\n`);
+  writeFileSync(join(project, 'testing.mjs'), `import * as main from 'message-center';\nimport { runStorageAdapterTests, createFaultyStorage } from 'message-center/testing';\nconsole.log(import.meta.resolve('message-center/testing'));\nconsole.log(typeof runStorageAdapterTests, typeof createFaultyStorage, 'runStorageAdapterTests' in main, 'createFaultyStorage' in main);\n`);
   writeFileSync(join(project, 'sqlite-esm.mjs'), `import { openSQLiteStorage } from 'message-center';\n${SQLITE('esm.db')}`);
   writeFileSync(join(project, 'sqlite-cjs.cjs'), `const { openSQLiteStorage } = require('message-center');\n(async () => {${SQLITE('cjs.db')}})();\n`);
 });
@@ -109,6 +110,13 @@ test('a CommonJS file of a fresh project requires it and delivers a message', ()
   const [resolved, status] = run('cjs.cjs');
   assert.match(resolved, /node_modules\/message-center\/dist\/node\.cjs$/, 'the "node" + "require" export');
   assert.equal(status, 'sent');
+});
+
+test('the test helpers come from the subpath message-center/testing, not from the main entry', () => {
+  const [resolved, kinds] = run('testing.mjs');
+  assert.match(resolved, /node_modules\/message-center\/js\/testing\.js$/);
+  assert.equal(kinds, 'function function false false');
+  assert.ok(files.includes('js/testing.d.ts'), 'its TypeScript declarations are in the tarball');
 });
 
 test('without its optional peer dependency the package works and openSQLiteStorage says what to install; with it, it opens', () => {

@@ -21,14 +21,16 @@ const usage = join(root, 'tests/types/usage.ts');
  * @param {{ virtual?: Record<string, string>, dom?: boolean }} [opts]
  * @returns {string[]} the diagnostics, formatted
  */
-function typecheck(files, { virtual = {}, dom = false } = {}) {
+function typecheck(files, { virtual = {}, dom = false, js = false } = {}) {
   const options = {
-    strict: true,
+    // The shell is plain JavaScript with JSDoc where it talks to the core: checked, not strict.
+    ...(js ? { allowJs: true, checkJs: true } : {}),
+    strict: !js,
     noEmit: true,
     target: ts.ScriptTarget.ES2022,
     module: ts.ModuleKind.NodeNext,
     moduleResolution: ts.ModuleResolutionKind.NodeNext,
-    lib: dom ? ['lib.es2022.d.ts', 'lib.dom.d.ts'] : ['lib.es2022.d.ts'],
+    lib: dom || js ? ['lib.es2022.d.ts', 'lib.dom.d.ts'] : ['lib.es2022.d.ts'],
     types: [],
     noUnusedLocals: false,
     skipLibCheck: false,
@@ -90,6 +92,29 @@ test('index.d.ts declares every export of the Node and browser entries', async (
   const nodeOnly = ['openSQLiteStorage'];
   assert.deepEqual(nodeOnly.filter((k) => !(k in node) || names.includes(k)), [], 'Node-only exports are in js/node.js and not in js/browser.js');
   assert.deepEqual(names.sort(), Object.keys(node).filter((k) => !nodeOnly.includes(k)).sort());
+});
+
+// The shell's requests to the core ({ op: … } and { q: … }) are checked against the TypeScript
+// generated from the core's Request and Query enums (js/generated.d.ts), not only at run time.
+const shell = join(root, 'js/message-center.js');
+const inShell = (diags) => diags.filter((d) => d.startsWith(join(root, 'js/message-center.js')) || d.startsWith(join(root, 'js/boundary.js')));
+
+test("the shell's requests to the core type-check against the generated Request and Query", () => {
+  assert.deepEqual(inShell(typecheck([shell], { js: true })), []);
+});
+
+test('a request the core does not know, or a field of the wrong name, is a type error in the shell', () => {
+  const text = readFileSync(shell, 'utf8');
+  for (const [from, to, expected] of [
+    ["{ op: 'publish', name:", "{ op: 'publsh', name:", /'"publsh"' is not assignable|publsh/],
+    ["{ op: 'unpublish', name:", "{ op: 'unpublish', nme:", /'nme' does not exist|nme/],
+    ["{ q: 'eventTypes' }", "{ q: 'eventTypess' }", /eventTypess/],
+  ]) {
+    assert.ok(text.includes(from), from);
+    const diags = inShell(typecheck([shell], { js: true, virtual: { [shell]: text.replace(from, to) } }));
+    assert.equal(diags.length, 1, `${to}:\n${diags.join('\n')}`);
+    assert.match(diags[0], expected);
+  }
 });
 
 test('a deliberate type error is reported (an event id passed as a number)', () => {

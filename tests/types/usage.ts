@@ -8,9 +8,9 @@ import {
   openIndexedDBStorage,
   deleteIndexedDBStorage,
   openSQLiteStorage,
-  createFaultyStorage,
-  runStorageAdapterTests,
 } from 'message-center';
+import { createFaultyStorage, runStorageAdapterTests } from 'message-center/testing';
+import type { FaultyStorage, AcceptanceDeps } from 'message-center/testing';
 import type {
   Account,
   AdvanceResult,
@@ -28,7 +28,6 @@ import type {
   EventStory,
   EventType,
   EventView,
-  FaultyStorage,
   Journal,
   Activity,
   ActivityLine,
@@ -286,7 +285,7 @@ async function main(): Promise<void> {
   faulty.setFailOnRead(Infinity);
   faulty.resetCounters();
   const writes: number = faulty.writes + faulty.reads;
-  const n: number = runStorageAdapterTests('memory', () => createMemoryStorage(), {
+  const deps: AcceptanceDeps = {
     test: (_name: string, _fn: () => Promise<void>) => undefined,
     assert: {
       equal: () => {},
@@ -294,7 +293,8 @@ async function main(): Promise<void> {
       rejects: async () => {},
       ok: () => {},
     },
-  }, { reopen: async (closed: StorageAdapter) => closed });
+  };
+  const n: number = runStorageAdapterTests('memory', () => createMemoryStorage(), deps, { reopen: async (closed: StorageAdapter) => closed });
 
   void [cfg, seed, newCfg, adv, adv2, acc, acc2, warning, archiving, deny, t1, t2, types, tpl, tpl2, one, all, log, unpub, prev, prev2, copies, dlv, del,
     paused, stopped, sched, wfs, ctl, run, routed, many, next, ev0, sent, bl, label, name, code, rest, channel, ok, done, made, got, entries, writes, n, authenticated, wsdl, pingText, cluster, own, login, ppm, injected, stored, toRestore];
