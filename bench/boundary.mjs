@@ -1,12 +1,23 @@
-// The bulk boundary, measured both ways in the same run: records crossing between JS and the wasm as
-// the shell sends them (one framed string of the boundary format, as UTF-8 bytes into the core, a
-// string out), and as JS arrays of [key, value] pairs through serde-wasm-bindgen (the format of the
-// ordinary calls). Uses the benchmark build (dist/bench/), already instantiated by bench/core.mjs.
+// The bulk boundary, measured three ways in the same run: records crossing between JS and the wasm
+// as the shell sends them (format 2: one text of the fields concatenated, as UTF-8 bytes into the
+// core, a string out, with a Uint32Array of their lengths), as format 1 sent them (one string of
+// fields separated by U+0001, every stored value checked for a separator), and as JS arrays of
+// [key, value] pairs through serde-wasm-bindgen (the format of the ordinary calls). Uses the
+// benchmark build (dist/bench/), already instantiated by bench/core.mjs.
 
 import { performance } from 'node:perf_hooks';
-import { benchReadFramed, benchReadObjects, benchWriteFramed, benchWriteObjects } from '../dist/bench/message_center.js';
+import {
+  benchReadLengths,
+  benchReadObjects,
+  benchReadSeparated,
+  benchWriteLengths,
+  benchWriteObjects,
+  benchWriteSeparated,
+} from '../dist/bench/message_center.js';
+import { decodeWrites, encodeEntries, encodeParts } from '../js/boundary.js';
 
 const SEP = '\u0001';
+const FRAMING = /[\u0000-\u0003]/;
 const utf8 = new TextEncoder();
 
 function best(repeats, fn) {
@@ -22,30 +33,43 @@ function best(repeats, fn) {
 
 /**
  * `records` records of `bytes` characters, read (JS → core) and written (core → JS), each way.
- * @returns {{ records: number, bytes: number, readFramedMs: number, readObjectsMs: number, writeFramedMs: number, writeObjectsMs: number }}
+ * @returns {{ records: number, bytes: number, readLengthsMs: number, readSeparatedMs: number, readObjectsMs: number, writeLengthsMs: number, writeSeparatedMs: number, writeObjectsMs: number }}
  */
 export function bulkBoundary({ records, bytes, repeats = 20 }) {
   const entries = [];
   for (let i = 0; i < records; i++) entries.push([`e/01/${i.toString(16).padStart(13, '0')}/s`, 'x'.repeat(bytes)]);
-  const readFramedMs = best(repeats, () => {
+  // Format 2, as the shell does it (js/boundary.js).
+  const readLengthsMs = best(repeats, () => {
+    const { text, lengths } = encodeParts([encodeEntries(entries)]);
+    if (benchReadLengths(text, lengths) !== records) throw new Error('read with lengths: wrong count');
+  });
+  // Format 1, as the shell did it: each value checked for a framing character, then joined.
+  const readSeparatedMs = best(repeats, () => {
     const out = new Array(2 * entries.length);
     for (let i = 0; i < entries.length; i++) {
+      if (FRAMING.test(entries[i][1])) throw new Error('framing character');
       out[2 * i] = entries[i][0];
       out[2 * i + 1] = entries[i][1];
     }
-    if (benchReadFramed(utf8.encode(out.join(SEP))) !== records) throw new Error('framed read: wrong count');
+    if (benchReadSeparated(utf8.encode(out.join(SEP))) !== records) throw new Error('separated read: wrong count');
   });
   const readObjectsMs = best(repeats, () => {
     if (benchReadObjects(entries) !== records) throw new Error('object read: wrong count');
   });
-  const writeFramedMs = best(repeats, () => {
-    const f = benchWriteFramed(records, bytes).split(SEP);
+  const writeLengthsMs = best(repeats, () => {
+    const { writes, lengths } = benchWriteLengths(records, bytes);
+    // The entries' count first, then key and value lengths: the writes' decoder from there.
+    const { put } = decodeWrites(writes, lengths.subarray(1));
+    if (put.length !== records) throw new Error('write with lengths: wrong count');
+  });
+  const writeSeparatedMs = best(repeats, () => {
+    const f = benchWriteSeparated(records, bytes).split(SEP);
     const put = [];
     for (let i = 0; i < f.length; i += 2) put.push([f[i], f[i + 1]]);
-    if (put.length !== records) throw new Error('framed write: wrong count');
+    if (put.length !== records) throw new Error('separated write: wrong count');
   });
   const writeObjectsMs = best(repeats, () => {
     if (benchWriteObjects(records, bytes).length !== records) throw new Error('object write: wrong count');
   });
-  return { records, bytes, readFramedMs, readObjectsMs, writeFramedMs, writeObjectsMs };
+  return { records, bytes, readLengthsMs, readSeparatedMs, readObjectsMs, writeLengthsMs, writeSeparatedMs, writeObjectsMs };
 }

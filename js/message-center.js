@@ -295,14 +295,15 @@ export function bindMessageCenter(loadEngine) {
       try {
         while (step.kind === 'read') {
           const parts = await Promise.all(step.reads.map((r) => this.#read(r)));
-          step = engine.resume(utf8.encode(encodeParts(parts)));
+          const { text, lengths } = encodeParts(parts);
+          step = engine.resume(text, lengths);
         }
       } catch (e) {
         if (!isCoded(e)) throw await this.#trapped(e, recovering);
         this.#rollback(engine);
         throw e;
       }
-      const { put, del } = decodeWrites(step.writes);
+      const { put, del } = decodeWrites(step.writes, step.lengths);
       if (this.#group && !recovering && (put.length || del.length)) {
         if (this.#group.epoch !== epoch) {
           // A group write failed while this operation read: the engine is being rebuilt.

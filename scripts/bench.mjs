@@ -1,7 +1,8 @@
 // `npm run bench`: builds what is missing (the package and the benchmark's wasm, dist/bench/), then
 // measures and prints, side by side in one run:
 //   (a) the core pipeline natively and in wasm under Node, and their ratio;
-//   (b) the bulk boundary: records crossing as framed strings against JS objects;
+//   (b) the bulk boundary: records crossing as text and lengths (format 2), as separated strings
+//       (format 1) and as JS objects;
 //   (c) end to end through the public API in Node (memory and fake-indexeddb) at 1k, 10k and 100k
 //       events, with records per event, peak wasm memory and JS heap, and the scaling;
 //   (d) records written over the events' whole life (push → Sent → archived → purged);
@@ -139,17 +140,21 @@ out(`  native: ${int(native.events / native.seconds)} events/s ${target(native.e
 out(`  wasm / native throughput: ${ratio.toFixed(2)} ${target(ratio >= 0.8, '≥ 0.80')}`);
 if (native.recordsWritten !== wasm.recordsWritten) out('  ⚠ the two builds wrote a different number of records');
 out();
-out('(b) Bulk boundary: records between JS and the wasm as one framed string (the format the shell uses:');
-out('    UTF-8 bytes in, a string out) against JS arrays of [key, value] through serde-wasm-bindgen (the');
-out('    format of the ordinary calls); best of 20, shell side included (join/encode, split)');
+out('(b) Bulk boundary: records between JS and the wasm as the shell sends them (format 2: the fields');
+out('    concatenated, UTF-8 bytes in and a string out, with a Uint32Array of lengths), as format 1 did');
+out('    (fields separated by U+0001, each value checked for a separator), and as JS arrays of');
+out('    [key, value] through serde-wasm-bindgen (the ordinary calls); best of 20, shell side included');
 out();
 table(
-  ['Records', '>Read: framed', '>Read: objects', '>Write: framed', '>Write: objects'],
-  bulk.map((b) => [`${b.records} × ${int(b.bytes)} characters`, ms(b.readFramedMs), ms(b.readObjectsMs), ms(b.writeFramedMs), ms(b.writeObjectsMs)]),
+  ['Records', '>Read: lengths', '>Read: separated', '>Read: objects', '>Write: lengths', '>Write: separated', '>Write: objects'],
+  bulk.map((b) => [`${b.records} × ${int(b.bytes)} characters`, ms(b.readLengthsMs), ms(b.readSeparatedMs), ms(b.readObjectsMs), ms(b.writeLengthsMs), ms(b.writeSeparatedMs), ms(b.writeObjectsMs)]),
 );
 out();
-out('  The framed string is what the bulk path uses; serde-wasm-bindgen carries only the ordinary');
-out('  calls (requests, results), so that change costs the bulk path nothing.');
+for (const b of bulk) {
+  out(`  ${b.records} × ${int(b.bytes)}: lengths / separated, read ${(b.readLengthsMs / b.readSeparatedMs).toFixed(2)}, write ${(b.writeLengthsMs / b.writeSeparatedMs).toFixed(2)} (below 1: lengths faster)`);
+}
+out('  The lengths are what the bulk path uses (src/boundary.rs); serde-wasm-bindgen carries only the');
+out('  ordinary calls (requests, results).');
 out();
 out('(c) End to end through the public API in Node: events in PushEvents of 100, then the clock advanced');
 out('    a minute at a time until all are Sent (rtEventsProcessing, MTA, updateEventsStatus)');

@@ -1,222 +1,272 @@
-//! The bulk boundary format, version `VERSION`: how records cross between the shell and the core
-//! in one string per call (one copy, no JSON inside JSON). Everything else (requests, results,
-//! the read requests of a step) crosses as typed objects.
+//! The bulk boundary format, version `VERSION`: how records cross between the shell and the core.
+//! A call carries one text and one array of lengths: every field of the call concatenated, and
+//! the length of each, so that a stored value may hold any character (no separator can occur in
+//! it, and none is looked for). Everything else (requests, results, the read requests of a step)
+//! crosses as typed objects.
 //!
-//! - Read results, answering the reads of a step in order: one part per read, separated by
-//!   `PART`. A `get` part is its values separated by `SEP`, `ABSENT` for a missing one; a `range`
-//!   part is key, value, key, value… separated by `SEP`.
-//! - Writes of a step: the puts (key, value, … separated by `SEP`), `PART`, the deletes (keys
-//!   separated by `SEP`).
-//! - The small state at open is a range part.
+//! - **Lengths count UTF-16 code units**, what a JavaScript string's `length` is: free on the
+//!   shell's side, which cuts the text it receives with `slice`. The core cuts a field of ASCII
+//!   (the common case) by bytes and walks the characters of any other.
+//! - **Read results**, answering the reads of a step in order: a `get` has one length per key,
+//!   [`ABSENT`] for a missing value; a `range` has its number of entries, then each entry's key
+//!   length and value length. The small state at open is a range.
+//! - **Writes of a step**, in key order: each record's key length and value length, [`ABSENT`]
+//!   for a record deleted.
 //!
-//! The invariant that makes this safe: keys are printable ASCII and values are our JSON (which
-//! escapes every control character) or plain ASCII, so the separators never occur inside a
-//! field. It is checked, not assumed: `encode_writes` refuses a field holding one, and a read
-//! result whose fields do not match the reads is refused.
+//! A result that does not match its reads (lengths or text left over or missing, a length that
+//! cuts a character, a range out of its bounds, out of order or over its limit) is refused as
+//! `INVALID_ARGUMENT` before anything is allocated for it; a value garbled in storage frames like
+//! any other and is found by the decoder of its record, which names its key.
 
 use crate::error::{Error, ErrorCode, Result};
 use crate::io::Writes;
 use crate::io::{ReadReq, ReadResult};
 
 /// The version of this format (the shell states the one it speaks at open).
-pub const VERSION: u32 = 1;
-/// Separates the fields of a part.
-pub const SEP: char = '\u{1}';
-/// Stands for an absent value in a `get` part.
-pub const ABSENT: char = '\u{2}';
-/// Separates the parts.
-pub const PART: char = '\u{3}';
+pub const VERSION: u32 = 2;
+/// The length of a value that is absent (a `get` of a missing key; a write that deletes).
+pub const ABSENT: u32 = u32::MAX;
 
-/// Whether a byte below 4 (a separator, or NUL) occurs: 8 bytes at a time (`x - 0x04…` borrows
-/// into the top bit of every byte below 4 that does not have it set already).
-fn has_separator(s: &str) -> bool {
-    const LO: u64 = 0x0404_0404_0404_0404;
-    const HI: u64 = 0x8080_8080_8080_8080;
-    let b = s.as_bytes();
-    let mut chunks = b.chunks_exact(8);
-    for c in &mut chunks {
-        let mut w = [0u8; 8];
-        w.copy_from_slice(c);
-        let x = u64::from_le_bytes(w);
-        if x.wrapping_sub(LO) & !x & HI != 0 {
-            return true;
-        }
-    }
-    chunks.remainder().iter().any(|b| *b <= 3)
+/// Fields and their lengths, as they cross.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Framed {
+    /// Every field, concatenated.
+    pub text: String,
+    /// The length of each field in UTF-16 code units (or a count, or [`ABSENT`]).
+    pub lens: Vec<u32>,
 }
 
-/// Encodes the writes of a step. A field holding a separator is an internal error (the
-/// invariant above is broken): nothing is written.
-pub fn encode_writes(w: &Writes) -> Result<String> {
-    let size: usize = w.iter().map(|(k, v)| k.len() + v.as_ref().map_or(0, String::len) + 2).sum();
-    let mut out = String::with_capacity(size + 1);
-    let mut first = true;
-    for (k, v) in w.iter() {
-        let Some(v) = v else { continue };
-        check_field(k)?;
-        check_field(v)?;
-        if !first {
-            out.push(SEP);
-        }
-        first = false;
-        out.push_str(k);
-        out.push(SEP);
-        out.push_str(v);
+impl Framed {
+    fn push(&mut self, s: &str) -> Result<()> {
+        self.lens.push(utf16_len(s)?);
+        self.text.push_str(s);
+        Ok(())
     }
-    out.push(PART);
-    let mut first = true;
+
+    fn count(&mut self, n: usize) -> Result<()> {
+        self.lens.push(u32::try_from(n).ok().filter(|n| *n != ABSENT).ok_or_else(|| too_long("a count"))?);
+        Ok(())
+    }
+}
+
+fn too_long(what: &str) -> Error {
+    Error::new(ErrorCode::Internal, format!("{what} over 4,294,967,294 does not cross the boundary"))
+}
+
+/// The length of `s` in UTF-16 code units.
+fn utf16_len(s: &str) -> Result<u32> {
+    let n = if s.is_ascii() { s.len() } else { s.chars().map(char::len_utf16).sum() };
+    u32::try_from(n).ok().filter(|n| *n != ABSENT).ok_or_else(|| too_long("a record"))
+}
+
+/// Encodes the writes of a step.
+pub fn encode_writes(w: &Writes) -> Result<Framed> {
+    let size: usize = w.iter().map(|(k, v)| k.len() + v.as_ref().map_or(0, String::len)).sum();
+    let mut out = Framed { text: String::with_capacity(size), lens: Vec::with_capacity(2 * w.len()) };
     for (k, v) in w.iter() {
-        if v.is_some() {
-            continue;
+        out.push(k)?;
+        match v {
+            Some(v) => out.push(v)?,
+            None => out.lens.push(ABSENT),
         }
-        check_field(k)?;
-        if !first {
-            out.push(SEP);
-        }
-        first = false;
-        out.push_str(k);
     }
     Ok(out)
 }
 
-fn check_field(s: &str) -> Result<()> {
-    if has_separator(s) {
-        let at = s.bytes().position(|b| b <= 3).unwrap_or(0);
-        return Err(Error::new(
-            ErrorCode::Internal,
-            format!(
-                "a record holds a control character (U+{:04X}) at byte {at}: {}",
-                s.as_bytes().get(at).copied().unwrap_or(0),
-                crate::tree::excerpt(s)
-            ),
-        ));
+/// Decodes the writes of a step (the native drivers and tests; the shell does it in
+/// js/boundary.js): (key, value) in order, None for a delete.
+pub fn decode_writes(f: &Framed) -> Result<Vec<(String, Option<String>)>> {
+    let mut r = Reader::new(&f.text, &f.lens);
+    let mut out = Vec::new();
+    while !r.done() {
+        let k = r.field()?.to_string();
+        let v = r.value()?.map(str::to_string);
+        out.push((k, v));
     }
-    Ok(())
+    r.end()?;
+    Ok(out)
 }
 
 /// Encodes read results (what the shell sends; the native driver and tests use it too).
-pub fn encode_results(results: &[ReadResult]) -> String {
-    let mut out = String::new();
-    for (i, r) in results.iter().enumerate() {
-        if i > 0 {
-            out.push(PART);
-        }
+pub fn encode_results(results: &[ReadResult]) -> Result<Framed> {
+    let mut out = Framed::default();
+    for r in results {
         match r {
             ReadResult::Values(vs) => {
-                for (j, v) in vs.iter().enumerate() {
-                    if j > 0 {
-                        out.push(SEP);
-                    }
+                for v in vs {
                     match v {
-                        Some(v) => out.push_str(v),
-                        None => out.push(ABSENT),
+                        Some(v) => out.push(v)?,
+                        None => out.lens.push(ABSENT),
                     }
                 }
             }
-            ReadResult::Entries(es) => encode_entries_into(&mut out, es),
+            ReadResult::Entries(es) => encode_entries_into(&mut out, es)?,
         }
     }
-    out
+    Ok(out)
 }
 
-/// Encodes entries as a range part.
-pub fn encode_entries(es: &[(String, String)]) -> String {
-    let mut out = String::new();
-    encode_entries_into(&mut out, es);
-    out
+/// Encodes entries as a range answer.
+pub fn encode_entries(es: &[(String, String)]) -> Result<Framed> {
+    let mut out = Framed::default();
+    encode_entries_into(&mut out, es)?;
+    Ok(out)
 }
 
-fn encode_entries_into(out: &mut String, es: &[(String, String)]) {
-    for (j, (k, v)) in es.iter().enumerate() {
-        if j > 0 {
-            out.push(SEP);
-        }
-        out.push_str(k);
-        out.push(SEP);
-        out.push_str(v);
+fn encode_entries_into(out: &mut Framed, es: &[(String, String)]) -> Result<()> {
+    out.count(es.len())?;
+    for (k, v) in es {
+        out.push(k)?;
+        out.push(v)?;
     }
+    Ok(())
 }
 
 fn bad(what: String) -> Error {
     Error::new(ErrorCode::InvalidArgument, format!("read results: {what}"))
 }
 
-/// A stored value as storage gave it: one holding a control character the framing uses (U+0000 to
-/// U+0003) was garbled in storage. Drivers check what they read with it before they frame it
-/// (a separator would make other records of its fields); the decoder checks what got through. The core never writes one, and would
-/// refuse to write it back (`encode_writes`), so it is refused as it is read, with its key.
-pub fn stored(key: &str, v: &str) -> Result<()> {
-    if !has_separator(v) {
-        return Ok(());
-    }
-    let at = v.bytes().position(|b| b <= 3).unwrap_or(0);
-    Err(Error::new(
-        ErrorCode::StorageCorrupt,
-        format!(
-            "stored record {key} holds a control character (U+{:04X}) at byte {at}: {}",
-            v.as_bytes().get(at).copied().unwrap_or(0),
-            crate::tree::excerpt(v)
-        ),
-    ))
+/// Cuts a text into fields by their lengths.
+struct Reader<'a> {
+    text: &'a str,
+    pos: usize,
+    lens: &'a [u32],
+    next: usize,
 }
 
-/// Decodes a range part.
-pub fn decode_entries(part: &str) -> Result<Vec<(String, String)>> {
-    let mut es = Vec::new();
-    if !part.is_empty() {
-        let mut it = part.split(SEP);
-        while let Some(k) = it.next() {
-            let v = it.next().ok_or_else(|| bad("a range entry has a key and no value".into()))?;
-            if k.is_empty() || k.contains(ABSENT) || k.contains(PART) {
-                return Err(bad("a range entry has an empty or invalid key".into()));
-            }
-            es.push((k.to_string(), v.to_string()));
+impl<'a> Reader<'a> {
+    fn new(text: &'a str, lens: &'a [u32]) -> Self {
+        Reader { text, pos: 0, lens, next: 0 }
+    }
+
+    fn done(&self) -> bool {
+        self.next == self.lens.len()
+    }
+
+    /// Lengths not read yet.
+    fn left(&self) -> usize {
+        self.lens.len() - self.next
+    }
+
+    fn len(&mut self) -> Result<u32> {
+        let n = *self.lens.get(self.next).ok_or_else(|| bad(format!("the lengths end after {}", self.lens.len())))?;
+        self.next += 1;
+        Ok(n)
+    }
+
+    /// The next field, of the next length (not absent).
+    fn field(&mut self) -> Result<&'a str> {
+        let at = self.next;
+        match self.len()? {
+            ABSENT => Err(bad(format!("length {at} is absent where a key or entry is"))),
+            n => self.cut(n, at),
         }
+    }
+
+    /// The next value, None when its length is absent.
+    fn value(&mut self) -> Result<Option<&'a str>> {
+        let at = self.next;
+        match self.len()? {
+            ABSENT => Ok(None),
+            n => self.cut(n, at).map(Some),
+        }
+    }
+
+    /// A count of at most `max` (and of no more items than lengths left, `per` each).
+    fn count(&mut self, max: u32, per: usize) -> Result<usize> {
+        let n = self.len()?;
+        if n > max {
+            return Err(bad(format!("{n} entries for a range of at most {max}")));
+        }
+        let n = n as usize;
+        if n.saturating_mul(per) > self.left() {
+            return Err(bad(format!("a range of {n} entries, and {} lengths left", self.left())));
+        }
+        Ok(n)
+    }
+
+    fn cut(&mut self, units: u32, at: usize) -> Result<&'a str> {
+        let rest = &self.text[self.pos..];
+        let units = units as usize;
+        // ASCII: a unit is a byte.
+        let bytes = match rest.as_bytes().get(..units) {
+            Some(b) if b.is_ascii() => units,
+            _ => {
+                let mut seen = 0usize;
+                let mut end = None;
+                for (i, c) in rest.char_indices() {
+                    if seen == units {
+                        end = Some(i);
+                        break;
+                    }
+                    seen += c.len_utf16();
+                    if seen > units {
+                        return Err(bad(format!("length {at} ({units}) cuts a character in two")));
+                    }
+                }
+                match end {
+                    Some(e) => e,
+                    None if seen == units => rest.len(),
+                    None => return Err(bad(format!("length {at} ({units}) runs past the end of the text"))),
+                }
+            }
+        };
+        self.pos += bytes;
+        Ok(&rest[..bytes])
+    }
+
+    fn end(&self) -> Result<()> {
+        if !self.done() {
+            return Err(bad(format!("{} lengths left over", self.left())));
+        }
+        if self.pos != self.text.len() {
+            return Err(bad(format!("{} bytes of text left over", self.text.len() - self.pos)));
+        }
+        Ok(())
+    }
+}
+
+/// Decodes a range answer (entries only: the benchmark).
+pub fn decode_entries(text: &str, lens: &[u32]) -> Result<Vec<(String, String)>> {
+    let mut r = Reader::new(text, lens);
+    let es = entries(&mut r, u32::MAX - 1)?;
+    r.end()?;
+    Ok(es)
+}
+
+fn entries(r: &mut Reader<'_>, limit: u32) -> Result<Vec<(String, String)>> {
+    let n = r.count(limit, 2)?;
+    let mut es = Vec::with_capacity(n);
+    for _ in 0..n {
+        let k = r.field()?;
+        if k.is_empty() {
+            return Err(bad("a range entry has an empty key".into()));
+        }
+        let at = r.next;
+        let v = r.value()?.ok_or_else(|| bad(format!("length {at} is absent where a range entry's value is")))?;
+        es.push((k.to_string(), v.to_string()));
     }
     Ok(es)
 }
 
-/// Decodes the results of `reads`. Results that do not frame are refused (a stored value holding
-/// a framing character is refused by the driver, with its key, before it frames it).
-pub fn decode_results(reads: &[ReadReq], text: &str) -> Result<Vec<ReadResult>> {
-    let parts: Vec<&str> = if reads.is_empty() { Vec::new() } else { text.split(PART).collect() };
-    if parts.len() != reads.len() || (reads.is_empty() && !text.is_empty()) {
-        return Err(bad(format!(
-            "expected {} parts, got {}",
-            reads.len(),
-            if reads.is_empty() { usize::from(!text.is_empty()) } else { parts.len() }
-        )));
-    }
-    let mut out = Vec::with_capacity(parts.len());
-    for (req, part) in reads.iter().zip(parts) {
+/// Decodes the results of `reads`. Results that do not match the reads are refused.
+pub fn decode_results(reads: &[ReadReq], text: &str, lens: &[u32]) -> Result<Vec<ReadResult>> {
+    let mut r = Reader::new(text, lens);
+    let mut out = Vec::with_capacity(reads.len());
+    for req in reads {
         match req {
             ReadReq::Get { keys } => {
-                let raw: Vec<&str> = if keys.is_empty() {
-                    if !part.is_empty() {
-                        return Err(bad("values for a get of no key".into()));
-                    }
-                    Vec::new()
-                } else {
-                    part.split(SEP).collect()
-                };
-                if raw.len() != keys.len() {
-                    return Err(bad(format!("{} values for {} keys", raw.len(), keys.len())));
+                if keys.len() > r.left() {
+                    return Err(bad(format!("{} values for {} keys", r.left(), keys.len())));
                 }
-                let mut vs = Vec::with_capacity(raw.len());
-                for (k, v) in keys.iter().zip(raw) {
-                    if v.len() == 1 && v.as_bytes()[0] == ABSENT as u8 {
-                        vs.push(None);
-                    } else if v.contains(ABSENT) {
-                        return Err(bad("a value holds the absent marker".into()));
-                    } else {
-                        stored(k, v)?;
-                        vs.push(Some(v.to_string()));
-                    }
+                let mut vs = Vec::with_capacity(keys.len());
+                for _ in keys {
+                    vs.push(r.value()?.map(str::to_string));
                 }
                 out.push(ReadResult::Values(vs));
             }
             ReadReq::Range { gte, lt, limit } => {
-                let es = decode_entries(part)?;
+                let es = entries(&mut r, *limit)?;
                 if let Some(k) = es
                     .iter()
                     .map(|(k, _)| k.as_str())
@@ -228,119 +278,138 @@ pub fn decode_results(reads: &[ReadReq], text: &str) -> Result<Vec<ReadResult>> 
                         crate::tree::excerpt(k)
                     )));
                 }
-                if es.len() > *limit as usize {
-                    return Err(bad(format!("{} entries for a range of at most {limit}", es.len())));
-                }
-                // Once the entries frame (a key shifted by a separator would be named otherwise).
-                for (k, v) in &es {
-                    stored(k, v)?;
-                }
                 out.push(ReadResult::Entries(es));
             }
         }
     }
+    r.end()?;
     Ok(out)
+}
+
+/// Today's framing before version 2 (fields separated by U+0001, parts by U+0003), kept for the
+/// benchmark only, which measures it beside the lengths (`npm run bench`, section (b)).
+#[cfg(feature = "bench")]
+pub mod separated {
+    const SEP: char = '\u{1}';
+
+    /// Encodes entries as one separated string.
+    pub fn encode_entries(es: &[(String, String)]) -> String {
+        let mut out = String::new();
+        for (j, (k, v)) in es.iter().enumerate() {
+            if j > 0 {
+                out.push(SEP);
+            }
+            out.push_str(k);
+            out.push(SEP);
+            out.push_str(v);
+        }
+        out
+    }
+
+    /// Decodes one separated string of entries, refusing a stored value that holds a separator
+    /// (the check every stored value went through).
+    pub fn decode_entries(part: &str) -> Option<Vec<(String, String)>> {
+        let mut es = Vec::new();
+        if !part.is_empty() {
+            let mut it = part.split(SEP);
+            while let Some(k) = it.next() {
+                let v = it.next()?;
+                if k.is_empty() || k.bytes().any(|b| b <= 3) || v.bytes().any(|b| b == 0 || b == 2 || b == 3) {
+                    return None;
+                }
+                es.push((k.to_string(), v.to_string()));
+            }
+        }
+        Some(es)
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn framed(text: &str, lens: &[u32]) -> Framed {
+        Framed { text: text.into(), lens: lens.to_vec() }
+    }
+
     #[test]
-    fn results_round_trip() {
+    fn results_round_trip_with_any_character() {
         let reads = vec![
-            ReadReq::Get { keys: vec!["a".into(), "b".into()] },
+            ReadReq::Get { keys: vec!["a".into(), "b".into(), "c".into()] },
             ReadReq::Range { gte: "a".into(), lt: "z".into(), limit: 5 },
             ReadReq::Get { keys: vec![] },
+            ReadReq::Range { gte: "a".into(), lt: "z".into(), limit: 5 },
         ];
+        // Values holding what the separators of version 1 were, NUL, and characters of one, two,
+        // three and four bytes (the last two UTF-16 units).
         let res = vec![
-            ReadResult::Values(vec![Some("1".into()), None]),
-            ReadResult::Entries(vec![("k".into(), "v".into()), ("k2".into(), String::new())]),
+            ReadResult::Values(vec![Some("1\u{0}\u{1}\u{2}\u{3}".into()), None, Some(String::new())]),
+            ReadResult::Entries(vec![("k".into(), "é€😀x".into()), ("k2".into(), String::new()), ("k😀".into(), "\u{3}".into())]),
             ReadResult::Values(vec![]),
+            ReadResult::Entries(vec![]),
         ];
-        let text = encode_results(&res);
-        assert_eq!(decode_results(&reads, &text).unwrap(), res);
+        let f = encode_results(&res).unwrap();
+        assert_eq!(f.lens, vec![5, ABSENT, 0, 3, 1, 5, 2, 0, 3, 1, 0]);
+        assert_eq!(decode_results(&reads, &f.text, &f.lens).unwrap(), res);
     }
 
     #[test]
-    fn malformed_results_are_refused() {
-        let reads = vec![ReadReq::Range { gte: "a".into(), lt: "z".into(), limit: 1 }, ReadReq::Get { keys: vec!["a".into()] }];
-        for bad in ["", "k\u{1}v", "k\u{1}v\u{1}k2\u{1}v2\u{3}x", "k\u{3}a\u{1}b", "\u{1}v\u{3}x", "k\u{1}v\u{3}x\u{2}y"] {
-            assert_eq!(decode_results(&reads, bad).unwrap_err().code, ErrorCode::InvalidArgument, "{bad:?}");
+    fn results_that_do_not_match_their_reads_are_refused() {
+        let reads = vec![ReadReq::Range { gte: "a".into(), lt: "z".into(), limit: 2 }, ReadReq::Get { keys: vec!["a".into()] }];
+        for (text, lens, why) in [
+            ("", &[][..], "the lengths end after 0"),
+            ("kv", &[2, 1, 1][..], "a range of 2 entries, and 2 lengths left"),
+            ("kv", &[1, 1, 1][..], "0 values for 1 keys"),
+            ("kvxy", &[1, 1, 1, 1][..], "1 bytes of text left over"),
+            ("kv", &[1, 1, 1, ABSENT, 0][..], "1 lengths left over"),
+            ("kvxy", &[3, 1, 1, 1][..], "3 entries for a range of at most 2"),
+            ("kv", &[1, 1, 2, ABSENT][..], "runs past the end of the text"),
+            ("kv", &[1, ABSENT, 1, ABSENT][..], "is absent where a key or entry is"),
+            ("kv", &[1, 1, ABSENT, ABSENT][..], "is absent where a range entry's value is"),
+            ("v", &[1, 0, 1, ABSENT][..], "an empty key"),
+            ("k😀", &[1, 1, 1, ABSENT][..], "cuts a character in two"),
+            ("kv", &[u32::MAX - 1, 1, 1, ABSENT][..], "entries for a range of at most 2"),
+        ] {
+            let e = decode_results(&reads, text, lens).unwrap_err();
+            assert_eq!(e.code, ErrorCode::InvalidArgument, "{text:?} {lens:?}");
+            assert!(e.message.starts_with("read results: ") && e.message.contains(why), "{text:?} {lens:?}: {e}");
         }
-        assert_eq!(decode_results(&[], "x").unwrap_err().code, ErrorCode::InvalidArgument);
-        assert!(decode_results(&[], "").unwrap().is_empty());
-    }
-
-    #[test]
-    fn a_stored_value_with_a_nul_is_corrupt_and_named() {
-        let reads =
-            vec![ReadReq::Get { keys: vec!["a".into(), "m/x".into()] }, ReadReq::Range { gte: "a".into(), lt: "z".into(), limit: 5 }];
-        let e = decode_results(&reads, "1\u{1}b\u{0}c\u{3}").unwrap_err();
-        assert_eq!(e.code, ErrorCode::StorageCorrupt);
-        assert!(e.message.contains("m/x") && e.message.contains("byte 1"), "{e}");
-        let e = decode_results(&reads, "1\u{1}2\u{3}e/01/s\u{1}{\u{0}}").unwrap_err();
-        assert_eq!(e.code, ErrorCode::StorageCorrupt);
-        assert!(e.message.contains("e/01/s"), "{e}");
+        // A huge count with few lengths is refused before anything is allocated for it.
+        let big = vec![ReadReq::Range { gte: "a".into(), lt: "z".into(), limit: u32::MAX - 1 }];
+        assert!(decode_results(&big, "", &[u32::MAX - 1]).unwrap_err().message.contains("lengths left"));
+        assert!(decode_results(&[], "", &[]).unwrap().is_empty());
+        assert!(decode_results(&[], "x", &[]).unwrap_err().message.contains("text left over"));
     }
 
     #[test]
     fn range_entries_ascend_within_their_bounds() {
         let range = vec![ReadReq::Range { gte: "c/".into(), lt: "c0".into(), limit: 10 }];
-        for bad in ["c/1\u{1}x\u{1}garbage\u{1}y", "c/2\u{1}x\u{1}c/1\u{1}y", "c/1\u{1}x\u{1}c/1\u{1}y", "d/1\u{1}x"] {
-            let e = decode_results(&range, bad).unwrap_err();
-            assert_eq!(e.code, ErrorCode::InvalidArgument, "{bad:?}");
+        for es in
+            [vec![("c/1", "x"), ("garbage", "y")], vec![("c/2", "x"), ("c/1", "y")], vec![("c/1", "x"), ("c/1", "y")], vec![("d/1", "x")]]
+        {
+            let es: Vec<(String, String)> = es.into_iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+            let f = encode_entries(&es).unwrap();
+            let e = decode_results(&range, &f.text, &f.lens).unwrap_err();
+            assert_eq!(e.code, ErrorCode::InvalidArgument, "{es:?}");
             assert!(e.message.contains("out of order or out of its bounds"), "{e}");
         }
-        assert_eq!(decode_results(&range, "c/1\u{1}x\u{1}c/2\u{1}y").unwrap().len(), 1);
+        let f = encode_entries(&[("c/1".into(), "x".into()), ("c/2".into(), "y".into())]).unwrap();
+        assert_eq!(decode_results(&range, &f.text, &f.lens).unwrap().len(), 1);
+        assert_eq!(decode_entries(&f.text, &f.lens).unwrap().len(), 2);
     }
 
     #[test]
-    fn a_stored_value_with_a_framing_character_is_corrupt_and_named() {
-        // What gets through the framing: U+0002 inside a range value, U+0000 anywhere.
-        let range = vec![ReadReq::Range { gte: "c/".into(), lt: "c0".into(), limit: 10 }];
-        let e = decode_results(&range, "c/1\u{1}x\u{2}y").unwrap_err();
-        assert_eq!(e.code, ErrorCode::StorageCorrupt);
-        assert!(e.message.contains("stored record c/1 holds a control character (U+0002)"), "{e}");
-        let get = vec![ReadReq::Get { keys: vec!["m/a".into(), "m/b".into()] }];
-        let e = decode_results(&get, "1\u{1}2\u{0}").unwrap_err();
-        assert_eq!(e.code, ErrorCode::StorageCorrupt);
-        assert!(e.message.contains("stored record m/b holds a control character (U+0000)"), "{e}");
-        // The drivers' check, before they frame.
-        for c in ['\u{0}', '\u{1}', '\u{2}', '\u{3}'] {
-            let e = stored("e/01/s", &format!("{{{c}}}")).unwrap_err();
-            assert_eq!(e.code, ErrorCode::StorageCorrupt);
-            assert!(e.message.contains(&format!("stored record e/01/s holds a control character (U+000{})", c as u32)), "{e}");
-        }
-        assert!(stored("e/01/s", "{\"a\":\"\\u0001\"}").is_ok(), "an escaped one is text");
-    }
-
-    #[test]
-    fn separators_are_found_anywhere() {
-        for len in 0..40 {
-            let clean: String = (0..len).map(|i| char::from(b"azAZ09{}\x04\x7f"[i % 10])).collect();
-            assert!(!has_separator(&clean), "{clean:?}");
-            for at in 0..len {
-                for sep in ['\u{0}', '\u{1}', '\u{2}', '\u{3}'] {
-                    let mut v: Vec<char> = clean.chars().collect();
-                    v[at] = sep;
-                    let t: String = v.into_iter().collect();
-                    assert!(has_separator(&t), "{t:?}");
-                }
-            }
-        }
-        assert!(!has_separator("é€😀 non-ASCII is fine"));
-    }
-
-    #[test]
-    fn writes_with_a_separator_are_refused() {
+    fn writes_round_trip_with_any_character() {
         let mut w = Writes::default();
-        w.put("k".into(), "v".into());
+        w.put("k".into(), "v\u{1}\u{0}é😀".into());
         w.del("d".into());
-        assert_eq!(encode_writes(&w).unwrap(), "k\u{1}v\u{3}d");
-        w.put("k2".into(), "bad\u{1}value".into());
-        let e = encode_writes(&w).unwrap_err();
-        assert_eq!(e.code, ErrorCode::Internal);
-        assert!(e.message.contains("U+0001"), "{}", e.message);
+        w.put("e".into(), String::new());
+        let f = encode_writes(&w).unwrap();
+        assert_eq!(f, framed("dekv\u{1}\u{0}é😀", &[1, ABSENT, 1, 0, 1, 6]));
+        assert_eq!(
+            decode_writes(&f).unwrap(),
+            vec![("d".to_string(), None), ("e".to_string(), Some(String::new())), ("k".to_string(), Some("v\u{1}\u{0}é😀".to_string()))]
+        );
+        assert!(decode_writes(&framed("k", &[1])).unwrap_err().message.contains("the lengths end after 1"));
     }
 }

@@ -1,10 +1,11 @@
 //! Whether a record from outside (a snapshot to restore, fixtures) is one this engine could have
 //! written: its key in the layout (`keys.rs`), its value through the decoders the engine reads it
-//! with, no framing character (U+0000–U+0003, which the read wire reserves), sizes bounded. A
+//! with, no character U+0000–U+0003 (the separators of boundary format 1: no record of this engine
+//! holds one, its JSON escapes them), sizes bounded. A
 //! snapshot is checked whole before anything of it is written, so that a bad record is a clear
 //! error naming it, not a `STORAGE_CORRUPT` at some later workflow step.
 //!
-//! The small state (`m/…`) is checked here for its key and framing, and decoded by opening the
+//! The small state (`m/…`) is checked here for its key and characters, and decoded by opening the
 //! snapshot in a store of its own (the host does that after this check).
 
 use crate::error::{Error, ErrorCode, Result};

@@ -70,28 +70,9 @@ impl MemDriver {
             .collect()
     }
 
-    /// Answers reads from the store, in the boundary format. A stored value holding a framing
-    /// character is `STORAGE_CORRUPT` naming its key (framed, it would read as other records).
-    pub fn answer_encoded(&self, reqs: &[ReadReq]) -> Result<String> {
-        let res = self.answer(reqs);
-        for (req, r) in reqs.iter().zip(&res) {
-            match (req, r) {
-                (ReadReq::Get { keys }, ReadResult::Values(vs)) => {
-                    for (k, v) in keys.iter().zip(vs) {
-                        if let Some(v) = v {
-                            boundary::stored(k, v)?;
-                        }
-                    }
-                }
-                (_, ReadResult::Entries(es)) => {
-                    for (k, v) in es {
-                        boundary::stored(k, v)?;
-                    }
-                }
-                _ => {}
-            }
-        }
-        Ok(boundary::encode_results(&res))
+    /// Answers reads from the store, in the boundary format.
+    pub fn answer_encoded(&self, reqs: &[ReadReq]) -> Result<boundary::Framed> {
+        boundary::encode_results(&self.answer(reqs))
     }
 
     /// Starts an operation and answers its reads until it is done: what it would write (nothing
@@ -108,7 +89,7 @@ impl MemDriver {
                             return Err(e);
                         }
                     };
-                    step = self.eng.resume_encoded(&res)?;
+                    step = self.eng.resume_encoded(&res.text, &res.lens)?;
                 }
                 Step::Done(done) => return Ok(done),
             }
@@ -126,16 +107,21 @@ impl MemDriver {
     /// next (a command of several transactions).
     pub fn step(&mut self, req: &Value) -> Result<(Value, Option<Value>)> {
         let done = self.drive(req)?;
-        // The invariant of the boundary format is checked as the shell's path does.
-        if let Err(e) = boundary::encode_writes(&done.writes) {
-            self.eng.rollback();
-            return Err(e);
-        }
-        if !done.writes.is_empty() {
+        // The writes cross the boundary format as they do to the shell, and are applied as it
+        // decodes them.
+        let ops = match boundary::encode_writes(&done.writes).and_then(|f| boundary::decode_writes(&f)) {
+            Ok(ops) => ops,
+            Err(e) => {
+                self.eng.rollback();
+                return Err(e);
+            }
+        };
+        debug_assert_eq!(ops.len(), done.writes.len());
+        if !ops.is_empty() {
             self.transactions += 1;
         }
-        self.records_written += done.writes.len() as u64;
-        for (k, v) in done.writes.into_ops() {
+        self.records_written += ops.len() as u64;
+        for (k, v) in ops {
             self.bytes_written += (k.len() + v.as_ref().map_or(0, String::len)) as u64;
             match v {
                 Some(v) => {

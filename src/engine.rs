@@ -159,10 +159,11 @@ impl Engine {
         self.after(r)
     }
 
-    /// Continues with read results in the boundary format (see `boundary.rs`).
-    pub fn resume_encoded(&mut self, text: &str) -> Result<Step> {
+    /// Continues with read results in the boundary format (see `boundary.rs`): the fields'
+    /// text and their lengths.
+    pub fn resume_encoded(&mut self, text: &str, lens: &[u32]) -> Result<Step> {
         let decoded = match &self.phase {
-            Phase::Reading { reads, .. } => crate::boundary::decode_results(reads, text),
+            Phase::Reading { reads, .. } => crate::boundary::decode_results(reads, text, lens),
             _ => return err(ErrorCode::InvalidArgument, "resume without an operation waiting for reads"),
         };
         match decoded {

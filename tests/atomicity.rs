@@ -177,7 +177,7 @@ fn rolling_back_done_operations_one_after_another() {
             match step {
                 Step::Read(reqs) => {
                     let a = answer(&d, &reqs);
-                    match d.eng.resume_encoded(&a) {
+                    match d.eng.resume_encoded(&a.text, &a.lens) {
                         Ok(s) => step = s,
                         Err(_) => break,
                     }
@@ -208,9 +208,17 @@ fn one_operation_at_a_time() {
     assert_eq!(e.code.as_str(), "BUSY");
     // The operation in progress goes on undisturbed.
     let Step::Read(reqs) = step else { unreachable!() };
-    let mut step = d.eng.resume_encoded(&answer(&d, &reqs)).unwrap();
+    let mut step = {
+        let a = answer(&d, &reqs);
+        d.eng.resume_encoded(&a.text, &a.lens)
+    }
+    .unwrap();
     while let Step::Read(reqs) = step {
-        step = d.eng.resume_encoded(&answer(&d, &reqs)).unwrap();
+        step = {
+            let a = answer(&d, &reqs);
+            d.eng.resume_encoded(&a.text, &a.lens)
+        }
+        .unwrap();
     }
     let Step::Done(done) = step else { unreachable!() };
     assert!(!done.writes.is_empty());
@@ -218,15 +226,26 @@ fn one_operation_at_a_time() {
     // Still busy until commit or rollback.
     assert_eq!(d.eng.begin(request(&json!({"op": "setClock", "to": t0() + DAY}))).unwrap_err().code.as_str(), "BUSY");
     d.eng.rollback();
-    assert_eq!(d.eng.resume_encoded("").unwrap_err().code.as_str(), "INVALID_ARGUMENT");
+    assert_eq!(d.eng.resume_encoded("", &[]).unwrap_err().code.as_str(), "INVALID_ARGUMENT");
     ok(&mut d, json!({"op": "setClock", "to": t0() + DAY}));
 }
 
 #[test]
 fn bad_read_results_abandon_the_operation() {
     let op = json!({"op": "runWorkflow", "instance": "exec1", "name": "rtEventsProcessing"});
-    // Phase 0 of rtEventsProcessing reads its queue, one range: wrong part counts and odd entries.
-    for bad in ["two\u{3}parts", "a\u{3}b\u{3}c", "k\u{1}v\u{1}k2\u{3}", "\u{3}k", "\u{3}\u{3}", "k\u{1}v\u{1}k2", "k\u{2}\u{1}v"] {
+    // Phase 0 of rtEventsProcessing reads its queue, one range: lengths that do not match it (none,
+    // a second part, an entry without its value, text left over, a count over what follows).
+    const A: u32 = message_center::boundary::ABSENT;
+    for (text, lens) in [
+        ("", &[][..]),
+        ("kv", &[1, 1, 1, 0][..]),
+        ("kv", &[1, 1][..]),
+        ("kvx", &[1, 1, 1][..]),
+        ("kv", &[1, 1, A][..]),
+        ("kv", &[5, 1, 1][..]),
+        ("k😀", &[1, 1, 1][..]),
+    ] {
+        let bad = &format!("{text:?} {lens:?}");
         let mut d = build(500);
         d.reopen().unwrap();
         let mut twin = build(500);
@@ -234,7 +253,7 @@ fn bad_read_results_abandon_the_operation() {
         let snap = snapshot(&d);
         let step = d.eng.begin(request(&op)).unwrap();
         assert!(matches!(step, Step::Read(_)));
-        let e = d.eng.resume_encoded(bad).unwrap_err();
+        let e = d.eng.resume_encoded(text, lens).unwrap_err();
         assert_eq!(e.code.as_str(), "INVALID_ARGUMENT", "{bad:?}: {e}");
         assert_same_store(&d.store, &store, bad);
         assert_eq!(snapshot(&d), snap, "{bad}");
@@ -254,9 +273,15 @@ fn bad_read_results_abandon_the_operation() {
             }
         }
         let orig = std::mem::replace(&mut d.store, store);
-        let mut step = d.eng.resume_encoded(&answer(&d, &reqs));
+        let mut step = {
+            let a = answer(&d, &reqs);
+            d.eng.resume_encoded(&a.text, &a.lens)
+        };
         while let Ok(Step::Read(reqs)) = &step {
-            step = d.eng.resume_encoded(&answer(&d, reqs));
+            step = {
+                let a = answer(&d, reqs);
+                d.eng.resume_encoded(&a.text, &a.lens)
+            };
         }
         let e = step.unwrap_err();
         assert_eq!(e.code.as_str(), "STORAGE_CORRUPT", "{what}: {e}");
@@ -356,7 +381,7 @@ fn open_rolled_back_can_be_done_again() {
     let mut d = MemDriver::default();
     let Step::Read(reqs) = d.eng.begin(request(&open)).unwrap() else { panic!("open reads the small state") };
     let a = answer(&d, &reqs);
-    assert!(matches!(d.eng.resume_encoded(&a).unwrap(), Step::Done(_)));
+    assert!(matches!(d.eng.resume_encoded(&a.text, &a.lens).unwrap(), Step::Done(_)));
     d.eng.rollback();
     assert!(!d.eng.is_open(), "the initial state was never written");
     assert_eq!(code(d.run(&json!({"op": "addEventType", "name": "order"}))), "INVALID_ARGUMENT");

@@ -142,7 +142,7 @@ impl SimDriver {
                                 return Outcome::Failed(results, e);
                             }
                         };
-                        step = match self.eng.resume_encoded(&answer) {
+                        step = match self.eng.resume_encoded(&answer.text, &answer.lens) {
                             Ok(s) => s,
                             Err(e) => return Outcome::Failed(results, e),
                         };

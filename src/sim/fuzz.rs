@@ -172,12 +172,23 @@ pub fn query(data: &[u8]) {
     );
 }
 
-/// Read results in the boundary format, as a shell might garble them.
+/// Read results in the boundary format, as a shell might garble them: the input's first byte
+/// says how many lengths it holds (each two bytes, little-endian, `0xFFFF` for `ABSENT`); the
+/// rest is the text.
 pub fn boundary(data: &[u8]) {
     // A fresh engine: one that took garbled results as what storage holds keeps them in its
     // record cache (a storage that lies is believed), which says nothing of the next input.
     let mut d = fresh();
-    let t = text(data);
+    let (n, rest) = data.split_first().map_or((0, data), |(n, r)| (usize::from(*n), r));
+    let cut = (2 * n).min(rest.len() & !1);
+    let lens: Vec<u32> = rest[..cut]
+        .chunks_exact(2)
+        .map(|c| match u16::from_le_bytes([c[0], c[1]]) {
+            0xFFFF => crate::boundary::ABSENT,
+            l => u32::from(l),
+        })
+        .collect();
+    let t = text(&rest[cut..]);
     for req in [
         json!({"op": "listEvents", "filter": {"instance": "exec1", "limit": 20}}),
         json!({"op": "runWorkflow", "instance": "exec1", "name": "updateEventsStatus"}),
@@ -189,8 +200,8 @@ pub fn boundary(data: &[u8]) {
         };
         match d.eng.begin(request) {
             Ok(Step::Read(reqs)) => {
-                let _ = crate::boundary::decode_results(&reqs, &t);
-                match d.eng.resume_encoded(&t) {
+                let _ = crate::boundary::decode_results(&reqs, &t, &lens);
+                match d.eng.resume_encoded(&t, &lens) {
                     Ok(Step::Read(_)) | Ok(Step::Done(_)) => d.eng.rollback(),
                     Err(e) if e.code == ErrorCode::Internal => panic!("resume: INTERNAL error: {e}"),
                     Err(_) => {}
@@ -200,7 +211,7 @@ pub fn boundary(data: &[u8]) {
             Err(e) => panic!("begin: {e}"),
         }
     }
-    let _ = crate::boundary::decode_entries(&t);
+    let _ = crate::boundary::decode_entries(&t, &lens);
 }
 
 /// One stored record garbled (which one and how from the input), then the store opened and

@@ -1,7 +1,7 @@
 //! The only binding layer: typed requests and results cross as JavaScript objects
 //! (serde-wasm-bindgen, one serializer configuration), the bulk of records in the boundary format
-//! of `boundary.rs` (one string per call, the fastest measured), errors as real `Error` objects
-//! with a `code` (js-sys). It decides nothing.
+//! of `boundary.rs` (one text and one `Uint32Array` of lengths per call), errors as real `Error`
+//! objects with a `code` (js-sys). It decides nothing.
 
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
@@ -20,7 +20,7 @@ const TS_TYPES: &str = r#"
 /** A step of an operation (see src/engine.rs): reads to do, or the end with the records to write. */
 export type WasmStep =
   | { kind: 'read'; reads: Array<{ op: 'get'; keys: string[] } | { op: 'range'; gte: string; lt: string; limit: number }> }
-  | { kind: 'done'; result: unknown; next: object | null; writes: string };
+  | { kind: 'done'; result: unknown; next: object | null; writes: string; lengths: Uint32Array };
 "#;
 
 fn js_error(e: Error) -> JsValue {
@@ -59,6 +59,12 @@ enum StepOut<'a> {
     Done { result: &'a crate::views::OpResult, next: &'a Option<crate::ops::Continuation>, writes: String },
 }
 
+/// Adds `lengths` (a `Uint32Array`, one copy) to an object.
+fn with_lengths(out: JsValue, lens: &[u32]) -> Result<JsValue, JsValue> {
+    js_sys::Reflect::set(&out, &JsValue::from_str("lengths"), &js_sys::Uint32Array::from(lens))?;
+    Ok(out)
+}
+
 /// The engine, for JavaScript.
 #[wasm_bindgen]
 pub struct WasmEngine {
@@ -77,7 +83,8 @@ impl WasmEngine {
                         return Err(js_error(e));
                     }
                 };
-                to_js(&StepOut::Done { result: &done.result, next: &done.next, writes })
+                let out = to_js(&StepOut::Done { result: &done.result, next: &done.next, writes: writes.text })?;
+                with_lengths(out, &writes.lens)
             }
         }
     }
@@ -109,11 +116,11 @@ impl WasmEngine {
         self.out(step)
     }
 
-    /// Continues with read results in the boundary format, as UTF-8 bytes (a typed array, for the
-    /// same reason); returns a step.
-    pub fn resume(&mut self, results: &[u8]) -> Result<JsValue, JsValue> {
-        let step = match std::str::from_utf8(results) {
-            Ok(text) => self.inner.resume_encoded(text),
+    /// Continues with read results in the boundary format: the fields' text as UTF-8 bytes (a
+    /// typed array, for the same reason) and their lengths; returns a step.
+    pub fn resume(&mut self, text: &[u8], lengths: &[u32]) -> Result<JsValue, JsValue> {
+        let step = match std::str::from_utf8(text) {
+            Ok(text) => self.inner.resume_encoded(text, lengths),
             Err(_) => {
                 self.inner.rollback();
                 Err(Error::new(ErrorCode::InvalidArgument, "read results are not UTF-8"))
@@ -171,12 +178,24 @@ pub fn bench_render(case_json: &str, n: u32, stored: bool) -> Result<u32, JsValu
 }
 
 /// Bulk boundary, read direction (`--features bench` builds only): entries as the shell sends them
-/// (framed UTF-8 bytes, see `boundary.rs`), decoded as the core decodes read results; their count.
+/// (UTF-8 bytes and lengths, see `boundary.rs`), decoded as the core decodes read results; their
+/// count.
 #[cfg(feature = "bench")]
-#[wasm_bindgen(js_name = benchReadFramed)]
-pub fn bench_read_framed(bytes: &[u8]) -> Result<u32, JsValue> {
+#[wasm_bindgen(js_name = benchReadLengths)]
+pub fn bench_read_lengths(bytes: &[u8], lengths: &[u32]) -> Result<u32, JsValue> {
     let text = std::str::from_utf8(bytes).map_err(|_| js_error(Error::new(ErrorCode::InvalidArgument, "not UTF-8")))?;
-    let es = crate::boundary::decode_entries(text).map_err(js_error)?;
+    let es = crate::boundary::decode_entries(text, lengths).map_err(js_error)?;
+    Ok(es.len() as u32)
+}
+
+/// The same entries as the format before (version 1) sent them: one string of fields separated by
+/// U+0001, every stored value checked for a separator.
+#[cfg(feature = "bench")]
+#[wasm_bindgen(js_name = benchReadSeparated)]
+pub fn bench_read_separated(bytes: &[u8]) -> Result<u32, JsValue> {
+    let text = std::str::from_utf8(bytes).map_err(|_| js_error(Error::new(ErrorCode::InvalidArgument, "not UTF-8")))?;
+    let es =
+        crate::boundary::separated::decode_entries(text).ok_or_else(|| js_error(Error::new(ErrorCode::InvalidArgument, "not framed")))?;
     Ok(es.len() as u32)
 }
 
@@ -195,11 +214,21 @@ fn bench_entries(n: u32, bytes: u32) -> Vec<(String, String)> {
 }
 
 /// Bulk boundary, write direction: `n` records of `bytes` characters encoded as the core encodes a
-/// step's writes (one framed string).
+/// step's writes, as entries (`{ writes, lengths }`: the count, then each key's and value's length).
 #[cfg(feature = "bench")]
-#[wasm_bindgen(js_name = benchWriteFramed)]
-pub fn bench_write_framed(n: u32, bytes: u32) -> String {
-    crate::boundary::encode_entries(&bench_entries(n, bytes))
+#[wasm_bindgen(js_name = benchWriteLengths)]
+pub fn bench_write_lengths(n: u32, bytes: u32) -> Result<JsValue, JsValue> {
+    let f = crate::boundary::encode_entries(&bench_entries(n, bytes)).map_err(js_error)?;
+    let out = js_sys::Object::new();
+    js_sys::Reflect::set(&out, &JsValue::from_str("writes"), &JsValue::from_str(&f.text))?;
+    with_lengths(out.into(), &f.lens)
+}
+
+/// The same records as the format before (version 1) wrote them: one separated string.
+#[cfg(feature = "bench")]
+#[wasm_bindgen(js_name = benchWriteSeparated)]
+pub fn bench_write_separated(n: u32, bytes: u32) -> String {
+    crate::boundary::separated::encode_entries(&bench_entries(n, bytes))
 }
 
 /// The same records as a JS array of `[key, value]` pairs written with serde-wasm-bindgen.

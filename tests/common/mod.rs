@@ -215,7 +215,7 @@ pub fn snapshot(d: &MemDriver) -> Value {
 }
 
 /// What the driver would answer to the reads of `reqs`, in the boundary format.
-pub fn answer(d: &MemDriver, reqs: &[ReadReq]) -> String {
+pub fn answer(d: &MemDriver, reqs: &[ReadReq]) -> message_center::boundary::Framed {
     d.answer_encoded(reqs).unwrap()
 }
 
@@ -232,7 +232,7 @@ pub fn drive(d: &mut MemDriver, req: &Value, reads: usize) -> Step {
         match step {
             Step::Read(reqs) => {
                 let a = answer(d, &reqs);
-                step = d.eng.resume_encoded(&a).unwrap();
+                step = d.eng.resume_encoded(&a.text, &a.lens).unwrap();
             }
             Step::Done(_) => return step,
         }
@@ -248,7 +248,7 @@ pub fn read_phases(d: &mut MemDriver, req: &Value) -> usize {
     while let Step::Read(reqs) = step {
         n += 1;
         let a = answer(d, &reqs);
-        step = d.eng.resume_encoded(&a).unwrap();
+        step = d.eng.resume_encoded(&a.text, &a.lens).unwrap();
     }
     d.eng.rollback();
     n

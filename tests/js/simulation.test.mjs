@@ -68,14 +68,15 @@ class Driver {
             this.engine.rollback();
             return 'storageFailed';
           }
-          step = this.engine.resume(utf8.encode(encodeParts(step.reads.map((r) => this.answer(r)))));
+          const { text, lengths } = encodeParts(step.reads.map((r) => this.answer(r)));
+          step = this.engine.resume(text, lengths);
         }
       } catch (e) {
         assert.ok(e.code, `an engine error without a code: ${e}`);
         return `refused:${e.code}`;
       }
       next = step.next ?? null;
-      const { put, del } = decodeWrites(step.writes);
+      const { put, del } = decodeWrites(step.writes, step.lengths);
       if (put.length || del.length) {
         writes++;
         if (fault?.kind === 'failWrite' && fault.nth === writes) {
