@@ -135,8 +135,9 @@ pub(crate) enum ReadOp {
     Get(u64, StoryReads),
     /// One event as it stood at a moment (no quarantine entry: its "Why?" tells the moment).
     GetAsOf(u64, i64, StoryReads),
-    /// One event, its pages read, waiting for the quarantine or denylist entry of its address.
-    GetQuarantine(u64, StoryPages, GetId),
+    /// One event, its pages read, waiting for the quarantine or denylist entry of its address
+    /// (its key, and the read of it).
+    GetQuarantine(u64, StoryPages, String, GetId),
     /// Journal.
     Journal(RangeId),
     /// The activity feed.
@@ -890,8 +891,8 @@ pub(crate) fn resume(txn: &mut Txn<'_>, r: ReadOp, mut res: Results) -> Result<N
             match quarantine_key_of(id, &pages)? {
                 Some(key) => {
                     let mut reads = Reads::new();
-                    let entry = reads.get(vec![key]);
-                    Ok(Next::Read(OpState::Read(ReadOp::GetQuarantine(id, pages, entry)), reads))
+                    let entry = reads.get(vec![key.clone()]);
+                    Ok(Next::Read(OpState::Read(ReadOp::GetQuarantine(id, pages, key, entry)), reads))
                 }
                 None => Ok(Next::Done(OpResult::Story(Box::new(story(txn.st(), id, pages)?)), None)),
             }
@@ -899,9 +900,8 @@ pub(crate) fn resume(txn: &mut Txn<'_>, r: ReadOp, mut res: Results) -> Result<N
         ReadOp::GetAsOf(id, t, read) => {
             Ok(Next::Done(OpResult::Story(Box::new(story_with(txn.st(), id, read.take(&mut res)?, None, Some(t))?)), None))
         }
-        ReadOp::GetQuarantine(id, pages, read) => {
+        ReadOp::GetQuarantine(id, pages, key, read) => {
             let [entry] = res.take_array(read)?;
-            let key = keys::quarantine_key(keys::locate(id).ii, "");
             let entry: Option<QuarantineEntry> = entry.map(|v| crate::records::from_json(&key, &v)).transpose()?;
             Ok(Next::Done(OpResult::Story(Box::new(story_with(txn.st(), id, pages, entry.as_ref(), None)?)), None))
         }
