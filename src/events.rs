@@ -6,6 +6,7 @@ use crate::error::{err, Error, ErrorCode, Result};
 use crate::input::RawEvent;
 use crate::model::{Channel, Queue};
 use crate::mta;
+use crate::records::EventData;
 use crate::state::State;
 
 /// The first character of `s` that XML 1.0 cannot carry (NUL and the other C0 controls but tab,
@@ -28,41 +29,6 @@ pub fn check_xml_chars(what: &str, s: &str) -> Result<()> {
             format!("{what} holds U+{:04X} at character {}, a character XML 1.0 cannot carry", u32::from(c), i + 1),
         )),
     }
-}
-
-/// A validated event, before it gets an id and an instance.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ValidEvent {
-    /// Queue.
-    pub queue: Queue,
-    /// Event type.
-    pub event_type: String,
-    /// Email.
-    pub email: Option<String>,
-    /// Mobile phone.
-    pub mobile_phone: Option<String>,
-    /// External id.
-    pub external_id: Option<String>,
-    /// Origin.
-    pub origin: Option<String>,
-    /// Wished channel.
-    pub wished_channel: Channel,
-    /// Email format.
-    pub email_format: u8,
-    /// Language.
-    pub language: Option<String>,
-    /// Country.
-    pub country: Option<String>,
-    /// Scheduled.
-    pub scheduled: Option<i64>,
-    /// Expiration.
-    pub expiration: Option<i64>,
-    /// Push token.
-    pub registration_token: Option<String>,
-    /// Mobile app uuid.
-    pub mobile_app: Option<String>,
-    /// Canonical ctx XML.
-    pub ctx: String,
 }
 
 /// Whether `s` is a well-formed email address (the pragmatic subset Campaign accepts: one `@`, a
@@ -117,7 +83,7 @@ fn limited(name: &str, v: Option<String>, max: usize) -> Result<Option<String>> 
 }
 
 /// Validates one received event. `default_queue` applies when the input did not say.
-pub fn validate(st: &State, raw: RawEvent, default_queue: Queue) -> Result<ValidEvent> {
+pub fn validate(st: &State, raw: RawEvent, default_queue: Queue) -> Result<EventData> {
     let queue = raw.queue.unwrap_or(default_queue);
     for (what, v) in [
         ("type", &raw.event_type),
@@ -213,7 +179,7 @@ pub fn validate(st: &State, raw: RawEvent, default_queue: Queue) -> Result<Valid
     if ctx_xml.len() > st.config.max_ctx_bytes {
         return err(ErrorCode::CtxTooLarge, format!("ctx is {} bytes, over the limit of {} bytes", ctx_xml.len(), st.config.max_ctx_bytes));
     }
-    Ok(ValidEvent {
+    Ok(EventData {
         queue,
         event_type,
         email,
@@ -229,6 +195,8 @@ pub fn validate(st: &State, raw: RawEvent, default_queue: Queue) -> Result<Valid
         registration_token,
         mobile_app: limited("mobileApp", raw.mobile_app, 255)?,
         ctx: ctx_xml,
+        // Given at push, with the event's id.
+        created: 0,
     })
 }
 

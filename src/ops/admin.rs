@@ -6,11 +6,11 @@ use crate::error::{err, Error, ErrorCode, Result};
 use crate::keys;
 use crate::model::{EventStatus, Queue};
 use crate::ops::schedule::{find_workflow_key, new_workflow, CONTROL};
-use crate::ops::{AccountInput, AccountPatch, TimeInput};
+use crate::ops::{AccountInput, AccountPatch};
 use crate::records::{QuarantineEntry, QuarantineKind};
 use crate::state::{wf_key, Account, State, WorkflowKind, WorkflowState};
 use crate::txn::Txn;
-use crate::views::{AccountView, ClockResult, DenylistEntry, OpResult, WorkflowView};
+use crate::views::{AccountView, DenylistEntry, OpResult, WorkflowView};
 
 /// The error of a clock target in the past.
 pub fn backwards(from: i64, to: i64) -> Error {
@@ -32,10 +32,11 @@ pub fn advance_clock(txn: &mut Txn<'_>, to: i64) -> Result<()> {
     Ok(())
 }
 
-/// `setClock`.
-pub fn set_clock(txn: &mut Txn<'_>, to: &TimeInput) -> Result<OpResult> {
+/// `setClock` (the native tests' driver only).
+#[cfg(feature = "driver")]
+pub fn set_clock(txn: &mut Txn<'_>, to: &crate::ops::TimeInput) -> Result<OpResult> {
     advance_clock(txn, to.raw_ms("to")?)?;
-    Ok(OpResult::Clock(ClockResult { now: crate::dates::format_iso(txn.now()) }))
+    Ok(OpResult::Clock(crate::views::ClockResult { now: crate::dates::format_iso(txn.now()) }))
 }
 
 /// Checks an internal name: letters, digits, `_`, starting with a letter or `_`, at most 64.

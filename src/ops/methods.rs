@@ -49,6 +49,7 @@ use MethodKind::{Command, Operation, Read};
 pub const METHODS: &[MethodSpec] = &[
     req("open", Operation, &["open"]),
     req("configure", Operation, &["configure"]),
+    #[cfg(feature = "driver")]
     req("setClock", Operation, &[]),
     req("advance", Command, &["advance", "advanceTo"]),
     req("addEventType", Operation, &["addEventType"]),

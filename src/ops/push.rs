@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 
 use crate::error::{err, Error, ErrorCode, Result};
-use crate::events::{validate, ValidEvent};
+use crate::events::validate;
 use crate::input;
 use crate::io::{GetId, Reads, Results};
 use crate::keys::{self, PageId, Scope, PAGE};
@@ -63,7 +63,7 @@ pub struct PushOp {
     soap: Option<soap::Service>,
     /// Answer this instead, and go on there (a generator's step).
     then: Option<Box<(OpResult, Continuation)>>,
-    events: Vec<ValidEvent>,
+    events: Vec<EventData>,
     ii: u8,
     account: String,
     first: u64,
@@ -176,7 +176,7 @@ fn push_events(
         }
     }
     let total = raws.len();
-    let mut events: Vec<ValidEvent> = Vec::with_capacity(total);
+    let mut events: Vec<EventData> = Vec::with_capacity(total);
     for (i, raw) in raws.into_iter().enumerate() {
         let v = validate(txn.st(), raw, default_queue).map_err(|e| {
             if single {
@@ -246,24 +246,7 @@ fn finish(txn: &mut Txn<'_>, op: PushOp, first_state: Option<String>, first_summ
         let due_at = v.scheduled.map_or(now, |s| s.max(now));
         due.entry((v.queue, due_at)).or_default().push(seq);
         out.push(PushedEvent { id: id.to_string(), instance: op.account.clone(), queue: v.queue });
-        let data = EventData {
-            queue: v.queue,
-            event_type: v.event_type,
-            email: v.email,
-            mobile_phone: v.mobile_phone,
-            external_id: v.external_id,
-            origin: v.origin,
-            wished_channel: v.wished_channel,
-            email_format: v.email_format,
-            language: v.language,
-            country: v.country,
-            scheduled: v.scheduled,
-            expiration: v.expiration,
-            registration_token: v.registration_token,
-            mobile_app: v.mobile_app,
-            ctx: v.ctx,
-            created: now,
-        };
+        let data = EventData { created: now, ..v };
         let state = EventState {
             queue: data.queue,
             event_type: data.event_type.clone(),

@@ -131,6 +131,35 @@ pub(crate) fn resume(txn: &mut Txn<'_>, step: Step, r: Results) -> Result<StepNe
     }
 }
 
+/// Queues messages for the MTA, one record per one-second wave; the earliest wave.
+pub(crate) fn put_waves(txn: &mut Txn<'_>, ii: u8, waves: BTreeMap<i64, Vec<u64>>) -> Option<i64> {
+    let mut first: Option<i64> = None;
+    for (tick, seqs) in waves {
+        let n = txn.inst_mut(ii).next_qseq();
+        first = Some(first.map_or(tick, |h| h.min(tick)));
+        txn.put(keys::wave_key(ii, tick, n), IdList(seqs).encode());
+    }
+    first
+}
+
+/// Queues status changes for updateEventsStatus to copy to the events: one record per page, and
+/// the instance marked as having updates since `now`.
+pub(crate) fn put_updates(txn: &mut Txn<'_>, ii: u8, now: i64, seqs: Vec<u64>) {
+    if seqs.is_empty() {
+        return;
+    }
+    let m = txn.inst_mut(ii);
+    m.upd_since = Some(m.upd_since.map_or(now, |t| t.min(now)));
+    let mut by_page: BTreeMap<u64, Vec<u64>> = BTreeMap::new();
+    for seq in seqs {
+        by_page.entry(seq / PAGE).or_default().push(seq);
+    }
+    for (pg, seqs) in by_page {
+        let n = txn.inst_mut(ii).next_qseq();
+        txn.put(keys::update_key(ii, pg, n), IdList(seqs).encode());
+    }
+}
+
 /// Ends a step: the journal, the workflow's run and next tick.
 pub(crate) fn finish(txn: &mut Txn<'_>, ctx: &StepCtx, more: bool, counts: RunCounts, errors: Vec<String>) -> Result<StepNext> {
     let now = txn.now();

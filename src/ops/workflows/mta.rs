@@ -12,7 +12,7 @@ use crate::mta::{self, Attempt};
 use crate::ops::schedule::mta_tick;
 use crate::ops::workflows::{self as wf, bump, QueuedId, Step, StepCtx, StepNext};
 use crate::pages::Page;
-use crate::records::{IdList, LogKind, LogLine, QuarantineEntry, QuarantineKind};
+use crate::records::{LogKind, LogLine, QuarantineEntry, QuarantineKind};
 use crate::state::{RunCount, RunCounts};
 use crate::txn::Txn;
 
@@ -282,24 +282,12 @@ fn attempt(
         }
     }
     txn.finish_pages(pages)?;
-    let mut hint: Option<i64> = if more { Some(now) } else { next_at };
-    for (tick, seqs) in waves {
-        let n = txn.inst_mut(ii).next_qseq();
-        hint = Some(hint.map_or(tick, |h| h.min(tick)));
-        txn.put(keys::wave_key(ii, tick, n), IdList(seqs).encode());
-    }
-    if !changed.is_empty() {
-        let m = txn.inst_mut(ii);
-        m.upd_since = Some(m.upd_since.map_or(now, |t| t.min(now)));
-        let mut by_page: BTreeMap<u64, Vec<u64>> = BTreeMap::new();
-        for seq in changed {
-            by_page.entry(seq / keys::PAGE).or_default().push(seq);
-        }
-        for (pg, seqs) in by_page {
-            let n = txn.inst_mut(ii).next_qseq();
-            txn.put(keys::update_key(ii, pg, n), IdList(seqs).encode());
-        }
-    }
+    let hint: Option<i64> = if more { Some(now) } else { next_at };
+    let hint = match (hint, wf::put_waves(txn, ii, waves)) {
+        (Some(h), Some(w)) => Some(h.min(w)),
+        (h, w) => h.or(w),
+    };
+    wf::put_updates(txn, ii, now, changed);
     txn.inst_mut(ii).mta_next = hint;
     wf::finish(txn, &ctx, more, counts, Vec::new())
 }

@@ -287,24 +287,8 @@ fn route(
         retry_hint = Some(retry_hint.map_or(at, |h| h.min(at)));
         txn.put(keys::due_key(ii, queue, at, n), IdList(seqs).encode());
     }
-    let mut mta_hint: Option<i64> = None;
-    for (tick, seqs) in waves {
-        let n = txn.inst_mut(ii).next_qseq();
-        mta_hint = Some(mta_hint.map_or(tick, |h| h.min(tick)));
-        txn.put(keys::wave_key(ii, tick, n), IdList(seqs).encode());
-    }
-    if !failed.is_empty() {
-        let m = txn.inst_mut(ii);
-        m.upd_since = Some(m.upd_since.map_or(now, |t| t.min(now)));
-        let mut by_page: BTreeMap<u64, Vec<u64>> = BTreeMap::new();
-        for seq in failed {
-            by_page.entry(seq / keys::PAGE).or_default().push(seq);
-        }
-        for (pg, seqs) in by_page {
-            let n = txn.inst_mut(ii).next_qseq();
-            txn.put(keys::update_key(ii, pg, n), IdList(seqs).encode());
-        }
-    }
+    let mta_hint = wf::put_waves(txn, ii, waves);
+    wf::put_updates(txn, ii, now, failed);
     let m = txn.inst_mut(ii);
     let slot = m.due_mut(queue);
     *slot = if more { Some(now) } else { next_at };
