@@ -72,6 +72,8 @@ test('Campaign screens: the external account and its connection test, the templa
   assert.equal(await tabs.getByRole('tab', { name: 'Content' }).getAttribute('aria-selected'), 'true');
   await tabs.getByRole('tab', { name: 'Preview' }).click();
   const preview = page.getByRole('region', { name: 'Preview' });
+  // The preview renders into its frame after the tab opens: wait for it, then count it once.
+  await preview.locator('iframe').contentFrame().getByText('Hello Ada, your order.').waitFor();
   assert.equal(await preview.locator('iframe').contentFrame().getByText('Hello Ada, your order.').count(), 1);
   assert.equal(await tpl.isVisible(), false, 'the content is behind its tab');
   await shot(page, 'campaign-03-preview-tab');

@@ -2,12 +2,13 @@
 // `mc.method(...args)` calls the open sandbox's MessageCenter in the worker.
 
 import { signal } from '@preact/signals';
+import { EVENTS, callMessage, isReply } from './protocol.js';
 
 // The worker's URL carries its version (set by the build), so that a server may let the browser keep it.
 // eslint-disable-next-line no-undef
 const worker = new Worker(new URL(`./worker.js?v=${typeof __MC_WORKER_VERSION__ === 'string' ? __MC_WORKER_VERSION__ : ''}`, import.meta.url), { type: 'module' });
 // Leaving the page: the worker closes the sandbox (and lets go of its lock) at once.
-addEventListener('pagehide', () => worker.postMessage({ id: 0, call: 'closeSandbox', params: {} }));
+addEventListener('pagehide', () => worker.postMessage(callMessage(0, 'closeSandbox')));
 let nextId = 1;
 const pending = new Map();
 const jobs = new Map();
@@ -30,7 +31,7 @@ export const workerError = signal(null);
 export const service = location.pathname.startsWith('/console') ? location.origin : null;
 export const ready = new Promise((resolve) => {
   worker.addEventListener('message', function first({ data }) {
-    if (data.event === 'ready') {
+    if (data.event === EVENTS.ready) {
       worker.removeEventListener('message', first);
       resolve();
     }
@@ -43,7 +44,7 @@ export const ready = new Promise((resolve) => {
 });
 
 worker.onmessage = ({ data }) => {
-  if (data.re !== undefined) {
+  if (isReply(data)) {
     const p = pending.get(data.re);
     pending.delete(data.re);
     if (!p) return;
@@ -52,22 +53,22 @@ worker.onmessage = ({ data }) => {
     return;
   }
   switch (data.event) {
-    case 'changed':
+    case EVENTS.changed:
       now.value = data.now;
       clock.value = data.clock;
       version.value = data.version;
       break;
-    case 'loading':
+    case EVENTS.loading:
       loading.value = data.loaded < data.total ? { loaded: data.loaded, total: data.total } : null;
       break;
-    case 'progress':
-    case 'chunk':
+    case EVENTS.progress:
+    case EVENTS.chunk:
       jobs.get(data.job)?.(data);
       break;
-    case 'error':
+    case EVENTS.error:
       workerError.value = data.error;
       break;
-    case 'closed':
+    case EVENTS.closed:
       workerError.value = { code: 'CLOSED', message: data.reason };
       break;
   }
@@ -78,7 +79,7 @@ export function call(name, params = {}) {
   const id = nextId++;
   return new Promise((resolve, reject) => {
     pending.set(id, { resolve, reject });
-    worker.postMessage({ id, call: name, params });
+    worker.postMessage(callMessage(id, name, params));
   });
 }
 

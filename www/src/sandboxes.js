@@ -5,6 +5,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { html } from './html.js';
 import { call, job, mc } from './engine.js';
+import { EVENTS } from './protocol.js';
 import { go } from './router.js';
 import { Action, ErrorText, Field, useQuery } from './ui.js';
 import { download } from './views/export.js';
@@ -16,7 +17,7 @@ export const fileName = (name, ext = 'mcsandbox.jsonl') => `${name.replace(/[^\p
 export async function exportSandboxFile(s, onProgress) {
   const parts = [];
   const j = job('exportSandbox', { id: s.id }, (e) => {
-    if (e.event === 'chunk') parts.push(e.text);
+    if (e.event === EVENTS.chunk) parts.push(e.text);
     else onProgress?.(e.done);
   });
   await j.done;

@@ -6,6 +6,8 @@
 import { MessageCenter, openIndexedDBStorage, deleteIndexedDBStorage } from 'message-center';
 import { sandboxes } from './registry.js';
 import { CORE_METHODS } from '../../js/methods.generated.js';
+import { EVENTS, errMessage, eventMessage, okMessage } from './protocol.js';
+import { SNAPSHOT_FORMAT, snapshotHeader, snapshotRecord } from '../../js/snapshot.js';
 
 /** The open sandbox: `{ id, mc, storage }`, or null. */
 let current = null;
@@ -24,7 +26,7 @@ const post = (m) => self.postMessage(m);
 
 function changed() {
   version++;
-  post({ event: 'changed', version, now: current ? current.mc.now() : null, clock: { running: clock.running, speed: clock.speed } });
+  post(eventMessage(EVENTS.changed, { version, now: current ? current.mc.now() : null, clock: { running: clock.running, speed: clock.speed } }));
 }
 
 function mc() {
@@ -57,7 +59,7 @@ async function close() {
  * STORAGE_LOCKED (then the sandbox is really open in another tab).
  */
 function openLocked(id) {
-  return openIndexedDBStorage({ name: dbName(id), lockWaitMs: 3000, onVersionChange: () => post({ event: 'closed', reason: 'the sandbox was changed in another tab' }) });
+  return openIndexedDBStorage({ name: dbName(id), lockWaitMs: 3000, onVersionChange: () => post(eventMessage(EVENTS.closed, { reason: 'the sandbox was changed in another tab' })) });
 }
 
 /**
@@ -132,7 +134,7 @@ async function tick() {
     await clock.inflight;
   } catch (e) {
     clock.running = false;
-    post({ event: 'error', error: wire(e) });
+    post(eventMessage(EVENTS.error, { error: wire(e) }));
   } finally {
     clock.busy = false;
     clock.inflight = null;
@@ -144,7 +146,6 @@ async function tick() {
 // ---- export and import of a sandbox: its records as JSON lines (a header, then one [key, value]
 // per line), streamed in chunks so that a big sandbox never sits whole in memory.
 
-const EXPORT_FORMAT = 'message-center-sandbox/1';
 const CHUNK = 1000;
 
 async function exportSandbox(job, id) {
@@ -164,14 +165,14 @@ async function exportSandbox(job, id) {
   let mc = open ? current.mc : null;
   try {
     mc ??= await MessageCenter.open({ storage });
-    post({ event: 'chunk', job, text: `${JSON.stringify({ format: EXPORT_FORMAT, name: entry.name })}\n` });
+    post(eventMessage(EVENTS.chunk, { job, text: `${JSON.stringify({ format: SNAPSHOT_FORMAT, name: entry.name })}\n` }));
     let n = 0;
     await mc.records(
       (rows) => {
         if (cancelled.has(job)) throw Object.assign(new Error('export cancelled'), { code: 'CANCELLED' });
-        post({ event: 'chunk', job, text: rows.map((r) => JSON.stringify(r)).join('\n') + '\n' });
+        post(eventMessage(EVENTS.chunk, { job, text: rows.map((r) => JSON.stringify(r)).join('\n') + '\n' }));
         n += rows.length;
-        post({ event: 'progress', job, done: n });
+        post(eventMessage(EVENTS.progress, { job, done: n }));
       },
       { chunk: CHUNK },
     );
@@ -184,14 +185,9 @@ async function exportSandbox(job, id) {
 
 /** Imports records (lines from the page, in order) into a new sandbox; nothing is left if it fails. */
 async function importSandbox(job, { name, lines }) {
-  let header = null;
-  try {
-    header = JSON.parse(lines[0] ?? 'null');
-  } catch {
-    // Not JSON: said below.
-  }
-  if (!header || header.format !== EXPORT_FORMAT) {
-    throw Object.assign(new Error(`this file is not a sandbox export (its first line should name the format ${EXPORT_FORMAT})`), { code: 'INVALID_ARGUMENT' });
+  const header = snapshotHeader(lines[0]);
+  if (!header) {
+    throw Object.assign(new Error(`this file is not a sandbox export (its first line should name the format ${SNAPSHOT_FORMAT})`), { code: 'INVALID_ARGUMENT' });
   }
   // Every record is checked by an engine before it is written (the layout, the engine's
   // decoders, framing, sizes): a bad file is refused naming its record, not found broken later.
@@ -204,19 +200,13 @@ async function importSandbox(job, { name, lines }) {
       const put = [];
       for (const [j, line] of lines.slice(i, i + CHUNK).entries()) {
         if (line === '') continue;
-        const bad = () => Object.assign(new Error(`line ${i + j + 1} of the file is not a record (["key", "value"])`), { code: 'INVALID_ARGUMENT' });
-        let r;
-        try {
-          r = JSON.parse(line);
-        } catch {
-          throw bad();
-        }
-        if (!Array.isArray(r) || r.length !== 2 || typeof r[0] !== 'string' || typeof r[1] !== 'string') throw bad();
+        const r = snapshotRecord(line);
+        if (!r) throw Object.assign(new Error(`line ${i + j + 1} of the file is not a record (["key", "value"])`), { code: 'INVALID_ARGUMENT' });
         put.push(r);
       }
       checker.checkRecords(put);
       await storage.write({ put });
-      post({ event: 'progress', job, done: Math.min(lines.length - 1, i + CHUNK - 1), total: lines.length - 1 });
+      post(eventMessage(EVENTS.progress, { job, done: Math.min(lines.length - 1, i + CHUNK - 1), total: lines.length - 1 }));
     }
     await storage.close();
     // The engine checks what it was given (its format first) by opening it.
@@ -313,7 +303,7 @@ const handlers = {
         const t = Date.now();
         if (loaded < total && t - last < 50) return;
         last = t;
-        post({ event: 'loading', loaded, total });
+        post(eventMessage(EVENTS.loading, { loaded, total }));
       },
     });
   },
@@ -369,7 +359,7 @@ const handlers = {
       return await mc().generate(spec, {
         signal: stop.signal,
         onProgress: (p) => {
-          post({ event: 'progress', job, ...p });
+          post(eventMessage(EVENTS.progress, { job, ...p }));
           // The page re-reads what it shows at most every 250 ms while a generator runs.
           const t = performance.now();
           if (t - last > 250) {
@@ -408,12 +398,12 @@ self.onmessage = async ({ data }) => {
     const handler = handlers[call];
     if (!handler) throw Object.assign(new Error(`no such call: ${call}`), { code: 'INVALID_ARGUMENT' });
     const result = await handler(params);
-    post({ re: id, ok: result ?? null });
+    post(okMessage(id, result));
     if (MUTATING.has(call) || (call === 'mc' && !READS.has(params.method))) changed();
   } catch (e) {
-    post({ re: id, err: wire(e) });
+    post(errMessage(id, wire(e)));
   } finally {
     if (params.job) cancelled.delete(params.job);
   }
 };
-post({ event: 'ready' });
+post(eventMessage(EVENTS.ready));
