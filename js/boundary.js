@@ -22,18 +22,28 @@ export function decodeWrites(text, lengths) {
   return { put, del };
 }
 
-/** A stored value must be a string; anything else is what the adapter was given by nobody. */
-function checkStored(key, value) {
-  if (typeof value !== 'string') {
-    /** @type {Error & { code?: string }} */
-    const e = new Error(`stored record ${key} is ${value === null ? 'null' : `a ${typeof value}`}, not a string`);
-    e.code = 'STORAGE_CORRUPT';
-    throw e;
-  }
+function coded(code, message) {
+  /** @type {Error & { code?: string }} */
+  const e = new Error(message);
+  e.code = code;
+  return e;
+}
+
+/**
+ * A stored value as a field: a string (anything else is what the adapter was given by nobody).
+ * A field ending in half of a surrogate pair (a garbled string) ends in U+FFFD instead, as
+ * TextEncoder writes a lone surrogate: one unit either way, so its length still holds, and it
+ * cannot join the next field's first unit into one character.
+ */
+function field(key, value) {
+  if (typeof value !== 'string') throw coded('STORAGE_CORRUPT', `stored record ${key} is ${value === null ? 'null' : `a ${typeof value}`}, not a string`);
+  const last = value.charCodeAt(value.length - 1);
+  return last >= 0xd800 && last <= 0xdbff ? `${value.slice(0, -1)}\ufffd` : value;
 }
 
 /** The answer to a `get` read of `keys`: its values (undefined for an absent key), as a part. */
 export function encodeValues(keys, values) {
+  if (values.length !== keys.length) throw coded('STORAGE_FAILED', `storage answered ${values.length} values for a get of ${keys.length} keys`);
   const fields = [];
   const lengths = new Array(values.length);
   for (let i = 0; i < values.length; i++) {
@@ -41,8 +51,7 @@ export function encodeValues(keys, values) {
     if (v === undefined) {
       lengths[i] = ABSENT;
     } else {
-      checkStored(keys[i], v);
-      fields.push(v);
+      fields.push(field(keys[i], v));
       lengths[i] = v.length;
     }
   }
@@ -56,10 +65,8 @@ export function encodeEntries(entries) {
   lengths[0] = entries.length;
   for (let i = 0; i < entries.length; i++) {
     const [k, v] = entries[i];
-    if (typeof k !== 'string') checkStored('of a range', k);
-    checkStored(k, v);
-    fields[2 * i] = k;
-    fields[2 * i + 1] = v;
+    fields[2 * i] = field('of a range', k);
+    fields[2 * i + 1] = field(k, v);
     lengths[2 * i + 1] = k.length;
     lengths[2 * i + 2] = v.length;
   }

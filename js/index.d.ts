@@ -463,8 +463,8 @@ export declare class MessageCenter {
   /** Where an execution instance's records live: the prefixes of its own records, and those its archiving writes. */
   /**
    * Whether records from outside (a snapshot to restore) are ones this engine could have written:
-   * each key in the storage layout, each value through the engine's decoders, no framing
-   * character, sizes bounded. Their number, or INVALID_ARGUMENT naming the first bad one.
+   * each key in the storage layout, each value through the engine's decoders, no character
+   * U+0000 to U+0003, sizes bounded. Their number, or INVALID_ARGUMENT naming the first bad one.
    */
   checkRecords(records: Array<[string, string]>): number;
   instanceKeys(instance: string): InstanceKeys;

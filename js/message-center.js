@@ -769,7 +769,7 @@ export function bindMessageCenter(loadEngine) {
     /**
      * Whether records from outside (a snapshot to restore) are ones this engine could have
      * written: each key in the storage layout, each value through the engine's decoders, no
-     * framing character, sizes bounded. Their number, or INVALID_ARGUMENT naming the first bad one.
+     * character U+0000 to U+0003, sizes bounded. Their number, or INVALID_ARGUMENT naming the first bad one.
      */
     checkRecords(records) {
       if (!Array.isArray(records) || !records.every((r) => Array.isArray(r) && r.length === 2 && typeof r[0] === 'string' && typeof r[1] === 'string')) {

@@ -286,7 +286,7 @@ pub fn decode_results(reads: &[ReadReq], text: &str, lens: &[u32]) -> Result<Vec
     Ok(out)
 }
 
-/// Today's framing before version 2 (fields separated by U+0001, parts by U+0003), kept for the
+/// Format 1's framing (fields separated by U+0001, parts by U+0003), kept for the
 /// benchmark only, which measures it beside the lengths (`npm run bench`, section (b)).
 #[cfg(feature = "bench")]
 pub mod separated {

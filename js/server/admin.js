@@ -166,7 +166,7 @@ export function adminRoutes(app) {
 
   async function restore({ req, res, c }) {
     let records = readSnapshot(await app.body.text(req, o.maxSnapshotBytes), 'the request body');
-    // Every record one this engine could have written (the layout, its decoders, framing, sizes),
+    // Every record one this engine could have written (the layout, its decoders, characters, sizes),
     // then with this store's operators and trusted ranges in place of the snapshot's, and no
     // session.
     try {

@@ -150,13 +150,16 @@ impl SimDriver {
                     Step::Done(done) => break done,
                 }
             };
-            if let Err(e) = boundary::encode_writes(&done.writes) {
-                self.eng.rollback();
-                return Outcome::Failed(results, e);
-            }
+            // The writes cross the boundary format, and are applied as the shell decodes them.
+            let ops = match boundary::encode_writes(&done.writes).and_then(|f| boundary::decode_writes(&f)) {
+                Ok(ops) => ops,
+                Err(e) => {
+                    self.eng.rollback();
+                    return Outcome::Failed(results, e);
+                }
+            };
             let result = serde_json::to_value(&done.result).unwrap_or(Value::Null);
             next = done.next.as_ref().and_then(|n| serde_json::to_value(n).ok());
-            let ops = done.writes.into_ops();
             if !ops.is_empty() {
                 writes += 1;
                 match fault {

@@ -428,6 +428,13 @@ test('the boundary carries any character: lengths in UTF-16 units, astral and lo
   // A lone surrogate is written as U+FFFD: one UTF-16 unit either way, so the lengths still cut it.
   assert.equal(new TextDecoder().decode(text), 'a\u0000\u0001\u0002\u0003bé😀\ufffde/1x😀e/2');
   assert.deepEqual(decodeWrites('kvé😀d', [1, 4, 1, ABSENT]), { put: [['k', 'vé😀']], del: ['d'] });
+  // Halves of a surrogate pair in two fields (garbled values) do not join into one character
+  // across them: the first ends in U+FFFD, and every length still cuts where it should.
+  const split = encodeParts([encodeValues(['a', 'b'], ['x\ud83d', '\ude00y']), encodeEntries([['e/\ud83d', '\ude00']])]);
+  assert.deepEqual([...split.lengths], [2, 2, 1, 3, 1]);
+  assert.equal(new TextDecoder().decode(split.text), 'x\ufffd\ufffdye/\ufffd\ufffd');
+  // A get answered with another number of values than keys is the adapter's fault, said as such.
+  assert.throws(() => encodeValues(['a', 'b'], ['1']), (e) => e.code === 'STORAGE_FAILED' && e.message === 'storage answered 1 values for a get of 2 keys');
   for (const bad of [42, null, { a: 1 }]) {
     assert.throws(() => encodeValues(['m/x'], [bad]), (e) => e.code === 'STORAGE_CORRUPT' && e.message.startsWith('stored record m/x is '));
   }

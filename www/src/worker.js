@@ -190,7 +190,7 @@ async function importSandbox(job, { name, lines }) {
     throw Object.assign(new Error(`this file is not a sandbox export (its first line should name the format ${SNAPSHOT_FORMAT})`), { code: 'INVALID_ARGUMENT' });
   }
   // Every record is checked by an engine before it is written (the layout, the engine's
-  // decoders, framing, sizes): a bad file is refused naming its record, not found broken later.
+  // decoders, characters, sizes): a bad file is refused naming its record, not found broken later.
   const checker = await MessageCenter.open();
   const entry = await sandboxes.create(name || header.name || 'Imported sandbox');
   const storage = await openIndexedDBStorage({ name: dbName(entry.id) });
