@@ -1704,7 +1704,10 @@ export type SoapRequest = {
 
 /** What the host knows of the caller. */
 export type Caller = {
-  /** The remote address (`127.0.0.1`, `::1`, `::ffff:10.0.0.1`). */
+  /**
+   * The remote address (`127.0.0.1`, `::1`, `::ffff:10.0.0.1`): an empty password is accepted
+   * from the trusted ranges only.
+   */
   remote?: string;
   /** The `X-Session-Token` header. */
   sessionToken?: string | null;
@@ -1712,7 +1715,7 @@ export type Caller = {
   securityToken?: string | null;
   /** The `Cookie` header (its `__sessiontoken`). */
   cookie?: string | null;
-  /** The `Authorization` header. */
+  /** The `Authorization` header (`Bearer …`). */
   authorization?: string | null;
   /** Fresh random bytes as hex (at least 64 digits), for the tokens of a Logon. */
   entropy?: string | null;

@@ -69,6 +69,7 @@ import type {
   BlockView,
   OptionView,
   Workflow,
+  Caller,
 } from './generated.js';
 
 export type * from './generated.js';
@@ -86,20 +87,7 @@ export type EventStatusInput = EventStatusName | EventStatusLabel | RestStatus;
 export type ChannelInput = ChannelName | ChannelCode | (string & {});
 
 /** Who calls the SOAP router, as the host sees it: with it, `soap()` authenticates as Campaign does. */
-export interface SoapCaller {
-  /** The remote address (`127.0.0.1`, `::ffff:10.0.0.1`): an empty password is accepted from the trusted ranges only. */
-  remote?: string;
-  /** The `X-Session-Token` header. */
-  sessionToken?: string | null;
-  /** The `X-Security-Token` header. */
-  securityToken?: string | null;
-  /** The `Cookie` header (its `__sessiontoken`). */
-  cookie?: string | null;
-  /** The `Authorization` header (`Bearer …`). */
-  authorization?: string | null;
-  /** Fresh random bytes as hex (at least 64 digits), for the tokens of a Logon. */
-  entropy?: string | null;
-}
+export type SoapCaller = Caller;
 
 /** `control`, or the internal name of an execution instance's external account. */
 export type InstanceName = 'control' | (string & {});

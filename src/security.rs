@@ -149,7 +149,8 @@ pub fn upgrade_legacy(operators: Vec<Operator>, entropy: Option<&str>) -> Result
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Caller {
-    /// The remote address (`127.0.0.1`, `::1`, `::ffff:10.0.0.1`).
+    /// The remote address (`127.0.0.1`, `::1`, `::ffff:10.0.0.1`): an empty password is accepted
+    /// from the trusted ranges only.
     #[serde(default)]
     #[ts(optional, as = "Option<String>")]
     pub remote: String,
@@ -165,7 +166,7 @@ pub struct Caller {
     #[serde(default)]
     #[ts(optional = nullable)]
     pub cookie: Option<String>,
-    /// The `Authorization` header.
+    /// The `Authorization` header (`Bearer …`).
     #[serde(default)]
     #[ts(optional = nullable)]
     pub authorization: Option<String>,
