@@ -24,6 +24,8 @@ test('the time slider shows the list, its counts and an event as they stood then
   await page.getByRole('region', { name: 'Advance by 1 minute' }).waitFor();
   await explore(page, 'mcExec1', 'Message Center');
   await page.getByRole('button', { name: 'Start rtEventsProcessing', exact: true }).click();
+  // Started (its Start button is disabled then) before the clock moves on.
+  await until(() => page.getByRole('button', { name: 'Start rtEventsProcessing', exact: true }).isDisabled(), true);
   await clock.getByLabel('Advance by').selectOption({ label: '1 hour' });
   await clock.getByRole('button', { name: 'Advance', exact: true }).click();
   await page.getByRole('region', { name: 'Advance by 1 hour' }).waitFor();
@@ -50,7 +52,8 @@ test('the time slider shows the list, its counts and an event as they stood then
     await slider.fill(ms(at));
     await until(() => note.count(), 1);
     assert.match(await note.innerText(), new RegExp(`^As it stood at ${at.slice(0, 10)} ${at.slice(11, 19)} UTC`));
-    await until(() => row.locator('.status').innerText(), label);
+    // The list as of a moment is read again from storage: give a loaded machine time.
+    await until(() => row.locator('.status').innerText(), label, 30_000);
     await counts.getByRole('button', { name: `${label} 1`, exact: true }).waitFor();
     await shot(page, `slider-${at.slice(11, 16).replace(':', '')}`);
   }
