@@ -9,11 +9,27 @@
 const HOUR = 3_600_000;
 
 /**
- * Wraps a storage adapter to count write() calls and the records they carry.
+ * The family of a record, for the figures only (the layout is src/keys.rs's): a page record by
+ * its scope and kind (`e/…/s` a state page, `h/…/d` a data fragment of the history…), a record of
+ * the small state by its name (`m/inst`), any other by its first part (`t/…` MTA waves).
+ * @param {string} key
+ */
+export function recordFamily(key) {
+  const p = key.split('/');
+  if ((p[0] === 'e' || p[0] === 'h') && p.length === 4) return `${p[0]}/…/${p[3][0]}`;
+  if (p[0] === 'm') return `m/${p[1]}`;
+  return `${p[0]}/…`;
+}
+
+/**
+ * Wraps a storage adapter to count write() calls, the records they carry and their characters
+ * (keys and values: UTF-16 code units, what a browser stores), in all and by family.
  * @param {import('../js/index.d.ts').StorageAdapter} inner
  */
 export function countingStorage(inner) {
-  const stats = { transactions: 0, records: 0, bytes: 0 };
+  /** @type {{ transactions: number, records: number, bytes: number, families: Record<string, { records: number, chars: number }> }} */
+  const stats = { transactions: 0, records: 0, bytes: 0, families: {} };
+  const family = (k) => (stats.families[recordFamily(k)] ??= { records: 0, chars: 0 });
   return {
     stats,
     get: (keys) => inner.get(keys),
@@ -21,11 +37,31 @@ export function countingStorage(inner) {
     async write(batch) {
       stats.transactions++;
       stats.records += (batch.put?.length ?? 0) + (batch.del?.length ?? 0);
-      for (const [k, v] of batch.put ?? []) stats.bytes += k.length + v.length;
+      for (const [k, v] of batch.put ?? []) {
+        stats.bytes += k.length + v.length;
+        const f = family(k);
+        f.records++;
+        f.chars += k.length + v.length;
+      }
+      for (const k of batch.del ?? []) {
+        const f = family(k);
+        f.records++;
+        f.chars += k.length;
+      }
       return inner.write(batch);
     },
     close: () => inner.close(),
   };
+}
+
+/** Each family's counts since `before` (a copy of `stats.families`). */
+function familiesSince(now, before) {
+  const out = {};
+  for (const [k, v] of Object.entries(now)) {
+    const b = before[k] ?? { records: 0, chars: 0 };
+    if (v.records > b.records) out[k] = { records: v.records - b.records, chars: v.chars - b.chars };
+  }
+  return out;
 }
 
 /** The largest of each field of the samples taken (`sample()` returns `{ wasmBytes, heapBytes }`). */
@@ -96,7 +132,7 @@ export async function endToEnd(MessageCenter, makeStorage, { events = 2000, batc
   const storage = countingStorage(await makeStorage());
   const mc = await setUp(MessageCenter, storage, { life, order });
   const memory = peaks(sample);
-  const before = { ...storage.stats };
+  const before = { ...storage.stats, families: structuredClone(storage.stats.families) };
 
   const t = performance.now();
   for (let i = 0; i < events; i += batch) {
@@ -131,6 +167,7 @@ export async function endToEnd(MessageCenter, makeStorage, { events = 2000, batc
     transactions: storage.stats.transactions - before.transactions,
     records: storage.stats.records - before.records,
     bytes: storage.stats.bytes - before.bytes,
+    families: familiesSince(storage.stats.families, before.families),
     peakWasmBytes: memory.peak.wasmBytes,
     peakHeapBytes: memory.peak.heapBytes,
   };
@@ -145,6 +182,8 @@ export async function endToEnd(MessageCenter, makeStorage, { events = 2000, batc
       seconds: (performance.now() - lt) / 1000,
       transactions: storage.stats.transactions - before.transactions,
       records: storage.stats.records - before.records,
+      bytes: storage.stats.bytes - before.bytes,
+      families: familiesSince(storage.stats.families, before.families),
     };
   }
   return { result, mc, storage };

@@ -1741,7 +1741,7 @@ config: unknown,
  * Fresh random bytes from the host (at least 64 hex digits), for the salts of passwords
  * given in clear.
  */
-entropy?: string | null, } | { "op": "advance",
+entropy?: string | null, } | { "op": "migrate" } | { "op": "advance",
 /** How far, in ms (a fraction is dropped). */
 by?: number | null,
 /** To when. */

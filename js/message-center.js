@@ -157,7 +157,7 @@ export function bindMessageCenter(loadEngine) {
       if (options.groupCommit !== undefined && typeof options.groupCommit !== 'boolean') throw mcError('INVALID_ARGUMENT', 'groupCommit must be a boolean');
       const mc = new MessageCenter(new wasm.WasmEngine(), storage, OPEN);
       mc.#cacheBytes = request.cacheBytes;
-      await mc.#op(request);
+      await mc.#opened(request);
       if (options.groupCommit) mc.#group = { pending: new Map(), waiting: [], flushing: null, epoch: 0 };
       return mc;
     }
@@ -396,7 +396,7 @@ export function bindMessageCenter(loadEngine) {
       this.#broken = null;
       this.#rebuilding = true;
       try {
-        await this.#op({ op: 'open', boundary: BOUNDARY, cacheBytes: this.#cacheBytes, entropy: entropy() }, undefined, { recovering: true });
+        await this.#opened({ op: 'open', boundary: BOUNDARY, cacheBytes: this.#cacheBytes, entropy: entropy() }, { recovering: true });
       } catch (e) {
         this.#engine = old;
         this.#broken = trap ?? e;
@@ -404,6 +404,17 @@ export function bindMessageCenter(loadEngine) {
       } finally {
         this.#rebuilding = false;
       }
+    }
+
+    /**
+     * Open, then what it names next: the steps of the migration of a store of an older format,
+     * each a transaction, before the store is handed over.
+     * @param {Request} request
+     * @param {{ recovering?: boolean }} [how]
+     */
+    async #opened(request, how) {
+      let { next } = await this.#op(request, undefined, how);
+      while (next) ({ next } = await this.#op(next, undefined, how));
     }
 
     /**

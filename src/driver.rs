@@ -50,7 +50,8 @@ impl MemDriver {
     /// A new engine on the same store, opened with this request (options of this engine).
     pub fn reopen_with(&mut self, open: &Value) -> Result<()> {
         self.eng = Engine::new();
-        self.run(open).map(|_| ())
+        // Open, and the steps it names next (the migration of a store of an older format).
+        self.command(open).map(|_| ())
     }
 
     /// Answers reads from the store.

@@ -129,6 +129,17 @@ impl Engine {
                 true
             }
             (Phase::Closed, _) => return err(ErrorCode::InvalidArgument, "the engine is not open (open first)"),
+            (Phase::Idle, Request::Migrate) => false,
+            (Phase::Idle, _) if self.st.format < crate::keys::FORMAT => {
+                return err(
+                    ErrorCode::StorageFormat,
+                    format!(
+                        "this store is being migrated from storage format {} to format {}: open it again to finish the migration",
+                        self.st.format,
+                        crate::keys::FORMAT
+                    ),
+                );
+            }
             (Phase::Idle, _) => false,
         };
         self.phase = Phase::Running { opening };

@@ -13,10 +13,11 @@ use std::fmt::Write as _;
 
 use crate::model::Queue;
 
-/// The storage format this build writes. A store of format 2 is migrated in place at open
-/// (`migrate::from_format_2`: sessions into records of their own, secrets hashed); a store of any
-/// other format is refused with `STORAGE_FORMAT` naming both.
-pub const FORMAT: u32 = 3;
+/// The storage format this build writes. A store of format 2 or 3 is migrated in place at open
+/// (`migrate`: format 2's sessions into records of their own and its secrets hashed, in open's
+/// transaction; then every page record packed, a bounded step at a time); a store of any other
+/// format is refused with `STORAGE_FORMAT` naming both.
+pub const FORMAT: u32 = 4;
 
 /// The oldest storage format this build opens (and migrates).
 pub const OLDEST_MIGRATED_FORMAT: u32 = 2;
@@ -24,9 +25,21 @@ pub const OLDEST_MIGRATED_FORMAT: u32 = 2;
 /// The record holding the format version.
 pub const FORMAT_KEY: &str = "m/format";
 
-/// The value of `FORMAT_KEY`.
-pub fn format_value() -> String {
-    format!("message-center/{FORMAT}")
+/// The value of `FORMAT_KEY` for a format.
+pub fn format_value(format: u32) -> String {
+    format!("message-center/{format}")
+}
+
+/// First key of the page records (of both scopes), for a migration that walks them all.
+pub const PAGES_FROM: &str = "e/";
+/// Bound after the last page record (`h0`: the history's pages end before it; no record of the
+/// layout sorts between `e0` and `h/`).
+pub const PAGES_TO: &str = "h0";
+
+/// The first key after `k` (every key is printable ASCII without spaces: `k` followed by a
+/// space sorts after `k` and before every other key).
+pub fn key_after(k: &str) -> String {
+    format!("{k} ")
 }
 
 /// The format a `FORMAT_KEY` value names (None if it is not ours).
@@ -456,6 +469,8 @@ pub enum Rec {
     /// `m/sessions`: every session in one record, tokens in clear (storage format 2; read once,
     /// to migrate, then deleted).
     LegacySessions,
+    /// `m/migration`: where a migration of the pages is (the last page record it packed).
+    Migration,
 }
 
 impl Rec {
@@ -477,6 +492,7 @@ impl Rec {
             Rec::Workflow(k) => format!("m/wf/{k}"),
             Rec::Session(h) => format!("m/sess/{h}"),
             Rec::LegacySessions => "m/sessions".into(),
+            Rec::Migration => "m/migration".into(),
         }
     }
 
@@ -493,6 +509,7 @@ impl Rec {
             ("types", true) => Rec::Types,
             ("control", true) => Rec::Control,
             ("sessions", true) => Rec::LegacySessions,
+            ("migration", true) => Rec::Migration,
             ("sess", false) if crate::secrets::is_hex64(tail) => Rec::Session(tail.to_string()),
             ("tpl", false) => Rec::Template(tail.to_string()),
             ("blk", false) => Rec::Block(tail.to_string()),
@@ -526,9 +543,15 @@ pub struct LayoutRow {
 pub const LAYOUT: &[LayoutRow] = &[
     LayoutRow {
         key: "m/format",
-        value: "`message-center/3`: the format of the store",
+        value: "`message-center/4`: the format of the store",
         writer: "open",
-        when: "when the store is created or migrated from format 2",
+        when: "when the store is created, or migrated from format 2 or 3 (format 3 at the end of open's transaction for a store of format 2, 4 at the migration's last step)",
+    },
+    LayoutRow {
+        key: "m/migration",
+        value: "while a store of format 3 is migrated: the last page record packed (a JSON string)",
+        writer: "open (migrate)",
+        when: "once per migration step; deleted at the last one",
     },
     LayoutRow { key: "m/clock", value: "the virtual clock (ms)", writer: "every operation that moves the clock", when: "when it moves" },
     LayoutRow { key: "m/settings", value: "seed and configuration", writer: "open, configure", when: "at creation, at each change" },
@@ -590,7 +613,7 @@ pub const LAYOUT: &[LayoutRow] = &[
     },
     LayoutRow {
         key: "e/<ii>/<pg>/s",
-        value: "state page: one line per slot with the event's status, dates and history",
+        value: "state page: one line per slot with the event's status, dates and history (the lines of every page record are packed, see below)",
         writer: "push, every step that changes one of its events' status, cleanup",
         when: "once per step that touches the page",
     },
@@ -732,6 +755,7 @@ mod tests {
             Rec::Workflow("control/cleanup".into()),
             Rec::Session("ab".repeat(32)),
             Rec::LegacySessions,
+            Rec::Migration,
         ] {
             assert_eq!(Rec::parse(&r.key()), Some(r));
         }

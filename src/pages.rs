@@ -52,6 +52,11 @@ impl Lines {
         Lines { text, ranges }
     }
 
+    /// A stored record's lines (packed text unpacked, see `packed`).
+    fn stored(key: KeyOf, text: String) -> Result<Lines> {
+        Ok(Lines::new(crate::packed::unpack(&key, text)?))
+    }
+
     fn get(&self, i: usize) -> Option<&str> {
         let (a, b) = *self.ranges.get(i)?;
         let s = self.text.get(a as usize..b as usize)?;
@@ -256,7 +261,7 @@ impl Page {
 
     /// The delivery-log page as read (None: absent).
     pub fn load_logs(&mut self, v: Option<String>) -> Result<()> {
-        let lines = Lines::new(v.unwrap_or_default());
+        let lines = Lines::stored(KeyOf(self.id, PageRecord::Logs), v.unwrap_or_default())?;
         check_lines(&lines, PAGE as usize, "{\"s\":", KeyOf(self.id, PageRecord::Logs))?;
         self.logs = Some(lines);
         Ok(())
@@ -312,7 +317,7 @@ impl Page {
     /// `STORAGE_CORRUPT` naming its key (its lines are parsed only when used, but their shape is
     /// checked here, so that a garbled record is never read as empty slots).
     pub fn load_state(&mut self, v: Option<String>) -> Result<()> {
-        let lines = Lines::new(v.unwrap_or_default());
+        let lines = Lines::stored(KeyOf(self.id, PageRecord::State), v.unwrap_or_default())?;
         check_lines(&lines, PAGE as usize, "{\"q\":", KeyOf(self.id, PageRecord::State))?;
         self.state = Some(lines);
         Ok(())
@@ -333,12 +338,12 @@ impl Page {
             PageRecord::State => self.load_state(Some(v))?,
             PageRecord::Logs => self.load_logs(Some(v))?,
             PageRecord::Data(first) => {
-                let lines = Lines::new(v);
+                let lines = Lines::stored(KeyOf(self.id, rec), v)?;
                 check_lines(&lines, PAGE as usize - usize::from(first).min(PAGE as usize), "{\"q\":", KeyOf(self.id, rec))?;
                 self.data.insert(first, lines);
             }
             PageRecord::Message(first) => {
-                let lines = Lines::new(v);
+                let lines = Lines::stored(KeyOf(self.id, rec), v)?;
                 let mut slots = Vec::with_capacity(lines.len());
                 for i in 0..lines.len() {
                     let slot =
@@ -720,7 +725,7 @@ impl Page {
                 summary.d.insert(i, first);
             }
             self.summary_changed = true;
-            writes.put(keys::data_key(id, first), utf8(buf)?);
+            writes.put(keys::data_key(id, first), pack(buf)?);
         }
         if let Some((first, buf)) = self.new_messages.take() {
             let summary = self.summary.as_mut().ok_or_else(|| internal(id, "the summary was not read"))?;
@@ -728,7 +733,7 @@ impl Page {
                 summary.m.insert(i, first);
             }
             self.summary_changed = true;
-            writes.put(keys::message_key(id, first), utf8(buf)?);
+            writes.put(keys::message_key(id, first), pack(buf)?);
         }
         for (k, v) in std::mem::take(&mut self.rewritten) {
             if v.is_none() {
@@ -742,7 +747,7 @@ impl Page {
                 }
             }
             match v {
-                Some(v) => writes.put(k, v),
+                Some(v) => writes.put(k, crate::packed::pack(&v)),
                 None => writes.del(k),
             }
         }
@@ -782,7 +787,7 @@ impl Page {
             if buf.is_empty() {
                 writes.del(keys::state_key(id));
             } else {
-                writes.put(keys::state_key(id), utf8(buf)?);
+                writes.put(keys::state_key(id), pack(buf)?);
             }
             if let (Some(lo), Some(summary)) = (lo, self.summary.as_mut()) {
                 if summary.lo != lo {
@@ -819,7 +824,7 @@ impl Page {
             if buf.is_empty() {
                 writes.del(keys::log_key(id));
             } else {
-                writes.put(keys::log_key(id), utf8(buf)?);
+                writes.put(keys::log_key(id), pack(buf)?);
             }
         }
         if self.summary_changed {
@@ -857,8 +862,10 @@ fn message_slot(line: &str) -> Option<u8> {
     rest.get(..end)?.parse().ok()
 }
 
-fn utf8(buf: Vec<u8>) -> Result<String> {
-    String::from_utf8(buf).map_err(|_| Error::new(ErrorCode::Internal, "a record is not UTF-8"))
+/// The text of a page record to store: its lines, packed.
+fn pack(buf: Vec<u8>) -> Result<String> {
+    let text = String::from_utf8(buf).map_err(|_| Error::new(ErrorCode::Internal, "a record is not UTF-8"))?;
+    Ok(crate::packed::pack(&text))
 }
 
 fn corrupt(key: impl fmt::Display, what: &str) -> Error {

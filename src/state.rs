@@ -641,6 +641,8 @@ pub struct State {
     pub sessions: crate::sessions::Sessions,
     /// The storage format of the store as read (its `m/format`); `keys::FORMAT` once written.
     pub format: u32,
+    /// While the pages are migrated: the last page record packed (`m/migration`).
+    pub migration: Option<String>,
 }
 
 fn ser<T: Serialize>(v: &T) -> Result<String> {
@@ -655,7 +657,7 @@ impl State {
     /// The serialized form of one record, None if it no longer exists.
     pub fn record(&self, rec: &Rec) -> Result<Option<String>> {
         match rec {
-            Rec::Format => Ok(Some(crate::keys::format_value())),
+            Rec::Format => Ok(Some(crate::keys::format_value(self.format))),
             Rec::Clock => Ok(Some(self.clock.to_string())),
             Rec::Settings => ser(&Settings { seed: self.seed.to_string(), config: self.config.clone() }).map(Some),
             Rec::Accounts => ser(&self.accounts).map(Some),
@@ -671,6 +673,7 @@ impl State {
             Rec::Session(h) => self.sessions.get(h).map(ser).transpose(),
             // Format 2's record of every session: gone once migrated.
             Rec::LegacySessions => Ok(None),
+            Rec::Migration => self.migration.as_ref().map(ser).transpose(),
         }
     }
 
@@ -689,6 +692,7 @@ impl State {
         }
         match (rec, value) {
             (Rec::Format, v) => self.format = v.and_then(crate::keys::parse_format).unwrap_or(0),
+            (Rec::Migration, v) => self.migration = v.map(|v| de(rec, v)).transpose()?,
             (Rec::Clock, Some(v)) => {
                 self.clock = v.parse().map_err(|_| {
                     Error::new(ErrorCode::StorageCorrupt, format!("stored record m/clock is not a time: '{}'", crate::tree::excerpt(v)))

@@ -79,9 +79,15 @@ impl<'a> Txn<'a> {
     }
 
     /// Writes the format record (a new store, or one migrated).
-    pub fn mark_format(&mut self) {
-        self.st.format = keys::FORMAT;
+    pub fn mark_format(&mut self, format: u32) {
+        self.st.format = format;
         self.touch(Rec::Format);
+    }
+
+    /// Where a migration of the pages is (None: not under way).
+    pub fn set_migration(&mut self, last: Option<String>) {
+        self.st.migration = last;
+        self.touch(Rec::Migration);
     }
 
     /// Sets the seed (a new store).

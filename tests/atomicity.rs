@@ -422,14 +422,14 @@ fn stores_of_another_format_or_garbled_are_refused_at_open() {
     d.store.insert("e/0100000000000001".into(), "{}".into());
     let e = error(d.run(&json!({"op": "open"})));
     assert_eq!(e.code.as_str(), "STORAGE_FORMAT");
-    assert!(e.message.contains("format 1") && e.message.contains("format 3"), "{e}");
+    assert!(e.message.contains("format 1") && e.message.contains("format 4"), "{e}");
     assert!(!d.eng.is_open());
     // A future format.
     let mut d = MemDriver::default();
-    d.store.insert("m/format".into(), "message-center/4".into());
+    d.store.insert("m/format".into(), "message-center/5".into());
     let e = error(d.run(&json!({"op": "open"})));
     assert_eq!(e.code.as_str(), "STORAGE_FORMAT");
-    assert!(e.message.contains("format 4") && e.message.contains("format 3"), "{e}");
+    assert!(e.message.contains("format 5") && e.message.contains("format 4"), "{e}");
     // Not ours at all.
     let mut d = MemDriver::default();
     d.store.insert("m/format".into(), "something else".into());

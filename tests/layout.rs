@@ -80,6 +80,13 @@ fn keys_seen() -> BTreeSet<String> {
         ok(&mut d, json!({"op": "runWorkflow", "instance": n["instance"], "name": n["name"], "at": n["at"]}));
         note(&d, &mut seen);
     }
+    // A store of format 3 migrated, a step at a time (`m/migration` lives between two steps).
+    let mut d = MemDriver { store: fixture_store("format3-store.json"), ..MemDriver::default() };
+    let (_, mut next) = d.step(&json!({"op": "open"})).unwrap();
+    while let Some(n) = next {
+        (_, next) = d.step(&n).unwrap();
+        note(&d, &mut seen);
+    }
     seen
 }
 

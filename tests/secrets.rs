@@ -71,8 +71,8 @@ fn a_store_of_format_2_is_migrated_in_place_and_its_sessions_go_on() {
     assert_eq!(d.store, old);
 
     let mut d = MemDriver { store: old.clone(), ..MemDriver::default() };
-    d.run(&json!({"op": "open", "entropy": ENTROPY})).unwrap();
-    assert_eq!(d.store.get("m/format").map(String::as_str), Some("message-center/3"));
+    d.command(&json!({"op": "open", "entropy": ENTROPY})).unwrap();
+    assert_eq!(d.store.get("m/format").map(String::as_str), Some("message-center/4"));
     assert!(!d.store.contains_key("m/sessions"));
     assert_eq!(in_clear(&d.store), Vec::<&str>::new(), "no secret left in clear");
     for token in [SECRETS[3], SECRETS[5]] {

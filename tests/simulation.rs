@@ -157,7 +157,8 @@ fn the_checker_sees_a_counter_unlike_the_scan() {
 fn edited_history(edit: impl FnOnce(&mut Vec<serde_json::Value>)) -> sim::Violation {
     let (mut d, mut c) = scenario();
     let k = state_key(&d);
-    let mut lines: Vec<String> = d.store[&k].split('\n').map(str::to_string).collect();
+    let text = message_center::packed::unpack(&k, d.store[&k].clone()).unwrap();
+    let mut lines: Vec<String> = text.split('\n').map(str::to_string).collect();
     let i = lines.iter().position(|l| l.contains("\"s\":2")).unwrap();
     let mut st: serde_json::Value = serde_json::from_str(&lines[i]).unwrap();
     edit(st["h"].as_array_mut().unwrap());

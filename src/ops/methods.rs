@@ -49,6 +49,8 @@ use MethodKind::{Command, Operation, Read};
 pub const METHODS: &[MethodSpec] = &[
     req("open", Operation, &["open"]),
     req("configure", Operation, &["configure"]),
+    // Named by open when the store is of an older format (the shell's open sends it).
+    req("migrate", Command, &[]),
     #[cfg(feature = "driver")]
     req("setClock", Operation, &[]),
     req("advance", Command, &["advance", "advanceTo"]),

@@ -205,6 +205,9 @@ pub enum Request {
         /// Target time.
         to: TimeInput,
     },
+    /// A step of the migration of a store of an older storage format (open names it next, until
+    /// the store is of this version's format).
+    Migrate,
     /// Moves the clock forward, running each workflow step that falls due, one per transaction:
     /// the result says what to send next until the target is reached.
     Advance {
@@ -672,6 +675,8 @@ pub enum Continuation {
         /// The deadline.
         deadline: i64,
     },
+    /// The next step of the migration of the store.
+    Migrate,
 }
 
 impl Continuation {
@@ -686,6 +691,7 @@ impl Continuation {
             Continuation::WaitForStatus { id, status, deadline } => {
                 Request::WaitForStatus { id: id.clone(), status: status.clone(), max_ms: None, deadline: Some(*deadline) }
             }
+            Continuation::Migrate => Request::Migrate,
         }
     }
 }
@@ -776,6 +782,8 @@ pub(crate) enum OpState {
     Read(read::ReadOp),
     /// Consuming change records for the control of another process.
     Consume(lend::ConsumeOp),
+    /// A step of the migration to this version's storage format.
+    Migrate(crate::migrate::MigrateOp),
 }
 
 /// What an operation does next.
@@ -793,6 +801,7 @@ pub(crate) fn begin(txn: &mut Txn<'_>, req: Request) -> Result<Next> {
     let done = |r: OpResult| Ok(Next::Done(r, None));
     match req {
         Request::Open(o) => open::begin(o),
+        Request::Migrate => crate::migrate::begin(txn),
         Request::Configure { config, entropy } => done(open::configure(txn, config, entropy.as_deref())?),
         #[cfg(feature = "driver")]
         Request::SetClock { to } => done(admin::set_clock(txn, &to)?),
@@ -842,6 +851,7 @@ pub(crate) fn resume(txn: &mut Txn<'_>, op: OpState, results: Results) -> Result
         OpState::Wait(w) => commands::wait_resume(txn, w, results),
         OpState::Read(r) => read::resume(txn, r, results),
         OpState::Consume(c) => lend::resume(txn, c, results),
+        OpState::Migrate(m) => crate::migrate::resume(txn, m, results),
     }
 }
 

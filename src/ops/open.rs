@@ -67,9 +67,10 @@ pub fn check_format(records: &[(String, String)]) -> Result<()> {
         None => 1,
     };
     if !(keys::OLDEST_MIGRATED_FORMAT..=keys::FORMAT).contains(&version) {
+        let migrated: Vec<String> = (keys::OLDEST_MIGRATED_FORMAT..keys::FORMAT).map(|v| v.to_string()).collect();
         return err(
             ErrorCode::StorageFormat,
-            format!("this store has storage format {version}; this version of message-center reads format {} only, and format {} which it migrates (export what you need with the version that wrote it, then start from a new store)", keys::FORMAT, keys::OLDEST_MIGRATED_FORMAT),
+            format!("this store has storage format {version}; this version of message-center reads format {} only, and formats {} which it migrates (export what you need with the version that wrote it, then start from a new store)", keys::FORMAT, migrated.join(" and ")),
         );
     }
     Ok(())
@@ -122,7 +123,7 @@ pub fn init(txn: &mut Txn<'_>, OpenOp { req: o, .. }: OpenOp) -> Result<Next> {
         Some(c) if !c.is_null() => merged_config(&Config::default(), c, o.entropy.as_deref())?,
         _ => Config::default(),
     };
-    txn.mark_format();
+    txn.mark_format(keys::FORMAT);
     txn.set_seed(seed);
     *txn.config_mut() = cfg;
     txn.set_clock(now);
@@ -137,7 +138,7 @@ pub fn init(txn: &mut Txn<'_>, OpenOp { req: o, .. }: OpenOp) -> Result<Next> {
 
 /// An existing store, its small state loaded (migrated first if it is of an older format).
 pub fn reopen(txn: &mut Txn<'_>, OpenOp { req: o, .. }: OpenOp) -> Result<Next> {
-    if txn.st().format < keys::FORMAT {
+    if txn.st().format == 2 {
         crate::migrate::from_format_2(txn, o.entropy.as_deref())?;
     }
     if let Some(s) = &o.seed {
@@ -151,7 +152,10 @@ pub fn reopen(txn: &mut Txn<'_>, OpenOp { req: o, .. }: OpenOp) -> Result<Next> 
             configure(txn, c, o.entropy.as_deref())?;
         }
     }
-    Ok(Next::Done(OpResult::Settings(SettingsView::of(txn.st())), None))
+    // A store of format 3 has its pages packed next, a bounded step at a time (the shell sends
+    // what open names next before it hands the store over).
+    let next = (txn.st().format < keys::FORMAT).then_some(crate::ops::Continuation::Migrate);
+    Ok(Next::Done(OpResult::Settings(SettingsView::of(txn.st())), next))
 }
 
 /// `configure`.

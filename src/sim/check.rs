@@ -140,6 +140,7 @@ pub fn scan(store: &BTreeMap<String, String>) -> Result<Scan, Violation> {
                 let id = |slot: u64| (ii << 56) | (pg * 128 + slot);
                 let map = if *scope == "e" { &mut s.exec } else { &mut s.histo };
                 let sc = if *scope == "e" { 'e' } else { 'h' };
+                let v = &crate::packed::unpack(k, v.clone()).or_else(|e| broken("layout", e.message))?;
                 if *rec == "s" {
                     for (slot, line) in v.split('\n').enumerate() {
                         if line.is_empty() {

@@ -267,6 +267,7 @@ pub fn events(d: &MemDriver, scope: char) -> BTreeMap<u64, Value> {
         let pg = u64::from_str_radix(parts[2], 16).unwrap();
         let rec = parts[3];
         let id = |slot: u64| (ii << 56) | (pg * 128 + slot);
+        let v = &message_center::packed::unpack(k, v.clone()).unwrap();
         if rec == "s" {
             for (slot, line) in v.split('\n').enumerate() {
                 if line.is_empty() {
@@ -376,4 +377,11 @@ pub fn assert_null(v: &Value, path: &str) {
         at = next;
     }
     assert!(at.is_null(), "{path} is {at}, not null");
+}
+
+/// The store of a fixture of `tests/fixtures/` (`{ "entries": [[key, value], …] }`).
+pub fn fixture_store(name: &str) -> BTreeMap<String, String> {
+    let text = std::fs::read_to_string(format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"))).unwrap();
+    let v: Value = serde_json::from_str(&text).unwrap();
+    v["entries"].as_array().unwrap().iter().map(|e| (e[0].as_str().unwrap().to_string(), e[1].as_str().unwrap().to_string())).collect()
 }

@@ -26,7 +26,7 @@ for (const [name, open] of Object.entries(storages)) {
     for (const options of [{}, { seed: 5 }, { seed: 5, now: '2027-01-01T00:00:00Z', config: { batchSize: 9 } }]) {
       await assert.rejects(MessageCenter.open({ storage, ...options }), {
         code: 'STORAGE_FORMAT',
-        message: /^this store has storage format 1; this version of message-center reads format 3 only, and format 2 which it migrates/,
+        message: /^this store has storage format 1; this version of message-center reads format 4 only, and formats 2 and 3 which it migrates/,
       });
       assert.equal(digest(await dump(storage)), before, 'nothing was written');
     }
@@ -34,12 +34,12 @@ for (const [name, open] of Object.entries(storages)) {
 }
 
 test('a store of a later format, or whose format record is not ours, is refused too', async () => {
-  const later = await restore(createMemoryStorage(), [['m/format', 'message-center/4']]);
-  await assert.rejects(MessageCenter.open({ storage: later }), { code: 'STORAGE_FORMAT', message: /storage format 4; this version of message-center reads format 3 only/ });
+  const later = await restore(createMemoryStorage(), [['m/format', 'message-center/5']]);
+  await assert.rejects(MessageCenter.open({ storage: later }), { code: 'STORAGE_FORMAT', message: /storage format 5; this version of message-center reads format 4 only/ });
   const foreign = await restore(createMemoryStorage(), [['m/format', 'somebody-else/2']]);
   await assert.rejects(MessageCenter.open({ storage: foreign }), { code: 'STORAGE_FORMAT', message: /which is not a message-center format/ });
   // And a store of this format opens.
   const storage = createMemoryStorage();
   await MessageCenter.open({ storage, seed: 1 });
-  assert.deepEqual(await storage.get(['m/format']), ['message-center/3']);
+  assert.deepEqual(await storage.get(['m/format']), ['message-center/4']);
 });

@@ -115,7 +115,7 @@ test('a store of storage format 2 is migrated in place at open: secrets hashed, 
   assert.deepEqual(await storage.get(['m/format', 'm/sessions']).then((v) => v.map((x) => x !== undefined)), [true, true]);
   const mc = await MessageCenter.open({ storage });
   const stored = await dump(storage);
-  assert.deepEqual(await storage.get(['m/format']), ['message-center/3']);
+  assert.deepEqual(await storage.get(['m/format']), ['message-center/4']);
   assert.equal((await storage.get(['m/sessions']))[0], undefined);
   const text = JSON.stringify(stored);
   for (const s of ['s3cret', 'ims-technical-account-token-1', 'a-bearer-only-operator-token', '___01234567-89ab-4def-8123-456789abcdef', '@00112233445566778899aabbccddeeff==']) {

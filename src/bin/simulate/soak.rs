@@ -115,6 +115,10 @@ pub fn run(o: &Options) -> ExitCode {
                 if !(exec || k.starts_with("h/")) || !k.ends_with("/s") {
                     continue;
                 }
+                let Ok(v) = message_center::packed::unpack(k, v.clone()) else {
+                    println!("day {day}: {k} is not packed text");
+                    return ExitCode::FAILURE;
+                };
                 for line in v.split('\n').filter(|l| !l.is_empty()) {
                     let Ok(l) = serde_json::from_str::<Line>(line) else {
                         println!("day {day}: {k} holds a line that does not read: {line}");
