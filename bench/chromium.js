@@ -61,7 +61,7 @@ const sample = () => ({ wasmBytes, heapBytes: performance.memory?.usedJSHeapSize
  * The end-to-end workload on real IndexedDB (a new database), then the status list timed on it
  * (warm, and after reopening the storage: an empty record cache). The database is deleted after.
  */
-async function run({ events = 10_000, life = false, list = false, order = false, lines = false } = {}) {
+async function run({ events = 10_000, life = false, list = false, order = false, lines = false, groupCommit = false } = {}) {
   const name = `e2e-${Date.now()}-${Math.random()}`;
   const tick = setInterval(async () => { wasmBytes = await wasmMemoryBytes(); }, 200);
   try {
@@ -70,6 +70,7 @@ async function run({ events = 10_000, life = false, list = false, order = false,
       life,
       order,
       lines,
+      groupCommit,
       sample,
       onProgress: (p) => { out.textContent = `${p.phase} ${p.done}/${events}`; },
     });

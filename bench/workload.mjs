@@ -101,10 +101,10 @@ function ctxOf(j, lines) {
 }
 
 /** Opens a Message Center on `storage` set up for the workload (outcome rates zero: all Sent). */
-async function setUp(MessageCenter, storage, { life, order }) {
+async function setUp(MessageCenter, storage, { life, order, groupCommit }) {
   const zero = { hardPpm: 0, softPpm: 0, asyncBouncePpm: 0 };
   const config = { email: zero, ...(life ? { eventPurgeDelayMs: HOUR, eventHistoPurgeDelayMs: HOUR } : {}) };
-  const mc = await MessageCenter.open({ storage, seed: 1, now: '2026-03-02T08:00:00Z', config });
+  const mc = await MessageCenter.open({ storage, seed: 1, now: '2026-03-02T08:00:00Z', config, groupCommit });
   await mc.addExecutionInstance({ name: 'mcExec1', executionInstanceId: 1 });
   await mc.addEventType('order_confirmation');
   await mc.createTemplate({
@@ -126,11 +126,12 @@ async function setUp(MessageCenter, storage, { life, order }) {
  * purged from both the execution instance and the history, counting the records of the whole life.
  * @param {any} MessageCenter the package's class
  * @param {() => Promise<import('../js/index.d.ts').StorageAdapter>} makeStorage
- * @param {{ events?: number, batch?: number, life?: boolean, order?: boolean, lines?: boolean, onProgress?: (p: object) => void, sample?: () => { wasmBytes?: number, heapBytes?: number } }} options
+ * `groupCommit`: open it so, as the browser app and the service do.
+ * @param {{ events?: number, batch?: number, life?: boolean, order?: boolean, lines?: boolean, groupCommit?: boolean, onProgress?: (p: object) => void, sample?: () => { wasmBytes?: number, heapBytes?: number } }} options
  */
-export async function endToEnd(MessageCenter, makeStorage, { events = 2000, batch = 100, life = false, order = false, lines = false, onProgress, sample } = {}) {
+export async function endToEnd(MessageCenter, makeStorage, { events = 2000, batch = 100, life = false, order = false, lines = false, groupCommit = false, onProgress, sample } = {}) {
   const storage = countingStorage(await makeStorage());
-  const mc = await setUp(MessageCenter, storage, { life, order });
+  const mc = await setUp(MessageCenter, storage, { life, order, groupCommit });
   const memory = peaks(sample);
   const before = { ...storage.stats, families: structuredClone(storage.stats.families) };
 

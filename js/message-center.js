@@ -14,6 +14,9 @@ import { createMemoryStorage } from './storage/memory.js';
 const utf8 = new TextEncoder();
 
 /** Runs `fn` after the pending I/O callbacks (Node's `setImmediate`; a zero timeout elsewhere). */
+/** Steps of a command that may wait for their write together, under group commit. */
+const COMMAND_STEPS_IN_FLIGHT = 16;
+
 const nextTurn = globalThis.setImmediate ?? ((fn) => setTimeout(fn, 0));
 
 /**
@@ -434,13 +437,26 @@ export function bindMessageCenter(loadEngine) {
      */
     /** @param {Request} request */
     async #command(request) {
+      // Under group commit, the next step runs while the last one's write is under way: steps
+      // done meanwhile go together into the next write (each step still all or nothing, and a
+      // failed write fails the command and rebuilds the engine from storage), at most
+      // COMMAND_STEPS_IN_FLIGHT of them, so that a write stays bounded. The command answers once
+      // every step is durable.
+      const writes = [];
+      const wait = async (durable) => {
+        if (!this.#group || !durable) return durable;
+        durable.catch(() => {});
+        writes.push(durable);
+        if (writes.length > COMMAND_STEPS_IN_FLIGHT) await writes.shift();
+      };
       let { result, next, durable } = await this.#serial(() => this.#op(request));
-      await durable;
+      await wait(durable);
       while (next) {
         const step = next;
         ({ result, next, durable } = await this.#serial(() => this.#op(step)));
-        await durable;
+        await wait(durable);
       }
+      await Promise.all(writes);
       return result;
     }
 

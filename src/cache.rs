@@ -102,6 +102,20 @@ impl RecordCache {
         self.complete.insert(at, (a, b));
     }
 
+    /// A range the cache knows only a first part of (`[gte, b)`, from a read that filled its
+    /// limit): answered if that part holds `limit` entries, which are then the first ones.
+    fn answer_prefix(&self, gte: &str, lt: &str, limit: u32) -> Option<ReadResult> {
+        let (_, b) = self.complete.iter().find(|(a, b)| a.as_str() <= gte && gte < b.as_str())?;
+        let end = if b.as_str() < lt { b.as_str() } else { lt };
+        let es: Vec<(String, String)> = self
+            .map
+            .range::<str, _>((std::ops::Bound::Included(gte), std::ops::Bound::Excluded(end)))
+            .filter_map(|(k, v)| v.as_ref().map(|v| (k.clone(), v.clone())))
+            .take(limit as usize)
+            .collect();
+        (es.len() == limit as usize && limit > 0).then_some(ReadResult::Entries(es))
+    }
+
     /// The answer to a read, if the cache holds it.
     fn answer(&self, r: &ReadReq) -> Option<ReadResult> {
         match r {
@@ -122,7 +136,7 @@ impl RecordCache {
                     return Some(ReadResult::Entries(Vec::new()));
                 }
                 if !self.is_complete(gte, lt) {
-                    return None;
+                    return self.answer_prefix(gte, lt, *limit);
                 }
                 let es = self
                     .map
@@ -170,20 +184,27 @@ impl RecordCache {
                     for (k, v) in es {
                         self.set(k, Some(v));
                     }
-                    if es.len() < *limit as usize {
-                        // Every key of the range: those returned, and no other.
-                        let present: std::collections::BTreeSet<&str> = es.iter().map(|(k, _)| k.as_str()).collect();
-                        let stale: Vec<String> = self
-                            .map
-                            .range::<str, _>((std::ops::Bound::Included(gte.as_str()), std::ops::Bound::Excluded(lt.as_str())))
-                            .filter(|(k, v)| v.is_some() && !present.contains(k.as_str()))
-                            .map(|(k, _)| k.clone())
-                            .collect();
-                        for k in stale {
-                            self.set(&k, None);
-                        }
-                        self.mark_complete(gte, lt);
+                    // Every key of the range known: all of it if the read returned fewer entries
+                    // than its limit, else from `gte` to the last one returned.
+                    let known = if es.len() < *limit as usize {
+                        lt.clone()
+                    } else if let Some((last, _)) = es.last() {
+                        format!("{last}\u{0}")
+                    } else {
+                        continue;
+                    };
+                    // Those returned, and no other.
+                    let present: std::collections::BTreeSet<&str> = es.iter().map(|(k, _)| k.as_str()).collect();
+                    let stale: Vec<String> = self
+                        .map
+                        .range::<str, _>((std::ops::Bound::Included(gte.as_str()), std::ops::Bound::Excluded(known.as_str())))
+                        .filter(|(k, v)| v.is_some() && !present.contains(k.as_str()))
+                        .map(|(k, _)| k.clone())
+                        .collect();
+                    for k in stale {
+                        self.set(&k, None);
                     }
+                    self.mark_complete(gte, &known);
                 }
                 _ => {}
             }
@@ -243,7 +264,7 @@ mod tests {
         // A range is known only once read whole (fewer entries than the limit).
         let r = [range("k/", "k0", 2)];
         c.learn(&r, &[ReadResult::Entries(vec![("k/1".into(), "x".into()), ("k/2".into(), "y".into())])]);
-        assert!(c.answer_all(&r).is_none(), "two entries for a limit of two: maybe more");
+        assert!(c.answer_all(&[range("k/", "k0", 3)]).is_none(), "two entries for a limit of two: maybe more");
         let r = [range("k/", "k0", 10)];
         c.learn(&r, &[ReadResult::Entries(vec![("k/1".into(), "x".into())])]);
         assert_eq!(c.answer_all(&[range("k/", "k0", 10)]), Some(vec![ReadResult::Entries(vec![("k/1".into(), "x".into())])]));
@@ -265,5 +286,28 @@ mod tests {
         // Over budget, it forgets.
         c.set_limit(1);
         assert!(c.answer_all(&reads).is_none());
+    }
+
+    #[test]
+    fn a_range_that_filled_its_limit_is_known_up_to_its_last_key() {
+        let mut c = RecordCache::new(1 << 20);
+        // The first record of a queue after a time: one asked, one returned (more may follow).
+        let r = [range("t/05", "t0", 1)];
+        c.learn(&r, &[ReadResult::Entries(vec![("t/07".into(), "a".into())])]);
+        assert_eq!(c.answer_all(&r), Some(vec![ReadResult::Entries(vec![("t/07".into(), "a".into())])]));
+        assert_eq!(c.answer_all(&[range("t/06", "t0", 1)]), Some(vec![ReadResult::Entries(vec![("t/07".into(), "a".into())])]));
+        assert!(c.answer_all(&[range("t/05", "t0", 2)]).is_none(), "what follows t/07 is not known");
+        assert!(c.answer_all(&[range("t/04", "t0", 1)]).is_none(), "what precedes t/05 is not known");
+        assert_eq!(c.answer_all(&[get(&["t/06"])]), Some(vec![ReadResult::Values(vec![None])]), "absent: between t/05 and t/07");
+        // A record written inside the known part is known; once the one record is gone, the range is not.
+        let mut w = Writes::default();
+        w.put("t/06".into(), "b".into());
+        c.commit(&w, &[]);
+        assert_eq!(c.answer_all(&r), Some(vec![ReadResult::Entries(vec![("t/06".into(), "b".into())])]));
+        let mut w = Writes::default();
+        w.del("t/06".into());
+        w.del("t/07".into());
+        c.commit(&w, &[]);
+        assert!(c.answer_all(&r).is_none());
     }
 }

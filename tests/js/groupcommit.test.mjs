@@ -134,6 +134,49 @@ test('a failed group write fails the operations it carried; acknowledged ones st
   assert.deepEqual(stored, [first.id, ...ok, after.id].sort());
 });
 
+/** A template for `order` and the workflows that take an event to Sent. */
+async function ready(mc) {
+  await mc.configure({ email: { hardPpm: 0, softPpm: 0, asyncBouncePpm: 0 } });
+  await mc.createTemplate({ name: 'confirm', eventType: 'order', channel: 'email', subject: 'Order', html: '<p>Hi</p>', text: 'Hi' });
+  await mc.publish('confirm');
+  for (const wf of ['rtEventsProcessing', 'updateEventsStatus']) await mc.startWorkflow('exec1', wf);
+  return mc;
+}
+
+test("a command's steps under group commit share writes: the next step runs while the last one is written", async () => {
+  const run = async (groupCommit) => {
+    const storage = slowStorage();
+    const mc = await ready(await setup(storage, { groupCommit }));
+    // Small steps: many of them.
+    await mc.configure({ batchSize: 10 });
+    for (let i = 0; i < 10; i++) await mc.pushEvents(Array.from({ length: 50 }, (_, j) => ({ type: 'order', email: `c${i}-${j}@example.com`, ctx: {} })), { instance: 'exec1' });
+    const before = storage.writes;
+    await mc.advance(3_600_000);
+    const sent = mc.countEvents({ instance: 'exec1' }).byStatus.sent;
+    return { writes: storage.writes - before, sent, dump: digest(await dump(storage.inner)) };
+  };
+  const [alone, grouped] = [await run(false), await run(true)];
+  assert.equal(grouped.sent, 500);
+  assert.equal(grouped.dump, alone.dump, 'the same bytes');
+  assert.ok(grouped.writes < alone.writes / 2, `${grouped.writes} writes grouped, ${alone.writes} alone`);
+  // Bounded: at most 16 steps wait for one write, so a long command makes several.
+  assert.ok(alone.writes > 100 && grouped.writes >= Math.floor(alone.writes / 17), `${grouped.writes} writes grouped, ${alone.writes} alone`);
+});
+
+test('a write that fails under a command fails it; the engine is rebuilt from storage and a new command goes on', async () => {
+  const inner = createMemoryStorage();
+  const faulty = createFaultyStorage(inner);
+  const mc = await ready(await setup(slowStorage(faulty)));
+  await mc.pushEvents(Array.from({ length: 200 }, (_, j) => ({ type: 'order', email: `c${j}@example.com`, ctx: {} })), { instance: 'exec1' });
+  faulty.setFailOnWrite(faulty.writes + 1);
+  await assert.rejects(mc.advance(3_600_000), { code: 'STORAGE_FAILED' });
+  await mc.advance(3_600_000);
+  assert.equal(mc.countEvents({ instance: 'exec1' }).byStatus.sent, 200);
+  // Storage says the same as the engine.
+  const again = await MessageCenter.open({ storage: inner });
+  assert.equal(again.countEvents({ instance: 'exec1' }).byStatus.sent, 200);
+});
+
 test('groupCommit must be a boolean', async () => {
   await assert.rejects(MessageCenter.open({ groupCommit: 'yes' }), { code: 'INVALID_ARGUMENT', message: 'groupCommit must be a boolean' });
 });

@@ -75,7 +75,9 @@ async function openSandbox(id, options = {}) {
   let m;
   try {
     const fresh = (await storage.range({ gte: '', lt: '\uffff', limit: 1 })).length === 0;
-    m = await MessageCenter.open({ storage, ...(fresh ? { config: NEW_SANDBOX_CONFIG } : {}), ...options });
+    // Group commit: the steps of an advance or a generator go into IndexedDB a few at a time,
+    // the next one running while the last is written (each still all or nothing).
+    m = await MessageCenter.open({ storage, groupCommit: true, ...(fresh ? { config: NEW_SANDBOX_CONFIG } : {}), ...options });
   } catch (e) {
     await storage.close();
     throw e;

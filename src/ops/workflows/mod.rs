@@ -25,6 +25,13 @@ use crate::txn::Txn;
 /// Queue records a step reads at most.
 pub(crate) const RECORDS_PER_STEP: u32 = 256;
 
+/// Records of a timed queue (due events, MTA waves) read per step: all of those due, as a rule, so
+/// that the read is known whole to the engine's cache and the steps after it, which take the rest,
+/// read them from there (a read that fills its limit is never known whole: with 256, each step
+/// of a long queue read its remainder again from storage, 38,399 due records and 30,206 waves
+/// read for 100k events).
+const QUEUE_RECORDS: u32 = 4096;
+
 /// What every step knows about itself.
 #[derive(Debug, Clone)]
 pub(crate) struct StepCtx {
@@ -207,8 +214,20 @@ pub(crate) fn bump(c: &mut RunCounts, k: RunCount) {
 
 /// Reads a timed queue (bounded): the first records, in time order. The whole queue in one range,
 /// so that the engine's cache can answer it the next time.
-pub(crate) fn queue_read(reads: &mut Reads, prefix: &str) -> RangeId {
-    reads.range(prefix.to_string(), keys::prefix_end(prefix), RECORDS_PER_STEP)
+pub(crate) fn queue_read(reads: &mut Reads, prefix: &str, now: i64) -> QueueRead {
+    // The records due, and the first one after them (for the time of the next step): never the
+    // records of later times, which a queue of waves holds many of (reading them at every step
+    // read the queue again and again, and a range over its limit is never known whole to the
+    // engine's cache).
+    let after = keys::timed_after(prefix, now);
+    QueueRead { due: reads.range(prefix.to_string(), after.clone(), QUEUE_RECORDS), next: reads.range(after, keys::prefix_end(prefix), 1) }
+}
+
+/// The reads of a timed queue: its records due, and the first one after.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct QueueRead {
+    due: RangeId,
+    next: RangeId,
 }
 
 /// Records as read: key and value.
@@ -216,21 +235,21 @@ pub(crate) type Records = Vec<(String, String)>;
 
 /// The records of a timed queue read with `queue_read` that are due at or before `now`; the time
 /// of the first one after; whether due records may remain unread.
-pub(crate) fn due_records(mut records: Records, now: i64) -> Result<(Records, Option<i64>, bool)> {
-    let full = records.len() >= RECORDS_PER_STEP as usize;
-    let mut cut = records.len();
-    let mut next_at = None;
-    for (i, (k, _)) in records.iter().enumerate() {
-        let (t, _) =
-            keys::parse_timed(k).ok_or_else(|| Error::new(ErrorCode::StorageCorrupt, format!("stored key {k} is not a queue record")))?;
-        if t > now {
-            cut = i;
-            next_at = Some(t);
-            break;
+pub(crate) fn due_records(r: &mut Results, q: QueueRead, now: i64) -> Result<(Records, Option<i64>, bool)> {
+    let time = |k: &str| {
+        keys::parse_timed(k)
+            .map(|(t, _)| t)
+            .ok_or_else(|| Error::new(ErrorCode::StorageCorrupt, format!("stored key {k} is not a queue record")))
+    };
+    let records = r.take_entries(q.due)?;
+    for (k, _) in &records {
+        if time(k)? > now {
+            return Err(Error::new(ErrorCode::Internal, format!("a queue read for {now} returned {k}")));
         }
     }
-    records.truncate(cut);
-    Ok((records, next_at, full && next_at.is_none()))
+    let next_at = r.take_entries(q.next)?.first().map(|(k, _)| time(k)).transpose()?;
+    let full = records.len() >= QUEUE_RECORDS as usize;
+    Ok((records, next_at, full))
 }
 
 /// One id taken from a queue record, with the record's time.

@@ -20,7 +20,7 @@ use crate::txn::Txn;
 #[derive(Debug)]
 pub(crate) enum Phase {
     /// Reading the waves due.
-    Queue(RangeId),
+    Queue(wf::QueueRead),
     /// Reading the state pages of the messages taken.
     Pages {
         /// The messages taken.
@@ -70,7 +70,7 @@ fn ii(ctx: &StepCtx) -> Result<u8> {
 /// Reads the waves due.
 pub(crate) fn begin(ctx: StepCtx) -> Result<StepNext> {
     let mut reads = Reads::new();
-    let queue = wf::queue_read(&mut reads, &keys::wave_prefix(ii(&ctx)?));
+    let queue = wf::queue_read(&mut reads, &keys::wave_prefix(ii(&ctx)?), ctx.now);
     Ok(StepNext::Read(Step::Mta(ctx, Phase::Queue(queue)), reads))
 }
 
@@ -79,7 +79,7 @@ pub(crate) fn resume(txn: &mut Txn<'_>, ctx: StepCtx, phase: Phase, mut r: Resul
     let ii = ii(&ctx)?;
     match phase {
         Phase::Queue(queue) => {
-            let (records, next_at, unread) = wf::due_records(r.take_entries(queue)?, ctx.now)?;
+            let (records, next_at, unread) = wf::due_records(&mut r, queue, ctx.now)?;
             let taken = wf::take(txn, &ctx, records, true, unread)?;
             if taken.ids.is_empty() {
                 return attempt(txn, ctx, Vec::new(), BTreeMap::new(), BTreeMap::new(), taken.more, next_at);

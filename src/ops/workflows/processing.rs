@@ -22,7 +22,7 @@ use crate::txn::Txn;
 #[derive(Debug)]
 pub(crate) enum Phase {
     /// Reading the due queue.
-    Queue(RangeId),
+    Queue(wf::QueueRead),
     /// Reading the pages of the events taken.
     Pages {
         /// The events taken, in queue order.
@@ -50,7 +50,7 @@ fn ii(ctx: &StepCtx) -> Result<u8> {
 /// Reads the due queue.
 pub(crate) fn begin(ctx: StepCtx) -> Result<StepNext> {
     let mut reads = Reads::new();
-    let queue = wf::queue_read(&mut reads, &keys::due_prefix(ii(&ctx)?, queue_of(&ctx)));
+    let queue = wf::queue_read(&mut reads, &keys::due_prefix(ii(&ctx)?, queue_of(&ctx)), ctx.now);
     Ok(StepNext::Read(Step::Processing(ctx, Phase::Queue(queue)), reads))
 }
 
@@ -59,7 +59,7 @@ pub(crate) fn resume(txn: &mut Txn<'_>, ctx: StepCtx, phase: Phase, mut r: Resul
     let ii = ii(&ctx)?;
     match phase {
         Phase::Queue(queue) => {
-            let (records, next_at, unread) = wf::due_records(r.take_entries(queue)?, ctx.now)?;
+            let (records, next_at, unread) = wf::due_records(&mut r, queue, ctx.now)?;
             let taken = wf::take(txn, &ctx, records, true, unread)?;
             if taken.ids.is_empty() {
                 return route(txn, ctx, Vec::new(), BTreeMap::new(), taken.more, next_at);
