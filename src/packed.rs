@@ -30,15 +30,27 @@ const REF: u8 = 0x07;
 /// Largest run or distance one operation says (its character is printable ASCII: 0x21..0x7e).
 const MAX_OP: usize = 94;
 
-/// The class of a byte: 0 a letter (or a byte of a non-ASCII character), 1 a digit, 2 any other.
-fn class(b: u8) -> u8 {
-    if b.is_ascii_alphabetic() || b >= 0x80 {
-        0
-    } else if b.is_ascii_digit() {
-        1
-    } else {
-        2
+/// The class of each byte: 0 a letter (or a byte of a non-ASCII character), 1 a digit, 2 any other.
+const CLASS: [u8; 256] = {
+    let mut t = [2u8; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        t[b] = if c.is_ascii_alphabetic() || c >= 0x80 {
+            0
+        } else if c.is_ascii_digit() {
+            1
+        } else {
+            2
+        };
+        b += 1;
     }
+    t
+};
+
+#[inline]
+fn class(b: u8) -> u8 {
+    CLASS[b as usize]
 }
 
 /// Appends the ends of the tokens of `line` (each token runs from the previous end) to `out`.
@@ -125,11 +137,21 @@ fn same(a: &[u8], b: &[u8]) -> bool {
 
 /// Packs a text of lines (separated by `\n`).
 pub fn pack(text: &str) -> String {
+    pack_after(text, 0, "")
+}
+
+/// Packs a text whose first `kept` lines are those of `packed` (a packed text) unpacked: their
+/// packed lines are copied (a line's packing depends on the lines above it only), the rest packed.
+/// A step that changes a page from its slot `kept` on packs only from there.
+pub fn pack_after(text: &str, kept: usize, packed: &str) -> String {
     let src = text.as_bytes();
     let mut out: Vec<u8> = Vec::with_capacity(src.len() / 3 + 64);
     let mut above = Above::new(PAGE_LINES);
     let mut start = 0usize;
     let mut n = 0usize;
+    // Where line `kept` starts in `packed` (None: it has fewer lines; then all are packed).
+    let copied = if kept == 0 { None } else { memchr::memchr_iter(b'\n', packed.as_bytes()).nth(kept - 1) };
+    let kept = if copied.is_some() { kept } else { 0 };
     loop {
         let end = memchr::memchr(b'\n', &src[start..]).map_or(src.len(), |i| start + i);
         let line = &src[start..end];
@@ -137,6 +159,22 @@ pub fn pack(text: &str) -> String {
         let first = above.ends.len();
         tokens(line, &mut above.ends);
         let count = above.ends.len() - first;
+        if n < kept {
+            // Known: only its tokens are needed, as a reference of the lines below.
+            above.close();
+            n += 1;
+            if n == kept {
+                if let Some(at) = copied {
+                    out.extend_from_slice(&packed.as_bytes()[..=at]);
+                }
+            }
+            if end >= src.len() {
+                // The text ends within the kept lines: pack it all after all.
+                return pack_after(text, 0, "");
+            }
+            start = end + 1;
+            continue;
+        }
         let reference = above.choose(n, count);
         let (rline, rends): (&[u8], &[u32]) = match reference {
             Some(d) => {
@@ -362,6 +400,25 @@ mod tests {
                 .collect();
             round(&lines.join("\n"));
         }
+    }
+
+    #[test]
+    fn a_text_packed_after_kept_lines_is_the_text_packed() {
+        let page: Vec<String> = (0..128).map(|i| format!("{{\"s\":{},\"a\":\"c{i}@example.com\",\"t\":{}}}", i % 3, i * 1000)).collect();
+        let old = page.join("\n");
+        let packed = pack(&old);
+        for kept in [0, 1, 5, 64, 127, 128, 200] {
+            let mut new = page.clone();
+            if kept < new.len() {
+                new[kept] = "{\"s\":9}".into();
+            }
+            new.push("{\"s\":1,\"a\":\"x@example.com\",\"t\":5}".into());
+            let text = new.join("\n");
+            assert_eq!(pack_after(&text, kept.min(128), &packed), pack(&text), "kept {kept}");
+        }
+        // Fewer lines than kept (a page cut short): all packed.
+        assert_eq!(pack_after("a\nb", 5, &packed), pack("a\nb"));
+        assert_eq!(pack_after("{\"s\":0", 1, &packed), pack("{\"s\":0"));
     }
 
     #[test]

@@ -35,6 +35,9 @@ impl fmt::Display for KeyOf {
 struct Lines {
     text: String,
     ranges: Vec<(u32, u32)>,
+    /// The packed text as stored (None: it was not packed), whose first lines a rewrite of the
+    /// record copies up to its first changed line.
+    packed: Option<String>,
 }
 
 impl Lines {
@@ -49,12 +52,17 @@ impl Lines {
         if !text.is_empty() {
             ranges.push((start as u32, bytes.len() as u32));
         }
-        Lines { text, ranges }
+        Lines { text, ranges, packed: None }
     }
 
     /// A stored record's lines (packed text unpacked, see `packed`).
     fn stored(key: KeyOf, text: String) -> Result<Lines> {
-        Ok(Lines::new(crate::packed::unpack(&key, text)?))
+        if !crate::packed::is_packed(&text) {
+            return Ok(Lines::new(text));
+        }
+        let mut lines = Lines::new(crate::packed::unpack(&key, text.clone())?);
+        lines.packed = Some(text);
+        Ok(lines)
     }
 
     fn get(&self, i: usize) -> Option<&str> {
@@ -787,7 +795,8 @@ impl Page {
             if buf.is_empty() {
                 writes.del(keys::state_key(id));
             } else {
-                writes.put(keys::state_key(id), pack(buf)?);
+                let kept = self.edits.keys().next().map_or(0, |s| usize::from(*s));
+                writes.put(keys::state_key(id), pack_after(buf, kept, lines)?);
             }
             if let (Some(lo), Some(summary)) = (lo, self.summary.as_mut()) {
                 if summary.lo != lo {
@@ -824,7 +833,8 @@ impl Page {
             if buf.is_empty() {
                 writes.del(keys::log_key(id));
             } else {
-                writes.put(keys::log_key(id), pack(buf)?);
+                let kept = self.log_edits.keys().next().map_or(0, |s| usize::from(*s));
+                writes.put(keys::log_key(id), pack_after(buf, kept, lines)?);
             }
         }
         if self.summary_changed {
@@ -866,6 +876,19 @@ fn message_slot(line: &str) -> Option<u8> {
 fn pack(buf: Vec<u8>) -> Result<String> {
     let text = String::from_utf8(buf).map_err(|_| Error::new(ErrorCode::Internal, "a record is not UTF-8"))?;
     Ok(crate::packed::pack(&text))
+}
+
+/// The text of a page record rewritten from `old`, whose lines before `kept` it holds unchanged:
+/// their packed lines are copied.
+fn pack_after(buf: Vec<u8>, kept: usize, old: &Lines) -> Result<String> {
+    let text = String::from_utf8(buf).map_err(|_| Error::new(ErrorCode::Internal, "a record is not UTF-8"))?;
+    let packed = match &old.packed {
+        Some(p) => crate::packed::pack_after(&text, kept.min(old.len()), p),
+        None => crate::packed::pack(&text),
+    };
+    // (The tests, the simulator and the fuzzers check every rewrite against a whole packing.)
+    debug_assert_eq!(packed, crate::packed::pack(&text), "a rewrite from line {kept} packs as the whole text");
+    Ok(packed)
 }
 
 fn corrupt(key: impl fmt::Display, what: &str) -> Error {
