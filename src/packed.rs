@@ -224,6 +224,11 @@ pub fn pack_after(text: &str, kept: usize, packed: &str) -> String {
     String::from_utf8(out).unwrap_or_default()
 }
 
+/// Largest text a record unpacks to: four times the largest record a snapshot holds
+/// (`check::MAX_VALUE_BYTES`), far above any page the engine writes, so that a hostile text of a
+/// few bytes per line copying a long line again and again is refused instead of filling memory.
+const MAX_UNPACKED: usize = 64 << 20;
+
 /// Lines of a page (a capacity hint).
 const PAGE_LINES: usize = 128;
 
@@ -291,6 +296,9 @@ pub fn unpack(key: &dyn std::fmt::Display, stored: String) -> Result<String> {
                     let rends = rfirst as usize..(rfirst + rcount) as usize;
                     let from = if t == 0 { 0 } else { above.ends[rends.start + t - 1] as usize };
                     let to = above.ends[rends.start + t + k - 1] as usize;
+                    if out.len() + (to - from) > MAX_UNPACKED {
+                        return Err(bad(n, &format!("unpacks to more than {} MiB", MAX_UNPACKED >> 20)));
+                    }
                     let base = (out.len() - out_start) as u32;
                     for j in t..t + k {
                         let e = above.ends[rends.start + j] - from as u32 + base;
@@ -419,6 +427,18 @@ mod tests {
         // Fewer lines than kept (a page cut short): all packed.
         assert_eq!(pack_after("a\nb", 5, &packed), pack("a\nb"));
         assert_eq!(pack_after("{\"s\":0", 1, &packed), pack("{\"s\":0"));
+    }
+
+    #[test]
+    fn a_packed_text_that_would_unpack_beyond_the_limit_is_refused() {
+        // One long token, then lines that each copy it: 20,000 lines of 3 bytes would be 2 GB.
+        let mut bomb = "a".repeat(100_000);
+        for _ in 0..20_000 {
+            bomb.push_str("\n\u{5}!");
+        }
+        let e = unpack(&"e/01/0000000000000/d00", bomb).map(|t| t.len()).unwrap_err();
+        assert_eq!(e.code, ErrorCode::StorageCorrupt);
+        assert!(e.message.contains("unpacks to more than"), "{}", e.message);
     }
 
     #[test]
