@@ -144,6 +144,10 @@ pub fn pack(text: &str) -> String {
 /// packed lines are copied (a line's packing depends on the lines above it only), the rest packed.
 /// A step that changes a page from its slot `kept` on packs only from there.
 pub fn pack_after(text: &str, kept: usize, packed: &str) -> String {
+    if text.len() > MAX_UNPACKED {
+        // Stored as it is (it has nothing to unpack), so that it reads back whatever its size.
+        return text.to_string();
+    }
     let src = text.as_bytes();
     let mut out: Vec<u8> = Vec::with_capacity(src.len() / 3 + 64);
     let mut above = Above::new(PAGE_LINES);
@@ -225,8 +229,9 @@ pub fn pack_after(text: &str, kept: usize, packed: &str) -> String {
 }
 
 /// Largest text a record unpacks to: four times the largest record a snapshot holds
-/// (`check::MAX_VALUE_BYTES`), far above any page the engine writes, so that a hostile text of a
-/// few bytes per line copying a long line again and again is refused instead of filling memory.
+/// (`check::MAX_VALUE_BYTES`), so that a hostile text of a few bytes per line copying a long line
+/// again and again is refused instead of filling memory. The engine packs no text longer than
+/// this (it stores it as it is), so every record it writes reads back.
 const MAX_UNPACKED: usize = 64 << 20;
 
 /// Lines of a page (a capacity hint).
@@ -439,6 +444,15 @@ mod tests {
         let e = unpack(&"e/01/0000000000000/d00", bomb).map(|t| t.len()).unwrap_err();
         assert_eq!(e.code, ErrorCode::StorageCorrupt);
         assert!(e.message.contains("unpacks to more than"), "{}", e.message);
+    }
+
+    #[test]
+    fn a_text_longer_than_the_limit_is_stored_as_it_is() {
+        let line = format!("{{\"a\":\"{}\"}}", "x".repeat(1 << 20));
+        let text = vec![line; 65].join("\n");
+        let p = pack(&text);
+        assert_eq!(p, text);
+        assert_eq!(unpack(&"k", p).unwrap().len(), text.len());
     }
 
     #[test]
