@@ -13,10 +13,10 @@ import { createMemoryStorage } from './storage/memory.js';
 // into wasm memory character by character).
 const utf8 = new TextEncoder();
 
-/** Runs `fn` after the pending I/O callbacks (Node's `setImmediate`; a zero timeout elsewhere). */
 /** Steps of a command that may wait for their write together, under group commit. */
 const COMMAND_STEPS_IN_FLIGHT = 16;
 
+/** Runs `fn` after the pending I/O callbacks (Node's `setImmediate`; a zero timeout elsewhere). */
 const nextTurn = globalThis.setImmediate ?? ((fn) => setTimeout(fn, 0));
 
 /**
