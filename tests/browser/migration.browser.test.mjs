@@ -17,7 +17,7 @@ test('a store of storage format 3 in IndexedDB is migrated in place at open and 
   const ids = Object.keys(fixture.expected.events);
   const got = await page.evaluate(async (ids) => {
     const { MessageCenter, openIndexedDBStorage, deleteIndexedDBStorage } = await import('/js/browser.js');
-    const { dump, listAll } = await import('/tests/js/helpers.mjs');
+    const { dump, dyingAt, listAll } = await import('/tests/js/helpers.mjs');
     const { entries } = await (await fetch('/tests/fixtures/format3-store.json')).json();
     const open = async (name) => {
       const storage = await openIndexedDBStorage({ name });
@@ -39,23 +39,7 @@ test('a store of storage format 3 in IndexedDB is migrated in place at open and 
     // The page dies at the second step's write (every call fails from there): open fails, and
     // the next open finishes the migration.
     const inner = await open('format3-crash');
-    let [writes, dead] = [0, false];
-    const check = () => {
-      if (dead) throw Object.assign(new Error('the page is gone'), { code: 'STORAGE_FAILED' });
-    };
-    const dying = {
-      get: async (k) => (check(), inner.get(k)),
-      range: async (r) => (check(), inner.range(r)),
-      write: async (b) => {
-        check();
-        if (++writes === 2) {
-          dead = true;
-          check();
-        }
-        return inner.write(b);
-      },
-      close: async () => {},
-    };
+    const dying = dyingAt(inner, 2);
     const failed = await MessageCenter.open({ storage: dying }).then(() => null, (e) => e.code);
     const [midFormat, midCursor] = await inner.get(['m/format', 'm/migration']);
     const again = await MessageCenter.open({ storage: inner });

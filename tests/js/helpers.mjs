@@ -361,3 +361,28 @@ export async function summary(mc) {
   out.deliveries = ['exec1', 'exec2'].map((i) => mc.deliveries(i));
   return out;
 }
+
+/**
+ * `inner` until its `n`-th write, which fails: then every call fails, as if the process had died
+ * there (the shell's rebuild from storage cannot run either).
+ */
+export function dyingAt(inner, n) {
+  let writes = 0;
+  let dead = false;
+  const check = () => {
+    if (dead) throw Object.assign(new Error('the process is gone'), { code: 'STORAGE_FAILED' });
+  };
+  return {
+    get: async (k) => (check(), inner.get(k)),
+    range: async (r) => (check(), inner.range(r)),
+    write: async (b) => {
+      check();
+      if (++writes === n) {
+        dead = true;
+        check();
+      }
+      return inner.write(b);
+    },
+    close: async () => {},
+  };
+}

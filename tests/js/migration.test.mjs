@@ -12,7 +12,7 @@ import { test } from 'node:test';
 import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
 import { MessageCenter, createMemoryStorage, openIndexedDBStorage, openSQLiteStorage } from '../../js/node.js';
 import { createFaultyStorage } from '../../js/testing.js';
-import { dump, listAll, restore } from './helpers.mjs';
+import { dump, dyingAt, listAll, restore } from './helpers.mjs';
 
 const fixture = JSON.parse(readFileSync(new URL('../fixtures/format3-store.json', import.meta.url), 'utf8'));
 const PAGE_RECORD = /^[eh]\/[0-9a-f]{2}\/[0-9a-f]{13}\/(s|b|d[0-9a-f]{2}|m[0-9a-f]{2})$/;
@@ -53,31 +53,6 @@ for (const [name, make] of Object.entries(adapters)) {
     await showsTheSame(mc);
     await mc.close();
   });
-}
-
-/**
- * `inner` until its `n`-th write, which fails: then every call fails, as if the process had died
- * there (the shell's rebuild from storage cannot run either).
- */
-function dyingAt(inner, n) {
-  let writes = 0;
-  let dead = false;
-  const check = () => {
-    if (dead) throw Object.assign(new Error('the process is gone'), { code: 'STORAGE_FAILED' });
-  };
-  return {
-    get: async (k) => (check(), inner.get(k)),
-    range: async (r) => (check(), inner.range(r)),
-    write: async (b) => {
-      check();
-      if (++writes === n) {
-        dead = true;
-        check();
-      }
-      return inner.write(b);
-    },
-    close: async () => {},
-  };
 }
 
 test('a process that dies in the middle of the migration leaves a store the next open finishes', async () => {
